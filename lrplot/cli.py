@@ -1,0 +1,235 @@
+"""The ``lrplot`` command: a thin click layer over :mod:`lrplot.api`.
+
+One subcommand per schedule kind, generated from its parameter table, plus ``compare`` and
+``list``. Errors in input exit 2 with one line per problem; nothing is written on error.
+numpy and matplotlib are imported only when something is computed or drawn.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+from pathlib import Path
+from typing import Any, Callable
+
+import click
+
+from lrplot import output, schedules
+from lrplot._version import __version__
+from lrplot.params import COMMON_PARAMS, format_value
+from lrplot.schedules import Kind
+
+STEPS, BASE_LR = COMMON_PARAMS
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+class InputError(click.ClickException):
+    """Bad input (flags, values, config): exit 2, one line per problem."""
+
+    exit_code = 2
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__("\n".join(problems))
+
+    def show(self, file: Any = None) -> None:
+        for problem in self.problems:
+            click.echo(f"Error: {problem}", err=True)
+
+
+class WriteError(click.ClickException):
+    """The output could not be written: exit 1."""
+
+    exit_code = 1
+
+
+def _size(text: str | None) -> tuple[float, float] | None:
+    if text is None:
+        return None
+    try:
+        width, height = (float(v) for v in text.lower().split("x"))
+    except ValueError:
+        raise InputError([f"--size: expected WIDTHxHEIGHT in inches such as 8x5, got {text!r}"])
+    if not (0 < width <= 100 and 0 < height <= 100):
+        raise InputError([f"--size: width and height must be in (0, 100] inches, got {text!r}"])
+    return width, height
+
+
+def output_options(f: Callable) -> Callable:
+    """Options shared by every command that draws or writes series."""
+    for option in reversed([
+        click.option("-o", "--output", metavar="PATH",
+                     help="Where to write: .png .svg .pdf draw the figure, .csv .json write the "
+                          "numbers. Default: NAME.png in the current directory."),
+        click.option("--title", help="Figure title."),
+        click.option("--log-y", is_flag=True, help="Logarithmic learning-rate axis."),
+        click.option("--size", metavar="WxH", help="Figure size in inches, e.g. 8x5 "
+                                                  "(default: 5.6x3.6 per panel)."),
+        click.option("--dpi", type=click.IntRange(10, 1200), default=None,
+                     help="Resolution of PNG output (default: 150)."),
+    ]):
+        f = option(f)
+    return f
+
+
+def _run(spec_factory: Callable[[], Any], default_name: str, out: str | None,
+         size: str | None, dpi: int | None) -> None:
+    """Build the spec, then write it; map every failure to its exit code."""
+    from lrplot import api
+    from lrplot.spec import SpecError
+    from lrplot.yamlio import YamlError
+
+    path = out or f"{default_name}.png"
+    try:
+        output.format_of(path)
+        output.check_writable(path)
+        spec = spec_factory()
+    except SpecError as exc:
+        raise InputError([str(p) for p in exc.problems]) from None
+    except (YamlError, output.OutputError) as exc:
+        raise InputError([str(exc)]) from None
+    for note in spec.notes:
+        click.echo(note, err=True)
+    try:
+        api.save(spec, path, size=_size(size), dpi=dpi)
+    except OSError as exc:
+        raise WriteError(f"cannot write {path}: {exc.strerror or exc}") from None
+    click.echo(path)
+
+
+# -- one command per kind -----------------------------------------------------------------------
+
+
+def _param_option(p) -> click.Option:
+    default = "required" if p.required else f"default: {format_value(p.default)}"
+    how = "comma list; repeat the flag to sweep lists" if p.is_list else \
+        "several values (comma list or repeated flag) sweep"
+    return click.Option([p.flag], multiple=True, metavar="LIST" if p.is_list else "VALUE",
+                        help=f"{p.help}. {p.accepted().capitalize()}; {default}; {how}.")
+
+
+def kind_command(kind: Kind) -> click.Command:
+    def callback(steps, base_lr, output, title, log_y, size, dpi, **values):
+        from lrplot import spec
+
+        raw = {p.name: values[p.flag[2:].replace("-", "_")] for p in kind.params}
+        _run(lambda: spec.from_flags(kind.name, raw, steps=steps, base_lr=base_lr, title=title,
+                                     log_y=log_y), kind.name, output, size, dpi)
+
+    params = [_param_option(p) for p in kind.params] + [
+        click.Option(["--steps"], type=int, metavar="N", help=STEPS.help + "."),
+        click.Option(["--base-lr"], type=float, default=BASE_LR.default, show_default=True,
+                     metavar="LR", help=BASE_LR.help + "."),
+    ]
+    command = click.Command(
+        kind.name, callback=callback, params=params, context_settings=CONTEXT,
+        help=f"{kind.framework_class}: {kind.summary}.\n\nAlso available as "
+             f"'lrplot {kind.framework_class}'.",
+        short_help=f"{kind.framework_class}: {kind.summary}",
+        epilog=f"Examples:\n\n  lrplot {kind.name} {kind.example}\n\n"
+               f"  lrplot {kind.name} {kind.example} -o {kind.name}.svg\n\n"
+               f"  lrplot {kind.name} {kind.example} --steps 1000 -o {kind.name}.csv",
+    )
+    return output_options(command)
+
+
+# -- the group -----------------------------------------------------------------------------------
+
+
+class LrplotGroup(click.Group):
+    """Built-in commands plus one generated command per schedule kind (and its class name)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(super().list_commands(ctx)) + [k.name for k in schedules.all_kinds()]
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        command = super().get_command(ctx, name)
+        if command is not None:
+            return command
+        try:
+            return kind_command(schedules.get(name))
+        except schedules.UnknownKind:
+            return None
+
+    def resolve_command(self, ctx: click.Context, args: list[str]):
+        name = args[0] if args else ""
+        if not name.startswith("-") and self.get_command(ctx, name) is None:
+            choices = list(self.commands) + schedules.names()
+            close = difflib.get_close_matches(name, choices, n=1, cutoff=0.6)
+            hint = f" Did you mean {close[0]!r}?" if close else ""
+            raise InputError([f"unknown command or schedule {name!r}.{hint} "
+                              f"'lrplot list' shows every schedule."])
+        return super().resolve_command(ctx, args)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        builtin = [(n, self.commands[n].get_short_help_str(60)) for n in sorted(self.commands)]
+        kinds = [(k.name, f"{k.framework_class}: {k.summary}") for k in schedules.all_kinds()]
+        with formatter.section("Commands"):
+            formatter.write_dl(builtin)
+        with formatter.section("Schedules (lrplot NAME -h for parameters)"):
+            formatter.write_dl(kinds)
+
+
+@click.group(cls=LrplotGroup, context_settings=CONTEXT,
+             epilog="Examples:\n\n  lrplot cosine --t-max 150\n\n"
+                    "  lrplot exponential --gamma 0.9,0.95,0.98 -o exp.svg\n\n"
+                    "  lrplot compare configs/article.yaml\n\n"
+                    "  lrplot cosine --t-max 150 --steps 400 -o lr.csv")
+@click.version_option(__version__, "--version", prog_name="lrplot")
+def main() -> None:
+    """Show exactly what a learning-rate schedule does.
+
+    Values equal what the framework computes, step for step. Draw one schedule, a sweep of a
+    parameter, or a YAML figure of several panels to PNG, SVG or PDF, or write the numbers
+    to CSV or JSON.
+    """
+
+
+@main.command(context_settings=CONTEXT,
+              epilog="Examples:\n\n  lrplot compare configs/article.yaml\n\n"
+                     "  lrplot compare configs/article.yaml -o article.svg\n\n"
+                     "  lrplot compare configs/*.yaml")
+@click.argument("configs", nargs=-1, required=True, metavar="CONFIG...",
+                type=click.Path(exists=True, dir_okay=False))
+@click.option("--steps", type=int, metavar="N", help="Override the figure's default steps.")
+@click.option("--base-lr", type=float, metavar="LR", help="Override the figure's default base_lr.")
+@output_options
+def compare(configs, steps, base_lr, output, title, log_y, size, dpi):
+    """Render YAML figure configs (one figure per file).
+
+    Without -o each CONFIG is written to CONFIG-STEM.png in the current directory.
+    """
+    from lrplot import spec as specs
+    from lrplot import yamlio
+
+    if output and len(configs) > 1:
+        raise InputError(["-o/--output takes one CONFIG; without it each config is written to "
+                          "its own STEM.png"])
+    for config in configs:
+        if output and os.path.abspath(output) == os.path.abspath(config):
+            raise InputError([f"-o {output}: refusing to write over the input config"])
+
+        def build(config=config):
+            doc = yamlio.load(config)
+            if isinstance(doc.data, dict):
+                for key, value in (("steps", steps), ("base_lr", base_lr), ("title", title)):
+                    if value is not None:
+                        doc.data[key] = value
+                if log_y:
+                    doc.data["log_y"] = True
+            return specs.from_document(doc)
+
+        _run(build, Path(config).stem, output, size, dpi)
+
+
+@main.command(name="list", context_settings=CONTEXT)
+def list_kinds():
+    """List every schedule kind, its aliases and its parameters."""
+    for kind in schedules.all_kinds():
+        click.secho(f"{kind.name}", bold=True, nl=False)
+        click.echo(f"  ({kind.framework_class}, {kind.framework})  {kind.summary}")
+        for p in kind.params:
+            default = "required" if p.required else f"default {format_value(p.default)}"
+            click.echo(f"    {p.flag:<14} {p.key:<12} {p.accepted()}; {default}")
+            click.echo(f"    {'':<14} {'':<12} {p.help}")
+        click.echo()

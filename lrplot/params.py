@@ -1,0 +1,164 @@
+"""Typed parameter declarations: the single description of every schedule parameter.
+
+A :class:`Param` knows its name, type, default, bounds and help. Everything else — CLI flags,
+YAML keys and validation, ``lrplot list``, help text — is derived from it. This module imports
+nothing heavy (no numpy, no click) so that ``lrplot --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from typing import Any
+
+REQUIRED: Any = object()
+"""Sentinel default: the parameter has no default and must be given."""
+
+
+class ParamError(ValueError):
+    """A value that a parameter does not accept; the message says what is accepted."""
+
+
+def _kebab(name: str) -> str:
+    return re.sub(r"[_\s]+", "-", name).lower()
+
+
+def _snake(name: str) -> str:
+    return re.sub(r"[-\s]+", "_", name).lower()
+
+
+def format_value(value: Any) -> str:
+    """Render a parameter value the way a user would type it (labels, titles, listings)."""
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(format_value(v) for v in value) + "]"
+    if isinstance(value, float):
+        return repr(value) if value != int(value) or abs(value) >= 1e16 else f"{value:g}"
+    return str(value)
+
+
+@dataclass(frozen=True)
+class Param:
+    """One parameter of a schedule kind.
+
+    ``type`` is one of ``"float"``, ``"int"`` or ``"int_list"``. Bounds apply to the value
+    (or to each element of a list); floats must always be finite.
+    """
+
+    name: str
+    type: str
+    help: str
+    default: Any = REQUIRED
+    min: float | None = None
+    max: float | None = None
+    min_exclusive: bool = False
+    max_exclusive: bool = False
+
+    @property
+    def flag(self) -> str:
+        """The CLI flag: the framework's name in kebab case (``T_max`` -> ``--t-max``)."""
+        return "--" + _kebab(self.name)
+
+    @property
+    def key(self) -> str:
+        """The YAML key: the framework's name in snake case (``T_max`` -> ``t_max``)."""
+        return _snake(self.name)
+
+    @property
+    def required(self) -> bool:
+        return self.default is REQUIRED
+
+    @property
+    def is_list(self) -> bool:
+        return self.type.endswith("_list")
+
+    def accepted(self) -> str:
+        """What values are accepted, in words: 'an integer >= 1'."""
+        scalar = {"float": "a finite number", "int": "an integer"}[self.type.removesuffix("_list")]
+        bounds = []
+        if self.min is not None:
+            bounds.append(f"{'>' if self.min_exclusive else '>='} {format_value(self.min)}")
+        if self.max is not None:
+            bounds.append(f"{'<' if self.max_exclusive else '<='} {format_value(self.max)}")
+        text = scalar + (" " + " and ".join(bounds) if bounds else "")
+        if self.is_list:
+            return "a list of " + text.replace("a finite number", "finite numbers").replace(
+                "an integer", "integers"
+            )
+        return text
+
+    # -- conversion -------------------------------------------------------------------------
+
+    def convert(self, value: Any) -> Any:
+        """Validate a value from YAML or from parsed flags; return it in canonical form."""
+        if self.is_list:
+            if not isinstance(value, (list, tuple)):
+                raise ParamError(f"expected {self.accepted()}, got {describe_value(value)}")
+            return tuple(self._convert_scalar(v) for v in value)
+        return self._convert_scalar(value)
+
+    def parse(self, text: str) -> Any:
+        """Parse one CLI value (a list parameter takes a comma list: ``200,300``)."""
+        if self.is_list:
+            items = [t for t in (s.strip() for s in text.split(",")) if t]
+            return tuple(self._convert_scalar(_parse_number(t, self)) for t in items)
+        return self._convert_scalar(_parse_number(text.strip(), self))
+
+    def _convert_scalar(self, value: Any) -> Any:
+        scalar_type = self.type.removesuffix("_list")
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ParamError(f"expected {self.accepted()}, got {describe_value(value)}")
+        if isinstance(value, float) and not math.isfinite(value):
+            raise ParamError(f"expected {self.accepted()}, got {value}")
+        if scalar_type == "int":
+            if isinstance(value, float):
+                if value != int(value):
+                    raise ParamError(f"expected {self.accepted()}, got {format_value(value)}")
+                value = int(value)
+        else:
+            value = float(value)
+        low_bad = self.min is not None and (
+            value <= self.min if self.min_exclusive else value < self.min
+        )
+        high_bad = self.max is not None and (
+            value >= self.max if self.max_exclusive else value > self.max
+        )
+        if low_bad or high_bad:
+            raise ParamError(f"expected {self.accepted()}, got {format_value(value)}")
+        return value
+
+
+def describe_value(value: Any) -> str:
+    """How a wrongly typed value is named in messages: 'the string 'yes''."""
+    if isinstance(value, bool):
+        return f"the boolean {str(value).lower()}"
+    if isinstance(value, str):
+        return f"the string {value!r}"
+    if isinstance(value, (list, tuple)):
+        return f"the list {format_value(list(value))}" if value else "an empty list"
+    if isinstance(value, dict):
+        return "a mapping"
+    if value is None:
+        return "nothing (null)"
+    return format_value(value)
+
+
+def _parse_number(text: str, param: Param) -> int | float:
+    try:
+        return int(text)
+    except ValueError:
+        pass
+    try:
+        number = float(text)
+    except ValueError:
+        raise ParamError(f"expected {param.accepted()}, got {text!r}") from None
+    return number
+
+
+COMMON_PARAMS = (
+    Param("steps", "int", "number of scheduler steps to show, lr[0] .. lr[steps-1] "
+          "(default: a horizon that shows the whole schedule)", default=None, min=1),
+    Param("base_lr", "float", "the optimizer's initial learning rate", default=0.1, min=0,
+          min_exclusive=True),
+)
+"""Parameters every curve has, whatever its kind (``steps`` defaults to a per-kind horizon)."""

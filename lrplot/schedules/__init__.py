@@ -1,0 +1,108 @@
+"""The registry of schedule kinds.
+
+A :class:`Kind` is a name, its parameter table and a reference to its numpy kernel. The
+declarations import nothing heavy; the kernel module is imported the first time a kind is
+evaluated, so listing kinds or printing help never pays for numpy.
+"""
+
+from __future__ import annotations
+
+import difflib
+import importlib
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Callable, Mapping
+
+from lrplot.params import Param
+
+if TYPE_CHECKING:
+    import numpy as np
+
+
+@dataclass(frozen=True)
+class Kind:
+    """A schedule kind.
+
+    ``kernel`` names a function ``f(n, base_lr, **params) -> float64 array of length n`` as
+    ``"module:function"``. ``horizon(params)`` returns a default number of steps that shows the
+    whole schedule, and a short reason. ``check(params)`` returns problems that involve more
+    than one parameter, as ``(parameter name, message)`` pairs.
+    """
+
+    name: str
+    framework_class: str
+    summary: str
+    params: tuple[Param, ...]
+    kernel: str
+    horizon: Callable[[Mapping[str, Any]], tuple[int, str]]
+    check: Callable[[Mapping[str, Any]], list[tuple[str, str]]] = field(
+        default=lambda params: []
+    )
+    example: str = ""  # flags for help examples, e.g. "--t-max 150"
+    framework: str = "torch"
+
+    @property
+    def aliases(self) -> tuple[str, ...]:
+        return (self.framework_class,)
+
+    def param(self, key: str) -> Param | None:
+        """Find a parameter by YAML key, framework spelling or flag name."""
+        for p in self.params:
+            if key in (p.name, p.key, p.flag.lstrip("-")):
+                return p
+        return None
+
+    def defaults(self) -> dict[str, Any]:
+        return {p.name: p.default for p in self.params if not p.required}
+
+    def evaluate(self, n: int, base_lr: float, params: Mapping[str, Any]) -> np.ndarray:
+        """The lr series ``lr[0..n-1]``; ``params`` must be complete and validated."""
+        module, function = self.kernel.split(":")
+        kernel = getattr(importlib.import_module(module), function)
+        return kernel(n, base_lr, **params)
+
+
+_REGISTRY: dict[str, Kind] = {}
+
+
+def register(kind: Kind) -> Kind:
+    for name in (kind.name, *kind.aliases):
+        if name.lower() in _REGISTRY:
+            raise ValueError(f"schedule name {name!r} registered twice")
+        _REGISTRY[name.lower()] = kind
+    return kind
+
+
+def all_kinds() -> list[Kind]:
+    """Every registered kind, once each, in registration order."""
+    _load_builtin()
+    return list(dict.fromkeys(_REGISTRY.values()))
+
+
+def names() -> list[str]:
+    """Every accepted kind name: short names and framework class names."""
+    _load_builtin()
+    return [n for k in all_kinds() for n in (k.name, *k.aliases)]
+
+
+class UnknownKind(LookupError):
+    def __init__(self, name: str):
+        self.name = name
+        close = difflib.get_close_matches(name, names(), n=1, cutoff=0.6)
+        self.suggestion = close[0] if close else None
+        hint = f"; did you mean {self.suggestion!r}?" if self.suggestion else ""
+        short = ", ".join(k.name for k in all_kinds())
+        super().__init__(f"unknown schedule type {name!r}{hint} (known: {short})")
+
+
+def get(name: str) -> Kind:
+    """Look a kind up by short name or framework class name (case-insensitive)."""
+    _load_builtin()
+    try:
+        return _REGISTRY[name.lower()]
+    except (KeyError, AttributeError):
+        raise UnknownKind(str(name)) from None
+
+
+def _load_builtin() -> None:
+    # Importing the declaration modules registers their kinds (once).
+    from lrplot.schedules import pytorch  # noqa: F401
