@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 import importlib
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping
 
 from lrplot.params import Param
 
@@ -22,8 +22,8 @@ if TYPE_CHECKING:
 class Kind:
     """A schedule kind.
 
-    ``kernel`` names a function ``f(n, base_lr, **params) -> float64 array of length n`` as
-    ``"module:function"``. ``horizon(params)`` returns a default number of steps that shows the
+    ``kernel`` names, as ``"module:function"``, a generator function
+    ``f(n, base_lr, **params, chunk=...)`` yielding consecutive float64 chunks of ``lr[0..n-1]``. ``horizon(params)`` returns a default number of steps that shows the
     whole schedule, and a short reason. ``check(params)`` returns problems that involve more
     than one parameter, as ``(parameter name, message)`` pairs.
     """
@@ -54,11 +54,18 @@ class Kind:
     def defaults(self) -> dict[str, Any]:
         return {p.name: p.default for p in self.params if not p.required}
 
-    def evaluate(self, n: int, base_lr: float, params: Mapping[str, Any]) -> np.ndarray:
-        """The lr series ``lr[0..n-1]``; ``params`` must be complete and validated."""
+    def chunks(self, n: int, base_lr: float, params: Mapping[str, Any],
+               chunk: int | None = None) -> Iterator[np.ndarray]:
+        """``lr[0..n-1]`` in consecutive pieces; ``params`` must be complete and validated."""
         module, function = self.kernel.split(":")
         kernel = getattr(importlib.import_module(module), function)
-        return kernel(n, base_lr, **params)
+        return kernel(n, base_lr, **params, **({"chunk": chunk} if chunk else {}))
+
+    def evaluate(self, n: int, base_lr: float, params: Mapping[str, Any]) -> np.ndarray:
+        """The lr series ``lr[0..n-1]``; ``params`` must be complete and validated."""
+        import numpy as np
+
+        return np.concatenate(list(self.chunks(n, base_lr, params)))
 
 
 _REGISTRY: dict[str, Kind] = {}
