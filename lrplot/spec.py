@@ -139,10 +139,11 @@ def _finish(drafts: list[_Draft], notes: list[str]) -> tuple[Curve, ...]:
 
 
 def _check_params(kind: Kind, params: dict[str, Any], report: Any,
-                  invalid: Iterable[str] = ()) -> bool:
+                  invalid: Iterable[str] = (), base_lr: float | None = None) -> bool:
     """Report missing required parameters and cross-parameter problems; True when all is well.
 
-    ``invalid`` names parameters that were given but already reported as invalid.
+    ``invalid`` names parameters that were given but already reported as invalid. ``kind.check``
+    also sees the curve's ``base_lr`` (some frameworks bound a parameter by the optimizer's lr).
     """
     ok = not invalid
     for p in kind.params:
@@ -150,7 +151,7 @@ def _check_params(kind: Kind, params: dict[str, Any], report: Any,
             report(p, f"{kind.name} needs {p.name} ({p.accepted()})")
             ok = False
     if ok:
-        for name, message in kind.check(params):
+        for name, message in kind.check({"base_lr": base_lr, **params}):
             report(kind.param(name), message)
             ok = False
     return ok
@@ -197,7 +198,7 @@ def from_flags(kind_name: str, values: Mapping[str, Sequence[str]], *, steps: in
     drafts = []
     for combo in itertools.product(*choices.values()):
         params = dict(zip(choices, combo))
-        if not _check_params(kind, params, report, invalid):
+        if not _check_params(kind, params, report, invalid, base_lr):
             break
         label = ", ".join(f"{n}={format_value(params[n])}" for n in swept) or describe(kind, params)
         drafts.append(_Draft(kind, params, base_lr, steps, label))
@@ -358,7 +359,7 @@ class _DocumentBuilder:
             full = {p.name: full[p.name] for p in kind.params if p.name in full}
             report = lambda q, m: self.error(  # noqa: E731
                 path + (keys_by_name.get(q.name, q.key) if q else "type",), m)
-            if not _check_params(kind, full, report, invalid):
+            if not _check_params(kind, full, report, invalid, defaults["base_lr"]):
                 return []
             varied = ", ".join(f"{n}={format_value(full[n])}" for n in sweep)
             if varied:

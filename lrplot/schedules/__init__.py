@@ -41,8 +41,15 @@ class Kind:
     framework: str = "torch"
 
     @property
+    def namespace(self) -> str | None:
+        """The prefix of a namespaced name (``hf`` for ``hf.cosine``); None for torch kinds."""
+        return self.name.split(".", 1)[0] if "." in self.name else None
+
+    @property
     def aliases(self) -> tuple[str, ...]:
-        return (self.framework_class,)
+        """Other names: the framework's class or function name, in the kind's namespace."""
+        ns = self.namespace
+        return (f"{ns}.{self.framework_class}" if ns else self.framework_class,)
 
     def param(self, key: str) -> Param | None:
         """Find a parameter by YAML key, framework spelling or flag name."""
@@ -101,11 +108,28 @@ class UnknownKind(LookupError):
         super().__init__(f"unknown schedule type {name!r}{hint} (known: {short})")
 
 
+NAMESPACES = {"torch": "", "pytorch": "", "hf": "hf", "transformers": "hf", "timm": "timm",
+              "keras": "keras", "optax": "optax"}
+"""Accepted name prefixes -> the registry's prefix: torch kinds have none (``torch.cosine`` is
+``cosine``), transformers kinds are ``hf.*`` (``transformers.cosine`` is ``hf.cosine``)."""
+
+
 def get(name: str) -> Kind:
-    """Look a kind up by short name or framework class name (case-insensitive)."""
+    """Look a kind up by name or framework class name (case-insensitive).
+
+    Names of other frameworks' kinds carry a namespace (``hf.cosine``, ``timm.cosine``,
+    ``keras.CosineDecay``, ``optax.cosine_decay_schedule``); see :data:`NAMESPACES`.
+    """
     _load_builtin()
     try:
-        return _REGISTRY[name.lower()]
+        key = name.lower()
+        if key not in _REGISTRY and "." in key:
+            prefix, rest = key.split(".", 1)
+            ns = NAMESPACES.get(prefix)
+            key = (f"{ns}.{rest}" if ns else rest) if ns is not None else key
+            if ns == "" and "." in rest:  # torch.hf.cosine is not a thing
+                raise KeyError(key)
+        return _REGISTRY[key]
     except (KeyError, AttributeError):
         raise UnknownKind(str(name)) from None
 
@@ -113,3 +137,4 @@ def get(name: str) -> Kind:
 def _load_builtin() -> None:
     # Importing the declaration modules registers their kinds (once).
     from lrplot.schedules import pytorch  # noqa: F401
+    from lrplot.schedules import transformers  # noqa: F401

@@ -1,0 +1,192 @@
+"""Generate tests/golden/<framework>.json: lr series computed by the real transformers, timm,
+Keras and Optax, for the golden parity tests (tests/test_frameworks_*.py).
+
+From the repository root, with the framework installed in the running Python:
+
+    python scripts/make_goldens_frameworks.py transformers      # the dev venv (torch + transformers)
+    KERAS_BACKEND=torch python scripts/make_goldens_frameworks.py keras
+    python scripts/make_goldens_frameworks.py timm              # timm installed with --no-deps
+    /tmp/optax-venv/bin/python scripts/make_goldens_frameworks.py optax   # a throwaway venv:
+        # python3 -m venv /tmp/optax-venv && /tmp/optax-venv/bin/pip install optax jax numpy
+
+The oracles live in tests/frameworks_oracle.py (the live parity tests use the same ones) and
+need neither lrplot nor torch at import time, so the Optax goldens come from a venv with only
+jax, optax and numpy. Each file records the library versions it came from. Cases give only the
+parameters a user would set, so the framework's own defaults are checked too. Runs longer than
+FULL_LIMIT steps store a subsample (a prime stride plus the first and last steps and each
+case's ``extra`` steps) with the step indices; floats are written with ``repr`` (exact).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+
+import frameworks_oracle as oracle  # noqa: E402
+
+FULL_LIMIT = 400
+SAMPLES = 250
+EDGE = 4
+LONG = 20_000
+
+
+def case(kind: str, steps: int, base_lr: float = 0.1, extra: tuple[int, ...] = (),
+         **params: Any) -> dict:
+    return {"kind": kind, "steps": steps, "base_lr": base_lr, "params": params, "extra": extra}
+
+
+def around(*steps: int) -> tuple[int, ...]:
+    return tuple(t + d for t in steps for d in (-1, 0, 1))
+
+
+W, T = "num_warmup_steps", "num_training_steps"
+
+
+def hf_cases() -> list[dict]:
+    def wt(w: int, t: int) -> dict:
+        return {W: w, T: t}
+
+    return [
+        case("hf.constant", 20),
+        case("hf.constant", 20, base_lr=3e-4),
+        case("hf.constant_with_warmup", 60, **{W: 10}),
+        case("hf.constant_with_warmup", 20, **{W: 0}),
+        case("hf.constant_with_warmup", 30, base_lr=5e-5, **{W: 1}),
+        case("hf.linear", 130, **wt(10, 100)),
+        case("hf.linear", 30, **wt(0, 20)),
+        case("hf.linear", 30, **wt(10, 10)),  # no decay phase
+        case("hf.linear", 30, **wt(20, 10)),  # training shorter than warmup
+        case("hf.linear", LONG, base_lr=2e-5, extra=around(500), **wt(500, 15_000)),
+        case("hf.cosine", 130, **wt(10, 100)),  # rises again after num_training_steps
+        case("hf.cosine", 130, **wt(0, 100), num_cycles=2.0),
+        case("hf.cosine", 130, base_lr=1e-3, **wt(7, 93), num_cycles=0.3),
+        case("hf.cosine", 40, **wt(10, 10)),
+        case("hf.cosine", LONG, base_lr=3e-4, extra=around(1000, 19_000), **wt(1000, 19_000)),
+        case("hf.cosine_with_restarts", 130, **wt(10, 100)),
+        case("hf.cosine_with_restarts", 130, **wt(10, 100), num_cycles=3),
+        case("hf.cosine_with_restarts", 130, **wt(0, 100), num_cycles=2.5),
+        case("hf.cosine_with_restarts", LONG, extra=around(5000, 10_000, 15_000),
+             **wt(100, 19_900), num_cycles=4),
+        case("hf.polynomial", 130, **wt(10, 100)),  # lr_end 1e-7, power 1
+        case("hf.polynomial", 130, **wt(10, 100), lr_end=1e-3, power=2.0),
+        case("hf.polynomial", 130, base_lr=1.5, **wt(0, 100), lr_end=0.0, power=0.5),
+        case("hf.polynomial", 40, **wt(20, 10), lr_end=0.01),  # training shorter than warmup
+        case("hf.polynomial", LONG, base_lr=5e-4, **wt(300, 18_000), lr_end=1e-6, power=3.0),
+        case("hf.inverse_sqrt", 200, **{W: 10}),
+        case("hf.inverse_sqrt", 200, **{W: 0}),  # timescale 10000
+        case("hf.inverse_sqrt", 200, **{W: 10}, timescale=37),
+        case("hf.inverse_sqrt", LONG, base_lr=1e-3, **{W: 4000}),
+        case("hf.cosine_with_min_lr", 130, **wt(10, 100), min_lr=1e-3),
+        case("hf.cosine_with_min_lr", 130, **wt(10, 100), min_lr_rate=0.1),
+        case("hf.cosine_with_min_lr", 130, base_lr=3e-4, **wt(0, 100), num_cycles=1.0,
+             min_lr_rate=0.05),
+        case("hf.cosine_with_min_lr", LONG, base_lr=3e-4, **wt(2000, 18_000), min_lr=3e-5),
+        case("hf.cosine_warmup_with_min_lr", 130, **wt(10, 100), min_lr_rate=0.1),
+        case("hf.cosine_warmup_with_min_lr", 130, **wt(10, 100), min_lr=1e-3,
+             warmup_lr_rate=0.05),
+        case("hf.cosine_warmup_with_min_lr", 130, **wt(1, 100), min_lr_rate=0.0),
+        case("hf.cosine_warmup_with_min_lr", 130, **wt(0, 100), min_lr_rate=0.2,
+             warmup_lr_rate=0.5),
+        case("hf.cosine_warmup_with_min_lr", LONG, base_lr=1e-4, **wt(500, 19_000),
+             min_lr_rate=0.1),
+        *wsd_cases(),
+    ]
+
+
+def wsd_cases() -> list[dict]:
+    wsd = "hf.warmup_stable_decay"
+    cases = []
+    for warmup_type in ("linear", "cosine", "1-sqrt"):
+        for decay_type in ("linear", "cosine", "1-sqrt"):
+            cases.append(case(wsd, 130, **{W: 10, T: 100}, num_decay_steps=30,
+                              warmup_type=warmup_type, decay_type=decay_type))
+            cases.append(case(wsd, 130, base_lr=3e-4, **{W: 10}, num_stable_steps=50,
+                              num_decay_steps=40, warmup_type=warmup_type,
+                              decay_type=decay_type, min_lr_ratio=0.1))
+    return cases + [
+        case(wsd, 130, **{W: 10, T: 100}, num_decay_steps=30),  # defaults: linear, cosine
+        case(wsd, 130, **{W: 10, T: 100}, num_stable_steps=20, num_decay_steps=30),  # both
+        case(wsd, 130, **{W: 10, T: 100}, num_decay_steps=30, num_cycles=1.0),
+        case(wsd, 60, **{W: 0, T: 50}, num_decay_steps=50, decay_type="linear"),
+        case(wsd, 60, **{W: 10, T: 40}, num_decay_steps=0),
+        case(wsd, LONG, base_lr=1e-3, extra=around(1000, 16_000), **{W: 1000, T: 19_000},
+             num_decay_steps=3000, warmup_type="cosine", decay_type="1-sqrt",
+             min_lr_ratio=0.01),
+    ]
+
+
+FRAMEWORKS = {
+    "transformers": (hf_cases, oracle.hf_lrs, ("transformers", "torch")),
+}
+"""framework -> (its cases, its oracle, the modules whose versions the file records)."""
+
+
+def subsample(steps: int, extra: tuple[int, ...]) -> list[int] | None:
+    if steps <= FULL_LIMIT:
+        return None
+    stride = _prime_at_least(steps // SAMPLES)
+    keep = set(range(0, steps, stride)) | set(range(EDGE)) | set(range(steps - EDGE, steps))
+    keep |= {t for t in extra if 0 <= t < steps}
+    return sorted(keep)
+
+
+def _prime_at_least(n: int) -> int:
+    n = max(n, 2)
+    while any(n % d == 0 for d in range(2, int(n**0.5) + 1)):
+        n += 1
+    return n
+
+
+def case_id(c: dict) -> str:
+    params = ",".join(f"{k}={_short(v)}" for k, v in c["params"].items())
+    return f"{c['kind']}[n={c['steps']},base_lr={c['base_lr']!r}{',' if params else ''}{params}]"
+
+
+def _short(value: Any) -> str:
+    if isinstance(value, list) and len(value) > 6:
+        return f"[{_short(value[0])},...({len(value)} items)]"
+    return repr(value).replace(" ", "")
+
+
+def make(framework: str) -> None:
+    make_cases, lrs, modules = FRAMEWORKS[framework]
+    cases, seen = [], set()
+    for c in make_cases():
+        ident = case_id(c)
+        if ident in seen:
+            sys.exit(f"duplicate golden case {ident}")
+        seen.add(ident)
+        lr = lrs(c["kind"], c["steps"], c["base_lr"], c["params"])
+        indices = subsample(c["steps"], c["extra"])
+        values = lr if indices is None else lr[indices]
+        cases.append({"id": ident, "kind": c["kind"], "steps": c["steps"],
+                      "base_lr": c["base_lr"], "params": c["params"], "indices": indices,
+                      "lr": [float(v) for v in values]})
+    oracle.dump_goldens({
+        "framework": framework,
+        "versions": oracle.versions_of(*modules),
+        "generator": f"python scripts/make_goldens_frameworks.py {framework}",
+        "convention": "lr[0] = the lr at construction (step 0); lr[i] after i scheduler steps "
+                      "(functional schedules: schedule(i)); 'indices' lists the stored steps "
+                      "of a subsampled run (null: every step is stored)",
+        "cases": cases,
+    }, framework)
+    path = oracle.golden_path(framework)
+    print(f"wrote {len(cases)} cases to {path.relative_to(ROOT)} "
+          f"({path.stat().st_size / 1024:.0f} KiB) from {oracle.versions_of(*modules)}")
+
+
+def main(argv: list[str]) -> None:
+    unknown = [a for a in argv if a not in FRAMEWORKS]
+    if not argv or unknown:
+        sys.exit(f"usage: make_goldens_frameworks.py {{{','.join(FRAMEWORKS)}}}...")
+    for framework in argv:
+        make(framework)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

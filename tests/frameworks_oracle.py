@@ -1,0 +1,130 @@
+"""Oracles for the non-torch frameworks, shared by scripts/make_goldens_frameworks.py and the
+tests/test_frameworks_*.py parity tests.
+
+Each ``<framework>_lrs(kind, steps, base_lr, params)`` runs the real library and returns
+``lr[0..steps-1]`` with lrplot's convention (``lr[0]`` right after construction, ``lr[i]`` after
+``i`` scheduler steps; for functional schedules ``lr[i] = schedule(i)``). ``kind`` is lrplot's
+name (``hf.cosine``) and ``params`` use lrplot's (= the framework's) parameter names. Heavy
+imports happen inside the functions, so the golden tests import this module without any of the
+libraries installed; only the standard library and numpy are needed at import time (the Optax
+goldens are made in a throwaway virtualenv that has no lrplot).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import warnings
+from pathlib import Path
+from typing import Any, Mapping
+
+import numpy as np
+
+GOLDEN_DIR = Path(__file__).parent / "golden"
+
+RTOL_FLOAT64 = 1e-12
+"""Frameworks that compute in Python floats (transformers, timm)."""
+
+RTOL_FLOAT32 = 1e-6
+"""Frameworks that compute in float32 by default (Keras, Optax on jax)."""
+
+TINY = 1e-300
+
+
+def golden_path(framework: str) -> Path:
+    return GOLDEN_DIR / f"{framework}.json"
+
+
+def load_goldens(framework: str) -> dict[str, Any]:
+    with open(golden_path(framework), encoding="utf-8") as f:
+        return json.load(f)
+
+
+def dump_goldens(data: Mapping[str, Any], framework: str) -> None:
+    """One case per line: reviewable diffs, a small file; floats round-trip (``repr``)."""
+    head = {k: v for k, v in data.items() if k != "cases"}
+    lines = [json.dumps(case, allow_nan=False, separators=(",", ":")) for case in data["cases"]]
+    text = json.dumps(head, indent=1, allow_nan=False)[:-2]
+    text += ',\n "cases": [\n' + ",\n".join(lines) + "\n ]\n}\n"
+    path = golden_path(framework)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+def max_rel_error(actual: Any, expected: Any) -> float:
+    actual = np.asarray(actual, dtype=np.float64)
+    expected = np.asarray(expected, dtype=np.float64)
+    same = actual == expected
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rel = np.where(same, 0.0, np.abs(actual - expected) / np.abs(expected))
+    return float(rel.max()) if rel.size else 0.0
+
+
+def assert_lr_close(actual: Any, expected: Any, *, rtol: float, indices: Any = None,
+                    context: str = "") -> None:
+    """``actual`` matches ``expected`` within ``rtol`` relative (plus :data:`TINY` absolute,
+    and for float32 frameworks the smallest float32 step near 0)."""
+    actual = np.asarray(actual, dtype=np.float64)
+    expected = np.asarray(expected, dtype=np.float64)
+    assert actual.shape == expected.shape, f"{context}: shape {actual.shape} != {expected.shape}"
+    same = (actual == expected) | (np.isnan(actual) & np.isnan(expected))
+    atol = TINY if rtol <= RTOL_FLOAT64 else 1e-12 * float(np.max(np.abs(expected), initial=0))
+    with np.errstate(invalid="ignore", over="ignore"):
+        close = np.abs(actual - expected) <= rtol * np.abs(expected) + atol
+    bad = np.flatnonzero(~(same | close))
+    if bad.size == 0:
+        return
+    steps = np.arange(len(expected)) if indices is None else np.asarray(indices)
+    lines = [f"{context}: {bad.size} of {expected.size} values differ by more than rtol={rtol}"]
+    for j in bad[:8]:
+        e, a = float(expected[j]), float(actual[j])
+        rel = abs(a - e) / abs(e) if e != 0 else math.inf
+        lines.append(f"  step {steps[j]}: expected {e!r}, got {a!r} (rel err {rel:.3g})")
+    raise AssertionError("\n".join(lines))
+
+
+# -- transformers -----------------------------------------------------------------------------
+
+HF_TOP_LEVEL = ("num_warmup_steps", "num_training_steps")
+
+
+def hf_lrs(kind: str, steps: int, base_lr: float, params: Mapping[str, Any]) -> np.ndarray:
+    """``transformers.get_scheduler(name, SGD(lr=base_lr), ...)`` stepped ``steps - 1`` times.
+
+    num_warmup_steps and num_training_steps are get_scheduler's own arguments; every other
+    parameter goes through ``scheduler_specific_kwargs``, as a Trainer passes them.
+    """
+    import torch
+    from transformers import get_scheduler
+
+    name = kind.split(".", 1)[1]
+    param = torch.nn.Parameter(torch.zeros(1))
+    optimizer = torch.optim.SGD([param], lr=base_lr)
+    group = optimizer.param_groups[0]
+    top = {k: params[k] for k in HF_TOP_LEVEL if k in params}
+    extra = {k: v for k, v in params.items() if k not in HF_TOP_LEVEL and v is not None}
+    out = np.empty(steps)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        scheduler = get_scheduler(name, optimizer, **top,
+                                  scheduler_specific_kwargs=extra or None)
+        out[0] = group["lr"]
+        for i in range(1, steps):
+            scheduler.step()
+            out[i] = group["lr"]
+    return out
+
+
+def versions_of(*modules: str) -> dict[str, str]:
+    import importlib
+
+    found = {}
+    for name in modules:
+        try:
+            found[name] = importlib.import_module(name).__version__
+        except ImportError:
+            pass
+    if "keras" in found:
+        found["keras_backend"] = os.environ.get("KERAS_BACKEND", "")
+    return found
