@@ -233,3 +233,10 @@ def list_kinds():
             click.echo(f"    {p.flag:<14} {p.key:<12} {p.accepted()}; {default}")
             click.echo(f"    {'':<14} {'':<12} {p.help}")
         click.echo()
+
+
+# stats, lint, code: they take a kind and its flags, or configs (lrplot.cli_insight).
+from lrplot import cli_insight  # noqa: E402
+
+for _command in cli_insight.COMMANDS:
+    main.add_command(_command)

@@ -1,0 +1,212 @@
+"""The insight commands: ``lrplot stats``, ``lrplot lint`` and ``lrplot code``.
+
+Each takes a schedule the way the rendering commands do — a kind and its flags
+(``lrplot stats cosine --t-max 150``), or YAML configs (``lrplot stats configs/article.yaml``) —
+and reports on it instead of drawing it. The kind variants are derived from the generated kind
+commands (same flags, same validation); only the output options are left out.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Callable
+
+import click
+
+from lrplot import schedules
+from lrplot.cli import CONTEXT, InputError, kind_command, output_options
+
+if TYPE_CHECKING:
+    from lrplot.spec import FigureSpec
+    from lrplot.yamlio import Document
+
+
+@dataclass(frozen=True)
+class Source:
+    """One figure to report on: from a config file (with its document, for locations) or flags."""
+
+    name: str
+    spec: FigureSpec
+    doc: Document | None = None
+
+
+Action = Callable[..., None]
+
+
+def _output_option_names() -> set[str]:
+    return {p.name for p in output_options(click.Command("_")).params}
+
+
+def _guard(build: Callable[[], Any]) -> Any:
+    """Map spec and YAML errors to exit 2, one line per problem."""
+    from lrplot.spec import SpecError
+    from lrplot.yamlio import YamlError
+
+    try:
+        return build()
+    except SpecError as exc:
+        raise InputError([str(p) for p in exc.problems]) from None
+    except YamlError as exc:
+        raise InputError([str(exc)]) from None
+
+
+def load_config(path: str, steps: int | None = None, base_lr: float | None = None) -> Source:
+    """A config file as a :class:`Source`; ``steps``/``base_lr`` override the figure's defaults."""
+    from lrplot import spec as specs
+    from lrplot import yamlio
+
+    def build() -> Source:
+        try:
+            doc = yamlio.load(path)
+        except FileNotFoundError:
+            raise InputError([f"{path}: no such config file"]) from None
+        except OSError as exc:
+            raise InputError([f"{path}: cannot read it: {exc.strerror or exc}"]) from None
+        if isinstance(doc.data, dict):
+            for key, value in (("steps", steps), ("base_lr", base_lr)):
+                if value is not None:
+                    doc.data[key] = value
+        return Source(path, specs.from_document(doc), doc)
+
+    return _guard(build)
+
+
+class SourceGroup(click.Group):
+    """``lrplot NAME KIND [FLAGS] [OPTIONS]`` or ``lrplot NAME CONFIG... [OPTIONS]``.
+
+    ``options`` are click options added to both forms; ``action(sources, **options)`` runs.
+    """
+
+    def __init__(self, name: str, action: Action, options: list[click.Option], **kwargs: Any):
+        super().__init__(name, context_settings=CONTEXT, no_args_is_help=True, **kwargs)
+        self.action = action
+        self.extra = options
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return [k.name for k in schedules.all_kinds()]
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name == "CONFIG":
+            return self.config_command()
+        try:
+            kind = schedules.get(name)
+        except schedules.UnknownKind:
+            return None
+        return self.kind_command(kind)
+
+    def resolve_command(self, ctx: click.Context, args: list[str]):
+        name = args[0]
+        if name.startswith("-"):
+            return super().resolve_command(ctx, args)
+        try:
+            kind = schedules.get(name)
+        except schedules.UnknownKind:
+            kind = None
+        if kind is not None:
+            return kind.name, self.kind_command(kind), args[1:]
+        if name == "CONFIG":  # as in the usage line: 'lrplot stats CONFIG --help'
+            return name, self.config_command(), args[1:]
+        if os.path.exists(name) or name.lower().endswith((".yaml", ".yml")):
+            return "CONFIG", self.config_command(), args
+        close = difflib.get_close_matches(name, schedules.names(), n=1, cutoff=0.6)
+        hint = f" Did you mean {close[0]!r}?" if close else ""
+        raise InputError([f"{name!r} is neither a schedule nor a config file.{hint} "
+                          f"'lrplot list' shows every schedule."])
+
+    def config_command(self) -> click.Command:
+        def callback(configs, steps, base_lr, **options):
+            sources = [load_config(c, steps, base_lr) for c in configs]
+            self.action(sources, **options)
+
+        params = [
+            click.Argument(["configs"], nargs=-1, required=True, metavar="CONFIG...",
+                           type=click.Path(dir_okay=False)),
+            click.Option(["--steps"], type=int, metavar="N",
+                         help="Override the figure's default steps."),
+            click.Option(["--base-lr"], type=float, metavar="LR",
+                         help="Override the figure's default base_lr."),
+            *self.extra,
+        ]
+        group = self
+
+        class ConfigCommand(click.Command):
+            def format_usage(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+                formatter.write_usage(f"lrplot {group.name}", "CONFIG... [OPTIONS]")
+
+        return ConfigCommand("CONFIG", callback=callback, params=params,
+                             context_settings=CONTEXT, help=self.help)
+
+    def kind_command(self, kind: schedules.Kind) -> click.Command:
+        """The kind's generated command, with this group's options instead of output options."""
+        from lrplot import spec as specs
+
+        base = kind_command(kind)
+        skip = _output_option_names()
+        flags = {p.flag: p.name for p in kind.params}
+        params = [p for p in base.params if p.name not in skip] + list(self.extra)
+        by_option = {p.name: flags[p.opts[0]] for p in base.params
+                     if isinstance(p, click.Option) and p.opts[0] in flags}
+        extra = {p.name for p in self.extra}
+
+        def callback(**values):
+            raw = {param: values[option] for option, param in by_option.items()}
+            options = {k: v for k, v in values.items() if k in extra}
+            spec = _guard(lambda: specs.from_flags(
+                kind.name, raw, steps=values.get("steps"),
+                base_lr=values.get("base_lr", 0.1)))
+            self.action([Source(kind.name, spec)], **options)
+
+        return click.Command(kind.name, callback=callback, params=params,
+                             context_settings=CONTEXT, help=base.help,
+                             short_help=base.short_help)
+
+    def format_usage(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        formatter.write_usage(ctx.command_path, "(KIND [PARAM FLAGS] | CONFIG...) [OPTIONS]")
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        with formatter.section("Options (after KIND or CONFIG)"):
+            formatter.write_dl([p.get_help_record(ctx) for p in self.extra
+                                if p.get_help_record(ctx)])
+        with formatter.section("Schedules (lrplot " + (self.name or "") + " KIND -h for flags)"):
+            formatter.write_dl([(k.name, k.framework_class) for k in schedules.all_kinds()])
+
+
+# -- stats -------------------------------------------------------------------------------------
+
+
+def _stats(sources: list[Source], below: float | None, fmt: str, rtol: float) -> None:
+    from lrplot import stats
+
+    rows = []
+    for source in sources:
+        for note in source.spec.notes:
+            click.echo(note, err=True)
+        try:
+            rows.extend(stats.figure_stats(source.spec, below=below, rtol=rtol))
+        except ValueError as exc:
+            raise InputError([f"{source.name}: {exc}"]) from None
+    click.echo(stats.FORMATS[fmt](rows), nl=False)
+
+
+stats = SourceGroup(
+    "stats", _stats,
+    [click.Option(["--below"], type=float, metavar="LR",
+                  help="Also report the first step whose lr is below LR."),
+     click.Option(["--format", "fmt"], type=click.Choice(["table", "csv", "json"]),
+                  default="table", show_default=True, help="Output format."),
+     click.Option(["--rtol"], type=click.FloatRange(min=0), default=1e-4, show_default=True,
+                  help="Logged (type: data) and planned lr diverge beyond this relative "
+                       "difference.")],
+    help="Summary numbers per curve: initial, peak (and its step), minimum, final, mean and sum "
+         "of the lr, and the first step below a threshold.\n\n"
+         "The sum of the lr over all steps is how far plain SGD moves a weight with a unit "
+         "gradient: schedules with equal sums travel equally far. A logged curve (type: data) is "
+         "compared with its panel's planned schedule: where they first diverge, and by how much.",
+    epilog="Examples:\n\n  lrplot stats cosine --t-max 150 --steps 400 --below 0.01\n\n"
+           "  lrplot stats configs/article.yaml --format csv\n\n"
+           "  lrplot stats exponential --gamma 0.9,0.95 --format json",
+)
+
+COMMANDS = [stats]
