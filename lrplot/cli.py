@@ -14,7 +14,7 @@ from typing import Any, Callable
 
 import click
 
-from lrplot import output, schedules
+from lrplot import gallery, output, schedules
 from lrplot._version import __version__
 from lrplot.params import COMMON_PARAMS, format_value
 from lrplot.schedules import Kind
@@ -60,7 +60,11 @@ def output_options(f: Callable) -> Callable:
     for option in reversed([
         click.option("-o", "--output", metavar="PATH",
                      help="Where to write: .png .svg .pdf draw the figure, .csv .json write the "
-                          "numbers. Default: NAME.png in the current directory."),
+                          "numbers; - writes to standard output (give --format). "
+                          "Default: NAME.png in the current directory."),
+        click.option("--format", "fmt", type=click.Choice(output.FORMATS, case_sensitive=False),
+                     help="Output format for -o - or a name without a suffix "
+                          "(default: from the suffix, else png)."),
         click.option("--title", help="Figure title."),
         click.option("--log-y", is_flag=True, help="Logarithmic learning-rate axis."),
         click.option("--size", metavar="WxH", help="Figure size in inches, e.g. 8x5 "
@@ -72,49 +76,74 @@ def output_options(f: Callable) -> Callable:
     return f
 
 
-def _run(spec_factory: Callable[[], Any], default_name: str, out: str | None,
-         size: str | None, dpi: int | None) -> None:
-    """Build the spec, then write it; map every failure to its exit code."""
-    from lrplot import api
+def _prepare(spec_factory: Callable[[], Any], default_name: str, out: str | None,
+             fmt: str | None = None) -> tuple[Any, str, str]:
+    """Resolve the output and build the spec, or fail with exit 2: (spec, path, format)."""
     from lrplot.spec import SpecError
     from lrplot.yamlio import YamlError
 
-    path = out or f"{default_name}.png"
     try:
-        output.format_of(path)
+        path, fmt = output.resolve(out, fmt, default_name)
         output.check_writable(path)
+        output.source_date()  # a malformed SOURCE_DATE_EPOCH is a usage error
         spec = spec_factory()
     except SpecError as exc:
         raise InputError([str(p) for p in exc.problems]) from None
     except (YamlError, output.OutputError) as exc:
         raise InputError([str(exc)]) from None
+    return spec, path, fmt
+
+
+def _write(spec: Any, path: str, fmt: str, size: str | None, dpi: int | None) -> None:
+    """Write a prepared spec; map every failure to its exit code."""
+    from lrplot import api
+    from lrplot.spec import SpecError
+
     for note in spec.notes:
         click.echo(note, err=True)
     try:
-        api.save(spec, path, size=_size(size), dpi=dpi)
+        api.save(spec, path, format=fmt, size=_size(size), dpi=dpi)  # "-": standard output
+    except SpecError as exc:  # found only while evaluating (an expression failing at a step)
+        raise InputError([str(p) for p in exc.problems]) from None
     except OSError as exc:
         raise WriteError(f"cannot write {path}: {exc.strerror or exc}") from None
-    click.echo(path)
+    if path != output.STDOUT:
+        click.echo(path)
+
+
+def _run(spec_factory: Callable[[], Any], default_name: str, out: str | None,
+         size: str | None, dpi: int | None, fmt: str | None = None) -> None:
+    _write(*_prepare(spec_factory, default_name, out, fmt), size, dpi)
 
 
 # -- one command per kind -----------------------------------------------------------------------
 
 
 def _param_option(p) -> click.Option:
-    default = "required" if p.required else f"default: {format_value(p.default)}"
-    how = "comma list; repeat the flag to sweep lists" if p.is_list else \
-        "several values (comma list or repeated flag) sweep"
-    return click.Option([p.flag], multiple=True, metavar="LIST" if p.is_list else "VALUE",
-                        help=f"{p.help}. {p.accepted().capitalize()}; {default}; {how}.")
+    default = "required" if p.required else \
+        "default: none" if p.default is None else f"default: {format_value(p.default)}"
+    if p.type == "schedulers":
+        how = "a YAML list such as '[{type: linear, total_iters: 5}, {type: cosine, T_max: 95}]'"
+    elif p.is_list:
+        how = "comma list; repeat the flag to sweep lists"
+    elif p.comma_sweeps:
+        how = "several values (comma list or repeated flag) sweep"
+    else:
+        how = "repeat the flag to sweep"
+    metavar = {"expr": "EXPR", "schedulers": "YAML", "path": "PATH", "text": "TEXT"}.get(
+        p.type, "LIST" if p.is_list else "VALUE")
+    return click.Option([p.flag], multiple=True, metavar=metavar,
+                        help=f"{p.help}. {p.accepted()[0].upper() + p.accepted()[1:]}; "
+                             f"{default}; {how}.")
 
 
 def kind_command(kind: Kind) -> click.Command:
-    def callback(steps, base_lr, output, title, log_y, size, dpi, **values):
+    def callback(steps, base_lr, output, title, log_y, size, dpi, fmt=None, **values):
         from lrplot import spec
 
         raw = {p.name: values[p.flag[2:].replace("-", "_")] for p in kind.params}
         _run(lambda: spec.from_flags(kind.name, raw, steps=steps, base_lr=base_lr, title=title,
-                                     log_y=log_y), kind.name, output, size, dpi)
+                                     log_y=log_y), kind.name, output, size, dpi, fmt)
 
     params = [_param_option(p) for p in kind.params] + [
         click.Option(["--steps"], type=int, metavar="N", help=STEPS.help + "."),
@@ -194,35 +223,54 @@ def main() -> None:
 @click.option("--steps", type=int, metavar="N", help="Override the figure's default steps.")
 @click.option("--base-lr", type=float, metavar="LR", help="Override the figure's default base_lr.")
 @output_options
-def compare(configs, steps, base_lr, output, title, log_y, size, dpi):
+def compare(configs, steps, base_lr, output, title, log_y, size, dpi, fmt):
     """Render YAML figure configs (one figure per file).
 
     Without -o each CONFIG is written to CONFIG-STEM.png in the current directory.
     """
+    from lrplot import lint
     from lrplot import spec as specs
     from lrplot import yamlio
 
     if output and len(configs) > 1:
         raise InputError(["-o/--output takes one CONFIG; without it each config is written to "
                           "its own STEM.png"])
+    overrides = {"steps": steps, "base_lr": base_lr}
+    problems = []
+    for param in COMMON_PARAMS:
+        if overrides[param.name] is not None:
+            try:
+                param.convert(overrides[param.name])
+            except ValueError as exc:
+                problems.append(f"--{param.name.replace('_', '-')}: {exc}")
+    if problems:
+        raise InputError(problems)
+
+    def build(config: str) -> Any:
+        doc = yamlio.load(config)
+        if isinstance(doc.data, dict):
+            for key, value in (*overrides.items(), ("title", title)):
+                if value is not None:
+                    doc.data[key] = value
+            if log_y:
+                doc.data["log_y"] = True
+        figure = specs.from_document(doc)
+        for warning in lint.check(figure, doc):  # likely mistakes (lrplot.lint)
+            click.echo(str(warning), err=True)
+        return figure
+
+    # Every config is checked before anything is written: an error leaves no file behind.
+    prepared = []
     for config in configs:
         if output and os.path.abspath(output) == os.path.abspath(config):
             raise InputError([f"-o {output}: refusing to write over the input config"])
-
-        def build(config=config):
-            doc = yamlio.load(config)
-            if isinstance(doc.data, dict):
-                for key, value in (("steps", steps), ("base_lr", base_lr), ("title", title)):
-                    if value is not None:
-                        doc.data[key] = value
-                if log_y:
-                    doc.data["log_y"] = True
-            return specs.from_document(doc)
-
-        _run(build, Path(config).stem, output, size, dpi)
+        prepared.append(_prepare(lambda: build(config), Path(config).stem, output, fmt))
+    for spec, path, fmt in prepared:
+        _write(spec, path, fmt, size, dpi)
 
 
-@main.command(name="list", context_settings=CONTEXT)
+@main.command(name="list", context_settings=CONTEXT,
+              epilog="Examples:\n\n  lrplot list\n\n  lrplot list | grep -A3 '^cosine'")
 def list_kinds():
     """List every schedule kind, its aliases and its parameters."""
     for kind in schedules.all_kinds():
@@ -233,6 +281,9 @@ def list_kinds():
             click.echo(f"    {p.flag:<14} {p.key:<12} {p.accepted()}; {default}")
             click.echo(f"    {'':<14} {'':<12} {p.help}")
         click.echo()
+
+
+main.add_command(gallery.command, "gallery")  # lrplot.gallery: configs/*.yaml -> gallery/
 
 
 # stats, lint, code: they take a kind and its flags, or configs (lrplot.cli_insight).
