@@ -390,8 +390,6 @@ def test_duplicate_top_level_key(tmp_path):
     assert line.startswith(f"{tmp_path / 'c.yaml'}:2:1: ") and "duplicate key 'steps'" in line
 
 
-@pytest.mark.xfail(strict=True, reason="YAML-level errors (duplicate key, .nan/.inf) give "
-                                       "file:line:col but no key path")
 @pytest.mark.parametrize("text, key", [
     ("curves:\n  - type: cosine\n    T_max: 5\n    T_max: 6\n", "curves[0].T_max"),
     ("curves:\n  - {type: exponential, gamma: .nan}\n", "curves[0].gamma"),
@@ -442,7 +440,7 @@ def test_python_and_unknown_tags_are_refused(tmp_path, tag):
     value = tag.format(target=json.dumps(str(target)))
     lines = yaml_error(tmp_path, f"title: {value}\ncurves: [{{type: cosine, T_max: 5}}]\n")
     assert len(lines) == 1
-    assert lines[0].startswith(f"{tmp_path / 'c.yaml'}:1:8: tag ")
+    assert lines[0].startswith(f"{tmp_path / 'c.yaml'}:1:8: title: tag ")
     assert "not allowed" in lines[0]
     assert not target.exists()  # nothing was constructed, let alone called
 
@@ -462,22 +460,16 @@ def test_modest_aliases_are_fine(tmp_path):
     assert [c.params for c in spec.curves] == [{"T_max": 5, "eta_min": 0.0}] * 2
 
 
-@pytest.mark.xfail(strict=True, reason="a recursive alias crashes with RecursionError "
-                                       "(traceback, exit 1)")
 def test_recursive_alias_is_refused(tmp_path):
     lines = yaml_error(tmp_path, "a: &a [*a]\ncurves: [{type: cosine, T_max: 5}]\n")
     assert lines[0].startswith(f"{tmp_path / 'c.yaml'}:1:")
 
 
-@pytest.mark.xfail(strict=True, reason="deeply nested flow lists crash with RecursionError "
-                                       "(traceback, exit 1)")
 def test_deep_nesting_is_refused(tmp_path):
     lines = yaml_error(tmp_path, "curves: " + "[" * 500 + "]" * 500 + "\n")
     assert lines[0].startswith(f"{tmp_path / 'c.yaml'}:1:")
 
 
-@pytest.mark.xfail(strict=True, reason="a config that is not UTF-8 crashes with "
-                                       "UnicodeDecodeError (traceback, exit 1)")
 def test_non_utf8_config_is_a_usage_error(tmp_path):
     path = tmp_path / "c.yaml"
     path.write_bytes(b"title: caf\xe9\ncurves: [{type: cosine, T_max: 5}]\n")

@@ -1,0 +1,115 @@
+"""Caps that keep hostile or mistaken input from exhausting the machine.
+
+Every cap has a default that does not get in the way of real work (a curve of 10^8 steps
+renders) and an environment variable that changes it:
+
+=============================  ====================  =============================================
+variable                       default               what it caps
+=============================  ====================  =============================================
+``LRPLOT_MAX_STEPS``           1e9                   steps of one curve
+``LRPLOT_MAX_POINTS``          1e9                   steps summed over every curve of one figure
+``LRPLOT_MAX_CONFIG_BYTES``    1048576 (1 MiB)       size of a YAML config file
+=============================  ====================  =============================================
+
+The YAML loader has fixed structural caps as well (:data:`MAX_NODES` values after alias
+expansion, :data:`MAX_DEPTH` levels of nesting): no real config comes near them.
+
+This module imports nothing heavy: ``lrplot validate`` uses it without numpy.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from dataclasses import dataclass
+
+MAX_NODES = 50_000
+"""Most scalar, list and mapping values a config may expand to (an alias counts each time it is
+used), so that an alias bomb ("billion laughs") is refused before it expands."""
+
+MAX_DEPTH = 64
+"""Deepest nesting of lists and mappings a config may have (a real one needs about ten)."""
+
+BYTES_PER_VALUE = 8
+"""A float64 lr value in memory."""
+
+CSV_BYTES_PER_VALUE = 20
+"""About what one value costs as CSV text (``repr`` of a float64 and a separator)."""
+
+
+class LimitError(ValueError):
+    """A limit itself is set to something unusable (a malformed environment variable)."""
+
+
+@dataclass(frozen=True)
+class Limit:
+    name: str  # the environment variable
+    default: int
+    what: str  # "steps per curve"
+
+    def value(self) -> int:
+        """The limit in force: the environment variable when set, else the default."""
+        text = os.environ.get(self.name, "").strip()
+        if not text:
+            return self.default
+        try:
+            number = float(text) if any(c in text for c in ".eE") else int(text)
+        except ValueError:
+            number = math.nan
+        if not (isinstance(number, int) or math.isfinite(number)) or number < 1 or \
+                number != int(number):
+            raise LimitError(f"{self.name}: expected a whole number >= 1 such as 1e9 "
+                             f"(the {self.what} to allow), got {text!r}")
+        return int(number)
+
+
+MAX_STEPS = Limit("LRPLOT_MAX_STEPS", 10**9, "steps per curve")
+MAX_POINTS = Limit("LRPLOT_MAX_POINTS", 10**9, "steps summed over all curves of a figure")
+MAX_CONFIG_BYTES = Limit("LRPLOT_MAX_CONFIG_BYTES", 1 << 20, "size of a config file in bytes")
+
+
+def human_bytes(size: float) -> str:
+    """``1.6 GB``: a size in decimal units, as a user would say it."""
+    for unit in ("bytes", "kB", "MB", "GB", "TB", "PB"):
+        if size < 1000 or unit == "PB":
+            return f"{size:.0f} {unit}" if unit == "bytes" else f"{size:.3g} {unit}"
+        size /= 1000
+    raise AssertionError("unreachable")
+
+
+def count(n: int) -> str:
+    """``2,000,000,000 (2e+09)``: a large count, exact and at a glance."""
+    return f"{n:,}" if n < 10**6 else f"{n:,} ({n:.0e})".replace("e+0", "e").replace("e+", "e")
+
+
+def cost(points: int) -> str:
+    """What computing ``points`` values costs: how many, and their size in memory and as CSV."""
+    return (f"{count(points)} values, {human_bytes(points * BYTES_PER_VALUE)} as float64 "
+            f"and about {human_bytes(points * CSV_BYTES_PER_VALUE)} as CSV")
+
+
+def steps_problem(steps: int, default_horizon: bool = False) -> str | None:
+    """The message when one curve of ``steps`` steps is over the cap, else None.
+
+    ``default_horizon``: the steps were not given but chosen to show the whole schedule.
+    """
+    limit = MAX_STEPS.value()
+    if steps <= limit:
+        return None
+    what = "the default horizon of" if default_horizon else "steps:"
+    fix = "set steps to something smaller, or " if default_horizon else ""
+    return (f"{what} {count(steps)} exceeds the limit of {count(limit)} steps per curve; "
+            f"this curve would cost {cost(steps)} ({fix}raise the limit with "
+            f"{MAX_STEPS.name}={steps:.0e})".replace("e+", "e"))
+
+
+def points_problem(steps: list[int]) -> str | None:
+    """The message when curves of these step counts are over the total cap, else None."""
+    limit = MAX_POINTS.value()
+    total = sum(steps)
+    if total <= limit:
+        return None
+    return (f"{len(steps)} curves of {count(total)} steps in all exceed the limit of "
+            f"{count(limit)} values per figure; the figure would cost {cost(total)} (use fewer "
+            f"steps or curves, or raise the limit with {MAX_POINTS.name}={total:.0e})"
+            ).replace("e+", "e")
