@@ -29,8 +29,9 @@ class InputError(click.ClickException):
     exit_code = 2
 
     def __init__(self, problems: list[str]):
-        self.problems = problems
-        super().__init__("\n".join(problems))
+        # A YamlError lists several problems, one per line: each gets its own "Error: ".
+        self.problems = [line for p in problems for line in str(p).splitlines() if line]
+        super().__init__("\n".join(self.problems))
 
     def show(self, file: Any = None) -> None:
         for problem in self.problems:
