@@ -209,4 +209,44 @@ stats = SourceGroup(
            "  lrplot stats exponential --gamma 0.9,0.95 --format json",
 )
 
-COMMANDS = [stats]
+
+
+
+# -- lint --------------------------------------------------------------------------------------
+
+
+def lint_messages(source: Source) -> list[str]:
+    """The lint warnings of a source, as printed (for commands that only mention them)."""
+    from lrplot import lint
+
+    return [str(w) for w in lint.check(source.spec, source.doc)]
+
+
+def _lint(sources: list[Source], strict: bool, fmt: str) -> None:
+    from lrplot import lint
+
+    warnings = [w for source in sources for w in lint.check(source.spec, source.doc)]
+    click.echo(lint.FORMATS[fmt](warnings), nl=False)
+    count = len(warnings)
+    click.echo(f"{count} warning{'s' if count != 1 else ''}" if count else "no warnings",
+               err=True)
+    if strict and warnings:
+        click.get_current_context().exit(1)
+
+
+lint = SourceGroup(
+    "lint", _lint,
+    [click.Option(["--strict"], is_flag=True, help="Exit 1 when there is any warning."),
+     click.Option(["--format", "fmt"], type=click.Choice(["text", "json"]), default="text",
+                  show_default=True, help="Output format.")],
+    help="Warn about likely mistakes in a schedule, each with its fix and its location "
+         "(file:line:col and key path, or the flag).\n\n"
+         "Duplicate milestones that compound, a cosine stepped past T_max (it rises again), a "
+         "decay after the end of the run, a floor never reached, a one-cycle run longer than "
+         "total_steps, epoch-sized parameters stepped every iteration, ... Exits 0 with "
+         "warnings unless --strict. 'lrplot compare' prints the same warnings on stderr.",
+    epilog="Examples:\n\n  lrplot lint configs/article.yaml\n\n"
+           "  lrplot lint multistep --milestones 30,60,90 --steps 100000\n\n"
+           "  lrplot lint configs/*.yaml --strict",
+)
+COMMANDS = [stats, lint]

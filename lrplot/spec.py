@@ -49,6 +49,8 @@ class Curve:
     base_lr: float
     steps: int
     label: str
+    origin: tuple = field(default=(), compare=False)  # key path of the curve in its YAML config
+    auto_steps: bool = field(default=False, compare=False)  # steps is the default horizon
 
     @property
     def schedule(self) -> dict[str, Any]:
@@ -72,6 +74,7 @@ class FigureSpec:
     panels: tuple[Panel, ...]
     log_y: bool = False
     notes: tuple[str, ...] = field(default=())  # e.g. which horizon was chosen, and why
+    annotate: bool = False  # mark milestones, phase boundaries, peak/min/final (lrplot.annotate)
 
     @property
     def curves(self) -> list[Curve]:
@@ -123,6 +126,7 @@ class _Draft:
     base_lr: float
     steps: int | None
     label: str
+    origin: tuple = ()
 
 
 def _finish(drafts: list[_Draft], notes: list[str]) -> tuple[Curve, ...]:
@@ -135,7 +139,8 @@ def _finish(drafts: list[_Draft], notes: list[str]) -> tuple[Curve, ...]:
             horizon, why = steps, reason
     if auto:
         notes.append(f"steps: {horizon} ({why}; set steps to change)")
-    return tuple(Curve(d.kind, d.params, d.base_lr, d.steps or horizon, d.label) for d in drafts)
+    return tuple(Curve(d.kind, d.params, d.base_lr, d.steps or horizon, d.label, d.origin,
+                       d.steps is None) for d in drafts)
 
 
 def _check_params(kind: Kind, params: dict[str, Any], report: Any,
@@ -366,7 +371,7 @@ class _DocumentBuilder:
                 text = f"{label} ({varied})" if label else varied
             else:
                 text = label or describe(kind, full)
-            drafts.append(_Draft(kind, full, defaults["base_lr"], defaults["steps"], text))
+            drafts.append(_Draft(kind, full, defaults["base_lr"], defaults["steps"], text, path))
         return drafts
 
     def kind(self, data: dict, path: tuple) -> Kind | None:

@@ -1,0 +1,549 @@
+"""A schedule linter: likely mistakes, each explained with its fix and located where it was written.
+
+lrplot draws what the framework really does; the linter says when that is probably not what the
+author meant — duplicate MultiStepLR milestones that compound, a cosine stepped past T_max that
+rises again, a decay scheduled after the run ends, epoch-sized parameters stepped every
+iteration... Warnings never stop anything: ``lrplot lint`` exits 0 unless ``--strict``.
+
+Rules are a table. A rule is a small function of a :class:`Context` (one curve) yielding
+:class:`Finding`\\ s, registered for the kinds it understands with :func:`rule`::
+
+    @rule("milestone-zero", "multistep", summary="a milestone at 0 decays at construction")
+    def _milestone_zero(ctx):
+        if 0 in ctx.p["milestones"]:
+            yield Finding("...what happens...", "...how to fix it...", ("milestones", index))
+
+A finding names *where* by a path inside the curve — a parameter, an item of a list parameter,
+or ``("steps",)`` — and the linter turns that into ``file:line:col: key.path`` for configs, or the
+flag for the command line. A rule for a kind that does not exist simply never runs, so rules for
+kinds being added can be written ahead.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, Sequence
+
+from lrplot.params import format_value
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from lrplot.spec import Curve, FigureSpec
+    from lrplot.yamlio import Document
+
+
+@dataclass(frozen=True)
+class Finding:
+    """What a rule found: the problem, its fix, and the path (inside the curve) to blame."""
+
+    message: str
+    fix: str
+    path: tuple = ()  # ("milestones", 4), ("T_max",), ("steps",), () for the curve itself
+
+
+@dataclass(frozen=True)
+class LintWarning:
+    rule: str
+    where: str  # "file:line:col: key.path" or "--flag"
+    message: str
+    fix: str
+    curve: str  # the curve's label
+
+    def __str__(self) -> str:
+        return f"{self.where}: warning: {self.message} [{self.rule}]\n    fix: {self.fix}"
+
+    def as_dict(self) -> dict[str, str]:
+        return {"rule": self.rule, "where": self.where, "curve": self.curve,
+                "message": self.message, "fix": self.fix}
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str
+    kinds: tuple[str, ...]  # kind names the rule applies to
+    check: Callable[[Context], Iterable[Finding]]
+    summary: str
+
+
+RULES: list[Rule] = []
+"""Every rule, in the order its warnings are reported."""
+
+
+def rule(name: str, *kinds: str, summary: str) -> Callable:
+    """Register ``check(ctx)`` as rule ``name`` for the given kind names."""
+    def register(check: Callable[[Context], Iterable[Finding]]) -> Callable:
+        RULES.append(Rule(name, kinds, check, summary))
+        return check
+    return register
+
+
+class Context:
+    """One curve, as a rule sees it: its parameters, steps, and the lr values when needed."""
+
+    def __init__(self, curve: Curve):
+        self.curve = curve
+        self.p: Mapping[str, Any] = curve.params
+        self.steps = curve.steps
+        self.base_lr = curve.base_lr
+        # The run's length is the user's statement only when they gave steps; the default
+        # horizon is lrplot's choice and says nothing about their training run.
+        self.steps_given = not getattr(curve, "auto_steps", False)
+
+    @cached_property
+    def lr(self) -> np.ndarray:
+        """Every value of the curve (rules that need the series; memory grows with steps)."""
+        return self.curve.lr()
+
+    def lr_upto(self, n: int) -> np.ndarray:
+        """``lr[0..n-1]`` (n capped at steps), without evaluating the rest of a long run."""
+        n = min(n, self.steps)
+        if "lr" in self.__dict__ or n == self.steps:
+            return self.lr[:n]
+        return self.curve.kind.evaluate(n, self.curve.base_lr, self.curve.params)
+
+    @property
+    def last(self) -> int:
+        """The last step of the run: lr[last] is the last value used."""
+        return self.steps - 1
+
+
+def _fmt(value: float) -> str:
+    return f"{value:.4g}"
+
+
+def _steps_text(ctx: Context) -> str:
+    return f"steps={ctx.steps}, so lr[0..{ctx.last}]"
+
+
+# -- rules: MultiStepLR / StepLR ----------------------------------------------------------------
+
+
+@rule("duplicate-milestone", "multistep",
+      summary="a milestone listed twice decays twice at that step (torch counts milestones)")
+def _duplicate_milestones(ctx: Context) -> Iterator[Finding]:
+    milestones = list(ctx.p["milestones"])
+    counts = Counter(milestones)
+    seen: Counter = Counter()
+    unique = list(dict.fromkeys(milestones))
+    for i, m in enumerate(milestones):
+        seen[m] += 1
+        if seen[m] == 2:
+            n = counts[m]
+            gamma = ctx.p["gamma"]
+            yield Finding(
+                f"milestone {m} is listed {'twice' if n == 2 else f'{n} times'}, so the lr is "
+                f"multiplied by gamma**{n} = {_fmt(gamma ** n)} at step {m}, not by gamma = "
+                f"{_fmt(gamma)} (MultiStepLR counts its milestones)",
+                f"list each step once (milestones: {format_value(unique)}); milestones are the "
+                f"steps where the lr decays, not the ends of intervals",
+                ("milestones", i))
+
+
+@rule("milestone-zero", "multistep",
+      summary="a milestone at 0 already decays at construction")
+def _milestone_zero(ctx: Context) -> Iterator[Finding]:
+    milestones = list(ctx.p["milestones"])
+    if 0 in milestones:
+        yield Finding(
+            f"milestone 0 applies when the scheduler is built: lr[0] is already base_lr * gamma "
+            f"= {_fmt(ctx.base_lr * ctx.p['gamma'])}, and base_lr is never used",
+            "remove the 0, or lower base_lr if the smaller start is intended",
+            ("milestones", milestones.index(0)))
+
+
+@rule("milestone-beyond-run", "multistep",
+      summary="a milestone at or after the last step never decays")
+def _milestone_beyond(ctx: Context) -> Iterator[Finding]:
+    if not ctx.steps_given:
+        return
+    for i, m in enumerate(ctx.p["milestones"]):
+        if m > ctx.last:
+            yield Finding(
+                f"milestone {m} comes after the last step ({_steps_text(ctx)}): this decay "
+                f"never happens",
+                f"move it before step {ctx.steps}, or set steps to the real length of training",
+                ("milestones", i))
+
+
+@rule("step-size-beyond-run", "step",
+      summary="a step_size as long as the run never decays")
+def _step_size_beyond(ctx: Context) -> Iterator[Finding]:
+    if ctx.steps_given and ctx.p["step_size"] > ctx.last:
+        yield Finding(
+            f"step_size={ctx.p['step_size']} is longer than the run ({_steps_text(ctx)}): the lr "
+            f"never decays",
+            f"use a step_size below {ctx.steps} (e.g. {max(1, ctx.steps // 3)} for three "
+            f"decays), or set steps to the real length of training",
+            ("step_size",))
+
+
+# -- rules: cosine --------------------------------------------------------------------------------
+
+
+@rule("cosine-past-t-max", "cosine",
+      summary="CosineAnnealingLR stepped past T_max rises again")
+def _cosine_past_t_max(ctx: Context) -> Iterator[Finding]:
+    T = ctx.p["T_max"]
+    if not ctx.steps_given or ctx.last <= T:
+        return
+    if ctx.steps > 20 * T:
+        return  # many periods: the per-iteration rule explains it better
+    back = min(2 * T, ctx.last)
+    yield Finding(
+        f"the run goes past T_max={T} (to step {ctx.last}): CosineAnnealingLR does not stay at "
+        f"eta_min, it rises again along the cosine — back to {_fmt(ctx.lr_upto(back + 1)[back])} "
+        f"at step {back}",
+        f"set T_max to the last step (T_max: {ctx.last}) for one decay over the whole run; "
+        f"use cosine-restarts if restarts are intended",
+        ("T_max",))
+
+
+@rule("cosine-past-training-steps", "hf.cosine",
+      summary="transformers' cosine stepped past num_training_steps rises again")
+def _hf_cosine_past(ctx: Context) -> Iterator[Finding]:
+    total = ctx.p.get("num_training_steps")
+    if total is None or not ctx.steps_given or ctx.last <= total:
+        return
+    yield Finding(
+        f"the run goes past num_training_steps={total} (to step {ctx.last}): the cosine does "
+        f"not stay at 0, it rises again",
+        f"set num_training_steps to the number of optimizer steps (num_training_steps: "
+        f"{ctx.steps})",
+        ("num_training_steps",))
+
+
+# -- rules: floors that the run never reaches -----------------------------------------------------
+
+FLOORS: dict[str, Callable[[Mapping[str, Any]], tuple[str, int, str] | None]] = {
+    "cosine": lambda p: ("T_max", p["T_max"], f"eta_min={format_value(p['eta_min'])}"),
+    "polynomial": lambda p: ("total_iters", p["total_iters"], "0"),
+    "linear": lambda p: ("total_iters", p["total_iters"],
+                         f"end_factor={format_value(p['end_factor'])}")
+    if p["end_factor"] < p["start_factor"] else None,
+    "hf.linear": lambda p: ("num_training_steps", p["num_training_steps"], "0"),
+    "hf.cosine": lambda p: ("num_training_steps", p["num_training_steps"], "0")
+    if p.get("num_cycles", 0.5) == 0.5 else None,
+    "hf.polynomial": lambda p: ("num_training_steps", p["num_training_steps"],
+                                f"lr_end={format_value(p['lr_end'])}"),
+    "hf.cosine_with_min_lr": lambda p: ("num_training_steps", p["num_training_steps"], "min_lr"),
+}
+"""kind -> (parameter, the step where the floor is reached, the floor's name); None: no floor."""
+
+
+@rule("floor-not-reached", *FLOORS,
+      summary="the run ends before the schedule reaches its floor")
+def _floor_not_reached(ctx: Context) -> Iterator[Finding]:
+    if not ctx.steps_given:
+        return
+    floor = FLOORS[ctx.curve.kind.name](ctx.p)
+    if floor is None:
+        return
+    param, at, name = floor
+    if ctx.last >= at:
+        return
+    final = ctx.lr_upto(ctx.steps)[-1]
+    yield Finding(
+        f"the run ends at step {ctx.last}, before {param}={at}: the lr stops at {_fmt(final)} "
+        f"and never reaches its floor ({name})",
+        f"set {param} to the last step ({param}: {ctx.last}), or set steps to the real length "
+        f"of training",
+        (param,))
+
+
+# -- rules: OneCycleLR ----------------------------------------------------------------------------
+
+
+def _onecycle_total(p: Mapping[str, Any]) -> int | None:
+    if p.get("total_steps") is not None:
+        return p["total_steps"]
+    if p.get("epochs") is not None and p.get("steps_per_epoch") is not None:
+        return p["epochs"] * p["steps_per_epoch"]
+    return None
+
+
+@rule("onecycle-overrun", "onecycle",
+      summary="a one-cycle run longer than total_steps")
+def _onecycle_overrun(ctx: Context) -> Iterator[Finding]:
+    total = _onecycle_total(ctx.p)
+    if total is None or ctx.steps <= total:
+        return
+    param = ("total_steps",) if ctx.p.get("total_steps") is not None else ("epochs",)
+    yield Finding(
+        f"the run takes {ctx.steps} lr values but the cycle has total_steps={total}: lr[{total}] "
+        f"is an overshoot past the end of the cycle (pct > 1), and torch raises ValueError on "
+        f"the next scheduler.step()",
+        f"set total_steps to the number of optimizer steps (or steps: {total}); with epochs and "
+        f"steps_per_epoch, steps_per_epoch must be len(train_loader)",
+        param)
+
+
+@rule("onecycle-floor-not-reached", "onecycle",
+      summary="the run ends before the one-cycle schedule anneals to its minimum")
+def _onecycle_short(ctx: Context) -> Iterator[Finding]:
+    total = _onecycle_total(ctx.p)
+    if total is None or not ctx.steps_given or ctx.last >= total - 1:
+        return
+    final = ctx.lr_upto(ctx.steps)[-1]
+    param = ("total_steps",) if ctx.p.get("total_steps") is not None else ("epochs",)
+    yield Finding(
+        f"the run ends at step {ctx.last}, before the cycle's end at step {total - 1}: the lr "
+        f"stops at {_fmt(final)} and never anneals to max_lr/div_factor/final_div_factor",
+        f"set total_steps to the number of optimizer steps (total_steps: {ctx.steps})",
+        param)
+
+
+# -- rules: composites ----------------------------------------------------------------------------
+
+
+def _children(ctx: Context) -> list[Any]:
+    return list(ctx.p.get("schedulers") or ())
+
+
+# A SequentialLR milestone at 0 (the first scheduler never runs) and decreasing milestones are
+# refused by the spec, as errors: torch would silently misuse them.
+
+
+@rule("sequential-repeated-milestone", "sequential",
+      summary="a SequentialLR milestone repeated: the scheduler between never runs")
+def _sequential_repeated(ctx: Context) -> Iterator[Finding]:
+    milestones = list(ctx.p.get("milestones") or ())
+    children = _children(ctx)
+    for i in range(1, len(milestones)):
+        if milestones[i] == milestones[i - 1]:
+            name = getattr(children[i], "kind", "") if i < len(children) else ""
+            yield Finding(
+                f"milestone {milestones[i]} is repeated: scheduler {i} ({name}) starts and ends "
+                f"at step {milestones[i]} and never runs",
+                f"remove scheduler {i} and one of the milestones, or give it the step where it "
+                f"should end",
+                ("milestones", i))
+
+
+@rule("handover-jump", "sequential",
+      summary="the lr jumps where one phase hands over to the next")
+def _handover_jump(ctx: Context) -> Iterator[Finding]:
+    milestones = list(ctx.p.get("milestones") or ())
+    inside = [m for m in milestones if 0 < m <= ctx.last]
+    if not inside:
+        return
+    lr = ctx.lr_upto(max(inside) + 1)
+    children = _children(ctx)
+    for i, m in enumerate(milestones):
+        if not 0 < m <= ctx.last or milestones.index(m) != i:
+            continue
+        before, after = float(lr[m - 1]), float(lr[m])
+        scale = max(abs(before), abs(after))
+        if scale == 0 or abs(after - before) / scale <= 0.25:
+            continue
+        # The step-to-step change just before the hand-over: a decay that is already steep
+        # (a step schedule) is not a jump.
+        usual = abs(float(lr[m - 1]) - float(lr[m - 2])) if m >= 2 else 0.0
+        if abs(after - before) <= 2 * usual:
+            continue
+        name = getattr(children[i], "kind", f"scheduler {i}") if i < len(children) else ""
+        following = getattr(children[i + 1], "kind", f"scheduler {i + 1}") \
+            if i + 1 < len(children) else ""
+        yield Finding(
+            f"the lr jumps from {_fmt(before)} to {_fmt(after)} at step {m}, where {name} hands "
+            f"over to {following}: the first phase does not end where the next one starts",
+            f"make the first phase end at the next one's start (a warmup's total_iters = the "
+            f"milestone {m}, end_factor = 1.0), or move the milestone to where it does",
+            ("milestones", i))
+
+
+# -- rules: epochs or iterations? -----------------------------------------------------------------
+
+TINY = 1e-6
+"""A fraction of base_lr below which the lr has, for training purposes, stopped."""
+
+
+@rule("stepped-per-iteration", "step", "multistep", "exponential", "cosine", "cosine-restarts",
+      summary="epoch-sized parameters, but the scheduler is stepped every iteration")
+def _per_iteration(ctx: Context) -> Iterator[Finding]:
+    if not ctx.steps_given or ctx.steps < 1000:
+        return
+    kind, p, n = ctx.curve.kind.name, ctx.p, ctx.steps
+    fix_step = ("call scheduler.step() once per epoch, not after every batch — or, to step per "
+                "iteration, multiply {what} by the iterations per epoch (len(train_loader))")
+    if kind == "multistep":
+        last = max(p["milestones"], default=0)
+        if 0 < last < n * 0.1:
+            yield Finding(
+                f"every milestone is in the first {100 * (last + 1) / n:.2g}% of the "
+                f"{n} steps ({format_value(list(p['milestones']))}): they look like epochs, but "
+                f"the run is counted in iterations, and the lr is flat for the remaining "
+                f"{n - last - 1} steps",
+                fix_step.format(what="the milestones"), ("milestones",))
+    elif kind == "step":
+        decays = ctx.last // p["step_size"]
+        if decays >= 50 and p["gamma"] < 1:
+            yield Finding(
+                f"step_size={p['step_size']} decays the lr {decays} times in {n} steps, to "
+                f"{_fmt(ctx.base_lr * p['gamma'] ** decays)}: it looks like an epoch count, but "
+                f"the scheduler is stepped every iteration",
+                fix_step.format(what="step_size"), ("step_size",))
+    elif kind == "exponential":
+        gamma = p["gamma"]
+        if gamma < 1:
+            gone = math.ceil(math.log(TINY) / math.log(gamma))
+            if gone < n * 0.1:
+                yield Finding(
+                    f"gamma={format_value(gamma)} per step takes the lr below {TINY:g} x base_lr "
+                    f"by step {gone}, in the first {100 * gone / n:.2g}% of the {n} steps: it "
+                    f"looks like a per-epoch decay stepped every iteration",
+                    "call scheduler.step() once per epoch, or use gamma ** (1 / iterations per "
+                    f"epoch) per iteration (e.g. {format_value(gamma)} ** (1/100) = "
+                    f"{gamma ** 0.01:.6g})", ("gamma",))
+    elif kind in ("cosine", "cosine-restarts"):
+        period = 2 * p["T_max"] if kind == "cosine" else p["T_0"]
+        if kind == "cosine-restarts" and p["T_mult"] > 1:
+            return
+        cycles = n / period
+        if cycles >= 10:
+            name = "T_max" if kind == "cosine" else "T_0"
+            yield Finding(
+                f"{name}={p[name]} makes the lr go through {cycles:.0f} cosine cycles in {n} "
+                f"steps: it looks like an epoch count, but the scheduler is stepped every "
+                f"iteration",
+                fix_step.format(what=name), (name,))
+
+
+# -- running the rules ------------------------------------------------------------------------------
+
+
+def rules_for(kind_name: str) -> list[Rule]:
+    return [r for r in RULES if kind_name in r.kinds]
+
+
+def check_curve(curve: Curve) -> Iterator[tuple[Rule, Finding]]:
+    """Every finding of every rule that applies to the curve's kind."""
+    ctx = Context(curve)
+    for r in rules_for(curve.kind.name):
+        for finding in r.check(ctx):
+            yield r, finding
+
+
+def check(spec: FigureSpec, doc: Document | None = None) -> list[LintWarning]:
+    """Lint every curve of a figure; ``doc`` (the YAML it came from) locates the warnings."""
+    locate = _YamlLocator(doc) if doc is not None else _FlagLocator()
+    warnings: list[LintWarning] = []
+    seen = set()
+    for panel in spec.panels:
+        several = len(panel.curves) > 1
+        for curve in panel.curves:
+            for r, finding in check_curve(curve):
+                where = locate(curve, finding.path, several)
+                key = (r.name, where, finding.message)
+                if key not in seen:  # a sweep repeats the same finding at the same place
+                    seen.add(key)
+                    warnings.append(LintWarning(r.name, where, finding.message, finding.fix,
+                                            curve.label))
+    return warnings
+
+
+# -- locations ------------------------------------------------------------------------------------
+
+
+def _key_path(path: Sequence) -> str:
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+class _FlagLocator:
+    """Command-line curves: the flag of the parameter (and which curve of a sweep)."""
+
+    def __call__(self, curve: Curve, path: tuple, several: bool) -> str:
+        flag = "lrplot " + curve.kind.name
+        if path:
+            name = path[0]
+            p = curve.kind.param(name) if name != "steps" else None
+            flag = "--steps" if name == "steps" else p.flag if p else f"--{name}"
+        return f"{flag} ({curve.label})" if several else flag
+
+
+class _YamlLocator:
+    """Config curves: ``file:line:col: key.path`` of the value to blame.
+
+    The curve's mapping is at ``curve.origin``. A parameter is found under the key its author
+    wrote (``T_max`` or ``t_max``), in the curve's ``sweep`` (at the swept value), or — for a
+    default — at the curve itself; ``steps`` is wherever the cascade took it from.
+    """
+
+    def __init__(self, doc: Document):
+        self.doc = doc
+
+    def _node(self, path: tuple) -> Any:
+        node = self.doc.data
+        for part in path:
+            try:
+                node = node[part]
+            except (KeyError, IndexError, TypeError):
+                return None
+        return node
+
+    def _resolve(self, curve: Curve, path: tuple) -> tuple:
+        origin = tuple(getattr(curve, "origin", ()) or ())
+        mapping = self._node(origin)
+        if not path or not isinstance(mapping, dict):
+            return origin
+        name, rest = path[0], tuple(path[1:])
+        if name == "steps":
+            for level in (origin, origin[:-2], ()):
+                node = self._node(level)
+                if isinstance(node, dict) and "steps" in node:
+                    return level + ("steps",)
+            return origin
+        for key in mapping:
+            p = curve.kind.param(key) if key not in ("type", "label", "sweep") else None
+            if p is not None and p.name == name:
+                return origin + (key,) + rest
+        sweep = mapping.get("sweep")
+        if isinstance(sweep, dict):
+            for key, options in sweep.items():
+                p = curve.kind.param(key)
+                if p is not None and p.name == name and isinstance(options, list):
+                    value = curve.params.get(name)
+                    for i, option in enumerate(options):
+                        if _same(option, value):
+                            return origin + ("sweep", key, i) + rest
+                    return origin + ("sweep", key)
+        return origin
+
+    def __call__(self, curve: Curve, path: tuple, several: bool) -> str:
+        resolved = self._resolve(curve, path)
+        mark = self.doc.mark(resolved)
+        text = _key_path(resolved)
+        if path and resolved == tuple(getattr(curve, "origin", ())) and path[0] != "steps":
+            text += f" ({path[0]}: default)" if text else f"{path[0]}: default"
+        return ": ".join(str(part) for part in (mark, text) if part)
+
+
+def _same(option: Any, value: Any) -> bool:
+    if isinstance(option, list) and isinstance(value, (list, tuple)):
+        return list(option) == list(value)
+    try:
+        return option == value or float(option) == float(value)
+    except (TypeError, ValueError):
+        return False
+
+
+# -- output ---------------------------------------------------------------------------------------
+
+
+def to_text(warnings: list[LintWarning]) -> str:
+    return "".join(f"{w}\n" for w in warnings)
+
+
+def to_json(warnings: list[LintWarning]) -> str:
+    import json
+
+    return json.dumps({"warnings": [w.as_dict() for w in warnings]}, indent=2) + "\n"
+
+
+FORMATS = {"text": to_text, "json": to_json}

@@ -1,0 +1,250 @@
+"""``lrplot lint`` and :mod:`lrplot.lint`: every rule with a config that triggers it and one that
+does not, warnings located in YAML and on the command line, exit codes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import lrplot
+from lrplot import lint, schedules, yamlio
+from lrplot.cli import main
+from lrplot.spec import from_document
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTICLE = ROOT / "configs" / "article.yaml"
+
+# rule -> (a curve that triggers it, a similar curve that does not). Each curve is a config's
+# curve mapping; ``steps`` is the length of the training run.
+CASES: dict[str, tuple[dict, dict]] = {
+    "duplicate-milestone": (
+        {"type": "multistep", "milestones": [200, 300, 320, 340, 200], "gamma": 0.8, "steps": 400},
+        {"type": "multistep", "milestones": [200, 300, 320, 340], "gamma": 0.8, "steps": 400}),
+    "milestone-zero": (
+        {"type": "multistep", "milestones": [0, 50], "steps": 100},
+        {"type": "multistep", "milestones": [10, 50], "steps": 100}),
+    "milestone-beyond-run": (
+        {"type": "multistep", "milestones": [50, 100], "steps": 100},
+        {"type": "multistep", "milestones": [50, 99], "steps": 100}),
+    "step-size-beyond-run": (
+        {"type": "step", "step_size": 100, "steps": 100},
+        {"type": "step", "step_size": 99, "steps": 100}),
+    "cosine-past-t-max": (
+        {"type": "cosine", "T_max": 150, "steps": 400},
+        {"type": "cosine", "T_max": 399, "steps": 400}),
+    "cosine-past-training-steps": (
+        {"type": "hf.cosine", "num_warmup_steps": 10, "num_training_steps": 100, "steps": 150},
+        {"type": "hf.cosine", "num_warmup_steps": 10, "num_training_steps": 150, "steps": 150}),
+    "floor-not-reached": (
+        {"type": "cosine", "T_max": 500, "eta_min": 0.001, "steps": 400},
+        {"type": "cosine", "T_max": 399, "eta_min": 0.001, "steps": 400}),
+    "onecycle-overrun": (
+        {"type": "onecycle", "max_lr": 0.1, "total_steps": 100, "steps": 101},
+        {"type": "onecycle", "max_lr": 0.1, "total_steps": 100, "steps": 100}),
+    "onecycle-floor-not-reached": (
+        {"type": "onecycle", "max_lr": 0.1, "total_steps": 1000, "steps": 100},
+        {"type": "onecycle", "max_lr": 0.1, "total_steps": 100, "steps": 100}),
+    "stepped-per-iteration": (
+        {"type": "multistep", "milestones": [30, 60, 90], "steps": 100_000},
+        {"type": "multistep", "milestones": [30_000, 60_000, 90_000], "steps": 100_000}),
+    "sequential-repeated-milestone": (
+        {"type": "sequential", "milestones": [10, 10],
+         "schedulers": [{"type": "linear", "total_iters": 10}, {"type": "constant"},
+                        {"type": "cosine", "T_max": 90}], "steps": 100},
+        {"type": "sequential", "milestones": [10, 50],
+         "schedulers": [{"type": "linear", "total_iters": 10},
+                        {"type": "constant", "factor": 1.0, "total_iters": 1},
+                        {"type": "cosine", "T_max": 50}], "steps": 100}),
+    "handover-jump": (
+        {"type": "sequential", "milestones": [10],
+         "schedulers": [{"type": "linear", "start_factor": 0.1, "end_factor": 0.5,
+                         "total_iters": 10}, {"type": "cosine", "T_max": 90}], "steps": 100},
+        {"type": "sequential", "milestones": [10],
+         "schedulers": [{"type": "linear", "start_factor": 0.1, "total_iters": 10},
+                        {"type": "cosine", "T_max": 90}], "steps": 100}),
+}
+
+# More triggers of the rules that cover several kinds or several shapes.
+MORE_TRIGGERS = [
+    ("stepped-per-iteration", {"type": "step", "step_size": 30, "gamma": 0.5, "steps": 10_000}),
+    ("stepped-per-iteration", {"type": "exponential", "gamma": 0.9, "steps": 10_000}),
+    ("stepped-per-iteration", {"type": "cosine", "T_max": 10, "steps": 1000}),
+    ("floor-not-reached", {"type": "polynomial", "total_iters": 200, "steps": 100}),
+    ("floor-not-reached", {"type": "linear", "start_factor": 1.0, "end_factor": 0.1,
+                           "total_iters": 200, "steps": 100}),
+    ("floor-not-reached", {"type": "hf.linear", "num_warmup_steps": 10,
+                           "num_training_steps": 200, "steps": 100}),
+]
+
+# Clean for every rule: the shapes people mean.
+CLEAN = [
+    {"type": "exponential", "gamma": 0.98, "steps": 400},
+    {"type": "step", "step_size": 50, "gamma": 0.65, "steps": 400},
+    {"type": "cosine", "T_max": 150},  # no steps: lrplot's horizon, not the user's run
+    {"type": "multistep", "milestones": [200, 200]},  # (duplicates still warn: see below)
+    {"type": "linear", "start_factor": 0.1, "total_iters": 10, "steps": 5},  # a warmup: no floor
+]
+
+
+def _exists(kind: str) -> bool:
+    try:
+        schedules.get(kind)
+    except schedules.UnknownKind:
+        return False
+    return True
+
+
+def _lint(curve: dict) -> list[lint.LintWarning]:
+    if not _exists(curve["type"]):
+        pytest.skip(f"kind {curve['type']} does not exist (yet)")
+    text = json.dumps({"curves": [curve]})  # JSON is YAML
+    doc = yamlio.loads(text, "case.yaml")
+    return lint.check(from_document(doc), doc)
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_rule_triggers(name):
+    trigger, _ = CASES[name]
+    warnings = _lint(trigger)
+    assert name in [w.rule for w in warnings], warnings
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_rule_stays_quiet_on_the_fixed_config(name):
+    _, clean = CASES[name]
+    assert name not in [w.rule for w in _lint(clean)]
+
+
+@pytest.mark.parametrize("name, curve", MORE_TRIGGERS)
+def test_rule_triggers_on_other_kinds(name, curve):
+    assert name in [w.rule for w in _lint(curve)]
+
+
+@pytest.mark.parametrize("curve", CLEAN)
+def test_clean_schedules(curve):
+    rules = [w.rule for w in _lint(curve)]
+    assert set(rules) <= {"duplicate-milestone"}
+
+
+def test_every_rule_has_cases():
+    """A new rule needs a triggering and a clean config in CASES."""
+    assert {r.name for r in lint.RULES} - set(CASES) == set()
+
+
+def test_every_rule_names_kinds_or_is_ahead_of_them():
+    for r in lint.RULES:
+        assert r.kinds and r.summary
+
+
+def test_article_lints_with_the_duplicate_milestone_warning():
+    doc = yamlio.load(str(ARTICLE))
+    warnings = lint.check(from_document(doc), doc)
+    duplicate = [w for w in warnings if w.rule == "duplicate-milestone"]
+    assert len(duplicate) == 1
+    w = duplicate[0]
+    # the second 200 of [200, 300, 320, 340, 200], at its line and column
+    line = next(i for i, text in enumerate(ARTICLE.read_text().splitlines(), 1)
+                if "milestones:" in text)
+    column = ARTICLE.read_text().splitlines()[line - 1].rindex("200") + 1
+    assert w.where == f"{ARTICLE}:{line}:{column}: panels[2].curves[0].milestones[4]"
+    assert "gamma**2 = 0.64 at step 200" in w.message
+    assert "[200, 300, 320, 340]" in w.fix
+
+
+def test_sweep_values_are_located_in_the_sweep():
+    doc = yamlio.load(str(ARTICLE))
+    cosine = [w for w in lint.check(from_document(doc), doc) if w.rule == "cosine-past-t-max"]
+    assert [w.where.split(": ")[-1] for w in cosine] == [
+        "panels[3].curves[0].sweep.T_max[0]", "panels[3].curves[0].sweep.T_max[1]",
+        "panels[3].curves[0].sweep.T_max[2]"]
+
+
+def test_a_sweep_repeating_one_finding_reports_it_once():
+    curve = {"type": "multistep", "milestones": [5, 5], "sweep": {"gamma": [0.5, 0.8]},
+             "steps": 10}
+    assert [w.rule for w in _lint(curve)].count("duplicate-milestone") == 2  # messages differ
+    curve = {"type": "multistep", "milestones": [0, 5], "sweep": {"gamma": [0.5, 0.5001]},
+             "steps": 10}
+    assert [w.rule for w in _lint(curve)].count("milestone-zero") == 2
+
+
+def test_a_parameter_is_located_at_its_key():
+    text = "steps: 100\ncurves:\n  - {type: step, step_size: 200}\n"
+    doc = yamlio.loads(text, "f.yaml")
+    (w,) = lint.check(from_document(doc), doc)
+    assert w.where == "f.yaml:3:18: curves[0].step_size"
+
+
+def test_spelling_of_the_key_is_the_authors():
+    text = "curves:\n  - type: cosine\n    t_max: 10\n    steps: 30\n"
+    doc = yamlio.loads(text, "f.yaml")
+    (w,) = lint.check(from_document(doc), doc)
+    assert w.where == "f.yaml:3:5: curves[0].t_max"
+
+
+def test_refused_sequential_milestones_are_errors_not_warnings():
+    if not _exists("sequential"):
+        pytest.skip("no sequential")
+    from lrplot.spec import SpecError
+
+    for milestones in ([0], [50, 10]):
+        curve = {"type": "sequential", "milestones": milestones, "steps": 100,
+                 "schedulers": [{"type": "linear"}, {"type": "cosine", "T_max": 9}] +
+                 ([{"type": "constant"}] if len(milestones) == 2 else [])}
+        with pytest.raises(SpecError):
+            _lint(curve)
+
+
+def test_python_api_from_a_mapping_locates_by_key_path():
+    spec = lrplot.load({"curves": [{"type": "step", "step_size": 100, "steps": 50}]})
+    (w,) = lint.check(spec)
+    assert w.rule == "step-size-beyond-run" and w.where == "--step-size"
+
+
+# -- the command ----------------------------------------------------------------------------------
+
+
+def run(*args: str):
+    return CliRunner().invoke(main, list(args))
+
+
+def test_cli_lint_article_exits_0_with_warnings():
+    result = run("lint", str(ARTICLE))
+    assert result.exit_code == 0
+    assert "panels[2].curves[0].milestones[4]: warning: milestone 200 is listed twice" \
+        in result.stdout
+    assert "fix: list each step once" in result.stdout
+    assert "4 warnings" in result.stderr
+
+
+def test_cli_strict_exits_1_when_there_are_warnings():
+    assert run("lint", str(ARTICLE), "--strict").exit_code == 1
+    clean = run("lint", "cosine", "--t-max", "399", "--steps", "400", "--strict")
+    assert clean.exit_code == 0 and clean.stdout == "" and "no warnings" in clean.stderr
+
+
+def test_cli_flags_are_the_location():
+    result = run("lint", "multistep", "--milestones", "30,60,90", "--steps", "100000")
+    assert result.stdout.startswith("--milestones: warning: every milestone is in the first")
+    result = run("lint", "cosine", "--t-max", "100,150", "--steps", "400")
+    assert "--t-max (T_max=100): warning" in result.stdout
+    assert "--t-max (T_max=150): warning" in result.stdout
+
+
+def test_cli_json():
+    result = run("lint", str(ARTICLE), "--format", "json")
+    warnings = json.loads(result.stdout)["warnings"]
+    assert warnings[0]["rule"] == "duplicate-milestone"
+    assert set(warnings[0]) == {"rule", "where", "curve", "message", "fix"}
+
+
+def test_compare_prints_the_warnings_on_stderr(tmp_path):
+    out = tmp_path / "a.svg"
+    result = run("compare", str(ARTICLE), "-o", str(out))
+    assert result.exit_code == 0
+    assert "warning: milestone 200 is listed twice" in result.stderr
+    assert "warning" not in result.stdout
+    assert out.exists()
