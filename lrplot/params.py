@@ -7,6 +7,7 @@ nothing heavy (no numpy, no click) so that ``lrplot --help`` stays fast.
 
 from __future__ import annotations
 
+import difflib
 import math
 import re
 from dataclasses import dataclass
@@ -32,17 +33,39 @@ def format_value(value: Any) -> str:
     """Render a parameter value the way a user would type it (labels, titles, listings)."""
     if isinstance(value, (list, tuple)):
         return "[" + ", ".join(format_value(v) for v in value) + "]"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "null"
     if isinstance(value, float):
         return repr(value) if value != int(value) or abs(value) >= 1e16 else f"{value:g}"
     return str(value)
+
+
+SCALAR_TYPES = ("float", "int", "bool", "choice", "expr", "text", "path")
+TYPES = SCALAR_TYPES + ("int_list", "float_list", "schedulers")
+"""Every parameter type. ``schedulers`` is a list of curve mappings (the children of a composite
+schedule); it is converted by :mod:`lrplot.spec`, which knows the kinds."""
+
+_TRUE = ("true", "yes", "on", "1")
+_FALSE = ("false", "no", "off", "0")
 
 
 @dataclass(frozen=True)
 class Param:
     """One parameter of a schedule kind.
 
-    ``type`` is one of ``"float"``, ``"int"`` or ``"int_list"``. Bounds apply to the value
-    (or to each element of a list); floats must always be finite.
+    ``type`` is one of :data:`TYPES`:
+
+    - ``float``, ``int`` (finite numbers; bounds apply), ``int_list``, ``float_list`` (bounds
+      apply to each element);
+    - ``bool`` (true or false), ``choice`` (one of ``choices``), ``text``, ``path`` (a file,
+      resolved relative to the config that names it);
+    - ``expr``: an expression of the step, checked by :mod:`lrplot.expr` (``0.95 ** epoch``);
+    - ``schedulers``: a list of curve mappings, converted by :mod:`lrplot.spec`.
+
+    A default of ``None`` means "optional, not given" (torch's ``None``), and ``None`` is then
+    accepted as a value.
     """
 
     name: str
@@ -53,6 +76,13 @@ class Param:
     max: float | None = None
     min_exclusive: bool = False
     max_exclusive: bool = False
+    choices: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.type not in TYPES:
+            raise ValueError(f"unknown parameter type {self.type!r}")
+        if (self.type == "choice") != bool(self.choices):
+            raise ValueError(f"{self.name}: choices go with type 'choice' (and only with it)")
 
     @property
     def flag(self) -> str:
@@ -69,12 +99,27 @@ class Param:
         return self.default is REQUIRED
 
     @property
+    def nullable(self) -> bool:
+        return self.default is None
+
+    @property
     def is_list(self) -> bool:
-        return self.type.endswith("_list")
+        return self.type.endswith("_list") or self.type == "schedulers"
+
+    @property
+    def comma_sweeps(self) -> bool:
+        """Whether a comma in one CLI value separates swept values (``--gamma 0.9,0.95``).
+        Lists take commas themselves; expressions and text may contain commas."""
+        return self.type in ("float", "int", "bool", "choice")
 
     def accepted(self) -> str:
         """What values are accepted, in words: 'an integer >= 1'."""
-        scalar = {"float": "a finite number", "int": "an integer"}[self.type.removesuffix("_list")]
+        if self.type == "schedulers":
+            return "a list of schedules (mappings with a type and its parameters)"
+        scalar = {"float": "a finite number", "int": "an integer", "bool": "true or false",
+                  "choice": "one of " + ", ".join(self.choices),
+                  "expr": "an expression of epoch such as '0.95 ** epoch'",
+                  "text": "text", "path": "a file path"}[self.type.removesuffix("_list")]
         bounds = []
         if self.min is not None:
             bounds.append(f"{'>' if self.min_exclusive else '>='} {format_value(self.min)}")
@@ -82,15 +127,20 @@ class Param:
             bounds.append(f"{'<' if self.max_exclusive else '<='} {format_value(self.max)}")
         text = scalar + (" " + " and ".join(bounds) if bounds else "")
         if self.is_list:
-            return "a list of " + text.replace("a finite number", "finite numbers").replace(
-                "an integer", "integers"
-            )
+            text = "a list of " + text.replace("a finite number", "finite numbers").replace(
+                "an integer", "integers")
+        if self.nullable:
+            text += " (or null)"
         return text
 
     # -- conversion -------------------------------------------------------------------------
 
     def convert(self, value: Any) -> Any:
         """Validate a value from YAML or from parsed flags; return it in canonical form."""
+        if value is None and self.nullable:
+            return None
+        if self.type == "schedulers":
+            raise TypeError("schedulers are converted by lrplot.spec")
         if self.is_list:
             if not isinstance(value, (list, tuple)):
                 raise ParamError(f"expected {self.accepted()}, got {describe_value(value)}")
@@ -99,13 +149,43 @@ class Param:
 
     def parse(self, text: str) -> Any:
         """Parse one CLI value (a list parameter takes a comma list: ``200,300``)."""
+        if self.nullable and text.strip().lower() in ("none", "null", ""):
+            return None
         if self.is_list:
             items = [t for t in (s.strip() for s in text.split(",")) if t]
             return tuple(self._convert_scalar(_parse_number(t, self)) for t in items)
+        if self.type == "bool":
+            word = text.strip().lower()
+            if word in _TRUE or word in _FALSE:
+                return word in _TRUE
+            raise ParamError(f"expected {self.accepted()}, got {text!r}")
+        if self.type in ("choice", "expr", "text", "path"):
+            return self._convert_scalar(text.strip())
         return self._convert_scalar(_parse_number(text.strip(), self))
 
     def _convert_scalar(self, value: Any) -> Any:
         scalar_type = self.type.removesuffix("_list")
+        if scalar_type == "bool":
+            if not isinstance(value, bool):
+                raise ParamError(f"expected {self.accepted()}, got {describe_value(value)}")
+            return value
+        if scalar_type == "choice":
+            if value not in self.choices:
+                close = difflib.get_close_matches(str(value), self.choices, n=1, cutoff=0.5)
+                hint = f"; did you mean {close[0]!r}?" if close else ""
+                raise ParamError(f"expected {self.accepted()}, got {describe_value(value)}{hint}")
+            return value
+        if scalar_type == "expr":
+            from lrplot import expr
+
+            try:
+                return expr.parse(value).source
+            except expr.ExprError as exc:
+                raise ParamError(str(exc)) from None
+        if scalar_type in ("text", "path"):
+            if not isinstance(value, str) or not value.strip():
+                raise ParamError(f"expected {self.accepted()}, got {describe_value(value)}")
+            return value
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise ParamError(f"expected {self.accepted()}, got {describe_value(value)}")
         if isinstance(value, float) and not math.isfinite(value):

@@ -11,10 +11,10 @@ from __future__ import annotations
 import difflib
 import itertools
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 from lrplot import schedules
-from lrplot.params import COMMON_PARAMS, ParamError, describe_value, format_value
+from lrplot.params import COMMON_PARAMS, Param, ParamError, describe_value, format_value
 from lrplot.schedules import Kind
 
 if TYPE_CHECKING:
@@ -51,15 +51,37 @@ class Curve:
     label: str
     origin: tuple = field(default=(), compare=False)  # key path of the curve in its YAML config
     auto_steps: bool = field(default=False, compare=False)  # steps is the default horizon
+    where: str = field(default="", compare=False)  # location named by evaluation errors
 
     @property
     def schedule(self) -> dict[str, Any]:
         """The fully resolved schedule, as written to JSON output."""
-        params = {k: list(v) if isinstance(v, tuple) else v for k, v in self.params.items()}
+        from lrplot.schedules import to_data
+
+        params = {k: to_data(v) for k, v in self.params.items()}
         return {"type": self.kind.name, **params, "base_lr": self.base_lr}
 
     def lr(self) -> np.ndarray:
-        return self.kind.evaluate(self.steps, self.base_lr, self.params)
+        return self.values("lr")
+
+    def values(self, series: str = "lr") -> np.ndarray:
+        """The lr series, or one of the kind's extras (``"momentum"``), as one array."""
+        import numpy as np
+
+        return np.concatenate(list(self.chunks(series=series)))
+
+    def chunks(self, chunk: int | None = None, series: str = "lr") -> Iterator[np.ndarray]:
+        """The series in consecutive pieces (the kind's chunked kernel). A failure that shows
+        only when evaluating (an expression dividing by zero at some step) raises
+        :class:`SpecError` located at the curve."""
+        from lrplot.expr import ExprError
+        from lrplot.schedules import ScheduleError
+
+        try:
+            yield from self.kind.chunks(self.steps, self.base_lr, self.params, chunk,
+                                        series=series)
+        except (ExprError, ScheduleError) as exc:
+            raise SpecError([Problem(self.where, str(exc))]) from None
 
 
 @dataclass(frozen=True)
@@ -129,8 +151,11 @@ class _Draft:
     origin: tuple = ()
 
 
-def _finish(drafts: list[_Draft], notes: list[str]) -> tuple[Curve, ...]:
-    """Give curves without explicit steps the longest horizon any of them needs."""
+def _finish(drafts: list[_Draft], notes: list[str],
+            report: Callable[[_Draft, str], None] | None = None,
+            locate: Callable[[_Draft], str] | None = None) -> tuple[Curve, ...]:
+    """Give curves without explicit steps the longest horizon any of them needs; ``report``
+    hears of each curve that cannot be stepped that often (``Kind.check_steps``)."""
     auto = [d for d in drafts if d.steps is None]
     horizon = 0
     for d in auto:
@@ -139,8 +164,13 @@ def _finish(drafts: list[_Draft], notes: list[str]) -> tuple[Curve, ...]:
             horizon, why = steps, reason
     if auto:
         notes.append(f"steps: {horizon} ({why}; set steps to change)")
-    return tuple(Curve(d.kind, d.params, d.base_lr, d.steps or horizon, d.label, d.origin,
-                       d.steps is None) for d in drafts)
+    curves = tuple(Curve(d.kind, d.params, d.base_lr, d.steps or horizon, d.label, d.origin,
+                         d.steps is None, locate(d) if locate else "") for d in drafts)
+    for d, c in zip(drafts, curves):
+        message = c.kind.check_steps(c.params, c.steps)
+        if message and report:
+            report(d, f"{c.steps} {message}")
+    return curves
 
 
 def _check_params(kind: Kind, params: dict[str, Any], report: Any,
@@ -162,6 +192,142 @@ def _check_params(kind: Kind, params: dict[str, Any], report: Any,
     return ok
 
 
+# -- parameter values that need more than Param.convert: child schedules, file paths ----------
+
+INVALID: Any = object()
+"""Returned by the converters below after they reported a problem."""
+
+CHILD_KEYS = ("type",)
+
+
+def convert_value(p: Param, raw: Any, path: tuple, error: Callable[[tuple, str], None],
+                  base_dir: str = "") -> Any:
+    """``p.convert(raw)``, plus what needs the registry or the file system: a ``schedulers``
+    list becomes :class:`~lrplot.schedules.Child` objects (validated recursively), a ``path``
+    is resolved relative to ``base_dir`` (the config's directory) and must exist. Problems go
+    to ``error(path, message)``; the result is then :data:`INVALID`."""
+    import os
+
+    if p.type == "schedulers":
+        return _children(raw, path, error, base_dir)
+    try:
+        value = p.convert(raw)
+    except ParamError as exc:
+        error(path, str(exc))
+        return INVALID
+    if p.type == "path" and value is not None:
+        full = value if os.path.isabs(value) else os.path.join(base_dir, value)
+        if not os.path.isfile(full):
+            where = f" (relative to {base_dir})" if base_dir and not os.path.isabs(value) else ""
+            error(path, f"no such file: {value!r}{where}")
+            return INVALID
+        return os.path.normpath(full)
+    return value
+
+
+def _children(raw: Any, path: tuple, error: Callable[[tuple, str], None],
+              base_dir: str) -> Any:
+    if not isinstance(raw, (list, tuple)) or not raw:
+        error(path, "expected a non-empty list of schedules (mappings with a type and its "
+                    f"parameters), got {describe_value(raw)}")
+        return INVALID
+    children = [_child(item, path + (i,), error, base_dir) for i, item in enumerate(raw)]
+    return INVALID if any(c is INVALID for c in children) else tuple(children)
+
+
+def _child(item: Any, path: tuple, error: Callable[[tuple, str], None], base_dir: str) -> Any:
+    from lrplot.schedules import Child
+
+    if not isinstance(item, dict):
+        error(path, f"expected a schedule (a mapping with a type and its parameters), got "
+                    f"{describe_value(item)}")
+        return INVALID
+    if "type" not in item:
+        error(path, "a schedule needs 'type' (one of: " + ", ".join(
+            k.name for k in schedules.all_kinds() if k.framework == "torch") + ")")
+        return INVALID
+    try:
+        kind = schedules.get(str(item["type"]))
+    except schedules.UnknownKind as exc:
+        error(path + ("type",), str(exc))
+        return INVALID
+    if kind.framework != "torch" or kind.name == "plateau":
+        why = "ReduceLROnPlateau needs a metric at every step (torch refuses it too)" \
+            if kind.name == "plateau" else "only torch schedulers share an optimizer this way"
+        error(path + ("type",), f"{kind.name} cannot be a child schedule: {why}")
+        return INVALID
+    allowed = [q.key for q in kind.params] + ["type"] + (["base_lr"] if kind.own_base_lr else [])
+    params: dict[str, Any] = {}
+    ok = True
+    base_lr = None
+    for key, raw in item.items():
+        if key == "type":
+            continue
+        if key == "base_lr" and kind.own_base_lr:
+            try:
+                base_lr = BASE_LR.convert(raw)
+            except ParamError as exc:
+                error(path + (key,), str(exc))
+                ok = False
+            continue
+        p = kind.param(key)
+        if p is None:
+            why = f"{key} belongs to the whole curve, not to a child schedule" \
+                if key in CURVE_KEYS else f"unknown parameter {key!r} for {kind.name}" \
+                                          f"{_near(key, allowed)}"
+            error(path + (key,), f"{why} (accepted: {', '.join(allowed)})")
+            ok = False
+            continue
+        if p.name in params:
+            error(path + (key,), f"{p.name} given twice")
+            ok = False
+            continue
+        value = convert_value(p, raw, path + (key,), error, base_dir)
+        if value is INVALID:
+            ok = False
+        else:
+            params[p.name] = value
+    if not ok:
+        return INVALID
+    for p in kind.params:
+        if p.name not in params:
+            if p.required:
+                error(path, f"{kind.name} needs {p.name} ({p.accepted()})")
+                ok = False
+            else:
+                params[p.name] = p.default
+    if ok:
+        for name, message in kind.check({"base_lr": base_lr, **params}):
+            error(path + (name,), message)
+            ok = False
+    if not ok:
+        return INVALID
+    return Child(kind.name, tuple((p.name, params[p.name]) for p in kind.params), base_lr)
+
+
+def _parse_flag(p: Param, text: str, problems: _Collector) -> Any:
+    """One command-line value; ``--schedulers`` takes YAML text (a flow list of mappings)."""
+    def error(path: tuple, message: str) -> None:
+        inner = _key_path(path)
+        problems.add((p.flag,), f"{inner}: {message}" if inner else message)
+
+    if p.type == "schedulers":
+        from lrplot.yamlio import YamlError, loads
+
+        try:
+            data = loads(text, p.flag).data
+        except YamlError as exc:
+            problems.add((p.flag,), exc.message)
+            return INVALID
+        return convert_value(p, data, (), error)
+    try:
+        value = p.parse(text)
+    except ParamError as exc:
+        problems.add((p.flag,), str(exc))
+        return INVALID
+    return convert_value(p, value, (), error) if p.type == "path" else value
+
+
 # -- from command-line flags ------------------------------------------------------------------
 
 
@@ -180,13 +346,14 @@ def from_flags(kind_name: str, values: Mapping[str, Sequence[str]], *, steps: in
         raw = values.get(p.name) or ()
         parsed: list[Any] = []
         for text in raw:
-            pieces = [text] if p.is_list else [t for t in text.split(",") if t.strip()] or [text]
+            pieces = [t for t in text.split(",") if t.strip()] or [text] if p.comma_sweeps \
+                else [text]
             for piece in pieces:
-                try:
-                    parsed.append(p.parse(piece))
-                except ParamError as exc:
-                    problems.add((p.flag,), str(exc))
+                value = _parse_flag(p, piece, problems)
+                if value is INVALID:
                     invalid.add(p.name)
+                else:
+                    parsed.append(value)
         if parsed:
             choices[p.name] = list(dict.fromkeys(parsed))
         elif not p.required:
@@ -210,7 +377,10 @@ def from_flags(kind_name: str, values: Mapping[str, Sequence[str]], *, steps: in
     problems.raise_if_any()
     fixed = {n: choices[n][0] for n in choices if n not in swept}
     notes: list[str] = []
-    curves = _finish(drafts, notes)
+    curves = _finish(drafts, notes, lambda d, message: problems.problems.append(
+        Problem("", f"--steps {message}" if d.steps else f"steps {message}")),
+        lambda d: f"lrplot {kind.name}")
+    problems.raise_if_any()
     default_title = describe(kind, fixed) if swept else describe(kind, drafts[0].params)
     return FigureSpec(title or default_title, (Panel(None, curves),), log_y, tuple(notes))
 
@@ -320,7 +490,10 @@ class _DocumentBuilder:
         title = self.text(data, path, "title")
         if title is None and drafts and len({d.kind for d in drafts}) == 1:
             title = drafts[0].kind.framework_class
-        return Panel(title, _finish(drafts, self.notes))
+        return Panel(title, _finish(drafts, self.notes,
+                                    lambda d, message: self.error(d.origin + ("steps",),
+                                                                  message),
+                                    lambda d: self.problems.where(d.origin)))
 
     def curve(self, value: Any, path: tuple, inherited: dict) -> list[_Draft]:
         data = self.mapping(value, path, "a curve: type and parameters")
@@ -347,11 +520,11 @@ class _DocumentBuilder:
                                           f"and {key!r})")
                 continue
             keys_by_name[p.name] = key
-            try:
-                params[p.name] = p.convert(raw)
-            except ParamError as exc:
-                self.error(path + (key,), str(exc))
+            value = self.convert(p, raw, path + (key,))
+            if value is INVALID:
                 invalid.add(p.name)
+            else:
+                params[p.name] = value
         sweep = self.sweep(data.get("sweep"), path + ("sweep",), kind, keys_by_name, invalid)
         for p in kind.params:
             if p.name not in params and p.name not in sweep and not p.required:
@@ -373,6 +546,13 @@ class _DocumentBuilder:
                 text = label or describe(kind, full)
             drafts.append(_Draft(kind, full, defaults["base_lr"], defaults["steps"], text, path))
         return drafts
+
+    def convert(self, p: Param, raw: Any, path: tuple) -> Any:
+        """A parameter value from the document, or INVALID (after reporting why)."""
+        import os
+
+        base = os.path.dirname(self.doc.file) if os.path.isfile(self.doc.file) else ""
+        return convert_value(p, raw, path, self.error, base)
 
     def kind(self, data: dict, path: tuple) -> Kind | None:
         if "type" not in data:
@@ -411,10 +591,10 @@ class _DocumentBuilder:
                 continue
             converted = []
             for i, option in enumerate(options):
-                try:
-                    converted.append(p.convert(option))
-                except ParamError as exc:
-                    self.error(path + (key, i), str(exc))
+                value = self.convert(p, option, path + (key, i))
+                if value is INVALID:
                     invalid.add(p.name)
+                else:
+                    converted.append(value)
             result[p.name] = converted
         return result

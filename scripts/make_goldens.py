@@ -47,6 +47,9 @@ def around(*steps: int) -> tuple[int, ...]:
     return tuple(t + d for t in steps for d in (-1, 0, 1))
 
 
+LINEAR_WARMUP = {"type": "linear", "start_factor": 0.1, "total_iters": 10}
+COSINE_90 = {"type": "cosine", "T_max": 90}
+
 CASES: dict[str, list[dict]] = {
     "exponential": [
         case(1, gamma=0.9),
@@ -121,6 +124,146 @@ CASES: dict[str, list[dict]] = {
         case(LONG, T_max=LONG, extra=(LONG - 1,)),
         case(LONG, T_max=LONG - 1, extra=(LONG - 1,)),  # ends exactly at the minimum
         case(LONG, T_max=333, eta_min=0.2, extra=around(333, 99567)),  # eta_min > base_lr
+    ],
+    "constant": [
+        case(1, factor=0.5, total_iters=3),
+        case(20),  # defaults: factor 1/3, total_iters 5
+        case(50, factor=0.3, total_iters=7),
+        case(30, factor=1.0, total_iters=4),
+        case(30, factor=1e-3, total_iters=1),
+        case(40, base_lr=3e-4, factor=0.7, total_iters=39),
+        case(100, factor=0.5, total_iters=200),  # never restored within the run
+    ],
+    "linear": [
+        case(1, start_factor=0.5),
+        case(20),  # defaults: 1/3 -> 1.0 over 5
+        case(300, start_factor=0.01, end_factor=1.0, total_iters=100),
+        case(300, start_factor=1.0, end_factor=0.0, total_iters=250),  # decay to exactly 0
+        case(300, start_factor=0.9, end_factor=0.1, total_iters=1),
+        case(100, start_factor=1.0, end_factor=1.0, total_iters=10),
+        case(LONG, start_factor=0.001, end_factor=0.7, total_iters=99999, extra=(99998,)),
+        case(LONG, base_lr=1.0, start_factor=0.25, end_factor=0.75, total_iters=50000,
+             extra=around(50000)),
+    ],
+    "polynomial": [
+        case(1, total_iters=3),
+        case(20),  # defaults: total_iters 5, power 1
+        case(300, total_iters=200, power=2.0),
+        case(300, total_iters=200, power=0.5),
+        case(50, total_iters=20, power=0.0),
+        case(30, total_iters=1, power=3.0),
+        case(LONG, total_iters=90000, power=0.9, extra=around(90000)),
+    ],
+    "cosine-restarts": [
+        case(1, T_0=1),
+        case(30, T_0=1),
+        case(100, T_0=10),
+        case(1000, T_0=10, T_mult=2, eta_min=0.001),
+        case(500, T_0=7, T_mult=3, eta_min=0.05),
+        case(200, base_lr=1.0, T_0=50, eta_min=0.5),
+        case(LONG, T_0=3, T_mult=3, eta_min=0.01, extra=around(3, 12, 39, 120, 363)),
+        case(LONG, T_0=1000, extra=around(1000, 50000)),
+    ],
+    "lambda": [
+        case(1, lr_lambda="0.95 ** epoch"),
+        case(300, lr_lambda="0.95 ** epoch"),
+        case(100, lr_lambda="min(1.0, (epoch + 1) / 10)"),
+        case(100, lr_lambda="epoch // 10 + 1"),
+        case(100, lr_lambda="1 / (epoch + 1) if epoch < 50 else 0.5 * cos(pi * epoch / 100)"),
+        case(200, lr_lambda="max(0.0, 1 - epoch / 150) ** 0.9"),
+        case(100, lr_lambda="exp(-epoch / 20) + sqrt(epoch) / 100 + log(epoch + 1) / 50"),
+        case(100, lr_lambda="(epoch % 7 - 3.5) // 2 * 0.1 + floor(epoch / 3) - ceil(epoch / 4)"),
+        case(LONG, base_lr=1.0, lr_lambda="0.99999 ** epoch"),
+    ],
+    "multiplicative": [
+        case(1, lr_lambda="0.95"),
+        case(300, lr_lambda="0.95"),
+        case(300, lr_lambda="1 / epoch"),  # f(0) is never called
+        case(3000, lr_lambda="0.99 if epoch % 3 else 1.01"),
+        case(200, lr_lambda="1 - 1 / (epoch + 10)"),
+        case(LONG, lr_lambda="0.99999 + (epoch % 2) * 1e-6"),
+    ],
+    "cyclic": [
+        case(1, max_lr=1.0),
+        case(200, max_lr=1.0, step_size_up=20),
+        case(500, base_lr=0.001, max_lr=0.1, step_size_up=20, step_size_down=33,
+             mode="triangular2"),
+        case(1000, max_lr=0.5, step_size_up=17, mode="exp_range", gamma=0.999),
+        case(300, max_lr=0.5, step_size_up=17, step_size_down=0),  # sawtooth
+        case(300, max_lr=0.05, step_size_up=10),  # max_lr < base_lr: inverted
+        case(500, max_lr=0.5, step_size_up=17, scale_fn="0.5 ** (x - 1)"),
+        case(500, max_lr=0.5, step_size_up=17, scale_fn="1 / (1 + x / 100)",
+             scale_mode="iterations"),
+        case(200, max_lr=0.5, step_size_up=7, mode="exp_range", gamma=0.98,
+             scale_fn="1.0", scale_mode="cycle"),  # a scale_fn overrides mode
+        case(300, max_lr=1.0, step_size_up=25, cycle_momentum=False),
+        case(LONG, base_lr=1e-4, max_lr=1e-2, step_size_up=2000, mode="triangular2"),
+    ],
+    "onecycle": [
+        case(1, max_lr=1.0, total_steps=1),
+        case(2, max_lr=1.0, total_steps=1),
+        case(1001, max_lr=1.0, total_steps=1000),
+        case(1001, max_lr=0.3, total_steps=1000, anneal_strategy="linear", three_phase=True),
+        case(101, max_lr=0.3, epochs=10, steps_per_epoch=10, pct_start=0.25, div_factor=10.0,
+             final_div_factor=100.0),
+        case(5, max_lr=0.3, total_steps=5, pct_start=0.6, three_phase=True),
+        case(11, max_lr=0.3, total_steps=10, pct_start=0.9, three_phase=True),  # past T-1
+        case(100, max_lr=0.1, total_steps=100, pct_start=1.0),
+        case(101, max_lr=0.1, total_steps=100, pct_start=0.0),
+        case(51, max_lr=2.0, total_steps=50, pct_start=0.01),  # pct_start * T < 1
+        case(LONG, max_lr=0.01, total_steps=LONG, extra=around(30000)),
+    ],
+    "sequential": [
+        case(1, schedulers=[LINEAR_WARMUP, COSINE_90], milestones=[10]),
+        case(200, schedulers=[LINEAR_WARMUP, COSINE_90], milestones=[10]),
+        case(200, schedulers=[LINEAR_WARMUP, {"type": "cosine", "T_max": 90, "eta_min": 0.01}],
+             milestones=[10]),
+        # MultiplicativeLR continues from the lr the previous schedule left
+        case(200, schedulers=[LINEAR_WARMUP, {"type": "multiplicative", "lr_lambda": "0.97"}],
+             milestones=[10]),
+        case(200, schedulers=[{"type": "constant", "factor": 0.5, "total_iters": 20},
+                              {"type": "exponential", "gamma": 0.98},
+                              {"type": "multistep", "milestones": [0, 5, 5, 30], "gamma": 0.5}],
+             milestones=[10, 60]),
+        # constructor side effects survive: CyclicLR's lr, OneCycleLR's initial_lr
+        case(200, schedulers=[{"type": "cyclic", "max_lr": 0.5, "step_size_up": 5},
+                              {"type": "onecycle", "max_lr": 1.0, "total_steps": 100},
+                              {"type": "lambda", "lr_lambda": "0.9 ** epoch"}],
+             milestones=[30, 100]),
+        case(200, schedulers=[{"type": "onecycle", "max_lr": 1.0, "total_steps": 100},
+                              LINEAR_WARMUP, COSINE_90], milestones=[50, 90]),
+        case(200, schedulers=[{"type": "cosine-restarts", "T_0": 7, "T_mult": 2},
+                              {"type": "polynomial", "total_iters": 50, "power": 2.0},
+                              {"type": "step", "step_size": 7, "gamma": 0.5}],
+             milestones=[50, 120]),
+        case(100, schedulers=[LINEAR_WARMUP, COSINE_90, {"type": "exponential", "gamma": 0.9}],
+             milestones=[10, 10]),  # equal milestones skip the middle schedule
+        # a chained first child steps without the initial guard: an extra factor at lr[0]
+        case(100, schedulers=[{"type": "chained", "schedulers": [
+            LINEAR_WARMUP, {"type": "cosine", "T_max": 4}]}, {"type": "exponential", "gamma": 0.9}],
+            milestones=[200]),
+        case(100, schedulers=[{"type": "sequential", "schedulers": [
+            LINEAR_WARMUP, {"type": "cosine", "T_max": 30}], "milestones": [10]},
+            {"type": "exponential", "gamma": 0.9}], milestones=[200]),
+        case(20000, schedulers=[{"type": "linear", "start_factor": 0.001, "total_iters": 500},
+                                {"type": "cosine", "T_max": 19500, "eta_min": 1e-5}],
+             milestones=[500], extra=around(500)),
+    ],
+    "chained": [
+        case(1, schedulers=[LINEAR_WARMUP, COSINE_90]),
+        case(200, schedulers=[LINEAR_WARMUP, COSINE_90]),
+        case(200, schedulers=[{"type": "constant", "factor": 0.5, "total_iters": 20},
+                              {"type": "exponential", "gamma": 0.98}]),
+        case(200, schedulers=[{"type": "cosine", "T_max": 20, "eta_min": 0.001},
+                              {"type": "lambda", "lr_lambda": "0.99 ** epoch"},
+                              {"type": "multiplicative", "lr_lambda": "0.999"}]),
+        case(200, schedulers=[{"type": "cyclic", "max_lr": 0.5, "step_size_up": 5},
+                              {"type": "exponential", "gamma": 0.99}]),
+        case(200, schedulers=[{"type": "sequential", "schedulers": [LINEAR_WARMUP, COSINE_90],
+                               "milestones": [10]}, {"type": "step", "step_size": 30,
+                                                     "gamma": 0.5}]),
+        case(200, schedulers=[{"type": "chained", "schedulers": [LINEAR_WARMUP, COSINE_90]},
+                              {"type": "onecycle", "max_lr": 1.0, "total_steps": 300}]),
     ],
 }
 

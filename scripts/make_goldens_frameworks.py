@@ -119,8 +119,53 @@ def wsd_cases() -> list[dict]:
     ]
 
 
+def keras_cases() -> list[dict]:
+    k = "keras."
+    return [
+        case(k + "exponential_decay", 120, decay_steps=10, decay_rate=0.9),
+        case(k + "exponential_decay", 120, decay_steps=7, decay_rate=0.5, staircase=True),
+        case(k + "exponential_decay", 120, base_lr=3e-4, decay_steps=2.5, decay_rate=0.96),
+        case(k + "exponential_decay", 60, decay_steps=10, decay_rate=1.5),
+        case(k + "exponential_decay", LONG, base_lr=1.0, decay_steps=1000, decay_rate=0.96,
+             staircase=True, extra=around(1000, 10_000)),
+        case(k + "piecewise_constant_decay", 60, boundaries=[10, 25], values=[0.1, 0.05, 0.001]),
+        case(k + "piecewise_constant_decay", 30, boundaries=[0], values=[1.0, 0.3]),
+        case(k + "piecewise_constant_decay", LONG, boundaries=[5000, 10_000, 15_000],
+             values=[0.1, 0.01, 0.001, 0.0001], extra=around(5000, 10_000, 15_000)),
+        case(k + "polynomial_decay", 80, decay_steps=50),
+        case(k + "polynomial_decay", 80, decay_steps=50, end_learning_rate=0.0, power=2.0),
+        case(k + "polynomial_decay", 200, decay_steps=30, power=0.5, cycle=True,
+             end_learning_rate=0.01),
+        case(k + "polynomial_decay", 100, initial_learning_rate=0.0, decay_steps=40,
+             end_learning_rate=0.1, power=3.0),
+        case(k + "polynomial_decay", LONG, base_lr=1e-3, decay_steps=7000, cycle=True,
+             power=1.5, extra=around(7000, 14_000)),
+        case(k + "inverse_time_decay", 100, decay_steps=10, decay_rate=0.5),
+        case(k + "inverse_time_decay", 100, decay_steps=10, decay_rate=0.5, staircase=True),
+        case(k + "inverse_time_decay", LONG, base_lr=1.0, decay_steps=1.0, decay_rate=0.5),
+        case(k + "cosine_decay", 130, decay_steps=100),
+        case(k + "cosine_decay", 130, decay_steps=100, alpha=0.1),
+        case(k + "cosine_decay", 130, initial_learning_rate=0.0, decay_steps=90,
+             warmup_target=0.1, warmup_steps=10),
+        case(k + "cosine_decay", 130, decay_steps=90, warmup_target=0.5, warmup_steps=10,
+             alpha=0.2),
+        case(k + "cosine_decay", 30, decay_steps=10, warmup_target=0.5),  # warmup_steps 0
+        case(k + "cosine_decay", LONG, initial_learning_rate=0.0, decay_steps=18_000,
+             warmup_target=3e-4, warmup_steps=1000, extra=around(1000, 19_000)),
+        case(k + "cosine_decay_restarts", 200, first_decay_steps=10),
+        case(k + "cosine_decay_restarts", 200, first_decay_steps=10, t_mul=1.0, m_mul=0.7,
+             alpha=0.05),
+        case(k + "cosine_decay_restarts", 300, first_decay_steps=13, t_mul=1.5, m_mul=0.9),
+        case(k + "cosine_decay_restarts", 300, first_decay_steps=10, t_mul=3.0, m_mul=0.5,
+             alpha=0.1),
+        case(k + "cosine_decay_restarts", LONG, first_decay_steps=100, t_mul=2.0,
+             extra=around(100, 300, 700, 1500, 3100, 6300, 12_700)),
+    ]
+
+
 FRAMEWORKS = {
     "transformers": (hf_cases, oracle.hf_lrs, ("transformers", "torch")),
+    "keras": (keras_cases, oracle.keras_lrs, ("keras", "torch")),
 }
 """framework -> (its cases, its oracle, the modules whose versions the file records)."""
 

@@ -32,6 +32,66 @@ gamma_st = st.one_of(
 )
 
 
+_number = st.sampled_from(["0.5", "0.9", "0.95", "0.99", "0.999", "2", "10", "3.5", "100"])
+expression_st = st.one_of(
+    st.builds("{} ** epoch".format, st.sampled_from(["0.5", "0.9", "0.95", "0.99", "0.999"])),
+    st.builds("min(1.0, (epoch + 1) / {})".format, _number),
+    st.builds("1 / (epoch // {} + 1)".format, st.integers(1, 50)),
+    st.builds("0.5 * (1 + cos(pi * epoch / {}))".format, st.integers(1, 500)),
+    st.builds("{} if epoch < {} else {}".format, _number, st.integers(0, 100), _number),
+    st.builds("exp(-epoch / {}) + sqrt(epoch) / {}".format, _number, _number),
+)
+"""Expressions of the step for lambda factors (lrplot.expr; the oracle evals the same text)."""
+
+factor_expression_st = st.one_of(
+    st.sampled_from(["0.95", "0.99", "1.0", "0.999", "1 - 1 / (epoch + 10)", "1 / epoch"]),
+    st.builds("{} if epoch % {} == 0 else 1.0".format, st.sampled_from(["0.5", "0.9", "0.1"]),
+              st.integers(1, 50)),
+)
+
+
+def _valid(kind: str, steps: int, params: dict[str, Any]) -> bool:
+    """lrplot accepts these parameters for this many steps (its refusals are tested apart)."""
+    from lrplot.spec import SpecError
+
+    try:  # some failures (an expression dividing by zero at a hand-over) show when evaluated
+        lrplot.schedule(kind, steps=steps, **params)
+    except SpecError:
+        return False
+    return True
+
+
+CHILD_KINDS = ["exponential", "step", "multistep", "cosine", "constant", "linear", "polynomial",
+               "cosine-restarts", "lambda", "multiplicative", "cyclic", "onecycle"]
+
+
+@st.composite
+def _child(draw: Any, steps: int, base_lr: float, depth: int = 0) -> dict[str, Any]:
+    kinds = CHILD_KINDS + (["sequential", "chained"] if depth == 0 else [])
+    kind = draw(st.sampled_from(kinds))
+    params = draw(PARAMS[kind](steps, base_lr)) if kind not in ("sequential", "chained") \
+        else draw(_composite(kind, steps, base_lr, depth + 1))
+    if kind == "onecycle":  # as a child it may run any number of steps up to the total
+        params["total_steps"] = draw(st.integers(steps, steps + 50))
+    return {"type": kind, **params}
+
+
+@st.composite
+def _composite(draw: Any, kind: str, steps: int, base_lr: float, depth: int = 0
+               ) -> dict[str, Any]:
+    """2-3 random children (a composite child only first, where torch can run it)."""
+    count = draw(st.integers(2, 3))
+    children = [draw(_child(steps, base_lr, depth))]
+    for _ in range(count - 1):
+        child = draw(_child(steps, base_lr, 1))
+        children.append(child)
+    if kind == "chained":
+        return {"schedulers": children}
+    milestones = sorted(draw(st.lists(st.integers(1, steps + 5), min_size=count - 1,
+                                      max_size=count - 1)))
+    return {"schedulers": children, "milestones": milestones}
+
+
 def _eta_min(base_lr: float) -> st.SearchStrategy[float]:
     return st.one_of(st.just(0.0), st.just(base_lr), st.floats(0.0, base_lr),
                      st.floats(0.0, 10.0))  # eta_min > base_lr is allowed (inverted curve)
@@ -53,6 +113,50 @@ PARAMS: dict[str, Callable[[int, float], st.SearchStrategy[dict[str, Any]]]] = {
         "T_max": st.one_of(st.integers(1, 10), st.integers(1, steps + 10)),
         "eta_min": _eta_min(base_lr),
     }),
+    "constant": lambda steps, base_lr: st.fixed_dictionaries({
+        "factor": st.one_of(st.just(1.0 / 3), st.floats(0.0, 1.0, exclude_min=True)),
+        "total_iters": st.one_of(st.integers(1, 10), st.integers(1, steps + 10)),
+    }),
+    "linear": lambda steps, base_lr: st.fixed_dictionaries({
+        "start_factor": st.one_of(st.just(1.0 / 3), st.floats(0.0, 1.0, exclude_min=True)),
+        "end_factor": st.one_of(st.just(1.0), st.just(0.0), st.floats(0.0, 1.0)),
+        "total_iters": st.one_of(st.integers(1, 10), st.integers(1, steps + 10)),
+    }),
+    "polynomial": lambda steps, base_lr: st.fixed_dictionaries({
+        "total_iters": st.one_of(st.integers(1, 10), st.integers(1, steps + 10)),
+        "power": st.one_of(st.sampled_from([0.0, 0.5, 1.0, 2.0]), st.floats(0.0, 5.0)),
+    }),
+    "cosine-restarts": lambda steps, base_lr: st.fixed_dictionaries({
+        "T_0": st.one_of(st.integers(1, 10), st.integers(1, steps + 10)),
+        "T_mult": st.integers(1, 4),
+        "eta_min": _eta_min(base_lr),
+    }),
+    "lambda": lambda steps, base_lr: st.fixed_dictionaries({"lr_lambda": expression_st}),
+    "multiplicative": lambda steps, base_lr: st.fixed_dictionaries({
+        "lr_lambda": factor_expression_st}),
+    "cyclic": lambda steps, base_lr: st.fixed_dictionaries({
+        "max_lr": st.floats(1e-6, 10.0),
+        "step_size_up": st.one_of(st.integers(1, 10), st.integers(1, steps + 10)),
+        "step_size_down": st.one_of(st.none(), st.integers(0, 10), st.integers(0, steps + 10)),
+        "mode": st.sampled_from(["triangular", "triangular2", "exp_range"]),
+        "gamma": st.one_of(st.just(1.0), st.floats(0.9, 1.0)),
+        "scale_fn": st.one_of(st.none(), st.sampled_from(
+            ["1.0", "0.5 ** (x - 1)", "1 / (1 + x / 100)", "0.999 ** x", "1 / x"])),
+        "scale_mode": st.sampled_from(["cycle", "iterations"]),
+    }).filter(lambda p: not (p["scale_fn"] == "1 / x" and p["scale_mode"] == "iterations")),
+    "onecycle": lambda steps, base_lr: st.fixed_dictionaries({
+        "max_lr": st.floats(1e-6, 10.0),
+        "total_steps": st.integers(max(1, steps - 1), steps + 50),
+        "pct_start": st.one_of(st.sampled_from([0.0, 0.25, 0.3, 0.5, 1.0]), st.floats(0.0, 1.0)),
+        "anneal_strategy": st.sampled_from(["cos", "linear"]),
+        "div_factor": st.one_of(st.just(25.0), st.floats(1.0, 1e4)),
+        "final_div_factor": st.one_of(st.just(1e4), st.floats(1.0, 1e5)),
+        "three_phase": st.booleans(),
+    }).filter(lambda p: _valid("onecycle", steps, p)),
+    "sequential": lambda steps, base_lr: _composite("sequential", steps, base_lr).filter(
+        lambda p: _valid("sequential", steps, p)),
+    "chained": lambda steps, base_lr: _composite("chained", steps, base_lr).filter(
+        lambda p: _valid("chained", steps, p)),
 }
 """For each kind: (steps, base_lr) -> a strategy for valid parameters, within lrplot's bounds."""
 

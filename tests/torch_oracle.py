@@ -30,8 +30,88 @@ TORCH_KINDS: dict[str, Union[str, Builder]] = {
     "step": "StepLR",
     "multistep": "MultiStepLR",
     "cosine": "CosineAnnealingLR",
+    "constant": "ConstantLR",
+    "linear": "LinearLR",
+    "polynomial": "PolynomialLR",
+    "cosine-restarts": "CosineAnnealingWarmRestarts",
+    "onecycle": "OneCycleLR",
 }
 """lrplot kind name -> torch scheduler class name, or a builder for kinds that need one."""
+
+
+# -- builders for kinds whose parameters need translating (added to TORCH_KINDS below) ----------
+
+_MATH_NAMES = ("cos", "sin", "tan", "exp", "log", "log10", "sqrt", "floor", "ceil")
+
+
+def python_function(source: str) -> Callable[[Any], Any]:
+    """An lrplot expression as the Python function a torch user would write: ``eval`` of the
+    same text with the math functions in scope (test code only; lrplot itself never evals)."""
+    code = compile(source, "<expr>", "eval")
+    scope = {name: getattr(math, name) for name in _MATH_NAMES}
+    scope.update(min=min, max=max, abs=abs, pi=math.pi, e=math.e)
+
+    def f(value: Any) -> Any:
+        return eval(code, {"__builtins__": {}}, {**scope, "epoch": value, "step": value,
+                                                   "x": value})
+    return f
+
+
+def _lambda_kind(class_name: str) -> Builder:
+    def build(optimizer: Any, params: Mapping[str, Any]) -> Any:
+        from torch.optim import lr_scheduler
+
+        return getattr(lr_scheduler, class_name)(optimizer, python_function(params["lr_lambda"]))
+    return build
+
+
+def _cyclic(optimizer: Any, params: Mapping[str, Any]) -> Any:
+    """CyclicLR's base_lr is lrplot's base_lr: the optimizer's lr (each group's), unless a
+    child schedule sets its own."""
+    from torch.optim import lr_scheduler
+
+    args = {k: _torch_arg(v) for k, v in params.items() if k != "base_lr"}
+    if args.get("scale_fn") is not None:
+        args["scale_fn"] = python_function(args["scale_fn"])
+    base_lr = params.get("base_lr")
+    if base_lr is None:
+        base_lr = optimizer.defaults["lr"] if len(optimizer.param_groups) == 1 else \
+            [g.get("initial_lr", g["lr"]) for g in optimizer.param_groups]
+    return lr_scheduler.CyclicLR(optimizer, base_lr=base_lr, **args)
+
+
+def _children(optimizer: Any, children: Any) -> list:
+    """Child schedulers from lrplot's curve mappings, constructed in order as a user would."""
+    from lrplot import schedules
+
+    built = []
+    for child in children:
+        kind = schedules.get(child["type"]).name
+        built.append(build_scheduler(kind, optimizer, {k: v for k, v in child.items()
+                                                        if k != "type"}))
+    return built
+
+
+def _sequential(optimizer: Any, params: Mapping[str, Any]) -> Any:
+    from torch.optim import lr_scheduler
+
+    children = _children(optimizer, params["schedulers"])
+    return lr_scheduler.SequentialLR(optimizer, children, list(params["milestones"]))
+
+
+def _chained(optimizer: Any, params: Mapping[str, Any]) -> Any:
+    from torch.optim import lr_scheduler
+
+    return lr_scheduler.ChainedScheduler(_children(optimizer, params["schedulers"]))
+
+
+TORCH_KINDS.update({
+    "lambda": _lambda_kind("LambdaLR"),
+    "multiplicative": _lambda_kind("MultiplicativeLR"),
+    "cyclic": _cyclic,
+    "sequential": _sequential,
+    "chained": _chained,
+})
 
 GOLDEN_PATH = Path(__file__).parent / "golden" / "torch.json"
 
@@ -55,6 +135,35 @@ def build_scheduler(kind: str, optimizer: Any, params: Mapping[str, Any]) -> Any
         return entry(optimizer, params)
     cls = getattr(lr_scheduler, entry)
     return cls(optimizer, **{k: _torch_arg(v) for k, v in params.items()})
+
+
+def torch_series(kind: str, steps: int, base_lr: Any = 0.1, optimizer: str = "sgd",
+                 **params: Any) -> dict[str, np.ndarray]:
+    """Like :func:`torch_lrs`, for every parameter group (``base_lr`` a list: one group each)
+    and with momentum: ``{"lr": array[groups, steps], "momentum": ...}``. ``optimizer`` is
+    ``"sgd"`` (momentum in ``group['momentum']``) or ``"adam"`` (in ``group['betas'][0]``)."""
+    import torch
+
+    lrs = list(base_lr) if isinstance(base_lr, (list, tuple)) else [base_lr]
+    groups = [{"params": [torch.nn.Parameter(torch.zeros(1))], "lr": lr} for lr in lrs]
+    opt = torch.optim.SGD(groups, lr=lrs[0]) if optimizer == "sgd" else \
+        torch.optim.Adam(groups, lr=lrs[0])
+    lr = np.empty((len(lrs), steps))
+    momentum = np.empty((len(lrs), steps))
+
+    def momentum_of(group: Mapping[str, Any]) -> float:
+        return group["momentum"] if optimizer == "sgd" else group["betas"][0]
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        scheduler = build_scheduler(kind, opt, params)
+        for i in range(steps):
+            if i:
+                scheduler.step()
+            for g, group in enumerate(opt.param_groups):
+                lr[g, i] = group["lr"]
+                momentum[g, i] = momentum_of(group)
+    return {"lr": lr, "momentum": momentum}
 
 
 def torch_lrs(kind: str, steps: int, base_lr: float = 0.1, **params: Any) -> np.ndarray:

@@ -13,7 +13,7 @@ otherwise — checked once, on first use.
 from __future__ import annotations
 
 import math
-from typing import Callable, Iterator
+from typing import Any, Callable, Iterator
 
 import numpy as np
 
@@ -88,3 +88,39 @@ def pymax0(x: np.ndarray) -> np.ndarray:
     """Python's ``max(0.0, x)`` element-wise: ``x`` when ``x > 0``, else ``0.0`` (NaN -> 0.0,
     -0.0 -> 0.0), which ``np.maximum`` does not reproduce."""
     return np.where(x > 0.0, x, 0.0)
+
+
+# -- float32 arithmetic (Keras, Optax on jax) ---------------------------------------------------
+#
+# Keras and jax compute schedules in float32. numpy's float32 + - * / floor ceil are IEEE
+# float32, exactly what the frameworks' CPU kernels do. Their float32 cos, log, exp and pow are
+# backend-specific approximations that are not always correctly rounded (torch's and XLA's differ
+# from each other by an ulp now and then); lrplot uses the correctly rounded value (computed in
+# float64, rounded once), which matches the frameworks at almost every step and is within a
+# float32 ulp of each of them everywhere.
+
+F32 = np.float32
+
+
+def f32(x: Any) -> np.ndarray:
+    """``x`` rounded to float32 (a Python float or an array)."""
+    return np.asarray(x, dtype=np.float64).astype(F32)
+
+
+def cos32(x: np.ndarray) -> np.ndarray:
+    return np.cos(np.asarray(x, dtype=np.float64)).astype(F32)
+
+
+def log32(x: np.ndarray) -> np.ndarray:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.log(np.asarray(x, dtype=np.float64)).astype(F32)
+
+
+def exp32(x: np.ndarray) -> np.ndarray:
+    with np.errstate(over="ignore"):
+        return np.exp(np.asarray(x, dtype=np.float64)).astype(F32)
+
+
+def pow32(x: Any, y: Any) -> np.ndarray:
+    with np.errstate(all="ignore"):
+        return np.power(np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)).astype(F32)

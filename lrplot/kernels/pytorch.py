@@ -150,3 +150,226 @@ def _cosine_sequential(n: int, base_lr: float, T_max: int, eta_min: float, bump:
                 lr = ratios[i] * (lr - eta_min) + eta_min
             out[i] = lr
         yield np.array(out)
+
+
+# -- warm-up and decay factors (ConstantLR, LinearLR, PolynomialLR) ------------------------------
+
+
+def constant(n: int, base_lr: float, factor: float, total_iters: int,
+             chunk: int = CHUNK) -> Chunks:
+    """ConstantLR: ``lr * factor`` at t = 0, ``lr * (1.0 / factor)`` at t = total_iters.
+
+    Recursive like torch (no initial guard): the restored lr is ``base_lr * factor *
+    (1.0 / factor)``, which need not be base_lr to the last bit.
+    """
+    restore = 1.0 / factor
+
+    def factors(t: np.ndarray) -> np.ndarray:
+        return np.where(t == 0, factor, np.where(t == total_iters, restore, 1.0))
+
+    return _running_product(n, base_lr, factors, chunk)
+
+
+def linear(n: int, base_lr: float, start_factor: float, end_factor: float, total_iters: int,
+           chunk: int = CHUNK) -> Chunks:
+    """LinearLR, torch's recursive form: ``lr * start_factor`` at t = 0, then for
+    1 <= t <= total_iters ``lr * (1.0 + (e - s) / (T * s + (t - 1) * (e - s)))``."""
+    s, e, T = start_factor, end_factor, total_iters
+    delta = e - s
+    first = T * s
+
+    def factors(t: np.ndarray) -> np.ndarray:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ramp = 1.0 + delta / (first + (t - 1) * delta)
+        return np.where(t == 0, s, np.where(t <= T, ramp, 1.0))
+
+    return _running_product(n, base_lr, factors, chunk)
+
+
+def polynomial(n: int, base_lr: float, total_iters: int, power: float,
+               chunk: int = CHUNK) -> Chunks:
+    """PolynomialLR, recursive: for 1 <= t <= total_iters
+    ``lr * ((1.0 - t / T) / (1.0 - (t - 1) / T)) ** power``; base_lr at t = 0, then constant
+    after T (0 when power > 0)."""
+    T = total_iters
+
+    def factors(t: np.ndarray) -> np.ndarray:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ratio = ((1.0 - t / T) / (1.0 - (t - 1) / T)) ** power
+        return np.where((t >= 1) & (t <= T), ratio, 1.0)
+
+    return _running_product(n, base_lr, factors, chunk)
+
+
+# -- CosineAnnealingWarmRestarts -----------------------------------------------------------------
+
+
+def cosine_restarts(n: int, base_lr: float, T_0: int, T_mult: int, eta_min: float,
+                    chunk: int = CHUNK) -> Chunks:
+    """CosineAnnealingWarmRestarts (SGDR): ``eta_min + (base_lr - eta_min) *
+    (1 + cos(pi * T_cur / T_i)) / 2``, not recursive.
+
+    torch counts ``T_cur`` up by one per step and, when it reaches ``T_i``, wraps it to 0 and
+    multiplies ``T_i`` by ``T_mult``: cycle k starts at ``T_0 * (T_mult**k - 1) / (T_mult - 1)``
+    and lasts ``T_0 * T_mult**k`` steps. Both are integers, found here by a search over the
+    cycle starts.
+    """
+    starts, lengths = [0], [T_0]
+    while starts[-1] + lengths[-1] < n:
+        starts.append(starts[-1] + lengths[-1])
+        lengths.append(lengths[-1] * T_mult)
+    starts_a = np.array(starts, dtype=np.int64)
+    lengths_a = np.array(lengths, dtype=np.float64)  # exact: < 2**53 within any real run
+    amplitude = base_lr - eta_min
+    for start, stop in _spans(0, n, chunk):
+        t = np.arange(start, stop)
+        cycle = np.searchsorted(starts_a, t, side="right") - 1
+        t_cur = t - starts_a[cycle]
+        yield eta_min + amplitude * (1 + np.cos(np.pi * t_cur / lengths_a[cycle])) / 2
+
+
+# -- LambdaLR, MultiplicativeLR ------------------------------------------------------------------
+
+
+def _expression(source: str):
+    from lrplot import expr
+
+    return expr.parse(source)
+
+
+def lambda_(n: int, base_lr: float, lr_lambda: str, chunk: int = CHUNK) -> Chunks:
+    """LambdaLR: ``base_lr * f(t)`` at every t, t = 0 included; ``f`` is an expression
+    (lrplot.expr), evaluated for a whole chunk at once with Python's rounding."""
+    f = _expression(lr_lambda)
+    for start, stop in _spans(0, n, chunk):
+        yield base_lr * f.evaluate(np.arange(start, stop)).astype(np.float64)
+
+
+def multiplicative(n: int, base_lr: float, lr_lambda: str, chunk: int = CHUNK) -> Chunks:
+    """MultiplicativeLR: ``lr = lr * f(t)`` for t >= 1; lr[0] = base_lr (f(0) is never called)."""
+    f = _expression(lr_lambda)
+
+    def factors(t: np.ndarray) -> np.ndarray:
+        out = np.ones(len(t))
+        live = t >= 1
+        out[live] = f.evaluate(t[live])
+        return out
+
+    return _running_product(n, base_lr, factors, chunk)
+
+
+# -- CyclicLR ------------------------------------------------------------------------------------
+
+
+def cyclic(n: int, base_lr: float, max_lr: float, step_size_up: int,
+           step_size_down: int | None, mode: str, gamma: float, scale_fn: str | None,
+           scale_mode: str, cycle_momentum: bool, base_momentum: float, max_momentum: float,
+           chunk: int = CHUNK, series: str = "lr") -> Chunks:
+    """CyclicLR, a closed formula of t (torch's get_lr, operation for operation)::
+
+        cycle = floor(1 + t / total);  x = 1.0 + t / total - cycle
+        sf = x / ratio if x <= ratio else (x - 1) / (ratio - 1)
+        lr = base_lr + (max_lr - base_lr) * sf * scale(cycle or t)
+        momentum = max_momentum - (max_momentum - base_momentum) * sf * scale(cycle or t)
+
+    triangular: scale 1.0; triangular2: ``1 / (2.0 ** (cycle - 1))``; exp_range:
+    ``gamma ** t``; or a custom expression of x with scale_mode cycle or iterations.
+    """
+    up = float(step_size_up)
+    down = float(step_size_down) if step_size_down is not None else up
+    total = up + down
+    ratio = up / total
+    if scale_fn is not None:
+        custom = _expression(scale_fn)
+        by_cycle = scale_mode == "cycle"
+
+        def scale(arg: np.ndarray) -> np.ndarray:
+            return custom.evaluate(arg)
+    else:
+        by_cycle = mode != "exp_range"
+
+        def scale(arg: np.ndarray) -> np.ndarray:
+            if mode == "triangular":
+                return np.ones(len(arg))
+            if mode == "triangular2":
+                return 1 / (2.0 ** (arg - 1))
+            return gamma ** arg.astype(np.float64)
+
+    for start, stop in _spans(0, n, chunk):
+        t = np.arange(start, stop)
+        position = 1 + t / total
+        cycle = np.floor(position).astype(np.int64)
+        x = 1.0 + t / total - cycle
+        with np.errstate(divide="ignore", invalid="ignore"):
+            sf = np.where(x <= ratio, x / ratio, (x - 1) / (ratio - 1))
+        factor = scale(cycle if by_cycle else t)
+        if series == "lr":
+            yield base_lr + (max_lr - base_lr) * sf * factor
+        else:
+            yield max_momentum - (max_momentum - base_momentum) * sf * factor
+
+
+# -- OneCycleLR ----------------------------------------------------------------------------------
+
+
+def onecycle_total(total_steps: int | None, epochs: int | None,
+                   steps_per_epoch: int | None) -> int:
+    """torch's total_steps: given, or epochs * steps_per_epoch."""
+    if total_steps is not None:
+        return total_steps
+    assert epochs is not None and steps_per_epoch is not None
+    return epochs * steps_per_epoch
+
+
+def onecycle_phases(total: int, pct_start: float, three_phase: bool
+                    ) -> list[tuple[float, str, str, str, str]]:
+    """(end_step, start_lr, end_lr, start_momentum, end_momentum) per phase, as torch builds
+    them."""
+    if three_phase:
+        return [
+            (float(pct_start * total) - 1, "initial", "max", "max_m", "base_m"),
+            (float(2 * pct_start * total) - 2, "max", "initial", "base_m", "max_m"),
+            (total - 1, "initial", "min", "max_m", "max_m"),
+        ]
+    return [
+        (float(pct_start * total) - 1, "initial", "max", "max_m", "base_m"),
+        (total - 1, "max", "min", "base_m", "max_m"),
+    ]
+
+
+def onecycle(n: int, base_lr: float, max_lr: float, total_steps: int | None,
+             epochs: int | None, steps_per_epoch: int | None, pct_start: float,
+             anneal_strategy: str, cycle_momentum: bool, base_momentum: float,
+             max_momentum: float, div_factor: float, final_div_factor: float,
+             three_phase: bool, chunk: int = CHUNK, series: str = "lr") -> Chunks:
+    """OneCycleLR: phase by phase, ``pct = (t - start) / (end - start)`` and
+    cos: ``end + (start - end) / 2.0 * (cos(pi * pct) + 1)``; linear:
+    ``(end - start) * pct + start``.
+
+    The optimizer's lr (base_lr) is ignored: torch sets initial_lr = max_lr / div_factor and
+    min_lr = initial_lr / final_div_factor. t runs to total_steps (index total_steps is valid in
+    torch and overshoots: pct > 1).
+    """
+    total = onecycle_total(total_steps, epochs, steps_per_epoch)
+    initial = max_lr / div_factor
+    values = {"initial": initial, "max": max_lr, "min": initial / final_div_factor,
+              "max_m": max_momentum, "base_m": base_momentum}
+    phases = onecycle_phases(total, pct_start, three_phase)
+    ends = np.array([p[0] for p in phases])
+    begins = np.array([0.0] + [p[0] for p in phases[:-1]])
+    pick = (1, 2) if series == "lr" else (3, 4)
+    starts = np.array([values[p[pick[0]]] for p in phases])
+    stops = np.array([values[p[pick[1]]] for p in phases])
+    for start, stop in _spans(0, n, chunk):
+        t = np.arange(start, stop)
+        # the first phase with t <= end, else the last one (ends need not be sorted)
+        phase = np.full(len(t), len(phases) - 1)
+        for i in reversed(range(len(phases) - 1)):
+            phase = np.where(t <= ends[i], i, phase)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            pct = (t - begins[phase]) / (ends[phase] - begins[phase])
+        a, b = starts[phase], stops[phase]
+        if anneal_strategy == "cos":
+            yield b + (a - b) / 2.0 * (np.cos(np.pi * pct) + 1)
+        else:
+            yield (b - a) * pct + a

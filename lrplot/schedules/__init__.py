@@ -138,3 +138,4 @@ def _load_builtin() -> None:
     # Importing the declaration modules registers their kinds (once).
     from lrplot.schedules import pytorch  # noqa: F401
     from lrplot.schedules import transformers  # noqa: F401
+    from lrplot.schedules import keras  # noqa: F401

@@ -100,3 +100,397 @@ COSINE = register(Kind(
     example="--t-max 50,100,150",
     horizon=_cosine_horizon,
 ))
+
+
+# -- warm-up and decay by factor -----------------------------------------------------------------
+
+TOTAL_ITERS_HELP = "steps over which the factor applies"
+
+
+def _total_iters(help: str = TOTAL_ITERS_HELP) -> Param:
+    # torch accepts 0 and negatives, then never restores the lr (or divides by zero).
+    return Param("total_iters", "int", help, default=5, min=1)
+
+
+def _warmup_horizon(p: Mapping[str, Any]) -> tuple[int, str]:
+    return max(20, 2 * p["total_iters"]), "twice total_iters"
+
+
+CONSTANT = register(Kind(
+    name="constant",
+    framework_class="ConstantLR",
+    summary="base_lr * factor for the first total_iters steps, then base_lr",
+    params=(
+        # factor 0 would make torch divide by zero at total_iters.
+        Param("factor", "float", "the multiplicative factor before total_iters",
+              default=1.0 / 3, min=0, max=1, min_exclusive=True),
+        _total_iters("steps at the reduced lr"),
+    ),
+    kernel=f"{KERNELS}:constant",
+    example="--factor 0.25,0.5 --total-iters 10",
+    horizon=_warmup_horizon,
+))
+
+LINEAR = register(Kind(
+    name="linear",
+    framework_class="LinearLR",
+    summary="ramp the factor linearly from start_factor to end_factor over total_iters steps",
+    params=(
+        Param("start_factor", "float", "factor of base_lr at step 0", default=1.0 / 3,
+              min=0, max=1, min_exclusive=True),
+        Param("end_factor", "float", "factor of base_lr from total_iters on", default=1.0,
+              min=0, max=1),
+        _total_iters("steps of the ramp"),
+    ),
+    kernel=f"{KERNELS}:linear",
+    example="--start-factor 0.1 --total-iters 10,20",
+    horizon=_warmup_horizon,
+))
+
+
+def _polynomial_horizon(p: Mapping[str, Any]) -> tuple[int, str]:
+    T = p["total_iters"]
+    return T + max(10, math.ceil(T * 0.25)), "25% past total_iters"
+
+
+POLYNOMIAL = register(Kind(
+    name="polynomial",
+    framework_class="PolynomialLR",
+    summary="decay to 0 over total_iters steps: base_lr * (1 - t/total_iters) ** power",
+    params=(
+        _total_iters("steps until the lr reaches 0"),
+        # a negative power makes torch raise ZeroDivisionError at total_iters
+        Param("power", "float", "the power of the polynomial", default=1.0, min=0),
+    ),
+    kernel=f"{KERNELS}:polynomial",
+    example="--total-iters 100 --power 0.5,1,2",
+    horizon=_polynomial_horizon,
+))
+
+
+def _restarts_horizon(p: Mapping[str, Any]) -> tuple[int, str]:
+    T_0, T_mult = p["T_0"], p["T_mult"]
+    return T_0 * (1 + T_mult + T_mult**2) + 1, "three cycles"
+
+
+COSINE_RESTARTS = register(Kind(
+    name="cosine-restarts",
+    framework_class="CosineAnnealingWarmRestarts",
+    summary="SGDR: cosine from base_lr to eta_min, restarting every T_i steps "
+            "(T_i = T_0, then times T_mult)",
+    params=(
+        Param("T_0", "int", "steps of the first cycle", min=1),
+        Param("T_mult", "int", "factor by which each cycle is longer than the previous one",
+              default=1, min=1),
+        Param("eta_min", "float", "minimum learning rate", default=0.0, min=0),
+    ),
+    kernel=f"{KERNELS}:cosine_restarts",
+    example="--t-0 50 --t-mult 1,2",
+    horizon=_restarts_horizon,
+))
+
+
+# -- a factor given as an expression of the step -------------------------------------------------
+
+LAMBDA_HELP = ("the factor as an expression of epoch (the step; also step or x), e.g. "
+               "'0.95 ** epoch' or 'min(1.0, (epoch + 1) / 10)'")
+
+
+def _expression_horizon(p: Mapping[str, Any]) -> tuple[int, str]:
+    return 100, "a default horizon"
+
+
+LAMBDA = register(Kind(
+    name="lambda",
+    framework_class="LambdaLR",
+    summary="lr = base_lr * f(epoch), f an expression of the step",
+    params=(Param("lr_lambda", "expr", LAMBDA_HELP),),
+    kernel=f"{KERNELS}:lambda_",
+    example="--lr-lambda 'min(1.0, (epoch + 1) / 10)'",
+    horizon=_expression_horizon,
+))
+
+MULTIPLICATIVE = register(Kind(
+    name="multiplicative",
+    framework_class="MultiplicativeLR",
+    summary="lr = lr * f(epoch) every step, f an expression of the step",
+    params=(Param("lr_lambda", "expr", LAMBDA_HELP.replace("0.95 ** epoch", "0.95")
+                  .replace("min(1.0, (epoch + 1) / 10)", "0.9 if epoch % 10 == 0 else 1.0")),),
+    kernel=f"{KERNELS}:multiplicative",
+    example="--lr-lambda 0.95",
+    horizon=_expression_horizon,
+))
+
+
+# -- cycles --------------------------------------------------------------------------------------
+
+
+def _momentum_param(name: str, default: float, help: str) -> Param:
+    return Param(name, "float", help, default=default, min=0, max=1)
+
+
+CYCLE_MOMENTUM = Param("cycle_momentum", "bool", "cycle the optimizer's momentum (SGD) or "
+                       "beta1 (Adam) inversely to the lr", default=True)
+
+
+def _momentum_extras(p: Mapping[str, Any]) -> tuple[str, ...]:
+    return ("momentum",) if p.get("cycle_momentum") else ()
+
+
+def _cyclic_horizon(p: Mapping[str, Any]) -> tuple[int, str]:
+    up = p["step_size_up"]
+    down = up if p["step_size_down"] is None else p["step_size_down"]
+    return 3 * (up + down) + 1, "three cycles"
+
+
+def _cyclic_check_steps(p: Mapping[str, Any], steps: int) -> str | None:
+    """torch computes triangular2's ``2.0 ** (cycle - 1)`` and exp_range's ``gamma ** t`` in
+    Python floats, which raise OverflowError past 1.8e308."""
+    if p["scale_fn"] is not None or p["mode"] == "triangular":
+        return None
+    up = float(p["step_size_up"])
+    total = up + (up if p["step_size_down"] is None else float(p["step_size_down"]))
+    last = steps - 1
+    try:
+        if p["mode"] == "triangular2":
+            2.0 ** (math.floor(1 + last / total) - 1)
+        else:
+            p["gamma"] ** last
+    except OverflowError:
+        what = "2.0 ** (cycle - 1) for triangular2" if p["mode"] == "triangular2" else \
+            f"gamma ** step = {p['gamma']} ** {last} for exp_range"
+        return (f"is too many: torch's {what} overflows (OverflowError); use fewer "
+                "steps or longer cycles")
+    return None
+
+
+CYCLIC = register(Kind(
+    name="cyclic",
+    framework_class="CyclicLR",
+    summary="cycle between base_lr and max_lr (triangular, triangular2, exp_range or a custom "
+            "scale), momentum in antiphase",
+    params=(
+        Param("max_lr", "float", "upper lr boundary of the cycle", min=0, min_exclusive=True),
+        # step sizes: 0 up makes torch divide by zero; torch floats them, so ints lose nothing
+        Param("step_size_up", "int", "steps in the increasing half of a cycle", default=2000,
+              min=1),
+        Param("step_size_down", "int", "steps in the decreasing half (null: step_size_up)",
+              default=None, min=0),
+        Param("mode", "choice", "the amplitude policy (ignored with scale_fn)",
+              default="triangular", choices=("triangular", "triangular2", "exp_range")),
+        Param("gamma", "float", "exp_range: the amplitude shrinks by gamma ** iterations",
+              default=1.0, min=0, min_exclusive=True),
+        Param("scale_fn", "expr", "a custom amplitude scale as an expression of x (the cycle "
+              "number or the iteration, see scale_mode), e.g. '0.5 ** (x - 1)'; overrides mode",
+              default=None),
+        Param("scale_mode", "choice", "what scale_fn's x is: the cycle number or the "
+              "iteration (only with scale_fn)", default="cycle", choices=("cycle", "iterations")),
+        CYCLE_MOMENTUM,
+        _momentum_param("base_momentum", 0.8, "lower momentum boundary (at the lr peak)"),
+        _momentum_param("max_momentum", 0.9, "upper momentum boundary (at base_lr)"),
+    ),
+    kernel=f"{KERNELS}:cyclic",
+    example="--max-lr 1.0 --step-size-up 20 --mode triangular,triangular2",
+    horizon=_cyclic_horizon,
+    check_steps=_cyclic_check_steps,
+    extras=_momentum_extras,
+    own_base_lr=True,
+))
+
+
+def _onecycle_total(p: Mapping[str, Any]) -> int | None:
+    if p["total_steps"] is not None:
+        return p["total_steps"]
+    if p["epochs"] is not None and p["steps_per_epoch"] is not None:
+        return p["epochs"] * p["steps_per_epoch"]
+    return None
+
+
+def _onecycle_check(p: Mapping[str, Any]) -> list[tuple[str, str]]:
+    total = _onecycle_total(p)
+    if total is None:
+        missing = "steps_per_epoch" if p["epochs"] is not None else "epochs" \
+            if p["steps_per_epoch"] is not None else "total_steps"
+        return [(missing, "onecycle needs total_steps, or epochs and steps_per_epoch")]
+    problems = []
+    if p["total_steps"] is not None and (p["epochs"], p["steps_per_epoch"]) != (None, None):
+        if p["epochs"] is None or p["steps_per_epoch"] is None \
+                or p["epochs"] * p["steps_per_epoch"] != total:
+            problems.append(("total_steps", "give total_steps or epochs and steps_per_epoch, "
+                                            "not both: torch ignores epochs and steps_per_epoch "
+                                            "when total_steps is given"))
+    if float(p["pct_start"] * total) - 1 == 0:
+        problems.append(("pct_start", f"pct_start * total_steps = 1 makes the warm-up zero steps "
+                                      f"long and torch divide by zero; choose another pct_start "
+                                      f"(total_steps = {total})"))
+    return problems
+
+
+def _onecycle_check_steps(p: Mapping[str, Any], steps: int) -> str | None:
+    from lrplot.kernels.pytorch import onecycle_phases
+
+    total = _onecycle_total(p)
+    if total is None:
+        return None
+    if steps > total + 1:
+        return (f"exceeds total_steps + 1 = {total + 1} (torch raises ValueError when stepped "
+                f"past total_steps); use steps <= {total + 1} or a larger total_steps")
+    phases = onecycle_phases(total, p["pct_start"], p["three_phase"])
+    if steps == total + 1 and phases[-2][0] == total - 1:
+        return (f"reaches step {total}, where torch divides by zero (with these pct_start and "
+                f"three_phase the last phase is zero steps long); use steps <= {total}")
+    return None
+
+
+def _onecycle_horizon(p: Mapping[str, Any]) -> tuple[int, str]:
+    return _onecycle_total(p), "total_steps"
+
+
+ONECYCLE = register(Kind(
+    name="onecycle",
+    framework_class="OneCycleLR",
+    summary="the 1cycle policy: warm up from max_lr/div_factor to max_lr, anneal far below; "
+            "momentum in antiphase",
+    params=(
+        Param("max_lr", "float", "the peak learning rate (the optimizer's lr is ignored)",
+              min=0, min_exclusive=True),
+        Param("total_steps", "int", "steps in the cycle (or give epochs and steps_per_epoch)",
+              default=None, min=1),
+        Param("epochs", "int", "epochs to train (with steps_per_epoch)", default=None, min=1),
+        Param("steps_per_epoch", "int", "steps per epoch (with epochs)", default=None, min=1),
+        Param("pct_start", "float", "fraction of the cycle spent increasing the lr",
+              default=0.3, min=0, max=1),
+        Param("anneal_strategy", "choice", "annealing shape", default="cos",
+              choices=("cos", "linear")),
+        CYCLE_MOMENTUM,
+        _momentum_param("base_momentum", 0.85, "lower momentum boundary (at the lr peak)"),
+        _momentum_param("max_momentum", 0.95, "upper momentum boundary (at the start and end)"),
+        Param("div_factor", "float", "initial lr = max_lr / div_factor", default=25.0, min=0,
+              min_exclusive=True),
+        Param("final_div_factor", "float", "minimum lr = initial lr / final_div_factor",
+              default=1e4, min=0, min_exclusive=True),
+        Param("three_phase", "bool", "a third phase anneals to the minimum after a symmetric "
+              "cycle (fast.ai style)", default=False),
+    ),
+    kernel=f"{KERNELS}:onecycle",
+    example="--max-lr 0.1 --total-steps 1000 --anneal-strategy cos,linear",
+    horizon=_onecycle_horizon,
+    check=_onecycle_check,
+    check_steps=_onecycle_check_steps,
+    extras=_momentum_extras,
+    uses_base_lr=False,
+))
+
+
+# -- composites ----------------------------------------------------------------------------------
+
+SIM = "lrplot.kernels.torchsim"
+
+
+def _child_kind(child: Any) -> Kind:
+    from lrplot.schedules import get
+
+    return get(child.kind)
+
+
+def _children_extras(p: Mapping[str, Any]) -> tuple[str, ...]:
+    extras: tuple[str, ...] = ()
+    for child in p["schedulers"]:
+        for name in _child_kind(child).extras(child.mapping):
+            if name not in extras:
+                extras += (name,)
+    return extras
+
+
+def _sequential_segments(p: Mapping[str, Any], steps: int) -> list[int]:
+    """How many values each child contributes to ``steps`` values (hand-over at milestones)."""
+    bounds = [0, *p["milestones"], steps]
+    return [max(0, min(steps, bounds[i + 1]) - min(steps, bounds[i]))
+            for i in range(len(p["schedulers"]))]
+
+
+def _sequential_check(p: Mapping[str, Any]) -> list[tuple[str, str]]:
+    children, milestones = p["schedulers"], list(p["milestones"])
+    if len(milestones) != len(children) - 1:
+        return [("milestones", f"give one milestone fewer than schedulers: {len(children)} "
+                               f"schedulers need {len(children) - 1} milestone"
+                               f"{'s' * (len(children) != 2)}, got {len(milestones)}")]
+    if milestones != sorted(milestones):
+        return [("milestones", f"milestones must not decrease, got {list(milestones)} (torch "
+                               "bisects the list as given and switches at the wrong steps)")]
+    return []
+
+
+def _sequential_check_steps(p: Mapping[str, Any], steps: int) -> str | None:
+    for i, (child, count) in enumerate(zip(p["schedulers"], _sequential_segments(p, steps))):
+        kind = _child_kind(child)
+        if i > 0 and count > 0 and kind.composite:
+            return (f"reaches milestone {p['milestones'][i - 1]}, where torch cannot hand over to "
+                    f"schedulers[{i}] ({kind.name}): SequentialLR raises NotImplementedError. "
+                    "A sequential or chained schedule can only come first")
+        if count > 0:
+            problem = kind.check_steps(child.mapping, count)
+            if problem:
+                return f"(schedulers[{i}] {kind.name} runs {count} steps: {count} {problem})"
+    return None
+
+
+def _sequential_horizon(p: Mapping[str, Any]) -> tuple[int, str]:
+    last = p["schedulers"][-1]
+    tail, _ = _child_kind(last).horizon(last.mapping)
+    return p["milestones"][-1] + tail if p["milestones"] else tail, \
+        "the last milestone plus the last schedule's horizon"
+
+
+SCHEDULERS_HELP = ("the child schedules, each a mapping with its type and parameters, e.g. "
+                   "[{type: linear, start_factor: 0.1, total_iters: 5}, {type: cosine, T_max: 95}]")
+
+SEQUENTIAL = register(Kind(
+    name="sequential",
+    framework_class="SequentialLR",
+    summary="schedules one after another, each restarting at its milestone "
+            "(e.g. linear warm-up, then cosine)",
+    params=(
+        Param("schedulers", "schedulers", SCHEDULERS_HELP),
+        Param("milestones", "int_list", "the steps at which the next schedule takes over "
+              "(one fewer than schedulers)", min=1),
+    ),
+    kernel=f"{SIM}:sequential",
+    example="--schedulers '[{type: linear, start_factor: 0.1, total_iters: 5}, "
+            "{type: cosine, T_max: 95}]' --milestones 5",
+    horizon=_sequential_horizon,
+    check=_sequential_check,
+    check_steps=_sequential_check_steps,
+    extras=_children_extras,
+    composite=True,
+))
+
+
+def _chained_check_steps(p: Mapping[str, Any], steps: int) -> str | None:
+    for i, child in enumerate(p["schedulers"]):
+        kind = _child_kind(child)
+        problem = kind.check_steps(child.mapping, steps)
+        if problem:
+            return f"(schedulers[{i}] {kind.name}: {steps} {problem})"
+    return None
+
+
+def _chained_horizon(p: Mapping[str, Any]) -> tuple[int, str]:
+    return max(_child_kind(c).horizon(c.mapping)[0] for c in p["schedulers"]), \
+        "the longest child horizon"
+
+
+CHAINED = register(Kind(
+    name="chained",
+    framework_class="ChainedScheduler",
+    summary="several schedules stepped together on the same lr, each on what the others left",
+    params=(Param("schedulers", "schedulers", SCHEDULERS_HELP.replace(
+        "{type: cosine, T_max: 95}", "{type: exponential, gamma: 0.9}")),),
+    kernel=f"{SIM}:chained",
+    example="--schedulers '[{type: constant, factor: 0.5, total_iters: 10}, "
+            "{type: exponential, gamma: 0.95}]'",
+    horizon=_chained_horizon,
+    check_steps=_chained_check_steps,
+    extras=_children_extras,
+    composite=True,
+))
