@@ -18,14 +18,29 @@ if TYPE_CHECKING:
     import numpy as np
 
 
+class ScheduleError(ValueError):
+    """A schedule that fails only when evaluated (torch would raise at some step); the message
+    says where and why."""
+
+
 @dataclass(frozen=True)
 class Kind:
     """A schedule kind.
 
     ``kernel`` names, as ``"module:function"``, a generator function
-    ``f(n, base_lr, **params, chunk=...)`` yielding consecutive float64 chunks of ``lr[0..n-1]``. ``horizon(params)`` returns a default number of steps that shows the
+    ``f(n, base_lr, **params, chunk=...)`` yielding consecutive float64 chunks of
+    ``lr[0..n-1]``. ``horizon(params)`` returns a default number of steps that shows the
     whole schedule, and a short reason. ``check(params)`` returns problems that involve more
-    than one parameter, as ``(parameter name, message)`` pairs.
+    than one parameter, as ``(parameter name, message)`` pairs. ``check_steps(params, steps)``
+    returns a message when the schedule cannot be stepped that often (OneCycleLR); it reads
+    after the number of steps: "1200 exceeds total_steps + 1 = 1001".
+
+    ``extras(params)`` names the other series the kernel can compute besides the lr —
+    ``"momentum"`` for the kinds that cycle it, ``"metric"`` for ReduceLROnPlateau; the kernel
+    computes one with the keyword ``series="momentum"``. ``own_base_lr``: the kind has a
+    ``base_lr`` argument of its own (CyclicLR) — the common option *is* that argument, and a
+    child schedule may set it. ``uses_base_lr=False``: the optimizer's lr does not matter
+    (OneCycleLR derives every lr from max_lr).
     """
 
     name: str
@@ -39,6 +54,15 @@ class Kind:
     )
     example: str = ""  # flags for help examples, e.g. "--t-max 150"
     framework: str = "torch"
+    check_steps: Callable[[Mapping[str, Any], int], str | None] = field(
+        default=lambda params, steps: None
+    )
+    extras: Callable[[Mapping[str, Any]], tuple[str, ...]] = field(
+        default=lambda params: ()
+    )
+    own_base_lr: bool = False
+    uses_base_lr: bool = True
+    composite: bool = False
 
     @property
     def namespace(self) -> str | None:
@@ -62,17 +86,72 @@ class Kind:
         return {p.name: p.default for p in self.params if not p.required}
 
     def chunks(self, n: int, base_lr: float, params: Mapping[str, Any],
-               chunk: int | None = None) -> Iterator[np.ndarray]:
-        """``lr[0..n-1]`` in consecutive pieces; ``params`` must be complete and validated."""
+               chunk: int | None = None, series: str = "lr") -> Iterator[np.ndarray]:
+        """``lr[0..n-1]`` (or another of its ``extras``) in consecutive pieces; ``params`` must
+        be complete and validated."""
         module, function = self.kernel.split(":")
         kernel = getattr(importlib.import_module(module), function)
-        return kernel(n, base_lr, **params, **({"chunk": chunk} if chunk else {}))
+        options: dict[str, Any] = {"chunk": chunk} if chunk else {}
+        if series != "lr":
+            if series not in self.extras(params):
+                raise ValueError(f"{self.name} does not compute {series}")
+            options["series"] = series
+        return kernel(n, base_lr, **params, **options)
 
-    def evaluate(self, n: int, base_lr: float, params: Mapping[str, Any]) -> np.ndarray:
-        """The lr series ``lr[0..n-1]``; ``params`` must be complete and validated."""
+    def evaluate(self, n: int, base_lr: float, params: Mapping[str, Any],
+                 series: str = "lr") -> np.ndarray:
+        """The series ``lr[0..n-1]`` (or an extra one); ``params`` must be complete and
+        validated."""
         import numpy as np
 
-        return np.concatenate(list(self.chunks(n, base_lr, params)))
+        return np.concatenate(list(self.chunks(n, base_lr, params, series=series)))
+
+
+@dataclass(frozen=True)
+class Child:
+    """One child schedule of a composite (SequentialLR, ChainedScheduler): plain, hashable data.
+
+    ``params`` holds every parameter of the kind as ``(name, value)`` pairs; ``base_lr`` is set
+    only for kinds with a base_lr of their own (CyclicLR) and is otherwise None (the optimizer's).
+    """
+
+    kind: str
+    params: tuple[tuple[str, Any], ...]
+    base_lr: float | None = None
+
+    @property
+    def mapping(self) -> dict[str, Any]:
+        return dict(self.params)
+
+    def __str__(self) -> str:
+        """``linear(start_factor=0.1, total_iters=10)``: the parameters that differ from the
+        defaults."""
+        from lrplot.params import format_value
+
+        kind = get(self.kind)
+        defaults = kind.defaults()
+        shown = [(n, v) for n, v in self.params if n not in defaults or defaults[n] != v]
+        if self.base_lr is not None:
+            shown.append(("base_lr", self.base_lr))
+        return f"{self.kind}({', '.join(f'{n}={format_value(v)}' for n, v in shown)})"
+
+    def to_data(self) -> dict[str, Any]:
+        """The child as written to JSON output: type, parameters (and its own base_lr)."""
+        data: dict[str, Any] = {"type": self.kind}
+        for name, value in self.params:
+            data[name] = to_data(value)
+        if self.base_lr is not None:
+            data["base_lr"] = self.base_lr
+        return data
+
+
+def to_data(value: Any) -> Any:
+    """A parameter value as plain JSON data (tuples become lists, children mappings)."""
+    if isinstance(value, Child):
+        return value.to_data()
+    if isinstance(value, (list, tuple)):
+        return [to_data(v) for v in value]
+    return value
 
 
 _REGISTRY: dict[str, Kind] = {}
