@@ -223,6 +223,8 @@ class _Checker:
                 self.refuse(func, f"attribute access (write {func.attr}(...), not "
                                   f"{ast.unparse(func)}(...))" if func.attr in FUNCTIONS
                             else "attribute access")
+            if not isinstance(func, ast.Name):
+                self.visit(func)  # refuses what it is (a lambda, a call, ...)
             if not isinstance(func, ast.Name) or func.id not in FUNCTIONS:
                 name = func.id if isinstance(func, ast.Name) else ast.unparse(func)
                 self.refuse(func, f"calling {name!r}")

@@ -1,0 +1,237 @@
+"""The torch kinds beyond the first four: refusals (what torch crashes on or silently misuses),
+composites given in YAML and on the command line, errors found only when evaluating.
+
+Values against torch are in test_parity_golden.py / test_parity_live.py (case tables).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+import re
+
+import pytest
+from click.testing import CliRunner
+
+import lrplot
+from lrplot.cli import main
+from lrplot.spec import SpecError
+
+GOOD = {
+    "constant": {"factor": 0.5, "total_iters": 5},
+    "linear": {"start_factor": 0.1, "end_factor": 1.0, "total_iters": 5},
+    "polynomial": {"total_iters": 10, "power": 1.0},
+    "cosine-restarts": {"T_0": 10, "T_mult": 2, "eta_min": 0.0},
+    "lambda": {"lr_lambda": "0.95 ** epoch"},
+    "multiplicative": {"lr_lambda": "0.95"},
+    "cyclic": {"max_lr": 1.0, "step_size_up": 5},
+    "onecycle": {"max_lr": 1.0, "total_steps": 100},
+    "sequential": {"schedulers": [{"type": "linear", "total_iters": 5},
+                                  {"type": "cosine", "T_max": 10}], "milestones": [5]},
+    "chained": {"schedulers": [{"type": "linear", "total_iters": 5},
+                               {"type": "exponential", "gamma": 0.9}]},
+}
+
+REFUSALS = [
+    # torch: factor 0 -> ZeroDivisionError at total_iters; > 1 ValueError
+    ("constant", "factor", 0.0), ("constant", "factor", 1.5), ("constant", "factor", -0.1),
+    # torch: total_iters <= 0 never restores / divides by zero in the closed form
+    ("constant", "total_iters", 0), ("constant", "total_iters", -2), ("constant", "total_iters", 2.5),
+    ("linear", "start_factor", 0.0), ("linear", "start_factor", 1.01),
+    ("linear", "end_factor", -0.1), ("linear", "end_factor", 2.0),
+    ("linear", "total_iters", 0), ("linear", "start_factor", math.nan),
+    ("polynomial", "total_iters", 0), ("polynomial", "power", -1.0),
+    # torch: T_0 must be a positive int, T_mult an int >= 1
+    ("cosine-restarts", "T_0", 0), ("cosine-restarts", "T_0", 2.5),
+    ("cosine-restarts", "T_mult", 0), ("cosine-restarts", "T_mult", 1.5),
+    ("cosine-restarts", "eta_min", -1.0),
+    ("lambda", "lr_lambda", "__import__('os')"), ("lambda", "lr_lambda", 0.5),
+    ("multiplicative", "lr_lambda", "lambda e: 0.9"),
+    ("cyclic", "max_lr", 0.0), ("cyclic", "step_size_up", 0), ("cyclic", "step_size_down", -1),
+    ("cyclic", "mode", "triangle"), ("cyclic", "scale_mode", "cycles"),
+    ("cyclic", "scale_fn", "open('x')"), ("cyclic", "gamma", 0.0),
+    ("cyclic", "base_momentum", 1.5), ("cyclic", "cycle_momentum", "yes"),
+    ("onecycle", "total_steps", 0), ("onecycle", "total_steps", 10.5),
+    ("onecycle", "pct_start", 1.5), ("onecycle", "pct_start", -0.1),
+    ("onecycle", "anneal_strategy", "cosine"), ("onecycle", "div_factor", 0.0),
+    ("onecycle", "final_div_factor", 0.0), ("onecycle", "three_phase", 1),
+    ("sequential", "milestones", [0]), ("sequential", "milestones", [5, 3]),
+    ("sequential", "schedulers", []), ("sequential", "schedulers", "linear"),
+]
+
+
+@pytest.mark.parametrize("kind, name, value", REFUSALS,
+                         ids=[f"{k}-{n}={v!r}" for k, n, v in REFUSALS])
+def test_refuses_with_the_parameter_named(kind, name, value):
+    params = {**GOOD[kind], name: value}
+    with pytest.raises(SpecError, match=name):
+        lrplot.schedule(kind, steps=20, **params)
+
+
+def test_good_parameters_are_accepted():
+    for kind, params in GOOD.items():
+        assert len(lrplot.schedule(kind, steps=20, **params)) == 20
+
+
+CROSS = [
+    ("onecycle", {"max_lr": 1.0}, "total_steps, or epochs and steps_per_epoch"),
+    ("onecycle", {"max_lr": 1.0, "epochs": 10}, "steps_per_epoch"),
+    ("onecycle", {"max_lr": 1.0, "total_steps": 100, "epochs": 3, "steps_per_epoch": 7},
+     "torch ignores epochs and steps_per_epoch"),
+    # pct_start * total_steps = 1: torch divides 0 by 0 at construction
+    ("onecycle", {"max_lr": 1.0, "total_steps": 10, "pct_start": 0.1}, "pct_start"),
+    ("sequential", {"schedulers": GOOD["sequential"]["schedulers"], "milestones": [5, 8]},
+     "2 schedulers need 1 milestone, got 2"),
+    ("sequential", {"schedulers": [{"type": "hf.constant"}, {"type": "linear"}],
+                    "milestones": [5]}, "cannot be a child"),
+    ("chained", {"schedulers": [{"type": "linear", "steps": 4}]}, "belongs to the whole curve"),
+    ("chained", {"schedulers": [{"type": "linear", "total_iter": 4}]}, "did you mean 'total_iters'"),
+    ("chained", {"schedulers": [{"type": "cosine"}]}, "cosine needs T_max"),
+    ("chained", {"schedulers": [{"type": "cosine", "T_max": 0}]}, r"schedulers\[0\]\.T_max"),
+    ("chained", {"schedulers": [{"total_iters": 3}]}, "needs 'type'"),
+    ("chained", {"schedulers": [{"type": "linera"}]}, "did you mean 'linear'"),
+    ("chained", {"schedulers": [{"type": "linear", "base_lr": 0.5}]}, "accepted"),
+]
+
+
+@pytest.mark.parametrize("kind, params, message", CROSS, ids=[m for _, _, m in CROSS])
+def test_refuses_combinations(kind, params, message):
+    with pytest.raises(SpecError, match=message):
+        lrplot.schedule(kind, steps=20, **params)
+
+
+STEP_LIMITS = [  # kind, params, steps refused, steps accepted, message
+    ("onecycle", {"max_lr": 1.0, "total_steps": 1000}, 1200, 1001,
+     "1200 exceeds total_steps + 1 = 1001"),
+    # the last phase is zero steps long: torch divides by zero at index total_steps
+    ("onecycle", {"max_lr": 1.0, "total_steps": 100, "pct_start": 1.0}, 101, 100,
+     "divides by zero"),
+    ("cyclic", {"max_lr": 1.0, "step_size_up": 1, "step_size_down": 0, "mode": "triangular2"},
+     1025, 1024, "overflows"),
+    ("cyclic", {"max_lr": 1.0, "step_size_up": 5, "mode": "exp_range", "gamma": 2.0}, 1100,
+     1024, "overflows"),
+    ("sequential", {"schedulers": [{"type": "linear"}, {"type": "chained", "schedulers": [
+        {"type": "linear"}]}], "milestones": [5]}, 10, 5, "cannot hand over"),
+    ("sequential", {"schedulers": [{"type": "linear"}, {"type": "onecycle", "max_lr": 1.0,
+                                                        "total_steps": 10}],
+                    "milestones": [5]}, 30, 16, "exceeds total_steps"),
+    ("chained", {"schedulers": [{"type": "onecycle", "max_lr": 1.0, "total_steps": 10}]}, 30,
+     11, "exceeds total_steps"),
+]
+
+
+@pytest.mark.parametrize("kind, params, refused, accepted, message", STEP_LIMITS,
+                         ids=[m for *_, m in STEP_LIMITS])
+def test_refuses_steps_torch_cannot_take(kind, params, refused, accepted, message):
+    with pytest.raises(SpecError, match=re.escape(message)):
+        lrplot.schedule(kind, steps=refused, **params)
+    assert len(lrplot.schedule(kind, steps=accepted, **params)) == accepted
+
+
+@pytest.mark.parametrize("kind, params, message", [
+    ("lambda", {"lr_lambda": "1 / (epoch - 5)"}, "fails at epoch = 5: division by zero"),
+    ("multiplicative", {"lr_lambda": "log(epoch - 3)"}, "fails at epoch = 1"),
+    # MultiplicativeLR never calls f(0) alone, but a hand-over at a milestone does
+    ("sequential", {"schedulers": [{"type": "linear"}, {"type": "multiplicative",
+                                                        "lr_lambda": "1 / epoch"}],
+                    "milestones": [5]}, "schedulers\\[1\\].lr_lambda"),
+])
+def test_failures_found_when_evaluating_are_spec_errors(kind, params, message):
+    with pytest.raises(SpecError, match=message):
+        lrplot.schedule(kind, steps=20, **params)
+
+
+def test_multiplicative_never_calls_f_at_zero_on_its_own():
+    lr = lrplot.schedule("multiplicative", steps=4, lr_lambda="1 / epoch")
+    assert lr.tolist() == [0.1, 0.1, 0.05, 0.05 / 3]
+
+
+# -- the command line -----------------------------------------------------------------------
+
+
+def run(args, tmp_path):
+    return CliRunner().invoke(main, args, catch_exceptions=False)
+
+
+@pytest.mark.parametrize("args, flag", [
+    (["constant", "--factor", "0"], "--factor"),
+    (["linear", "--total-iters", "0"], "--total-iters"),
+    (["cosine-restarts", "--t-0", "2.5"], "--t-0"),
+    (["cyclic", "--max-lr", "1", "--mode", "triangle"], "--mode"),
+    (["onecycle", "--max-lr", "1", "--total-steps", "1000", "--steps", "1200"], "--steps"),
+    (["lambda", "--lr-lambda", "__import__('os').system('echo pwned')"], "--lr-lambda"),
+    (["sequential", "--schedulers", "[{type: linear}, {type: cosine, T_max: 5}]",
+      "--milestones", "3,4"], "--milestones"),
+    (["sequential", "--schedulers", "[{type: linear, total_iters: 0}]"], "--schedulers"),
+    (["sequential", "--schedulers", "[{type: linear"], "--schedulers"),
+])
+def test_cli_refusals_exit_2_naming_the_flag(args, flag, tmp_path):
+    out = tmp_path / "lr.csv"
+    result = CliRunner().invoke(main, args + ["-o", str(out)])
+    assert result.exit_code == 2, result.output
+    assert flag in result.output
+    assert "Traceback" not in result.output
+    assert not out.exists()
+
+
+def test_cli_onecycle_steps_message_reads_as_the_issue_asks(tmp_path):
+    result = CliRunner().invoke(main, ["onecycle", "--max-lr", "0.1", "--total-steps", "1000",
+                                       "--steps", "1200", "-o", str(tmp_path / "x.csv")])
+    assert result.exit_code == 2
+    assert "--steps 1200 exceeds total_steps + 1 = 1001" in result.output
+
+
+def test_cli_evaluation_failure_exits_2_and_writes_nothing(tmp_path):
+    for suffix in ("csv", "png"):
+        out = tmp_path / f"lr.{suffix}"
+        result = CliRunner().invoke(main, ["lambda", "--lr-lambda", "1/epoch", "--steps", "10",
+                                           "-o", str(out)])
+        assert result.exit_code == 2, result.output
+        assert "division by zero" in result.output
+        assert not out.exists()
+
+
+def test_cli_expression_with_commas_is_one_value_and_repeats_sweep(tmp_path):
+    out = tmp_path / "lr.csv"
+    result = CliRunner().invoke(main, ["lambda", "--lr-lambda", "min(1.0, (epoch + 1) / 10)",
+                                       "--lr-lambda", "0.9 ** epoch", "--steps", "3",
+                                       "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    header = out.read_text().splitlines()[0]
+    assert header == 'step,"lr_lambda=min(1.0, (epoch + 1) / 10)",lr_lambda=0.9 ** epoch'
+
+
+def test_cli_sequential_from_yaml_flag_equals_the_api(tmp_path):
+    out = tmp_path / "lr.json"
+    result = CliRunner().invoke(main, [
+        "sequential", "--schedulers",
+        "[{type: linear, start_factor: 0.1, total_iters: 5}, {type: CosineAnnealingLR, T_max: 15}]",
+        "--milestones", "5", "--steps", "30", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    curve = json.loads(out.read_text())["panels"][0]["curves"][0]
+    expected = lrplot.schedule("sequential", steps=30, schedulers=[
+        {"type": "linear", "start_factor": 0.1, "total_iters": 5},
+        {"type": "cosine", "T_max": 15}], milestones=[5])
+    assert curve["lr"] == expected.tolist()
+    children = curve["schedule"]["schedulers"]
+    assert children[1] == {"type": "cosine", "T_max": 15, "eta_min": 0.0}
+    assert children[0]["type"] == "linear"
+
+
+def test_cli_bool_and_choice_values_sweep(tmp_path):
+    out = tmp_path / "lr.csv"
+    result = CliRunner().invoke(main, ["onecycle", "--max-lr", "1", "--total-steps", "20",
+                                       "--three-phase", "false,true", "--anneal-strategy",
+                                       "cos,linear", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    header = next(csv.reader(out.read_text().splitlines()))
+    assert header[1:] == [f"anneal_strategy={a}, three_phase={t}"
+                          for a in ("cos", "linear") for t in ("false", "true")]
+
+
+def test_list_shows_every_new_kind():
+    result = CliRunner().invoke(main, ["list"])
+    for name in GOOD:
+        assert name in result.output
+    assert "one of triangular, triangular2, exp_range" in result.output
