@@ -265,6 +265,19 @@ CASES: dict[str, list[dict]] = {
         case(200, schedulers=[{"type": "chained", "schedulers": [LINEAR_WARMUP, COSINE_90]},
                               {"type": "onecycle", "max_lr": 1.0, "total_steps": 300}]),
     ],
+    "plateau": [
+        case(1, metric="1 / epoch"),
+        case(200, metric="1 / epoch ** 0.5 + 0.2 + 0.05 * sin(epoch)", patience=4),
+        case(200, metric="1 - 1 / epoch ** 0.5 + 0.05 * sin(epoch)", mode="max", patience=4),
+        case(200, metric="1 - 1 / epoch ** 0.5 + 0.05 * sin(epoch)", mode="max",
+             threshold_mode="abs", threshold=0.001, patience=0),
+        case(200, metric="0.5 + 0.3 * cos(epoch / 7)", patience=2, cooldown=5, factor=0.5,
+             min_lr=0.003),
+        case(300, metric="2.0 if epoch < 100 else 1.0", patience=10, eps=0.005),
+        # rel mode with a negative best: a worse value can count as an improvement
+        case(200, metric="-10 + 0.5 * sin(epoch / 3)", patience=3, threshold=0.1),
+        case(150, metric="epoch % 17", patience=5, threshold=0.0, factor=0.9),
+    ],
 }
 
 

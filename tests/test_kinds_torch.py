@@ -29,6 +29,7 @@ GOOD = {
     "onecycle": {"max_lr": 1.0, "total_steps": 100},
     "sequential": {"schedulers": [{"type": "linear", "total_iters": 5},
                                   {"type": "cosine", "T_max": 10}], "milestones": [5]},
+    "plateau": {"metric": "1 / epoch ** 0.5"},
     "chained": {"schedulers": [{"type": "linear", "total_iters": 5},
                                {"type": "exponential", "gamma": 0.9}]},
 }
@@ -56,6 +57,10 @@ REFUSALS = [
     ("onecycle", "pct_start", 1.5), ("onecycle", "pct_start", -0.1),
     ("onecycle", "anneal_strategy", "cosine"), ("onecycle", "div_factor", 0.0),
     ("onecycle", "final_div_factor", 0.0), ("onecycle", "three_phase", 1),
+    ("plateau", "factor", 1.0), ("plateau", "factor", 0.0), ("plateau", "patience", -1),
+    ("plateau", "mode", "minimum"), ("plateau", "threshold_mode", "relative"),
+    ("plateau", "cooldown", -1), ("plateau", "metric", "import os"),
+    ("plateau", "metric_file", "no/such/file.csv"),
     ("sequential", "milestones", [0]), ("sequential", "milestones", [5, 3]),
     ("sequential", "schedulers", []), ("sequential", "schedulers", "linear"),
 ]
@@ -83,6 +88,8 @@ CROSS = [
     ("onecycle", {"max_lr": 1.0, "total_steps": 10, "pct_start": 0.1}, "pct_start"),
     ("sequential", {"schedulers": GOOD["sequential"]["schedulers"], "milestones": [5, 8]},
      "2 schedulers need 1 milestone, got 2"),
+    ("sequential", {"schedulers": [{"type": "plateau", "metric": "1 / epoch"},
+                                   {"type": "linear"}], "milestones": [5]}, "cannot be a child"),
     ("sequential", {"schedulers": [{"type": "hf.constant"}, {"type": "linear"}],
                     "milestones": [5]}, "cannot be a child"),
     ("chained", {"schedulers": [{"type": "linear", "steps": 4}]}, "belongs to the whole curve"),
@@ -235,3 +242,56 @@ def test_list_shows_every_new_kind():
     for name in GOOD:
         assert name in result.output
     assert "one of triangular, triangular2, exp_range" in result.output
+
+
+# -- ReduceLROnPlateau's metric ---------------------------------------------------------------
+
+ROOT = __import__("pathlib").Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "configs" / "sample-val-loss.csv"
+
+
+def test_plateau_needs_exactly_one_metric():
+    with pytest.raises(SpecError, match="metric"):
+        lrplot.schedule("plateau", steps=10)
+    with pytest.raises(SpecError, match="not both"):
+        lrplot.schedule("plateau", steps=10, metric="1", metric_file=str(SAMPLE))
+
+
+def test_plateau_metric_file_problems_are_named(tmp_path):
+    two = tmp_path / "two.csv"
+    two.write_text("epoch,loss,acc\n1,0.5,0.1\n2,0.4,oops\n")
+    with pytest.raises(SpecError, match="name the metric with metric_column"):
+        lrplot.schedule("plateau", steps=3, metric_file=str(two))
+    with pytest.raises(SpecError, match="did you mean 'loss'"):
+        lrplot.schedule("plateau", steps=3, metric_file=str(two), metric_column="los")
+    with pytest.raises(SpecError, match=r"two.csv:3: column 'acc' holds 'oops'"):
+        lrplot.schedule("plateau", steps=3, metric_file=str(two), metric_column="acc")
+    lr = lrplot.schedule("plateau", steps=3, metric_file=str(two), metric_column="loss")
+    assert lr.tolist() == [0.1, 0.1, 0.1]
+    with pytest.raises(SpecError, match=re.escape("4 exceeds the 2 metric values + 1")):
+        lrplot.schedule("plateau", steps=4, metric_file=str(two), metric_column="loss")
+
+
+def test_plateau_metric_file_is_relative_to_the_config(tmp_path):
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "loss.csv").write_text("step,loss\n" + "".join(
+        f"{i},{1.0 if i < 20 else 0.5}\n" for i in range(1, 40)))
+    config = tmp_path / "sub" / "plateau.yaml"
+    config.write_text("curves:\n  - {type: plateau, metric_file: loss.csv, patience: 3}\n")
+    out = tmp_path / "lr.json"
+    result = CliRunner().invoke(main, ["compare", str(config), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    curve = json.loads(out.read_text())["panels"][0]["curves"][0]
+    assert len(curve["lr"]) == 40  # the default horizon: one step per metric value, + 1
+    assert curve["lr"][5] == pytest.approx(0.01)  # 1.0 never improves: reduced after 4 bad steps
+
+
+def test_plateau_on_the_sample_metric_matches_torch():
+    torch_oracle = pytest.importorskip("torch_oracle")
+    pytest.importorskip("torch")
+    for params in ({"patience": 10}, {"patience": 3, "cooldown": 4, "factor": 0.5,
+                                       "min_lr": 1e-3},
+                   {"patience": 2, "threshold": 0.01, "threshold_mode": "abs", "eps": 0.02}):
+        lr = lrplot.schedule("plateau", steps=121, metric_file=str(SAMPLE), **params)
+        expected = torch_oracle.torch_lrs("plateau", 121, 0.1, metric_file=str(SAMPLE), **params)
+        assert lr.tolist() == expected.tolist()

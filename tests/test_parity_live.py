@@ -153,6 +153,20 @@ PARAMS: dict[str, Callable[[int, float], st.SearchStrategy[dict[str, Any]]]] = {
         "final_div_factor": st.one_of(st.just(1e4), st.floats(1.0, 1e5)),
         "three_phase": st.booleans(),
     }).filter(lambda p: _valid("onecycle", steps, p)),
+    "plateau": lambda steps, base_lr: st.fixed_dictionaries({
+        "mode": st.sampled_from(["min", "max"]),
+        "factor": st.one_of(st.just(0.1), st.floats(0.0, 1.0, exclude_min=True,
+                                                     exclude_max=True)),
+        "patience": st.integers(0, 20),
+        "threshold": st.one_of(st.just(1e-4), st.just(0.0), st.floats(0.0, 0.5)),
+        "threshold_mode": st.sampled_from(["rel", "abs"]),
+        "cooldown": st.integers(0, 10),
+        "min_lr": st.one_of(st.just(0.0), st.floats(0.0, base_lr)),
+        "eps": st.one_of(st.just(1e-8), st.floats(0.0, 1e-3)),
+        "metric": st.builds("{} + {} * sin(epoch / {}) + {} / epoch".format,
+                            st.sampled_from(["0.5", "-2", "10"]), st.sampled_from(["0.1", "1"]),
+                            st.integers(1, 20), st.sampled_from(["0", "1", "-3"])),
+    }),
     "sequential": lambda steps, base_lr: _composite("sequential", steps, base_lr).filter(
         lambda p: _valid("sequential", steps, p)),
     "chained": lambda steps, base_lr: _composite("chained", steps, base_lr).filter(

@@ -105,7 +105,37 @@ def _chained(optimizer: Any, params: Mapping[str, Any]) -> Any:
     return lr_scheduler.ChainedScheduler(_children(optimizer, params["schedulers"]))
 
 
+class _Plateau:
+    """ReduceLROnPlateau stepped with its metric: the t-th step() passes metric(t) (an
+    expression of epoch = t) or the t-th value of a CSV column (read with the csv module)."""
+
+    def __init__(self, optimizer: Any, params: Mapping[str, Any]):
+        from torch.optim import lr_scheduler
+
+        args = {k: v for k, v in params.items()
+                if k not in ("metric", "metric_file", "metric_column")}
+        self.scheduler = lr_scheduler.ReduceLROnPlateau(optimizer, **args)
+        if params.get("metric") is not None:
+            f = python_function(params["metric"])
+            self.metric = lambda t: float(f(t))
+        else:
+            import csv
+
+            with open(params["metric_file"], newline="", encoding="utf-8") as handle:
+                rows = list(csv.DictReader(handle))
+            column = params.get("metric_column") or next(
+                k for k in rows[0] if k.lower() not in ("step", "epoch"))
+            values = [float(r[column]) for r in rows]
+            self.metric = lambda t: values[t - 1]
+        self.t = 0
+
+    def step(self) -> None:
+        self.t += 1
+        self.scheduler.step(self.metric(self.t))
+
+
 TORCH_KINDS.update({
+    "plateau": _Plateau,
     "lambda": _lambda_kind("LambdaLR"),
     "multiplicative": _lambda_kind("MultiplicativeLR"),
     "cyclic": _cyclic,

@@ -373,3 +373,71 @@ def onecycle(n: int, base_lr: float, max_lr: float, total_steps: int | None,
             yield b + (a - b) / 2.0 * (np.cos(np.pi * pct) + 1)
         else:
             yield (b - a) * pct + a
+
+
+# -- ReduceLROnPlateau ---------------------------------------------------------------------------
+
+
+def plateau_metric(n: int, metric: str | None, metric_file: str | None,
+                   metric_column: str | None) -> np.ndarray:
+    """The metrics passed to ``step()``: value i is the metric of step i + 1 (an expression of
+    epoch = i + 1, or row i of the file's column)."""
+    if metric is not None:
+        values = _expression(metric).evaluate(np.arange(1, n + 1))
+        return np.asarray(values, dtype=np.float64)
+    from lrplot.schedules.pytorch import metric_values
+
+    return np.array(metric_values(metric_file, metric_column)[:n], dtype=np.float64)
+
+
+def plateau(n: int, base_lr: float, mode: str, factor: float, patience: int, threshold: float,
+            threshold_mode: str, cooldown: int, min_lr: float, eps: float, metric: str | None,
+            metric_file: str | None, metric_column: str | None, chunk: int = CHUNK,
+            series: str = "lr") -> Chunks:
+    """ReduceLROnPlateau, torch's step() replayed per step in Python: whether the lr drops
+    depends on the best metric so far, the bad-epoch count and the cooldown — a sequential
+    state machine with no vectorized form (its cost is a few hundred ns per step).
+
+    ``lr[0]`` is base_lr; ``lr[t]`` is the lr after ``step(metrics[t - 1])``. With
+    ``series="metric"`` the metric itself: NaN at 0 (no metric yet), then ``metrics[t - 1]``.
+    """
+    metrics = plateau_metric(max(n - 1, 0), metric, metric_file, metric_column)
+    if series == "metric":
+        values = np.concatenate([[math.nan], metrics])
+        for start, stop in _spans(0, n, chunk):
+            yield values[start:stop]
+        return
+    lr = base_lr
+    best = math.inf if mode == "min" else -math.inf
+    num_bad = 0
+    cooldown_counter = 0
+    rel_min, rel_max = 1.0 - threshold, threshold + 1.0
+    metric_list = metrics.tolist()
+    for start, stop in _spans(0, n, chunk):
+        out = np.empty(stop - start)
+        for i in range(start, stop):
+            if i:
+                current = metric_list[i - 1]
+                if mode == "min":
+                    better = current < best * rel_min if threshold_mode == "rel" else \
+                        current < best - threshold
+                else:
+                    better = current > best * rel_max if threshold_mode == "rel" else \
+                        current > best + threshold
+                if better:
+                    best = current
+                    num_bad = 0
+                else:
+                    num_bad += 1
+                if cooldown_counter > 0:
+                    cooldown_counter -= 1
+                    num_bad = 0
+                if num_bad > patience:
+                    old = float(lr)
+                    new = max(old * factor, min_lr)
+                    if old - new > eps:
+                        lr = new
+                    cooldown_counter = cooldown
+                    num_bad = 0
+            out[i - start] = lr
+        yield out

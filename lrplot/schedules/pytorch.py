@@ -6,7 +6,9 @@ fractional step_size, a NaN, infinite, zero or negative gamma.
 
 from __future__ import annotations
 
+import difflib
 import math
+from functools import lru_cache
 from typing import Any, Mapping
 
 from lrplot.params import REQUIRED, Param
@@ -493,4 +495,123 @@ CHAINED = register(Kind(
     check_steps=_chained_check_steps,
     extras=_children_extras,
     composite=True,
+))
+
+
+# -- ReduceLROnPlateau ---------------------------------------------------------------------------
+
+
+def metric_values(path: str, column: str | None) -> list[float]:
+    """The metric column of a CSV file (a header row, then one row per step), as floats.
+
+    Without ``column`` the file needs exactly one column besides an optional step/epoch
+    column. Raises ValueError with the row and column of the first problem.
+    """
+    import os
+
+    stat = os.stat(path)
+    return list(_metric_values(path, column, stat.st_mtime_ns, stat.st_size))
+
+
+@lru_cache(maxsize=16)
+def _metric_values(path: str, column: str | None, mtime: int, size: int) -> tuple[float, ...]:
+    import csv
+
+    with open(path, newline="", encoding="utf-8") as handle:
+        rows = list(csv.reader(handle))
+    if not rows:
+        raise ValueError(f"{path} is empty; it needs a header row and one row per step")
+    header = [h.strip() for h in rows[0]]
+    if column is None:
+        candidates = [h for h in header if h.lower() not in ("step", "epoch", "")]
+        if len(candidates) != 1:
+            raise ValueError(f"{path} has columns {', '.join(header)}; name the metric with "
+                             f"metric_column")
+        column = candidates[0]
+    if column not in header:
+        close = difflib.get_close_matches(column, header, n=1)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        raise ValueError(f"{path} has no column {column!r}{hint} (columns: {', '.join(header)})")
+    index = header.index(column)
+    values = []
+    for line, row in enumerate(rows[1:], start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+        try:
+            values.append(float(row[index]))
+        except (IndexError, ValueError):
+            cell = row[index] if index < len(row) else ""
+            raise ValueError(f"{path}:{line}: column {column!r} holds {cell!r}, not a number"
+                             ) from None
+    if not values:
+        raise ValueError(f"{path} has no rows of values")
+    return tuple(values)
+
+
+def _plateau_check(p: Mapping[str, Any]) -> list[tuple[str, str]]:
+    if (p["metric"] is None) == (p["metric_file"] is None):
+        return [("metric", "plateau needs the metric it watches: metric (an expression of "
+                           "epoch) or metric_file (a CSV file), not both")]
+    if p["metric_file"] is None and p["metric_column"] is not None:
+        return [("metric_column", "metric_column goes with metric_file")]
+    if p["metric_file"] is not None:
+        try:
+            metric_values(p["metric_file"], p["metric_column"])
+        except (OSError, ValueError) as exc:
+            key = "metric_column" if "column" in str(exc) and p["metric_column"] else "metric_file"
+            return [(key, str(exc))]
+    return []
+
+
+def _plateau_check_steps(p: Mapping[str, Any], steps: int) -> str | None:
+    if p["metric_file"] is None:
+        return None
+    count = len(metric_values(p["metric_file"], p["metric_column"]))
+    if steps > count + 1:
+        return (f"exceeds the {count} metric values + 1 (the lr after each of them and the "
+                f"initial one); use steps <= {count + 1}")
+    return None
+
+
+def _plateau_horizon(p: Mapping[str, Any]) -> tuple[int, str]:
+    if p["metric_file"] is not None:
+        return len(metric_values(p["metric_file"], p["metric_column"])) + 1, \
+            "one step per metric value"
+    return 100, "a default horizon"
+
+
+PLATEAU = register(Kind(
+    name="plateau",
+    framework_class="ReduceLROnPlateau",
+    summary="multiply the lr by factor when the metric stops improving for patience steps",
+    params=(
+        Param("mode", "choice", "min: the metric should fall (a loss); max: rise (accuracy)",
+              default="min", choices=("min", "max")),
+        # factor 0 drops straight to min_lr, >= 1 is refused by torch
+        Param("factor", "float", "multiplies the lr at each reduction", default=0.1, min=0,
+              max=1, min_exclusive=True, max_exclusive=True),
+        # a negative patience reduces at every step, cooldown or not
+        Param("patience", "int", "steps without improvement before a reduction", default=10,
+              min=0),
+        Param("threshold", "float", "how much better counts as an improvement", default=1e-4,
+              min=0),
+        Param("threshold_mode", "choice", "rel: better than best * (1 -/+ threshold); abs: "
+              "better than best -/+ threshold", default="rel", choices=("rel", "abs")),
+        Param("cooldown", "int", "steps to wait after a reduction before counting again",
+              default=0, min=0),
+        Param("min_lr", "float", "the lr never goes below this", default=0.0, min=0),
+        Param("eps", "float", "reductions smaller than eps are skipped", default=1e-8, min=0),
+        Param("metric", "expr", "the metric passed to step(), as an expression of epoch "
+              "(1 for the first step), e.g. '1 / epoch ** 0.5 + 0.2'", default=None),
+        Param("metric_file", "path", "the metric from a CSV file: one row per step(), under a "
+              "header row (relative to the config file)", default=None),
+        Param("metric_column", "text", "the column of metric_file holding the metric (default: "
+              "its only column besides step/epoch)", default=None),
+    ),
+    kernel=f"{KERNELS}:plateau",
+    example="--metric-file configs/sample-val-loss.csv --patience 5,10",
+    horizon=_plateau_horizon,
+    check=_plateau_check,
+    check_steps=_plateau_check_steps,
+    extras=lambda p: ("metric",),
 ))
