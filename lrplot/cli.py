@@ -56,6 +56,17 @@ def _size(text: str | None) -> tuple[float, float] | None:
     return width, height
 
 
+def _remember(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+    """Keep a flag no callback takes as an argument (--term, --annotate) in ``ctx.meta``."""
+    ctx.meta[f"lrplot.{param.name}"] = value
+    return value
+
+
+def _flag(name: str) -> bool:
+    ctx = click.get_current_context(silent=True)
+    return bool(ctx and ctx.meta.get(f"lrplot.{name}"))
+
+
 def output_options(f: Callable) -> Callable:
     """Options shared by every command that draws or writes series."""
     for option in reversed([
@@ -72,6 +83,12 @@ def output_options(f: Callable) -> Callable:
                                                   "(default: 5.6x3.6 per panel)."),
         click.option("--dpi", type=click.IntRange(10, 1200), default=None,
                      help="Resolution of PNG output (default: 150)."),
+        click.option("--term", is_flag=True, expose_value=False, callback=_remember,
+                     help="Draw the figure in the terminal as Unicode braille (no matplotlib); "
+                          "writes no file unless -o is given too."),
+        click.option("--annotate", is_flag=True, expose_value=False, callback=_remember,
+                     help="Mark milestones, phase boundaries, and the peak, minimum and final "
+                          "lr with their steps."),
     ]):
         f = option(f)
     return f
@@ -92,6 +109,10 @@ def _prepare(spec_factory: Callable[[], Any], default_name: str, out: str | None
         raise InputError([str(p) for p in exc.problems]) from None
     except (YamlError, output.OutputError) as exc:
         raise InputError([str(exc)]) from None
+    if _flag("annotate"):
+        from dataclasses import replace
+
+        spec = replace(spec, annotate=True)
     return spec, path, fmt
 
 
@@ -102,6 +123,15 @@ def _write(spec: Any, path: str, fmt: str, size: str | None, dpi: int | None) ->
 
     for note in spec.notes:
         click.echo(note, err=True)
+    if _flag("term"):  # a terminal preview (lrplot.term); a file only when -o asks for one
+        from lrplot import term
+
+        try:
+            click.echo(term.render_spec(spec), nl=False)
+        except SpecError as exc:
+            raise InputError([str(p) for p in exc.problems]) from None
+        if not click.get_current_context().params.get("output"):
+            return
     try:
         api.save(spec, path, format=fmt, size=_size(size), dpi=dpi)  # "-": standard output
     except SpecError as exc:  # found only while evaluating (an expression failing at a step)

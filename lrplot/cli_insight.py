@@ -249,4 +249,34 @@ lint = SourceGroup(
            "  lrplot lint multistep --milestones 30,60,90 --steps 100000\n\n"
            "  lrplot lint configs/*.yaml --strict",
 )
-COMMANDS = [stats, lint]
+
+
+
+# -- code --------------------------------------------------------------------------------------
+
+
+def _code(sources: list[Source]) -> None:
+    from lrplot import codegen
+
+    scripts = []
+    for source in sources:
+        for note in source.spec.notes:
+            click.echo(note, err=True)
+        try:
+            scripts.append(codegen.figure_code(source.spec))
+        except codegen.CodegenError as exc:
+            raise InputError([f"{source.name}: {exc}"]) from None
+    click.echo(("\n# " + "=" * 77 + "\n\n").join(scripts), nl=False)
+
+
+code = SourceGroup(
+    "code", _code, [],
+    help="Print runnable Python that builds the same schedule in its framework: "
+         "torch.optim.lr_scheduler for torch kinds (SequentialLR and ChainedScheduler with their "
+         "children), transformers' functions for hf.* kinds.\n\n"
+         "Each curve becomes a complete script: an SGD optimizer at base_lr, the scheduler, and "
+         "a loop recording lrs, which equals lrplot's series step for step.",
+    epilog="Examples:\n\n  lrplot code cosine --t-max 150\n\n"
+           "  lrplot code configs/article.yaml > schedules.py",
+)
+COMMANDS = [stats, lint, code]

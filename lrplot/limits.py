@@ -22,6 +22,7 @@ from __future__ import annotations
 import math
 import os
 from dataclasses import dataclass
+from typing import Any
 
 MAX_NODES = 50_000
 """Most scalar, list and mapping values a config may expand to (an alias counts each time it is
@@ -77,15 +78,28 @@ def human_bytes(size: float) -> str:
     raise AssertionError("unreachable")
 
 
+def sci(n: float, round_up: bool = False) -> str:
+    """``1.2e9``: a large number in two significant digits (rounded up with ``round_up``, so
+    that a suggested limit is never below what it must allow)."""
+    if n < 1000:
+        return f"{n:g}"
+    exponent = math.floor(math.log10(n))
+    mantissa = n / 10 ** (exponent - 1)
+    mantissa = (math.ceil(mantissa) if round_up else round(mantissa)) / 10
+    if mantissa >= 10:
+        mantissa, exponent = mantissa / 10, exponent + 1
+    return f"{mantissa:g}e{exponent}"
+
+
 def count(n: int) -> str:
-    """``2,000,000,000 (2e+09)``: a large count, exact and at a glance."""
-    return f"{n:,}" if n < 10**6 else f"{n:,} ({n:.0e})".replace("e+0", "e").replace("e+", "e")
+    """``2,000,000,000 (2e9)``: a large count, exact and at a glance."""
+    return f"{n:,}" if n < 10**6 else f"{n:,} ({sci(n)})"
 
 
 def cost(points: int) -> str:
     """What computing ``points`` values costs: how many, and their size in memory and as CSV."""
-    return (f"{count(points)} values, {human_bytes(points * BYTES_PER_VALUE)} as float64 "
-            f"and about {human_bytes(points * CSV_BYTES_PER_VALUE)} as CSV")
+    return (f"{count(points)} values: {human_bytes(points * BYTES_PER_VALUE)} as float64, "
+            f"about {human_bytes(points * CSV_BYTES_PER_VALUE)} as CSV")
 
 
 def steps_problem(steps: int, default_horizon: bool = False) -> str | None:
@@ -96,11 +110,12 @@ def steps_problem(steps: int, default_horizon: bool = False) -> str | None:
     limit = MAX_STEPS.value()
     if steps <= limit:
         return None
-    what = "the default horizon of" if default_horizon else "steps:"
-    fix = "set steps to something smaller, or " if default_horizon else ""
-    return (f"{what} {count(steps)} exceeds the limit of {count(limit)} steps per curve; "
-            f"this curve would cost {cost(steps)} ({fix}raise the limit with "
-            f"{MAX_STEPS.name}={steps:.0e})".replace("e+", "e"))
+    what = "the default horizon of" if default_horizon else ""
+    fix = "set steps, or " if default_horizon else "use fewer steps, or "
+    verb = "exceeds" if default_horizon else "exceed"
+    return (f"{what} {count(steps)} steps {verb} the limit of {count(limit)} steps per curve; "
+            f"the curve would cost {cost(steps)} ({fix}raise the limit with "
+            f"{MAX_STEPS.name}={sci(steps, round_up=True)})").strip()
 
 
 def points_problem(steps: list[int]) -> str | None:
@@ -110,6 +125,21 @@ def points_problem(steps: list[int]) -> str | None:
     if total <= limit:
         return None
     return (f"{len(steps)} curves of {count(total)} steps in all exceed the limit of "
-            f"{count(limit)} values per figure; the figure would cost {cost(total)} (use fewer "
-            f"steps or curves, or raise the limit with {MAX_POINTS.name}={total:.0e})"
-            ).replace("e+", "e")
+            f"{count(limit)} per figure; the figure would cost {cost(total)} (use fewer steps "
+            f"or curves, or raise the limit with {MAX_POINTS.name}={sci(total, round_up=True)})")
+
+
+def check_finite(values: Any, start: int = 0, series: str = "lr") -> str | None:
+    """The message when a computed chunk (``values``, the steps from ``start`` on) holds an
+    infinity or a NaN, else None. Two reductions, no copy: cheap next to computing the chunk."""
+    import numpy as np
+
+    if values.size == 0 or (np.isfinite(values.min()) and np.isfinite(values.max())):
+        return None
+    index = int(np.flatnonzero(~np.isfinite(values))[0])
+    step = start + index
+    value = float(values[index])
+    what = "not a number" if value != value else f"{value} (beyond float64)"
+    fix = f"use at most {step} steps or" if step > 0 else "use"
+    return (f"the {series} becomes {what} at step {step}: the schedule overflows, as it would in "
+            f"the framework; {fix} gentler parameters")

@@ -196,7 +196,11 @@ class Param:
                     raise ParamError(f"expected {self.accepted()}, got {format_value(value)}")
                 value = int(value)
         else:
-            value = float(value)
+            try:
+                value = float(value)
+            except OverflowError:  # an integer beyond float64 (10**400)
+                raise ParamError(f"expected {self.accepted()}, got an integer too large for a "
+                                 "float64") from None
         low_bad = self.min is not None and (
             value <= self.min if self.min_exclusive else value < self.min
         )

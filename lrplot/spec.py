@@ -77,9 +77,27 @@ class Curve:
         from lrplot.expr import ExprError
         from lrplot.schedules import ScheduleError
 
+        from lrplot.limits import check_finite
+
+        import numpy as np
+
+        start = 0
         try:
-            yield from self.kind.chunks(self.steps, self.base_lr, self.params, chunk,
-                                        series=series)
+            pieces = iter(self.kind.chunks(self.steps, self.base_lr, self.params, chunk,
+                                           series=series))
+            while True:
+                with np.errstate(all="ignore"):  # an overflow is reported below, not warned
+                    piece = next(pieces, None)
+                if piece is None:
+                    break
+                # an overflow to inf (or a NaN) is refused, never drawn or written; logged
+                # data curves are NaN before their first logged step, by design
+                message = check_finite(piece, start, series) \
+                    if self.kind.framework != "data" else None
+                if message:
+                    raise SpecError([Problem(self.where, f"curve {self.label!r}: {message}")])
+                start += len(piece)
+                yield piece
         except (ExprError, ScheduleError) as exc:
             raise SpecError([Problem(self.where, str(exc))]) from None
 
@@ -225,6 +243,16 @@ def convert_value(p: Param, raw: Any, path: tuple, error: Callable[[tuple, str],
     return value
 
 
+def child_refusal(kind: Kind) -> str | None:
+    """Why ``kind`` cannot be a child schedule of a composite, or None when it can be one
+    (the JSON Schema of configs uses this too)."""
+    if kind.name == "plateau":
+        return "ReduceLROnPlateau needs a metric at every step (torch refuses it too)"
+    if kind.framework != "torch":
+        return "only torch schedulers share an optimizer this way"
+    return None
+
+
 def _children(raw: Any, path: tuple, error: Callable[[tuple, str], None],
               base_dir: str) -> Any:
     if not isinstance(raw, (list, tuple)) or not raw:
@@ -244,16 +272,15 @@ def _child(item: Any, path: tuple, error: Callable[[tuple, str], None], base_dir
         return INVALID
     if "type" not in item:
         error(path, "a schedule needs 'type' (one of: " + ", ".join(
-            k.name for k in schedules.all_kinds() if k.framework == "torch") + ")")
+            k.name for k in schedules.all_kinds() if child_refusal(k) is None) + ")")
         return INVALID
     try:
         kind = schedules.get(str(item["type"]))
     except schedules.UnknownKind as exc:
         error(path + ("type",), str(exc))
         return INVALID
-    if kind.framework != "torch" or kind.name == "plateau":
-        why = "ReduceLROnPlateau needs a metric at every step (torch refuses it too)" \
-            if kind.name == "plateau" else "only torch schedulers share an optimizer this way"
+    why = child_refusal(kind)
+    if why:
         error(path + ("type",), f"{kind.name} cannot be a child schedule: {why}")
         return INVALID
     allowed = [q.key for q in kind.params] + ["type"] + (["base_lr"] if kind.own_base_lr else [])
@@ -328,6 +355,37 @@ def _parse_flag(p: Param, text: str, problems: _Collector) -> Any:
     return convert_value(p, value, (), error) if p.type == "path" else value
 
 
+def _limit_problems(curves: Sequence[Curve], locate: Callable[[Curve], str],
+                    figure_where: str) -> list[Problem]:
+    """Curves over the caps of :mod:`lrplot.limits` (steps per curve, then points per figure);
+    each message says what the run would cost."""
+    from lrplot import limits
+
+    found: dict[tuple[str, str], Problem] = {}
+    try:
+        for c in curves:
+            message = limits.steps_problem(c.steps, c.auto_steps)
+            if message:
+                problem = Problem(locate(c), message)
+                found.setdefault((problem.where, problem.message), problem)
+        if not found:
+            message = limits.points_problem([c.steps for c in curves])
+            if message:
+                return [Problem(figure_where, message)]
+    except limits.LimitError as exc:
+        return [Problem("", str(exc))]
+    return list(found.values())
+
+
+def _steps_path(doc: Document, origin: tuple) -> tuple:
+    """Where a curve's steps were written: on the curve, its panel or the figure (else the
+    curve itself: its steps are the default horizon)."""
+    for path in (origin + ("steps",), origin[:-2] + ("steps",), ("steps",)):
+        if path in doc.marks:
+            return path
+    return origin
+
+
 # -- from command-line flags ------------------------------------------------------------------
 
 
@@ -380,6 +438,7 @@ def from_flags(kind_name: str, values: Mapping[str, Sequence[str]], *, steps: in
     curves = _finish(drafts, notes, lambda d, message: problems.problems.append(
         Problem("", f"--steps {message}" if d.steps else f"steps {message}")),
         lambda d: f"lrplot {kind.name}")
+    problems.problems.extend(_limit_problems(curves, lambda c: "--steps", ""))
     problems.raise_if_any()
     default_title = describe(kind, fixed) if swept else describe(kind, drafts[0].params)
     return FigureSpec(title or default_title, (Panel(None, curves),), log_y, tuple(notes))
@@ -401,6 +460,9 @@ def from_document(doc: Document) -> FigureSpec:
     problems = _Collector(where)
     builder = _DocumentBuilder(doc, problems)
     figure = builder.figure()
+    if not problems.problems:
+        problems.problems.extend(_limit_problems(
+            figure.curves, lambda c: where(_steps_path(doc, c.origin)), where(())))
     problems.raise_if_any()
     return figure
 
@@ -445,7 +507,13 @@ class _DocumentBuilder:
         return result
 
     def figure(self) -> FigureSpec:
-        data = self.mapping(self.doc.data, (), "a figure with panels or curves")
+        if not isinstance(self.doc.data, dict):
+            what = "the config is empty" if self.doc.data is None else \
+                f"expected a mapping, got {describe_value(self.doc.data)}"
+            self.error((), f"{what}: a config needs 'panels' (a list of panels) or 'curves' "
+                           "(a list of curves, for a one-panel figure)")
+            return FigureSpec(None, ())
+        data = self.doc.data
         self.unknown_keys(data, (), FIGURE_KEYS, "the figure")
         title = self.text(data, (), "title")
         log_y = data.get("log_y", False)
@@ -481,9 +549,12 @@ class _DocumentBuilder:
         if not top:
             self.unknown_keys(data, path, PANEL_KEYS, "a panel")
         defaults = self.common(data, path, inherited)
-        if "curves" not in data and data:
-            self.error(path, "a panel needs 'curves' (a list of curves)")
-        items = self.sequence(data.get("curves"), path + ("curves",), "curves") if data else []
+        if "curves" not in data:
+            if isinstance(value, dict):
+                self.error(path, "a panel needs 'curves' (a list of curves)")
+            items = []
+        else:
+            items = self.sequence(data["curves"], path + ("curves",), "curves")
         drafts = []
         for i, item in enumerate(items):
             drafts.extend(self.curve(item, path + ("curves", i), defaults))
@@ -559,8 +630,13 @@ class _DocumentBuilder:
             self.error(path, "a curve needs 'type' (one of: "
                              + ", ".join(k.name for k in schedules.all_kinds()) + ")")
             return None
+        if not isinstance(data["type"], str):
+            self.error(path + ("type",), "expected a schedule name such as 'cosine' ('lrplot "
+                                         f"list' shows every one), got "
+                                         f"{describe_value(data['type'])}")
+            return None
         try:
-            return schedules.get(str(data["type"]))
+            return schedules.get(data["type"])
         except schedules.UnknownKind as exc:
             self.error(path + ("type",), str(exc))
             return None

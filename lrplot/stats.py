@@ -4,8 +4,8 @@
 series the plot draws, chunk by chunk, so a run of 10^8 steps is summarized in bounded memory.
 
 - ``initial``, ``final``: ``lr[0]`` and ``lr[steps-1]``;
-- ``peak``/``peak_step``, ``minimum``/``minimum_step``: the extremes, and the first step that
-  reaches them;
+- ``peak``/``peak_step``, ``minimum``/``minimum_step``: the extremes (exact), and the first step
+  that reaches them within :data:`TIE_RTOL` (a cosine back at base_lr one ulp high is a tie);
 - ``mean`` and ``sum``: the sum of ``lr`` over every step is how far plain SGD can move a
   parameter with a unit gradient — two schedules with the same sum travel equally far;
 - ``first_below``: the first step whose lr is strictly below the ``below`` threshold (none when
@@ -30,6 +30,9 @@ import numpy as np
 
 if TYPE_CHECKING:
     from lrplot.spec import Curve, FigureSpec
+
+TIE_RTOL = 1e-12
+"""Values this close (relative) to the peak or minimum tie with it; the earliest step wins."""
 
 DEFAULT_RTOL = 1e-4
 """Logged and planned lr agree within this relative difference (a float32 log is ~6e-8 off)."""
@@ -82,8 +85,8 @@ def summarize(chunks: Iterable[np.ndarray], below: float | None = None) -> dict[
     count = 0
     total: list[float] = []
     initial = final = None
-    peak, peak_step = -math.inf, -1
-    minimum, minimum_step = math.inf, -1
+    peak, peak_step, peak_value_at_step = -math.inf, -1, -math.inf
+    minimum, minimum_step, minimum_value_at_step = math.inf, -1, math.inf
     first_below = None
     for chunk in chunks:
         chunk = np.asarray(chunk, dtype=float)
@@ -98,12 +101,20 @@ def summarize(chunks: Iterable[np.ndarray], below: float | None = None) -> dict[
         values = chunk[known]
         count += len(values)
         total.append(float(np.sum(values)))
-        i = int(np.argmax(values))
-        if values[i] > peak:
-            peak, peak_step = float(values[i]), start + int(where[i])
-        i = int(np.argmin(values))
-        if values[i] < minimum:
-            minimum, minimum_step = float(values[i]), start + int(where[i])
+        # The step of an extreme is the first step within TIE_RTOL of it: a cosine's return to
+        # base_lr, one ulp above it, does not move the peak from step 0.
+        high = float(values.max())
+        if high > peak:
+            if not (peak_value_at_step >= high - abs(high) * TIE_RTOL):
+                first = int(np.argmax(values >= high - abs(high) * TIE_RTOL))
+                peak_step, peak_value_at_step = start + int(where[first]), float(values[first])
+            peak = high
+        low = float(values.min())
+        if low < minimum:
+            if not (minimum_value_at_step <= low + abs(low) * TIE_RTOL):
+                first = int(np.argmax(values <= low + abs(low) * TIE_RTOL))
+                minimum_step, minimum_value_at_step = start + int(where[first]), float(values[first])
+            minimum = low
         if below is not None and first_below is None:
             hits = np.flatnonzero(values < below)
             if len(hits):

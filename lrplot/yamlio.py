@@ -260,8 +260,8 @@ def loads(text: str, file: str = "<string>", base_dir: str = "") -> Document:
     finally:
         loader.dispose()
     marks: dict[Path, Mark] = {}
-    if node is None:
-        return Document(None, marks, file, base_dir)
+    if node is None:  # empty, or only comments: problems with it are located at its start
+        return Document(None, {(): Mark(file, 1, 1)}, file, base_dir)
     if _expanded_size(node, file) > limits.MAX_NODES:
         raise YamlError(Mark(file, node.start_mark.line + 1, node.start_mark.column + 1),
                         f"the document expands to more than {limits.MAX_NODES} values (an alias "
@@ -293,7 +293,10 @@ def load(path: str) -> Document:
 def read_config(path: str) -> bytes:
     """The bytes of a config file; one over the size cap (``LRPLOT_MAX_CONFIG_BYTES``) is
     refused after reading no more than the cap (a FIFO or ``/dev/zero`` cannot stall us)."""
-    cap = limits.MAX_CONFIG_BYTES.value()
+    try:
+        cap = limits.MAX_CONFIG_BYTES.value()
+    except limits.LimitError as exc:
+        raise YamlError(None, str(exc)) from None
     with open(path, "rb") as handle:
         data = handle.read(cap + 1)
     if len(data) > cap:

@@ -477,7 +477,6 @@ def test_non_utf8_config_is_a_usage_error(tmp_path):
     assert str(path) in line and "UTF-8" in line
 
 
-@pytest.mark.xfail(strict=True, reason="an empty config's errors carry no file name")
 def test_empty_config_names_the_file(tmp_path):
     lines = yaml_error(tmp_path, "# nothing here\n")
     assert all(line.startswith(str(tmp_path / "c.yaml")) for line in lines), lines

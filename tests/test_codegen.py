@@ -1,0 +1,185 @@
+"""``lrplot code`` and :mod:`lrplot.codegen`: the emitted code, run against the real framework,
+reproduces lrplot's series."""
+
+from __future__ import annotations
+
+import json
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+import lrplot
+from lrplot import codegen, schedules
+from lrplot.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTICLE = ROOT / "configs" / "article.yaml"
+
+LINEAR_WARMUP = {"type": "linear", "start_factor": 0.1, "total_iters": 10}
+
+# Curve mappings (a config's curves) covering every torch kind, defaults and non-defaults.
+TORCH_CURVES = [
+    {"type": "exponential", "gamma": 0.95, "steps": 60},
+    {"type": "step", "step_size": 7, "steps": 40},  # gamma: torch's default
+    {"type": "step", "step_size": 3, "gamma": 0.5, "base_lr": 1.0, "steps": 20},
+    {"type": "multistep", "milestones": [200, 300, 320, 340, 200], "gamma": 0.8, "steps": 400},
+    {"type": "multistep", "milestones": [0, 5], "steps": 10},
+    {"type": "cosine", "T_max": 150, "steps": 400},
+    {"type": "cosine", "T_max": 7, "eta_min": 0.05, "steps": 50},
+    {"type": "constant", "steps": 20},
+    {"type": "constant", "factor": 0.5, "total_iters": 7, "steps": 20},
+    {"type": "linear", "start_factor": 0.25, "end_factor": 0.75, "total_iters": 9, "steps": 20},
+    {"type": "polynomial", "total_iters": 30, "power": 2.0, "steps": 40},
+    {"type": "cosine-restarts", "T_0": 10, "T_mult": 2, "eta_min": 0.001, "steps": 100},
+    {"type": "lambda", "lr_lambda": "min(1.0, (epoch + 1) / 10)", "steps": 30},
+    {"type": "lambda", "lr_lambda": "0.5 * (1 + cos(pi * step / 20))", "steps": 30},
+    {"type": "multiplicative", "lr_lambda": "0.9 if x % 10 == 0 else 1.0", "steps": 30},
+    {"type": "cyclic", "max_lr": 1.0, "step_size_up": 5, "steps": 40},
+    {"type": "cyclic", "max_lr": 1.0, "step_size_up": 4, "step_size_down": 6,
+     "mode": "exp_range", "gamma": 0.99, "steps": 40},
+    {"type": "cyclic", "max_lr": 0.5, "step_size_up": 5, "scale_fn": "0.5 ** (x - 1)",
+     "steps": 40},
+    {"type": "onecycle", "max_lr": 0.1, "total_steps": 100, "steps": 100},
+    {"type": "onecycle", "max_lr": 1.0, "epochs": 4, "steps_per_epoch": 10,
+     "anneal_strategy": "linear", "three_phase": True, "steps": 40},
+    {"type": "sequential", "milestones": [10],
+     "schedulers": [LINEAR_WARMUP, {"type": "cosine", "T_max": 90}], "steps": 100},
+    {"type": "sequential", "milestones": [5, 20],
+     "schedulers": [{"type": "constant", "factor": 0.5}, {"type": "exponential", "gamma": 0.9},
+                    {"type": "step", "step_size": 10, "gamma": 0.5}], "steps": 60},
+    {"type": "chained",
+     "schedulers": [{"type": "constant", "factor": 0.5, "total_iters": 10},
+                    {"type": "exponential", "gamma": 0.95}], "steps": 40},
+    {"type": "sequential", "milestones": [30],  # a chained first child: torch's own quirks
+     "schedulers": [{"type": "chained", "schedulers": [{"type": "exponential", "gamma": 0.99},
+                                                       {"type": "cosine", "T_max": 20}]},
+                    {"type": "cosine", "T_max": 30}],
+     "steps": 60},
+]
+
+HF_CURVES = [
+    {"type": "hf.constant", "steps": 10},
+    {"type": "hf.constant_with_warmup", "num_warmup_steps": 5, "steps": 20},
+    {"type": "hf.linear", "num_warmup_steps": 10, "num_training_steps": 100, "steps": 110},
+    {"type": "hf.cosine", "num_warmup_steps": 10, "num_training_steps": 100, "steps": 120},
+    {"type": "hf.cosine_with_restarts", "num_warmup_steps": 5, "num_training_steps": 100,
+     "num_cycles": 3, "steps": 100},
+    {"type": "hf.polynomial", "num_warmup_steps": 5, "num_training_steps": 50, "power": 2.0,
+     "steps": 60},
+    {"type": "hf.inverse_sqrt", "num_warmup_steps": 10, "steps": 50},
+    {"type": "hf.cosine_with_min_lr", "num_warmup_steps": 5, "num_training_steps": 50,
+     "min_lr": 1e-3, "steps": 50},
+]
+
+
+def _curves(mapping: dict) -> list:
+    return lrplot.load({"curves": [mapping]}).curves
+
+
+def _run_code(code: str) -> np.ndarray:
+    namespace: dict = {}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        exec(compile(code, "<lrplot code>", "exec"), namespace)  # noqa: S102
+    return np.array(namespace["lrs"], dtype=float)
+
+
+def _assert_same(actual: np.ndarray, expected: np.ndarray, code: str) -> None:
+    assert actual.shape == expected.shape, code
+    bad = ~np.isclose(actual, expected, rtol=1e-12, atol=1e-300)
+    assert not bad.any(), f"first mismatch at step {int(np.argmax(bad))}\n{code}"
+
+
+def _kind_available(name: str) -> bool:
+    try:
+        schedules.get(name)
+    except schedules.UnknownKind:
+        return False
+    return True
+
+
+@pytest.mark.parametrize("mapping", TORCH_CURVES, ids=lambda m: m["type"])
+def test_emitted_torch_code_reproduces_the_series(mapping):
+    pytest.importorskip("torch")
+    if not _kind_available(mapping["type"]):
+        pytest.skip(f"no kind {mapping['type']}")
+    (curve,) = _curves(mapping)
+    code = codegen.curve_code(curve)
+    _assert_same(_run_code(code), curve.lr(), code)
+
+
+@pytest.mark.parametrize("mapping", HF_CURVES, ids=lambda m: m["type"])
+def test_emitted_transformers_code_reproduces_the_series(mapping):
+    pytest.importorskip("torch")
+    pytest.importorskip("transformers")
+    if not _kind_available(mapping["type"]):
+        pytest.skip(f"no kind {mapping['type']}")
+    (curve,) = _curves(mapping)
+    code = codegen.curve_code(curve)
+    assert f"from transformers import {curve.kind.framework_class}" in code
+    _assert_same(_run_code(code), curve.lr(), code)
+
+
+def test_every_torch_kind_has_a_code_case():
+    """A new torch kind needs a case above (its emitted code is run against torch)."""
+    covered = {schedules.get(m["type"]).name for m in TORCH_CURVES
+               if _kind_available(m["type"])}
+    torch_kinds = {k.name for k in schedules.all_kinds() if k.framework == "torch"}
+    assert torch_kinds - covered == set()
+
+
+def test_the_article_figure_becomes_one_script_per_curve():
+    pytest.importorskip("torch")
+    spec = lrplot.load(str(ARTICLE))
+    code = codegen.figure_code(spec)
+    blocks = code.split("\n# " + "-" * 77 + "\n")
+    assert len(blocks) == len(spec.curves) == 11
+    for block, curve in zip(blocks, spec.curves):
+        _assert_same(_run_code(block), curve.lr(), block)
+
+
+def test_defaults_are_left_out_and_names_are_torchs():
+    (curve,) = _curves({"type": "cosine", "T_max": 150, "steps": 400})
+    code = codegen.curve_code(curve)
+    assert "scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=150)\n" \
+        in code
+    assert "optimizer = torch.optim.SGD(params, lr=0.1)" in code
+    assert "for step in range(400):" in code
+
+
+def test_expressions_become_lambdas_with_their_math_imports():
+    (curve,) = _curves({"type": "lambda", "lr_lambda": "0.5 * (1 + cos(pi * step / 20))"})
+    code = codegen.curve_code(curve)
+    assert "from math import cos, pi" in code
+    assert "lr_lambda=lambda step: 0.5 * (1 + cos(pi * step / 20))" in code
+
+
+def test_a_lambda_mixing_variable_names_still_runs():
+    pytest.importorskip("torch")
+    (curve,) = _curves({"type": "lambda", "lr_lambda": "0.9 ** epoch + 0 * step * x",
+                        "steps": 12})
+    code = codegen.curve_code(curve)
+    _assert_same(_run_code(code), curve.lr(), code)
+
+
+def test_cli_code_from_flags_and_config(tmp_path):
+    result = CliRunner().invoke(main, ["code", "cosine", "--t-max", "150"])
+    assert result.exit_code == 0, result.output
+    assert "CosineAnnealingLR(optimizer, T_max=150)" in result.stdout
+    compile(result.stdout, "<stdout>", "exec")
+    config = tmp_path / "w.yaml"
+    config.write_text(json.dumps({"steps": 100, "curves": [TORCH_CURVES[-4]]}))
+    result = CliRunner().invoke(main, ["code", str(config)])
+    assert result.exit_code == 0, result.output
+    assert "SequentialLR(optimizer, schedulers=[scheduler_0, scheduler_1], milestones=[10])" \
+        in result.stdout
+    compile(result.stdout, "<stdout>", "exec")
+
+
+def test_cli_code_sweep_emits_every_curve():
+    result = CliRunner().invoke(main, ["code", "exponential", "--gamma", "0.9,0.95"])
+    assert result.stdout.count("ExponentialLR(optimizer, gamma=") == 2
+    compile(result.stdout, "<stdout>", "exec")
