@@ -38,6 +38,32 @@ class InputError(click.ClickException):
             click.echo(f"Error: {problem}", err=True)
 
 
+class _Count(click.ParamType):
+    """A whole number that may be written like YAML writes it: ``--steps 1e8``. Bounds are
+    checked with the rest of the spec, so every problem is reported together."""
+
+    name = "integer"
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> int:
+        if isinstance(value, int):
+            return value
+        text = str(value).strip()
+        try:
+            return int(text)
+        except ValueError:
+            pass
+        try:
+            number = float(text)
+        except ValueError:
+            number = float("nan")
+        if number == number and abs(number) != float("inf") and number == int(number):
+            return int(number)
+        self.fail(f"expected a whole number such as 400 or 1e6, got {text!r}", param, ctx)
+
+
+COUNT = _Count()
+
+
 class WriteError(click.ClickException):
     """The output could not be written: exit 1."""
 
@@ -177,7 +203,7 @@ def kind_command(kind: Kind) -> click.Command:
                                      log_y=log_y), kind.name, output, size, dpi, fmt)
 
     params = [_param_option(p) for p in kind.params] + [
-        click.Option(["--steps"], type=int, metavar="N", help=STEPS.help + "."),
+        click.Option(["--steps"], type=COUNT, metavar="N", help=STEPS.help + "."),
         click.Option(["--base-lr"], type=float, default=BASE_LR.default, show_default=True,
                      metavar="LR", help=BASE_LR.help + "."),
     ]
@@ -251,7 +277,7 @@ def main() -> None:
                      "  lrplot compare configs/*.yaml")
 @click.argument("configs", nargs=-1, required=True, metavar="CONFIG...",
                 type=click.Path(exists=True, dir_okay=False))
-@click.option("--steps", type=int, metavar="N", help="Override the figure's default steps.")
+@click.option("--steps", type=COUNT, metavar="N", help="Override the figure's default steps.")
 @click.option("--base-lr", type=float, metavar="LR", help="Override the figure's default base_lr.")
 @output_options
 def compare(configs, steps, base_lr, output, title, log_y, size, dpi, fmt):
@@ -322,3 +348,9 @@ from lrplot import cli_insight  # noqa: E402
 
 for _command in cli_insight.COMMANDS:
     main.add_command(_command)
+
+# validate, schema: configs checked without rendering, and their JSON Schema (lrplot.cli_config).
+from lrplot import cli_config  # noqa: E402
+
+main.add_command(cli_config.validate)
+main.add_command(cli_config.schema)
