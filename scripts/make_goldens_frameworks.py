@@ -5,7 +5,7 @@ From the repository root, with the framework installed in the running Python:
 
     python scripts/make_goldens_frameworks.py transformers      # the dev venv (torch + transformers)
     KERAS_BACKEND=torch python scripts/make_goldens_frameworks.py keras
-    python scripts/make_goldens_frameworks.py timm              # timm installed with --no-deps
+    python scripts/make_goldens_frameworks.py timm    # timm installed with --no-deps (no torchvision)
     /tmp/optax-venv/bin/python scripts/make_goldens_frameworks.py optax   # a throwaway venv:
         # python3 -m venv /tmp/optax-venv && /tmp/optax-venv/bin/pip install optax jax numpy
 
@@ -163,9 +163,47 @@ def keras_cases() -> list[dict]:
     ]
 
 
+def timm_cases() -> list[dict]:
+    c, tanh, poly = "timm.cosine", "timm.tanh", "timm.poly"
+    step, multi = "timm.step", "timm.multistep"
+    return [
+        case(c, 40, t_initial=30),
+        case(c, 40, t_initial=30, warmup_t=5, warmup_lr_init=1e-4),  # warmup overlays
+        case(c, 45, t_initial=30, warmup_t=5, warmup_lr_init=1e-4, warmup_prefix=True),
+        case(c, 120, t_initial=20, cycle_limit=4, cycle_decay=0.5, lr_min=1e-3),
+        case(c, 200, t_initial=10, cycle_mul=2.0, cycle_limit=4, k_decay=1.5),
+        case(c, 200, t_initial=10, cycle_mul=1.5, cycle_limit=10, cycle_decay=0.8),
+        case(c, 60, t_initial=50, noise_range_t=[10, 40]),
+        case(c, 60, t_initial=50, noise_range_t=[5], noise_pct=0.1, noise_std=0.5,
+             noise_seed=7),
+        case(c, 300, t_initial=20, warmup_t=2, updates_per_epoch=10),
+        case(c, 300, t_initial=250, warmup_t=20, t_in_epochs=False, updates_per_epoch=10),
+        case(c, LONG, base_lr=5e-4, t_initial=19_000, warmup_t=1000, warmup_lr_init=1e-6,
+             warmup_prefix=True, t_in_epochs=False, extra=around(1000, 20_000)),
+        case(tanh, 40, t_initial=30),
+        case(tanh, 40, t_initial=30, warmup_t=5, warmup_lr_init=1e-4),
+        case(tanh, 45, t_initial=30, warmup_t=5, warmup_prefix=True, lb=-6.0, ub=4.0),
+        case(tanh, 150, t_initial=10, cycle_mul=1.5, cycle_limit=5, lr_min=1e-3),
+        case(tanh, 60, t_initial=50, noise_range_t=[0, 60], noise_seed=123),
+        case(poly, 40, t_initial=30),
+        case(poly, 60, t_initial=20, power=2.0, warmup_t=3, cycle_limit=2, k_decay=0.7),
+        case(poly, 100, t_initial=10, power=1.0, cycle_mul=2.0, cycle_limit=3, lr_min=1e-4),
+        case(step, 100, decay_t=30, decay_rate=0.1),
+        case(step, 60, decay_t=2.5, decay_rate=0.5, warmup_t=3),
+        case(step, 60, decay_t=7, decay_rate=0.5, warmup_t=3, warmup_prefix=False,
+             warmup_lr_init=0.01),
+        case(step, 100, decay_t=30),  # decay_rate default 1: flat
+        case(multi, 100, decay_t=[30, 60, 80], decay_rate=0.1),  # a step before torch's
+        case(multi, 60, decay_t=[5, 10, 10, 20], decay_rate=0.5),
+        case(multi, 60, decay_t=[5, 10], decay_rate=0.1, warmup_t=4, warmup_lr_init=1e-3),
+        case(multi, 300, decay_t=[10, 20], decay_rate=0.5, updates_per_epoch=10),
+    ]
+
+
 FRAMEWORKS = {
     "transformers": (hf_cases, oracle.hf_lrs, ("transformers", "torch")),
     "keras": (keras_cases, oracle.keras_lrs, ("keras", "torch")),
+    "timm": (timm_cases, oracle.timm_lrs, ("timm", "torch")),
 }
 """framework -> (its cases, its oracle, the modules whose versions the file records)."""
 

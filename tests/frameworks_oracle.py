@@ -128,7 +128,8 @@ def versions_of(*modules: str) -> dict[str, str]:
     found = {}
     for name in modules:
         try:
-            found[name] = importlib.import_module(name).__version__
+            found[name] = timm_version() if name == "timm" else \
+                importlib.import_module(name).__version__
         except ImportError:
             pass
     if "keras" in found:
@@ -162,4 +163,68 @@ def keras_lrs(kind: str, steps: int, base_lr: float, params: Mapping[str, Any],
     for j, i in enumerate(wanted):
         optimizer.iterations.assign(i)
         out[j] = float(keras.ops.convert_to_numpy(optimizer.learning_rate))
+    return out
+
+
+# -- timm -----------------------------------------------------------------------------------------
+
+TIMM_CLASSES = {"cosine": ("cosine_lr", "CosineLRScheduler"), "tanh": ("tanh_lr", "TanhLRScheduler"),
+                "poly": ("poly_lr", "PolyLRScheduler"), "step": ("step_lr", "StepLRScheduler"),
+                "multistep": ("multistep_lr", "MultiStepLRScheduler")}
+
+
+def timm_scheduler_module(module: str) -> Any:
+    """``timm.scheduler.<module>`` without running timm's package ``__init__`` (which needs
+    torchvision): stub packages for ``timm`` and ``timm.scheduler``, real modules below them."""
+    import importlib
+    import importlib.util
+    import sys
+    import types
+
+    if "timm.scheduler" not in sys.modules:
+        spec = importlib.util.find_spec("timm")
+        if spec is None or not spec.submodule_search_locations:
+            raise ImportError("timm is not installed")
+        root = Path(list(spec.submodule_search_locations)[0])
+        for name, path in (("timm", root), ("timm.scheduler", root / "scheduler")):
+            if name not in sys.modules:
+                stub = types.ModuleType(name)
+                stub.__path__ = [str(path)]
+                sys.modules[name] = stub
+    return importlib.import_module(f"timm.scheduler.{module}")
+
+
+def timm_version() -> str:
+    from importlib.metadata import version
+
+    return version("timm")
+
+
+def timm_lrs(kind: str, steps: int, base_lr: float, params: Mapping[str, Any]) -> np.ndarray:
+    """A timm scheduler driven as timm's train.py drives it: after update ``i`` (1-based),
+    ``step_update(num_updates=i)``; at the end of each epoch, ``step(epoch)``. ``lr[0]`` is the
+    lr at construction. ``updates_per_epoch`` is lrplot's (default 1), not the class's."""
+    import torch
+
+    module, cls_name = TIMM_CLASSES[kind.split(".", 1)[1]]
+    cls = getattr(timm_scheduler_module(module), cls_name)
+    kwargs = {k: (list(v) if isinstance(v, tuple) else v) for k, v in params.items()
+              if k != "updates_per_epoch"}
+    noise = kwargs.get("noise_range_t")
+    if isinstance(noise, list) and len(noise) == 1:
+        kwargs["noise_range_t"] = noise[0]  # timm takes an int for "from t on"
+    per_epoch = params.get("updates_per_epoch", 1)
+    param = torch.nn.Parameter(torch.zeros(1))
+    optimizer = torch.optim.SGD([param], lr=base_lr)
+    group = optimizer.param_groups[0]
+    out = np.empty(steps)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        scheduler = cls(optimizer, **kwargs)
+        out[0] = group["lr"]
+        for i in range(1, steps):
+            scheduler.step_update(num_updates=i)
+            if i % per_epoch == 0:
+                scheduler.step(i // per_epoch)
+            out[i] = group["lr"]
     return out

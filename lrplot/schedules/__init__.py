@@ -218,3 +218,4 @@ def _load_builtin() -> None:
     from lrplot.schedules import pytorch  # noqa: F401
     from lrplot.schedules import transformers  # noqa: F401
     from lrplot.schedules import keras  # noqa: F401
+    from lrplot.schedules import timm  # noqa: F401
