@@ -14,6 +14,7 @@ import matplotlib.style
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from lrplot import annotate
 from lrplot.series import PanelSeries
 
 STYLE = str(resources.files("lrplot") / "lrplot.mplstyle")
@@ -62,6 +63,7 @@ def _draw_panel(ax, panel: PanelSeries, log_y: bool, figure_title: str | None) -
         ax.set_yscale("log")
     elif all(s.lr.min(initial=0.0) >= 0 for s in panel.series):
         ax.set_ylim(bottom=0)
+    annotate.panel(ax, panel)  # lrplot.annotate: events, peak/min/final, when asked
     # A lone curve already named by a title needs no legend.
     if len(panel.series) > 1 or panel.series[0].label not in (panel.title, figure_title):
         ax.legend(loc="best")

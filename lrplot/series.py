@@ -21,10 +21,12 @@ class Series:
 class PanelSeries:
     title: str | None
     series: tuple[Series, ...]
+    annotate: bool = False  # draw lrplot.annotate's marks on this panel
 
 
 def compute(spec: FigureSpec) -> list[PanelSeries]:
     return [
-        PanelSeries(panel.title, tuple(Series(c.label, c.schedule, c.lr()) for c in panel.curves))
+        PanelSeries(panel.title, tuple(Series(c.label, c.schedule, c.lr()) for c in panel.curves),
+                    spec.annotate)
         for panel in spec.panels
     ]

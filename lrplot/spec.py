@@ -446,7 +446,7 @@ def from_flags(kind_name: str, values: Mapping[str, Sequence[str]], *, steps: in
 
 # -- from a YAML document ----------------------------------------------------------------------
 
-FIGURE_KEYS = ("title", "steps", "base_lr", "log_y", "panels", "curves")
+FIGURE_KEYS = ("title", "steps", "base_lr", "log_y", "annotate", "panels", "curves")
 PANEL_KEYS = ("title", "steps", "base_lr", "curves")
 CURVE_KEYS = ("type", "label", "steps", "base_lr", "sweep")
 
@@ -519,6 +519,9 @@ class _DocumentBuilder:
         log_y = data.get("log_y", False)
         if not isinstance(log_y, bool):
             self.error(("log_y",), f"expected true or false, got {describe_value(log_y)}")
+        annotate = data.get("annotate", False)
+        if not isinstance(annotate, bool):
+            self.error(("annotate",), f"expected true or false, got {describe_value(annotate)}")
         defaults = self.common(data, (), {"steps": None, "base_lr": BASE_LR.default})
         if ("panels" in data) == ("curves" in data):
             self.error((), "a figure needs exactly one of 'panels' (a list of panels) or "
@@ -529,7 +532,8 @@ class _DocumentBuilder:
         else:
             items = self.sequence(data["panels"], ("panels",), "panels")
             panels = [self.panel(p, ("panels", i), defaults) for i, p in enumerate(items)]
-        return FigureSpec(title, tuple(panels), bool(log_y), tuple(dict.fromkeys(self.notes)))
+        return FigureSpec(title, tuple(panels), bool(log_y), tuple(dict.fromkeys(self.notes)),
+                          annotate is True)
 
     def text(self, data: dict, path: tuple, key: str) -> str | None:
         value = data.get(key)
@@ -570,6 +574,8 @@ class _DocumentBuilder:
         data = self.mapping(value, path, "a curve: type and parameters")
         if not data:
             return []
+        if data.get("type") == "data":
+            return self.data_curve(data, path, inherited)
         kind = self.kind(data, path)
         if kind is None:
             return []
@@ -624,6 +630,22 @@ class _DocumentBuilder:
 
         base = os.path.dirname(self.doc.file) if os.path.isfile(self.doc.file) else ""
         return convert_value(p, raw, path, self.error, base)
+
+    def data_curve(self, data: dict, path: tuple, inherited: dict) -> list[_Draft]:
+        """A logged lr series from a CSV file (lrplot.datacurve); paths are relative to the config."""
+        import os
+
+        from lrplot import datacurve
+
+        defaults = self.common(data, path, inherited)
+        base = os.path.dirname(self.doc.file) if os.path.isfile(self.doc.file) else ""
+        params = datacurve.build(data, base, lambda key, m: self.error(path + (key,), m))
+        if params is None:
+            return []
+        label = self.text(data, path, "label") or os.path.basename(params["path"])
+        # A log is as long as it is: only the curve's own steps cut or pad it (with NaN).
+        steps = defaults["steps"] if "steps" in data else datacurve.DATA.horizon(params)[0]
+        return [_Draft(datacurve.DATA, params, defaults["base_lr"], steps, label, path)]
 
     def kind(self, data: dict, path: tuple) -> Kind | None:
         if "type" not in data:

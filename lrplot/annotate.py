@@ -1,0 +1,281 @@
+"""Annotations: where a schedule's events are, and where its lr peaks, bottoms out and ends.
+
+``--annotate`` (or ``annotate: true`` in a config) asks the renderer to call :func:`panel` on
+each axes after drawing the curves:
+
+- **events** — milestones, StepLR decays, T_max and restarts, warm-up ends, SequentialLR
+  hand-overs, one-cycle phase ends, num_training_steps — are dotted vertical lines in the
+  curve's colour, named at the top of the axes (``milestone x2`` where a milestone repeats);
+- **peak, minimum and final lr** are markers on each curve (▲ ▼ ●); a lone curve also gets
+  their values and steps as text, a sweep a legend entry per marker instead of a label per curve.
+
+Readable before complete: events shared by several curves are drawn once; more than
+:data:`MAX_LABELLED` events in a panel lose their labels, more than :data:`MAX_EVENTS` are not
+drawn (a StepLR with step_size 1 has nothing to point at); coinciding markers are merged.
+
+Events come from each curve's resolved schedule (``Series.schedule``: type and parameters), by a
+table of small functions per kind — :data:`EVENTS` — so a new kind adds one entry.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+    from lrplot.series import PanelSeries, Series
+
+MAX_LABELLED = 12
+MAX_EVENTS = 40
+
+Event = tuple[int, str]
+"""(step, label) — the lr changes course at ``step``; an empty label draws the line only (the
+repeats of a periodic event: StepLR's decays after the first, a cosine's later minima)."""
+
+
+def _multistep(p: Mapping[str, Any], n: int) -> list[Event]:
+    counts: dict[int, int] = {}
+    for m in p.get("milestones") or ():
+        counts[m] = counts.get(m, 0) + 1
+    return [(m, f"milestone {m}" + (f" (x{c}: gamma**{c})" if c > 1 else ""))
+            for m, c in sorted(counts.items())]
+
+
+def _step(p: Mapping[str, Any], n: int) -> list[Event]:
+    size = p["step_size"]
+    return [(k, f"step_size {size}" if k == size else "") for k in range(size, n, size)]
+
+
+def _cosine(p: Mapping[str, Any], n: int) -> list[Event]:
+    T = p["T_max"]
+    return [(k, f"T_max {T}" if k == T else "") for k in range(T, n, 2 * T)]
+
+
+def _restarts(p: Mapping[str, Any], n: int) -> list[Event]:
+    events, start, length = [], 0, p["T_0"]
+    while start + length < n and len(events) <= MAX_EVENTS:
+        start += length
+        events.append((start, f"restart {start}"))
+        length *= p.get("T_mult", 1)
+    return events
+
+
+def _warmup(p: Mapping[str, Any], n: int) -> list[Event]:
+    T = p.get("total_iters")
+    if T is None:
+        return []
+    rising = p.get("start_factor", p.get("factor", 1.0)) < p.get("end_factor", 1.0)
+    name = "warm-up end" if rising or "factor" in p else "total_iters"
+    return [(T, f"{name} {T}")]
+
+
+def _onecycle(p: Mapping[str, Any], n: int) -> list[Event]:
+    total = p.get("total_steps") or (p["epochs"] * p["steps_per_epoch"]
+                                     if p.get("epochs") and p.get("steps_per_epoch") else None)
+    if not total:
+        return []
+    pct = p.get("pct_start", 0.3)
+    peak = int(round(pct * total - 1))
+    events = [(peak, f"warm-up end {peak}")]
+    if p.get("three_phase"):
+        back = int(round(2 * pct * total - 2))
+        events.append((back, f"back to initial lr {back}"))
+    events.append((total - 1, f"end of cycle {total - 1}"))
+    return events
+
+
+def _cyclic(p: Mapping[str, Any], n: int) -> list[Event]:
+    up = p["step_size_up"]
+    down = up if p.get("step_size_down") is None else p["step_size_down"]
+    events = []
+    for start in range(0, n, up + down):
+        if start + up < n:
+            events.append((start + up, f"max_lr {start + up}" if not start else ""))
+    return events
+
+
+def _sequential(p: Mapping[str, Any], n: int) -> list[Event]:
+    children = list(p.get("schedulers") or ())
+    names = [c.get("type", "?") if isinstance(c, Mapping) else str(getattr(c, "kind", "?"))
+             for c in children]
+    events = []
+    for i, m in enumerate(p.get("milestones") or ()):
+        if i + 1 < len(names):
+            events.append((m, f"{names[i]} → {names[i + 1]} {m}"))
+    # the first child's own events, before the first hand-over
+    if children and isinstance(children[0], Mapping):
+        first = events_of(children[0], min(n, (p.get("milestones") or [n])[0]))
+        events = first + events
+    return events
+
+
+def _hf(p: Mapping[str, Any], n: int) -> list[Event]:
+    events = []
+    warmup = p.get("num_warmup_steps")
+    if warmup:
+        events.append((warmup, f"warm-up end {warmup}"))
+    if p.get("num_stable_steps") is not None and warmup is not None:
+        decay = warmup + p["num_stable_steps"]
+        events.append((decay, f"decay start {decay}"))
+    if p.get("num_training_steps"):
+        events.append((p["num_training_steps"], f"num_training_steps {p['num_training_steps']}"))
+    return events
+
+
+EVENTS: dict[str, Callable[[Mapping[str, Any], int], list[Event]]] = {
+    "multistep": _multistep,
+    "step": _step,
+    "cosine": _cosine,
+    "cosine-restarts": _restarts,
+    "constant": _warmup,
+    "linear": _warmup,
+    "polynomial": _warmup,
+    "onecycle": _onecycle,
+    "cyclic": _cyclic,
+    "sequential": _sequential,
+}
+"""kind -> events(params, steps). Kinds not listed: transformers kinds (``hf.*``) use their warm-up
+and training-step parameters; others have none."""
+
+
+def events_of(schedule: Mapping[str, Any], steps: int) -> list[Event]:
+    """The events of a resolved schedule (``{"type": ..., params...}``) inside ``0 < step < steps``."""
+    kind = str(schedule.get("type", ""))
+    find = EVENTS.get(kind) or (_hf if kind.startswith("hf.") else None)
+    if find is None:
+        return []
+    try:
+        found = find(schedule, steps)
+    except (KeyError, TypeError, ValueError, ZeroDivisionError):
+        return []  # a schedule shape this table does not know: no marks rather than no figure
+    return [(int(s), name) for s, name in found if 0 < s < steps]
+
+
+# -- drawing --------------------------------------------------------------------------------------
+
+
+def _colors(ax: Axes, series: Iterable[Series]) -> list[Any]:
+    by_label: dict[str, Any] = {}
+    for line in ax.get_lines():
+        by_label.setdefault(line.get_label(), line.get_color())
+    cycle = [line.get_color() for line in ax.get_lines()]
+    return [by_label.get(s.label, cycle[i % len(cycle)] if cycle else "0.3")
+            for i, s in enumerate(series)]
+
+
+def steps_of(s: Series) -> int:
+    steps = getattr(s, "steps", None)
+    return len(s.lr) if steps is None else int(steps)
+
+
+def _summary(s: Series) -> dict[str, Any] | None:
+    from lrplot import stats
+
+    chunks = s.chunks() if hasattr(s, "chunks") else [s.lr]
+    try:
+        return stats.summarize(chunks)
+    except ValueError:
+        return None
+
+
+def panel(ax: Axes, panel: PanelSeries) -> None:
+    """Draw the annotations of one panel, if the panel asks for them (``panel.annotate``)."""
+    if not getattr(panel, "annotate", False):
+        return
+    series = list(panel.series)
+    if not series:
+        return
+    colors = _colors(ax, series)
+    _draw_events(ax, series, colors)
+    _draw_extremes(ax, series, colors)
+
+
+def _draw_events(ax: Axes, series: list[Series], colors: list[Any]) -> None:
+    # One line per step: the colour of its curve, grey when curves share it; the labels of
+    # every curve that has an event there, once each.
+    steps: dict[int, tuple[Any, list[str]]] = {}
+    for s, color in zip(series, colors):
+        for step, label in events_of(s.schedule, steps_of(s)):
+            line_color, labels = steps.get(step, (color, []))
+            if line_color != color:
+                line_color = "0.35"
+            if label and label not in labels:
+                labels.append(label)
+            steps[step] = (line_color, labels)
+    if not steps or len(steps) > MAX_EVENTS:
+        return
+    labelled = sum(1 for _, labels in steps.values() if labels) <= MAX_LABELLED
+    for step, (color, labels) in sorted(steps.items()):
+        if len(series) == 1:
+            color = "0.35"
+        ax.axvline(step, color=color, linestyle=":", linewidth=0.9, alpha=0.8, zorder=1.5)
+        if labelled and labels:
+            ax.annotate(" / ".join(labels), xy=(step, 0), xycoords=("data", "axes fraction"),
+                        xytext=(2, 3), textcoords="offset points", rotation=90, ha="left",
+                        va="bottom", fontsize=6.5, color=color, alpha=0.9,
+                        annotation_clip=True)
+
+
+MARKERS = (("peak", "^"), ("minimum", "v"), ("final", "o"))
+
+
+def _draw_extremes(ax: Axes, series: list[Series], colors: list[Any]) -> None:
+    log = ax.get_yscale() == "log"
+    placed: set[tuple[int, float, str]] = set()
+    single = len(series) == 1
+    xmax = max(max(steps_of(s) - 1 for s in series), 1)
+    for s, color in zip(series, colors):
+        numbers = _summary(s)
+        if numbers is None:
+            continue
+        points: dict[tuple[int, float], list[str]] = {}
+        for name, _ in MARKERS:
+            step = steps_of(s) - 1 if name == "final" else numbers[f"{name}_step"]
+            value = numbers["final" if name == "final" else name]
+            if name == "final":  # the last step with a value (a log may end early)
+                step = _last_known(s, step)
+            points.setdefault((step, value), []).append(name)
+        for (step, value), names in points.items():
+            if log and value <= 0:
+                continue
+            marker = dict(MARKERS)[names[0]]
+            key = (step, value, marker)
+            if key in placed:
+                continue
+            placed.add(key)
+            ax.plot([step], [value], marker=marker, markersize=5, color=color,
+                    markeredgecolor="white", markeredgewidth=0.6, linestyle="none",
+                    zorder=3, clip_on=False, label="_nolegend_")
+            if single:
+                _label_point(ax, step, value, " = ".join(names), xmax)
+    if not single:  # one legend entry per marker, not a label per curve
+        for name, marker in MARKERS:
+            ax.plot([], [], marker=marker, markersize=5, color="0.35", linestyle="none",
+                    label=name)
+
+
+def _last_known(s: Series, step: int) -> int:
+    import numpy as np
+
+    lr = s.lr if steps_of(s) <= (1 << 22) else None
+    if lr is None or not np.isnan(lr[step]):
+        return step
+    known = np.flatnonzero(~np.isnan(lr))
+    return int(known[-1]) if len(known) else step
+
+
+def _label_point(ax: Axes, step: int, value: float, names: str, xmax: int) -> None:
+    right = step > 0.6 * xmax
+    bottom, top = ax.get_ylim()
+    if ax.get_yscale() == "log":
+        high = math.log(max(value, 1e-300)) > (math.log(bottom) + math.log(top)) / 2 \
+            if bottom > 0 else True
+    else:
+        high = value > (bottom + top) / 2
+    ax.annotate(f"{names} {value:.3g}\nstep {step}", xy=(step, value),
+                xytext=(-10 if right else 12, -10 if high else 8), textcoords="offset points",
+                ha="right" if right else "left", va="top" if high else "bottom", fontsize=7,
+                color="0.2", bbox={"boxstyle": "round,pad=0.2", "facecolor": "white",
+                                   "edgecolor": "none", "alpha": 0.75}, zorder=4)
