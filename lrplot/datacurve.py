@@ -96,6 +96,12 @@ def build(data: Mapping[str, Any], base_dir: str,
     if not ok:
         return None
     path = os.path.normpath(os.path.join(base_dir, os.path.expanduser(texts["path"])))
+    if not os.path.isfile(path):  # named as written, and where it was looked for
+        written = texts["path"]
+        where = f" (relative to {base_dir})" if base_dir and not os.path.isabs(written) else ""
+        what = "is a directory, not a CSV file" if os.path.isdir(path) else "no such file"
+        error("path", f"{what}: {written!r}{where}")
+        return None
     try:
         column, step_column = resolve_columns(path, texts["column"], texts["step_column"])
         _read(path, column, step_column)

@@ -45,7 +45,13 @@ _TEXT = {"type": ["string", "number"]}
 _BOOL = {"type": "boolean"}
 _NAME = {"type": "string", "minLength": 1, "pattern": r"\S"}
 
-KEY_HELP: dict[str, tuple[dict[str, Any], str]] = {
+def _series() -> dict[str, Any]:
+    names = list(getattr(spec, "SERIES", ("lr",)))
+    return {"anyOf": [{"enum": names},
+                      {"type": "array", "minItems": 1, "items": {"enum": names}}]}
+
+
+KEY_HELP: dict[str, tuple[dict[str, Any] | Callable[[], dict[str, Any]], str]] = {
     "title": (_TEXT, "Title shown above the figure or the panel."),
     "label": (_TEXT, "Legend label of the curve (default: its parameters). In a sweep the "
                      "swept values are appended: 'label (gamma=0.9)'."),
@@ -57,6 +63,9 @@ KEY_HELP: dict[str, tuple[dict[str, Any], str]] = {
     "step_column": (_NAME, "The step column of the CSV (default: a column named step, "
                            "global_step, iteration, ... when there is one, else row i is "
                            "step i)."),
+    "series": (_series, "What to draw besides the lr: momentum (CyclicLR, OneCycleLR) or "
+                        "the metric ReduceLROnPlateau watches, e.g. [lr, momentum]; at figure, "
+                        "panel or curve level."),
 }
 """Schema and help of the structural keys that are not parameters (figure, panel, curve)."""
 
@@ -161,6 +170,9 @@ class _Generator:
                                    "items": {"$ref": "#/definitions/child"}}
         elif p.type.endswith("_list"):
             out = {"type": "array", "items": self.scalar(p, p.type.removesuffix("_list"))}
+        elif p.type == "int_float_map":  # YAML keys are integer steps: {100: 0.5}
+            out = {"type": "object", "propertyNames": {"pattern": "^[0-9]+$"},
+                   "additionalProperties": self.scalar(p, "float")}
         else:
             out = self.scalar(p, p.type)
         if p.nullable:
@@ -259,7 +271,7 @@ class _Generator:
             return self.param(_COMMON[key])
         if key in KEY_HELP:
             schema, help_text = KEY_HELP[key]
-            return {"description": help_text, **schema}
+            return {"description": help_text, **(schema() if callable(schema) else schema)}
         self.gap(f"key {key!r} of {where} has no description: add it to KEY_HELP in "
                  f"lrplot/schema.py, then run {REGENERATE}")
         return {}
