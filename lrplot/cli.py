@@ -194,19 +194,33 @@ def _param_option(p) -> click.Option:
                              f"{default}; {how}.")
 
 
+EXTRA_FLAGS = {"momentum": "--momentum", "metric": "--show-metric"}
+"""Flags that add a kind's extra series (lrplot.spec.SERIES) to the figure and the numbers."""
+EXTRA_HELP = {
+    "momentum": "Also show the momentum (SGD; Adam's beta1) the schedule cycles: dashed, on a "
+                "second y axis, and as a column/field in CSV/JSON.",
+    "metric": "Also show the metric the schedule watches: dashed, on a second y axis, and as a "
+              "column/field in CSV/JSON.",
+}
+
+
 def kind_command(kind: Kind) -> click.Command:
     def callback(steps, base_lr, output, title, log_y, size, dpi, fmt=None, **values):
         from lrplot import spec
 
         raw = {p.name: values[p.flag[2:].replace("-", "_")] for p in kind.params}
+        series = ("lr",) + tuple(name for name, flag in EXTRA_FLAGS.items()
+                                 if values.get(flag.lstrip("-").replace("-", "_")))
         _run(lambda: spec.from_flags(kind.name, raw, steps=steps, base_lr=base_lr, title=title,
-                                     log_y=log_y), kind.name, output, size, dpi, fmt)
+                                     log_y=log_y, series=series), kind.name, output, size, dpi,
+             fmt)
 
     params = [_param_option(p) for p in kind.params] + [
         click.Option(["--steps"], type=COUNT, metavar="N", help=STEPS.help + "."),
         click.Option(["--base-lr"], type=float, default=BASE_LR.default, show_default=True,
                      metavar="LR", help=BASE_LR.help + "."),
-    ]
+    ] + [click.Option([EXTRA_FLAGS[name]], is_flag=True, help=EXTRA_HELP[name])
+         for name in kind.extra_series]
     command = click.Command(
         kind.name, callback=callback, params=params, context_settings=CONTEXT,
         help=f"{kind.framework_class}: {kind.summary}.\n\nAlso available as "

@@ -52,6 +52,7 @@ class Curve:
     origin: tuple = field(default=(), compare=False)  # key path of the curve in its YAML config
     auto_steps: bool = field(default=False, compare=False)  # steps is the default horizon
     where: str = field(default="", compare=False)  # location named by evaluation errors
+    extras: tuple[str, ...] = field(default=(), compare=False)  # e.g. ("momentum",): also drawn
 
     @property
     def schedule(self) -> dict[str, Any]:
@@ -93,7 +94,7 @@ class Curve:
                 # an overflow to inf (or a NaN) is refused, never drawn or written; logged
                 # data curves are NaN before their first logged step, by design
                 message = check_finite(piece, start, series) \
-                    if self.kind.framework != "data" else None
+                    if self.kind.framework != "data" and series != "metric" else None
                 if message:
                     raise SpecError([Problem(self.where, f"curve {self.label!r}: {message}")])
                 start += len(piece)
@@ -122,8 +123,11 @@ class FigureSpec:
 
 
 def describe(kind: Kind, params: Mapping[str, Any]) -> str:
-    """``StepLR(step_size=50, gamma=0.5)``."""
-    inner = ", ".join(f"{name}={format_value(v)}" for name, v in params.items())
+    """``StepLR(step_size=50, gamma=0.5)``: the parameters that differ from their defaults
+    (and the required ones), as a user would write the constructor call."""
+    defaults = kind.defaults()
+    inner = ", ".join(f"{name}={format_value(v)}" for name, v in params.items()
+                      if name not in defaults or defaults[name] != v)
     return f"{kind.framework_class}({inner})"
 
 
@@ -167,6 +171,7 @@ class _Draft:
     steps: int | None
     label: str
     origin: tuple = ()
+    extras: tuple[str, ...] = ()  # series besides the lr to compute ("momentum", "metric")
 
 
 def _finish(drafts: list[_Draft], notes: list[str],
@@ -183,7 +188,8 @@ def _finish(drafts: list[_Draft], notes: list[str],
     if auto:
         notes.append(f"steps: {horizon} ({why}; set steps to change)")
     curves = tuple(Curve(d.kind, d.params, d.base_lr, d.steps or horizon, d.label, d.origin,
-                         d.steps is None, locate(d) if locate else "") for d in drafts)
+                         d.steps is None, locate(d) if locate else "", d.extras)
+                   for d in drafts)
     for d, c in zip(drafts, curves):
         message = c.kind.check_steps(c.params, c.steps)
         if message and report:
@@ -390,7 +396,8 @@ def _steps_path(doc: Document, origin: tuple) -> tuple:
 
 
 def from_flags(kind_name: str, values: Mapping[str, Sequence[str]], *, steps: int | None = None,
-               base_lr: float = 0.1, title: str | None = None, log_y: bool = False) -> FigureSpec:
+               base_lr: float = 0.1, title: str | None = None, log_y: bool = False,
+               series: Sequence[str] = ("lr",)) -> FigureSpec:
     """Build a one-panel figure from raw flag values (``{"gamma": ["0.9,0.95"]}``).
 
     A scalar flag given several values (repeated, or as a comma list) sweeps them; a list
@@ -431,7 +438,12 @@ def from_flags(kind_name: str, values: Mapping[str, Sequence[str]], *, steps: in
         if not _check_params(kind, params, report, invalid, base_lr):
             break
         label = ", ".join(f"{n}={format_value(params[n])}" for n in swept) or describe(kind, params)
-        drafts.append(_Draft(kind, params, base_lr, steps, label))
+        drafts.append(_Draft(kind, params, base_lr, steps, label,
+                             extras=extras_of(kind, params, series)))
+    for name in series:
+        if name != "lr" and drafts and not any(name in d.extras for d in drafts):
+            problems.add(("--momentum" if name == "momentum" else "--show-metric",),
+                         _no_extra(kind, name))
     problems.raise_if_any()
     fixed = {n: choices[n][0] for n in choices if n not in swept}
     notes: list[str] = []
@@ -446,9 +458,31 @@ def from_flags(kind_name: str, values: Mapping[str, Sequence[str]], *, steps: in
 
 # -- from a YAML document ----------------------------------------------------------------------
 
-FIGURE_KEYS = ("title", "steps", "base_lr", "log_y", "annotate", "panels", "curves")
-PANEL_KEYS = ("title", "steps", "base_lr", "curves")
-CURVE_KEYS = ("type", "label", "steps", "base_lr", "sweep")
+FIGURE_KEYS = ("title", "steps", "base_lr", "log_y", "annotate", "series", "panels", "curves")
+PANEL_KEYS = ("title", "steps", "base_lr", "series", "curves")
+CURVE_KEYS = ("type", "label", "steps", "base_lr", "sweep", "series")
+SERIES = ("lr", "momentum", "metric")
+"""What a curve can show: its lr, the momentum (or Adam's beta1) that CyclicLR and OneCycleLR
+cycle, the metric ReduceLROnPlateau watches. ``series: [lr, momentum]`` asks for more than the
+lr, at figure, panel or curve level."""
+
+
+_EXTRA_SOURCES = {
+    "momentum": "only cyclic and onecycle (with cycle_momentum), or a composite with one of "
+                "them, change the momentum",
+    "metric": "only plateau has a metric",
+}
+
+
+def _no_extra(kind: Kind, name: str) -> str:
+    return f"{kind.name} does not compute the {name} with these parameters; " \
+           f"{_EXTRA_SOURCES[name]}"
+
+
+def extras_of(kind: Kind, params: Mapping[str, Any], wanted: Sequence[str]) -> tuple[str, ...]:
+    """The series besides the lr that are asked for and that this curve computes."""
+    computed = kind.extras(params)
+    return tuple(name for name in wanted if name != "lr" and name in computed)
 
 
 def from_document(doc: Document) -> FigureSpec:
@@ -479,6 +513,7 @@ class _DocumentBuilder:
         self.doc = doc
         self.problems = problems
         self.notes: list[str] = []
+        self.series_asked: list[tuple[tuple, tuple[str, ...]]] = []  # (where, names)
 
     def error(self, path: tuple, message: str) -> None:
         self.problems.add(path, message)
@@ -504,6 +539,16 @@ class _DocumentBuilder:
                     result[param.name] = param.convert(data[param.name])
                 except ParamError as exc:
                     self.error(path + (param.name,), str(exc))
+        if "series" in data:
+            value = data["series"]
+            names = [value] if isinstance(value, str) else value
+            if not isinstance(names, list) or not names or any(
+                    n not in SERIES for n in names):
+                self.error(path + ("series",), f"expected a list of {', '.join(SERIES)}, got "
+                                               f"{describe_value(value)}")
+            else:
+                result["series"] = tuple(dict.fromkeys(names))
+                self.series_asked.append((path + ("series",), result["series"]))
         return result
 
     def figure(self) -> FigureSpec:
@@ -522,7 +567,8 @@ class _DocumentBuilder:
         annotate = data.get("annotate", False)
         if not isinstance(annotate, bool):
             self.error(("annotate",), f"expected true or false, got {describe_value(annotate)}")
-        defaults = self.common(data, (), {"steps": None, "base_lr": BASE_LR.default})
+        defaults = self.common(data, (), {"steps": None, "base_lr": BASE_LR.default,
+                                          "series": ("lr",)})
         if ("panels" in data) == ("curves" in data):
             self.error((), "a figure needs exactly one of 'panels' (a list of panels) or "
                            "'curves' (a list of curves, for a one-panel figure)")
@@ -532,6 +578,12 @@ class _DocumentBuilder:
         else:
             items = self.sequence(data["panels"], ("panels",), "panels")
             panels = [self.panel(p, ("panels", i), defaults) for i, p in enumerate(items)]
+        computed = {name for panel in panels for c in panel.curves for name in c.extras}
+        for where, names in self.series_asked:
+            for name in names:
+                if name != "lr" and name not in computed:
+                    self.error(where, f"no curve here computes the {name}: "
+                                      f"{_EXTRA_SOURCES[name]}")
         return FigureSpec(title, tuple(panels), bool(log_y), tuple(dict.fromkeys(self.notes)),
                           annotate is True)
 
@@ -621,7 +673,13 @@ class _DocumentBuilder:
                 text = f"{label} ({varied})" if label else varied
             else:
                 text = label or describe(kind, full)
-            drafts.append(_Draft(kind, full, defaults["base_lr"], defaults["steps"], text, path))
+            extras = extras_of(kind, full, defaults.get("series", ()))
+            if "series" in data:  # asked for on the curve itself: it must compute them
+                for name in defaults.get("series", ()):
+                    if name != "lr" and name not in kind.extras(full):
+                        self.error(path + ("series",), _no_extra(kind, name))
+            drafts.append(_Draft(kind, full, defaults["base_lr"], defaults["steps"], text, path,
+                                 extras))
         return drafts
 
     def convert(self, p: Param, raw: Any, path: tuple) -> Any:

@@ -295,3 +295,66 @@ def test_plateau_on_the_sample_metric_matches_torch():
         lr = lrplot.schedule("plateau", steps=121, metric_file=str(SAMPLE), **params)
         expected = torch_oracle.torch_lrs("plateau", 121, 0.1, metric_file=str(SAMPLE), **params)
         assert lr.tolist() == expected.tolist()
+
+
+# -- momentum and other extra series ----------------------------------------------------------
+
+
+def test_cli_momentum_goes_to_csv_and_json(tmp_path):
+    out = tmp_path / "lr.json"
+    result = CliRunner().invoke(main, ["onecycle", "--max-lr", "1", "--total-steps", "10",
+                                       "--momentum", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    curve = json.loads(out.read_text())["panels"][0]["curves"][0]
+    assert curve["momentum"][0] == 0.95 and curve["momentum"][2] == 0.85
+    assert len(curve["momentum"]) == len(curve["lr"]) == 10
+    csv_out = tmp_path / "lr.csv"
+    CliRunner().invoke(main, ["onecycle", "--max-lr", "1", "--total-steps", "10", "--momentum",
+                              "-o", str(csv_out)])
+    header = next(csv.reader(csv_out.read_text().splitlines()))
+    assert header[2] == header[1] + ": momentum"
+
+
+def test_cli_momentum_for_a_kind_without_it_is_refused(tmp_path):
+    result = CliRunner().invoke(main, ["cyclic", "--max-lr", "1", "--cycle-momentum", "false",
+                                       "--momentum", "-o", str(tmp_path / "x.csv")])
+    assert result.exit_code == 2
+    assert "--momentum" in result.output and "does not compute the momentum" in result.output
+    assert "--momentum" not in CliRunner().invoke(main, ["cosine", "-h"]).output
+
+
+def test_yaml_series_cascades_and_skips_curves_without_momentum(tmp_path):
+    spec = lrplot.load({"series": ["lr", "momentum"], "steps": 30, "curves": [
+        {"type": "cyclic", "max_lr": 1.0, "step_size_up": 5},
+        {"type": "cosine", "T_max": 10},
+        {"type": "sequential", "schedulers": [{"type": "linear"}, {"type": "onecycle",
+                                                                   "max_lr": 1.0,
+                                                                   "total_steps": 40}],
+         "milestones": [5]}]})
+    assert [c.extras for c in spec.curves] == [("momentum",), (), ("momentum",)]
+    with pytest.raises(SpecError, match="no curve here computes the momentum"):
+        lrplot.load({"series": ["lr", "momentum"], "curves": [{"type": "cosine", "T_max": 5}]})
+    with pytest.raises(SpecError, match=r"curves\[0\]\.series: cosine does not compute"):
+        lrplot.load({"curves": [{"type": "cosine", "T_max": 5, "series": ["lr", "momentum"]}]})
+    with pytest.raises(SpecError, match="series: expected a list of lr, momentum, metric"):
+        lrplot.load({"series": ["lr", "beta"], "curves": [{"type": "cosine", "T_max": 5}]})
+
+
+def test_plateau_metric_series_is_null_before_the_first_step(tmp_path):
+    out = tmp_path / "p.json"
+    result = CliRunner().invoke(main, ["plateau", "--metric", "1 / epoch", "--show-metric",
+                                       "--steps", "4", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    curve = json.loads(out.read_text())["panels"][0]["curves"][0]
+    assert curve["metric"] == [None, 1.0, 0.5, 1 / 3]
+
+
+def test_momentum_figure_draws_a_second_axis(tmp_path):
+    from lrplot import render
+    from lrplot.series import compute
+
+    spec = lrplot.load({"series": ["lr", "momentum"], "steps": 50, "curves": [
+        {"type": "onecycle", "max_lr": 1.0, "total_steps": 50}]})
+    fig = render.figure(compute(spec))
+    axes = fig.get_axes()
+    assert len(axes) == 2 and "momentum" in axes[1].get_ylabel()

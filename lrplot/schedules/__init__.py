@@ -63,6 +63,7 @@ class Kind:
     own_base_lr: bool = False
     uses_base_lr: bool = True
     composite: bool = False
+    extra_series: tuple[str, ...] = ()  # what ``extras`` may name: CLI flags --momentum, --metric
 
     @property
     def namespace(self) -> str | None:

@@ -296,6 +296,7 @@ CYCLIC = register(Kind(
     horizon=_cyclic_horizon,
     check_steps=_cyclic_check_steps,
     extras=_momentum_extras,
+    extra_series=("momentum",),
     own_base_lr=True,
 ))
 
@@ -380,6 +381,7 @@ ONECYCLE = register(Kind(
     check=_onecycle_check,
     check_steps=_onecycle_check_steps,
     extras=_momentum_extras,
+    extra_series=("momentum",),
     uses_base_lr=False,
 ))
 
@@ -464,6 +466,7 @@ SEQUENTIAL = register(Kind(
     check=_sequential_check,
     check_steps=_sequential_check_steps,
     extras=_children_extras,
+    extra_series=("momentum",),
     composite=True,
 ))
 
@@ -494,6 +497,7 @@ CHAINED = register(Kind(
     horizon=_chained_horizon,
     check_steps=_chained_check_steps,
     extras=_children_extras,
+    extra_series=("momentum",),
     composite=True,
 ))
 
@@ -614,4 +618,5 @@ PLATEAU = register(Kind(
     check=_plateau_check,
     check_steps=_plateau_check_steps,
     extras=lambda p: ("metric",),
+    extra_series=("metric",),
 ))
