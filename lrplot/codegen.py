@@ -83,7 +83,7 @@ def _arguments(kind: schedules.Kind, params: Mapping[str, Any], script: _Script,
                build_children: Callable[[Any], str] | None = None) -> list[str]:
     args = []
     for p in kind.params:
-        if p.name not in params:
+        if p.name not in params or p.name in LRPLOT_ONLY:
             continue
         value = params[p.name]
         if p.type == "schedulers":
@@ -101,9 +101,15 @@ def _arguments(kind: schedules.Kind, params: Mapping[str, Any], script: _Script,
 
 # -- frameworks -------------------------------------------------------------------------------------
 
+LRPLOT_ONLY = {"metric", "metric_file", "metric_column", "updates_per_epoch"}
+"""Parameters that are lrplot's, not the framework's: they say how the scheduler is driven
+(the metric ReduceLROnPlateau is stepped with, how often timm's epoch step comes)."""
 
 _OPTIMIZER_LAST = ("ChainedScheduler",)
 """torch schedulers whose optimizer argument comes after the others (and is optional)."""
+
+_RECORD = "lrs.append(optimizer.param_groups[0][\"lr\"])  # lr[step]"
+_TRAIN = "optimizer.step()  # your training step: forward, loss.backward(), optimizer.step()"
 
 
 def _torch(kind: schedules.Kind, params: Mapping[str, Any], base_lr: float, script: _Script,
@@ -132,17 +138,105 @@ def _torch(kind: schedules.Kind, params: Mapping[str, Any], base_lr: float, scri
     return name
 
 
-def _transformers(kind: schedules.Kind, params: Mapping[str, Any], base_lr: float,
-                  script: _Script, name: str) -> str:
+def _optimizer_lines(curve: Curve) -> list[str]:
+    return ["params = [torch.nn.Parameter(torch.zeros(1))]  # your model.parameters()",
+            f"optimizer = torch.optim.SGD(params, lr={literal(curve.base_lr)})"]
+
+
+def _stepping_loop(curve: Curve, step_call: str = "scheduler.step()") -> list[str]:
+    return ["",
+            "lrs = [optimizer.param_groups[0][\"lr\"]]  # lr[0]: right after construction",
+            f"for step in range(1, {curve.steps}):",
+            f"    {_TRAIN}",
+            f"    {step_call}",
+            f"    {_RECORD}"]
+
+
+def _torch_script(curve: Curve, script: _Script) -> None:
+    script.need("import torch")
+    script.lines += _optimizer_lines(curve)
+    _torch(curve.kind, curve.params, curve.base_lr, script, "scheduler")
+    step_call = "scheduler.step()"
+    p = curve.params
+    if curve.kind.framework_class == "ReduceLROnPlateau":  # stepped with the metric
+        if p.get("metric") is not None:
+            script.lines.append(f"metric = {_lambda(str(p['metric']), script)}  # your "
+                                f"validation metric after each step")
+            step_call = "scheduler.step(metric(step))"
+        else:
+            script.need("import csv")
+            column = p.get("metric_column")
+            script.lines += [
+                f"with open({literal(p['metric_file'])}, newline=\"\") as handle:",
+                "    rows = list(csv.DictReader(handle))",
+                f"metrics = [float(row[{literal(column)}]) for row in rows]" if column else
+                "metrics = [float(next(v for k, v in row.items() if k.lower() not in "
+                "(\"step\", \"epoch\"))) for row in rows]",
+            ]
+            step_call = "scheduler.step(metrics[step - 1])"
+    script.lines += _stepping_loop(curve, step_call)
+
+
+def _transformers_script(curve: Curve, script: _Script) -> None:
+    kind = curve.kind
     script.need("import torch")
     script.need(f"from transformers import {kind.framework_class}")
+    script.lines += _optimizer_lines(curve)
+    args = ["optimizer"] + _arguments(kind, curve.params, script)
+    script.lines.append(f"scheduler = {kind.framework_class}({', '.join(args)})")
+    script.lines += _stepping_loop(curve)
+
+
+def _timm_script(curve: Curve, script: _Script) -> None:
+    kind = curve.kind
+    module = kind.framework_class.removesuffix("LRScheduler").lower() + "_lr"  # cosine_lr
+    script.need("import torch")
+    script.need(f"from timm.scheduler.{module} import {kind.framework_class}")
+    script.lines += _optimizer_lines(curve)
+    params = dict(curve.params)
+    noise = params.get("noise_range_t")
+    if isinstance(noise, (list, tuple)) and len(noise) == 1:
+        params["noise_range_t"] = noise[0]  # timm takes an int for "from t on"
     args = ["optimizer"] + _arguments(kind, params, script)
-    script.lines.append(f"{name} = {kind.framework_class}({', '.join(args)})")
-    return name
+    per_epoch = params.get("updates_per_epoch", 1)
+    script.lines += [
+        f"scheduler = {kind.framework_class}({', '.join(args)})",
+        f"updates_per_epoch = {per_epoch}  # len(train_loader)",
+        "",
+        "lrs = [optimizer.param_groups[0][\"lr\"]]  # lr[0]: right after construction",
+        f"for step in range(1, {curve.steps}):",
+        f"    {_TRAIN}",
+        "    scheduler.step_update(num_updates=step)",
+        "    if step % updates_per_epoch == 0:  # the end of an epoch",
+        "        scheduler.step(step // updates_per_epoch)",
+        f"    {_RECORD}",
+    ]
 
 
-FRAMEWORKS: dict[str, Callable[..., str]] = {"torch": _torch, "transformers": _transformers}
-"""framework -> emitter(kind, params, base_lr, script, name) that assigns the scheduler to name."""
+def _keras_script(curve: Curve, script: _Script) -> None:
+    kind = curve.kind
+    script.need("import keras")
+    args = _arguments(kind, curve.params, script)
+    initial = kind.param("initial_learning_rate")
+    if initial is not None and curve.params.get("initial_learning_rate") is None:
+        args.insert(0, f"initial_learning_rate={literal(curve.base_lr)}")
+    script.lines += [
+        f"schedule = keras.optimizers.schedules.{kind.framework_class}({', '.join(args)})",
+        "optimizer = keras.optimizers.SGD(learning_rate=schedule)",
+        "",
+        "# the lr of each optimizer iteration",
+        "lrs = [float(keras.ops.convert_to_numpy(schedule(step))) for step in "
+        f"range({curve.steps})]",
+    ]
+
+
+FRAMEWORKS: dict[str, Callable[[Curve, _Script], None]] = {
+    "torch": _torch_script,
+    "transformers": _transformers_script,
+    "timm": _timm_script,
+    "keras": _keras_script,
+}
+"""framework -> a function that writes the script's body (setup and the loop recording lrs)."""
 
 
 # -- scripts ------------------------------------------------------------------------------------------
@@ -151,25 +245,13 @@ FRAMEWORKS: dict[str, Callable[..., str]] = {"torch": _torch, "transformers": _t
 def curve_code(curve: Curve) -> str:
     """A runnable script that builds the curve's schedule and records ``lrs``, its lr series."""
     kind = curve.kind
-    emit = FRAMEWORKS.get(kind.framework)
-    if emit is None:
+    write = FRAMEWORKS.get(kind.framework)
+    if write is None:
         raise CodegenError(f"{kind.name}: no code export for {kind.framework} schedules yet "
                            f"(supported: {', '.join(FRAMEWORKS)})")
     script = _Script()
-    script.lines += [
-        f"# {curve.label}",
-        "params = [torch.nn.Parameter(torch.zeros(1))]  # your model.parameters()",
-        f"optimizer = torch.optim.SGD(params, lr={literal(curve.base_lr)})",
-    ]
-    emit(kind, curve.params, curve.base_lr, script, "scheduler")
-    script.lines += [
-        "",
-        "lrs = []  # the lr of each step, as lrplot computes it",
-        f"for step in range({curve.steps}):",
-        "    lrs.append(optimizer.param_groups[0][\"lr\"])",
-        "    optimizer.step()  # your training step: forward, loss.backward(), optimizer.step()",
-        "    scheduler.step()",
-    ]
+    script.lines.append(f"# {curve.label}")
+    write(curve, script)
     return "\n".join(script.imports + [""] + script.lines) + "\n"
 
 

@@ -181,6 +181,20 @@ def _step_size_beyond(ctx: Context) -> Iterator[Finding]:
             ("step_size",))
 
 
+@rule("boundary-beyond-run", "keras.piecewise_constant_decay",
+      summary="a PiecewiseConstantDecay boundary at or after the last step is never crossed")
+def _boundary_beyond(ctx: Context) -> Iterator[Finding]:
+    if not ctx.steps_given:
+        return
+    for i, b in enumerate(ctx.p["boundaries"]):
+        if b >= ctx.last:  # the value changes after step b, at b + 1
+            yield Finding(
+                f"boundary {b} is not crossed before the run ends ({_steps_text(ctx)}): "
+                f"values[{i + 1}] and later are never used",
+                f"move the boundary before step {ctx.last}, or set steps to the real length of "
+                f"training", ("boundaries", i))
+
+
 # -- rules: cosine --------------------------------------------------------------------------------
 
 
@@ -230,6 +244,12 @@ FLOORS: dict[str, Callable[[Mapping[str, Any]], tuple[str, int, str] | None]] = 
     "hf.polynomial": lambda p: ("num_training_steps", p["num_training_steps"],
                                 f"lr_end={format_value(p['lr_end'])}"),
     "hf.cosine_with_min_lr": lambda p: ("num_training_steps", p["num_training_steps"], "min_lr"),
+    "keras.cosine_decay": lambda p: ("decay_steps", int(math.ceil(
+        p["decay_steps"] + (p.get("warmup_steps") or 0 if p.get("warmup_target") is not None
+                            else 0))), f"alpha={format_value(p['alpha'])} x the initial lr"),
+    "keras.polynomial_decay": lambda p: None if p.get("cycle") else (
+        "decay_steps", int(math.ceil(p["decay_steps"])),
+        f"end_learning_rate={format_value(p['end_learning_rate'])}"),
 }
 """kind -> (parameter, the step where the floor is reached, the floor's name); None: no floor."""
 

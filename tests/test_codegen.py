@@ -50,6 +50,9 @@ TORCH_CURVES = [
     {"type": "sequential", "milestones": [5, 20],
      "schedulers": [{"type": "constant", "factor": 0.5}, {"type": "exponential", "gamma": 0.9},
                     {"type": "step", "step_size": 10, "gamma": 0.5}], "steps": 60},
+    {"type": "plateau", "metric": "1 / epoch ** 0.5 + 0.2", "patience": 2, "steps": 40},
+    {"type": "plateau", "metric": "1.0 if epoch < 5 else 2.0", "mode": "min", "factor": 0.5,
+     "patience": 1, "cooldown": 2, "min_lr": 0.01, "steps": 40},
     {"type": "chained",
      "schedulers": [{"type": "constant", "factor": 0.5, "total_iters": 10},
                     {"type": "exponential", "gamma": 0.95}], "steps": 40},
@@ -147,7 +150,7 @@ def test_defaults_are_left_out_and_names_are_torchs():
     assert "scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=150)\n" \
         in code
     assert "optimizer = torch.optim.SGD(params, lr=0.1)" in code
-    assert "for step in range(400):" in code
+    assert "for step in range(1, 400):" in code
 
 
 def test_expressions_become_lambdas_with_their_math_imports():
@@ -171,7 +174,8 @@ def test_cli_code_from_flags_and_config(tmp_path):
     assert "CosineAnnealingLR(optimizer, T_max=150)" in result.stdout
     compile(result.stdout, "<stdout>", "exec")
     config = tmp_path / "w.yaml"
-    config.write_text(json.dumps({"steps": 100, "curves": [TORCH_CURVES[-4]]}))
+    warmup_cosine = next(m for m in TORCH_CURVES if m["type"] == "sequential")
+    config.write_text(json.dumps({"steps": 100, "curves": [warmup_cosine]}))
     result = CliRunner().invoke(main, ["code", str(config)])
     assert result.exit_code == 0, result.output
     assert "SequentialLR(optimizer, schedulers=[scheduler_0, scheduler_1], milestones=[10])" \
@@ -183,3 +187,69 @@ def test_cli_code_sweep_emits_every_curve():
     result = CliRunner().invoke(main, ["code", "exponential", "--gamma", "0.9,0.95"])
     assert result.stdout.count("ExponentialLR(optimizer, gamma=") == 2
     compile(result.stdout, "<stdout>", "exec")
+
+
+KERAS_CURVES = [
+    {"type": "keras.exponential_decay", "decay_steps": 10, "decay_rate": 0.5, "steps": 50},
+    {"type": "keras.piecewise_constant_decay", "boundaries": [10, 20], "values": [0.1, 0.05, 0.01],
+     "steps": 30},
+    {"type": "keras.polynomial_decay", "decay_steps": 20, "power": 2.0, "steps": 30},
+    {"type": "keras.inverse_time_decay", "decay_steps": 5, "decay_rate": 0.5, "steps": 30},
+    {"type": "keras.cosine_decay", "decay_steps": 30, "alpha": 0.1, "steps": 40},
+    {"type": "keras.cosine_decay_restarts", "first_decay_steps": 10, "steps": 50},
+]
+
+TIMM_CURVES = [
+    {"type": "timm.cosine", "t_initial": 10, "updates_per_epoch": 3, "steps": 40},
+    {"type": "timm.cosine", "t_initial": 5, "warmup_t": 2, "warmup_lr_init": 0.001,
+     "cycle_limit": 2, "steps": 15},
+    {"type": "timm.tanh", "t_initial": 10, "steps": 12},
+    {"type": "timm.poly", "t_initial": 10, "power": 2.0, "steps": 12},
+    {"type": "timm.step", "decay_t": 3, "decay_rate": 0.5, "steps": 12},
+    {"type": "timm.multistep", "decay_t": [3, 6], "decay_rate": 0.5, "steps": 12},
+]
+
+
+@pytest.mark.parametrize("mapping", KERAS_CURVES, ids=lambda m: m["type"])
+def test_emitted_keras_code_reproduces_the_series(mapping):
+    import os
+
+    os.environ.setdefault("KERAS_BACKEND", "torch")
+    pytest.importorskip("keras")
+    from frameworks_oracle import RTOL_FLOAT32, assert_lr_close
+
+    if not _kind_available(mapping["type"]):
+        pytest.skip(f"no kind {mapping['type']}")
+    (curve,) = _curves(mapping)
+    code = codegen.curve_code(curve)
+    assert f"keras.optimizers.schedules.{curve.kind.framework_class}(" in code
+    assert_lr_close(_run_code(code), curve.lr(), rtol=RTOL_FLOAT32, context=code)
+
+
+@pytest.mark.parametrize("mapping", TIMM_CURVES, ids=lambda m: m["type"])
+def test_emitted_timm_code_reproduces_the_series(mapping):
+    pytest.importorskip("torch")
+    if not _kind_available(mapping["type"]):
+        pytest.skip(f"no kind {mapping['type']}")
+    from frameworks_oracle import timm_scheduler_module
+
+    (curve,) = _curves(mapping)
+    code = codegen.curve_code(curve)
+    module = code.split("from timm.scheduler.", 1)[1].split(" ", 1)[0]
+    try:
+        timm_scheduler_module(module)  # timm without torchvision: its scheduler modules only
+    except ImportError:
+        pytest.skip("timm is not installed")
+    _assert_same(_run_code(code), curve.lr(), code)
+
+
+def test_a_plateau_metric_from_a_file(tmp_path):
+    pytest.importorskip("torch")
+    metrics = tmp_path / "val.csv"
+    metrics.write_text("epoch,val_loss\n" + "".join(f"{i},{v}\n" for i, v in
+                                                  enumerate([3, 2, 2, 2, 2, 1, 1, 1, 1, 1], 1)))
+    (curve,) = _curves({"type": "plateau", "metric_file": str(metrics), "patience": 1,
+                        "steps": 11})
+    code = codegen.curve_code(curve)
+    assert "import csv" in code
+    _assert_same(_run_code(code), curve.lr(), code)

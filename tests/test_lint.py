@@ -50,6 +50,11 @@ CASES: dict[str, tuple[dict, dict]] = {
     "stepped-per-iteration": (
         {"type": "multistep", "milestones": [30, 60, 90], "steps": 100_000},
         {"type": "multistep", "milestones": [30_000, 60_000, 90_000], "steps": 100_000}),
+    "boundary-beyond-run": (
+        {"type": "keras.piecewise_constant_decay", "boundaries": [50, 99],
+         "values": [0.1, 0.01, 0.001], "steps": 100},
+        {"type": "keras.piecewise_constant_decay", "boundaries": [50, 98],
+         "values": [0.1, 0.01, 0.001], "steps": 100}),
     "sequential-repeated-milestone": (
         {"type": "sequential", "milestones": [10, 10],
          "schedulers": [{"type": "linear", "total_iters": 10}, {"type": "constant"},
@@ -77,6 +82,10 @@ MORE_TRIGGERS = [
                            "total_iters": 200, "steps": 100}),
     ("floor-not-reached", {"type": "hf.linear", "num_warmup_steps": 10,
                            "num_training_steps": 200, "steps": 100}),
+    ("floor-not-reached", {"type": "keras.cosine_decay", "decay_steps": 200, "steps": 100}),
+    ("floor-not-reached", {"type": "keras.cosine_decay", "decay_steps": 90, "warmup_target": 0.2,
+                           "warmup_steps": 20, "steps": 100}),
+    ("floor-not-reached", {"type": "keras.polynomial_decay", "decay_steps": 200, "steps": 100}),
 ]
 
 # Clean for every rule: the shapes people mean.
@@ -86,6 +95,8 @@ CLEAN = [
     {"type": "cosine", "T_max": 150},  # no steps: lrplot's horizon, not the user's run
     {"type": "multistep", "milestones": [200, 200]},  # (duplicates still warn: see below)
     {"type": "linear", "start_factor": 0.1, "total_iters": 10, "steps": 5},  # a warmup: no floor
+    {"type": "keras.cosine_decay", "decay_steps": 99, "steps": 100},
+    {"type": "keras.polynomial_decay", "decay_steps": 20, "cycle": True, "steps": 100},
 ]
 
 
