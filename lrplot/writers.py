@@ -1,32 +1,48 @@
 """Series to CSV and JSON. Numbers are written with ``repr``: the shortest text that reads back
-as the identical float, so the files carry the exact values."""
+as the identical float, so the files carry the exact values.
+
+Both writers stream: they take the series block by block (:func:`lrplot.series.aligned`,
+``Series.chunks``) and write each block's text before computing the next, so a run of 10^8
+steps needs memory for one block, never for the whole file. The bytes are exactly those of
+formatting everything at once (``json.dumps`` of the whole document, for JSON).
+"""
 
 from __future__ import annotations
 
 import json
-from typing import IO
+from typing import IO, Iterator
 
-from lrplot.series import PanelSeries
+import numpy as np
+
+from lrplot.series import PanelSeries, Series, aligned
+
+BLOCK = 1 << 16
+"""Rows formatted at a time: the text of one block, and its Python strings, stay a few MiB."""
 
 
-def _columns(panels: list[PanelSeries]) -> list[tuple[str, list[float]]]:
+def _columns(panels: list[PanelSeries]) -> list[tuple[str, Series]]:
     many = len(panels) > 1
     columns = []
     for panel in panels:
         for s in panel.series:
             name = f"{panel.title}: {s.label}" if many and panel.title else s.label
-            columns.append((name, s.lr.tolist()))
+            columns.append((name, s))
     return columns
 
 
 def write_csv(panels: list[PanelSeries], stream: IO[bytes]) -> None:
+    """A ``step`` column, then one column per curve; a shorter curve leaves its cells empty."""
     columns = _columns(panels)
-    rows = max(len(values) for _, values in columns)
-    out = [",".join(["step"] + [_csv_field(name) for name, _ in columns])]
-    for i in range(rows):
-        cells = [repr(values[i]) if i < len(values) else "" for _, values in columns]
-        out.append(f"{i}," + ",".join(cells))
-    stream.write(("\n".join(out) + "\n").encode())
+    stream.write((",".join(["step"] + [_csv_field(name) for name, _ in columns]) + "\n").encode())
+    for start, pieces in aligned([s for _, s in columns], BLOCK):
+        rows = max(len(p) for p in pieces)
+        cells = [_reprs(p) + [""] * (rows - len(p)) for p in pieces]
+        steps = map(str, range(start, start + rows))
+        stream.write(("\n".join(map(",".join, zip(steps, *cells))) + "\n").encode())
+
+
+def _reprs(values: np.ndarray) -> list[str]:
+    return list(map(repr, values.tolist()))
 
 
 def _csv_field(text: str) -> str:
@@ -36,10 +52,28 @@ def _csv_field(text: str) -> str:
 
 
 def write_json(panels: list[PanelSeries], stream: IO[bytes]) -> None:
-    document = {"panels": [
-        {"title": panel.title,
-         "curves": [{"label": s.label, "schedule": s.schedule, "lr": s.lr.tolist()}
-                    for s in panel.series]}
-        for panel in panels
-    ]}
-    stream.write((json.dumps(document, allow_nan=False) + "\n").encode())
+    """``{"panels": [{"title", "curves": [{"label", "schedule", "lr": [...]}]}]}``, streamed: the
+    same bytes as ``json.dumps`` of the whole document (and the same refusal of NaN/infinity)."""
+    def dump(value) -> str:
+        return json.dumps(value, allow_nan=False)
+
+    stream.write(b'{"panels": [')
+    for p, panel in enumerate(panels):
+        stream.write(((", " if p else "") + f'{{"title": {dump(panel.title)}, "curves": [')
+                     .encode())
+        for c, s in enumerate(panel.series):
+            stream.write(((", " if c else "") + f'{{"label": {dump(s.label)}, '
+                          f'"schedule": {dump(s.schedule)}, "lr": [').encode())
+            for i, text in enumerate(_json_numbers(s)):
+                stream.write(((", " if i else "") + text).encode())
+            stream.write(b"]}")
+        stream.write(b"]}")
+    stream.write(b"]}\n")
+
+
+def _json_numbers(s: Series) -> Iterator[str]:
+    """The series as comma-separated JSON numbers, block by block."""
+    for piece in s.chunks(BLOCK):
+        if not np.isfinite(piece).all():
+            raise ValueError("Out of range float values are not JSON compliant")
+        yield ", ".join(map(float.__repr__, piece.tolist()))

@@ -1,0 +1,344 @@
+"""The fast paths give the same answers as the slow ones.
+
+Long runs are evaluated in chunks, drawn through per-column envelopes and written to CSV/JSON as
+streams (benchmarks/run.py measures how fast; nothing here looks at a clock). Each fast path is
+checked against the straightforward computation: chunked against whole-array values, envelopes
+against a brute-force reduction, decimated renders against drawing every point, streamed files
+against formatting the whole document at once.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import lrplot
+from lrplot import render, series as series_mod, writers
+from lrplot.envelope import Envelope
+from lrplot.series import PanelSeries, Series, aligned, rechunk
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# -- envelopes -------------------------------------------------------------------------------
+
+
+def brute_envelope(values: np.ndarray, buckets: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per bucket: first, last, first occurrence of the min and of the max (NaN skipped), and
+    the end of the run of equal values that starts at each of those; in step order."""
+    n = len(values)
+    width = -(-n // buckets)
+    steps: list[int] = []
+    for start in range(0, n, width):
+        part = values[start:start + width]
+        keep = {0, len(part) - 1}
+        valid = ~np.isnan(part)
+        if valid.any():
+            for i in (int(np.argmin(np.where(valid, part, np.inf))),
+                      int(np.argmax(np.where(valid, part, -np.inf)))):
+                j = i
+                while j + 1 < len(part) and part[j + 1] == part[i]:
+                    j += 1
+                keep |= {i, j}
+        steps += [start + k for k in sorted(keep)]
+    at = np.array(steps)
+    return at, values[at]
+
+
+def feed(envelope: Envelope, values: np.ndarray, sizes) -> None:
+    position = 0
+    while position < values.shape[-1]:
+        size = next(sizes)
+        envelope.add(values[..., position:position + size])
+        position += size
+
+
+def random_series(rng: np.random.Generator, n: int, flavour: int) -> np.ndarray:
+    if flavour == 0:  # plateaus and drops, like StepLR
+        values = np.repeat(rng.normal(size=n // 9 + 1).round(1), 9)[:n]
+    elif flavour == 1:  # few distinct values: many ties
+        values = rng.integers(0, 3, size=n).astype(float)
+    elif flavour == 2:  # smooth
+        values = np.cos(np.arange(n) / rng.uniform(3, 300))
+    else:  # noise with NaN gaps, like a logged series
+        values = rng.normal(size=n)
+        values[rng.random(n) < 0.3] = np.nan
+        values[: n // 5] = np.nan
+    return values
+
+
+@pytest.mark.parametrize("seed", range(24))
+def test_envelope_equals_brute_force_whatever_the_chunking(seed):
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(1, 3000))
+    buckets = int(rng.integers(1, 400))
+    values = random_series(rng, n, seed % 4)
+    expected = brute_envelope(values, buckets)
+    for sizes in (iter(lambda: n, None), iter(lambda: int(rng.integers(1, 20)), None),
+                  iter(lambda: int(rng.integers(1, 400)), None)):
+        envelope = Envelope(n, buckets)
+        feed(envelope, values, sizes)
+        at, got = envelope.points()
+        np.testing.assert_array_equal(at, expected[0])
+        np.testing.assert_array_equal(got, expected[1])
+
+
+def test_envelope_rows_reduce_independently():
+    rng = np.random.default_rng(7)
+    rows = np.stack([random_series(rng, 5000, f) for f in range(4)])
+    envelope = Envelope(5000, 123, rows=4)
+    feed(envelope, rows, iter(lambda: int(rng.integers(1, 900)), None))
+    for r in range(4):
+        at, got = envelope.points(r)
+        expected = brute_envelope(rows[r], 123)
+        np.testing.assert_array_equal(at, expected[0])
+        np.testing.assert_array_equal(got, expected[1])
+
+
+def test_envelope_keeps_true_extremes_and_vertical_drops():
+    lr = lrplot.schedule("step", steps=10**6, step_size=5000, gamma=0.99)
+    envelope = Envelope(len(lr), 700)
+    feed(envelope, lr, iter(lambda: 4096, None))
+    at, values = envelope.points()
+    assert np.all(np.diff(at) > 0)
+    np.testing.assert_array_equal(values, lr[at])  # every vertex is a true point
+    for j in range(envelope.buckets):
+        part = slice(j * envelope.width, (j + 1) * envelope.width)
+        inside = (at >= j * envelope.width) & (at < (j + 1) * envelope.width)
+        assert values[inside].min() == lr[part].min()
+        assert values[inside].max() == lr[part].max()
+    drops = np.flatnonzero(np.diff(lr) < 0)  # lr[d] > lr[d + 1]
+    assert len(drops) == 199  # at most one per bucket
+    kept = set(at.tolist())
+    assert all(d in kept and d + 1 in kept for d in drops)  # each drop stays one step wide
+
+
+def test_envelope_refuses_too_many_steps_and_early_points():
+    envelope = Envelope(10, 3)
+    envelope.add(np.zeros(6))
+    with pytest.raises(ValueError):
+        envelope.points()
+    with pytest.raises(ValueError):
+        envelope.add(np.zeros(5))
+
+
+# -- chunked evaluation -------------------------------------------------------------------------
+
+LONG = {"steps": 30_000, "base_lr": 0.1, "panels": [
+    {"curves": [{"type": "cosine", "T_max": 700, "eta_min": 0.001},
+                {"type": "cosine", "T_max": 333}]},
+    {"curves": [{"type": "step", "step_size": 70, "sweep": {"gamma": [0.5, 0.9]}},
+                {"type": "exponential", "gamma": 0.9999, "steps": 12_345}]},
+]}
+
+
+def test_streamed_series_equal_the_whole_array(monkeypatch):
+    spec = lrplot.load(LONG)
+    whole = [[s.lr.copy() for s in panel.series] for panel in series_mod.compute(spec)]
+    monkeypatch.setattr(series_mod, "MATERIALIZE_LIMIT", 100)  # stream even short series
+    for panel, expected in zip(series_mod.compute(spec), whole):
+        for s, lr in zip(panel.series, expected):
+            for size in (1_000, 4_096, 1 << 20):
+                pieces = list(s.chunks(size))
+                assert all(len(p) for p in pieces)
+                np.testing.assert_array_equal(np.concatenate(pieces), lr)
+            assert s._lr is None  # streaming never kept the whole series
+
+
+def test_chunk_size_does_not_change_values():
+    spec = lrplot.load(LONG)
+    for curve in spec.curves:
+        expected = curve.kind.evaluate(curve.steps, curve.base_lr, curve.params)
+        for chunk in (7, 4096):
+            pieces = list(curve.kind.chunks(curve.steps, curve.base_lr, curve.params, chunk))
+            np.testing.assert_array_equal(np.concatenate(pieces), expected)
+
+
+def test_rechunk_and_aligned():
+    pieces = [np.arange(0, 5.0), np.arange(5, 6.0), np.arange(6, 23.0)]
+    out = list(rechunk(iter(pieces), 4))
+    assert [len(p) for p in out] == [4, 4, 4, 4, 4, 3]
+    np.testing.assert_array_equal(np.concatenate(out), np.arange(23.0))
+    a = Series("a", {}, np.arange(10.0))
+    b = Series("b", {}, np.arange(4.0))
+    blocks = list(aligned([a, b], 3))
+    assert [start for start, _ in blocks] == [0, 3, 6, 9]
+    assert [[len(p) for p in ps] for _, ps in blocks] == [[3, 3], [3, 1], [3, 0], [1, 0]]
+
+
+def test_series_is_lazy():
+    calls = []
+
+    def source(chunk):
+        calls.append(chunk)
+        yield np.ones(5)
+
+    s = Series("x", {}, steps=5, source=source)
+    assert calls == []
+    np.testing.assert_array_equal(s.lr, np.ones(5))
+    s.lr
+    assert len(calls) == 1  # computed once, then kept
+
+
+# -- streamed writers ----------------------------------------------------------------------------
+
+
+def whole_csv(panels: list[PanelSeries]) -> bytes:
+    """The CSV, formatted all at once (the writer before streaming)."""
+    many = len(panels) > 1
+    columns = [(f"{p.title}: {s.label}" if many and p.title else s.label, s.lr.tolist())
+               for p in panels for s in p.series]
+    rows = max(len(values) for _, values in columns)
+    out = [",".join(["step"] + [writers._csv_field(name) for name, _ in columns])]
+    for i in range(rows):
+        out.append(f"{i}," + ",".join(repr(v[i]) if i < len(v) else "" for _, v in columns))
+    return ("\n".join(out) + "\n").encode()
+
+
+def whole_json(panels: list[PanelSeries]) -> bytes:
+    document = {"panels": [
+        {"title": p.title, "curves": [{"label": s.label, "schedule": s.schedule,
+                                       "lr": s.lr.tolist()} for s in p.series]}
+        for p in panels]}
+    return (json.dumps(document, allow_nan=False) + "\n").encode()
+
+
+WRITER_SPECS = [
+    LONG,
+    {"title": "quotes", "steps": 9, "panels": [
+        {"title": 'a "quoted", title', "curves": [{"type": "step", "step_size": 2,
+                                                    "label": 'x,"y"\nz'}]},
+        {"curves": [{"type": "exponential", "gamma": 0.5, "steps": 3, "label": "ünï"}]}]},
+    {"curves": [{"type": "cosine", "T_max": 5, "steps": 1}]},
+]
+
+
+@pytest.mark.parametrize("spec, block", [
+    (WRITER_SPECS[0], 997), (WRITER_SPECS[0], writers.BLOCK), (WRITER_SPECS[1], 1),
+    (WRITER_SPECS[1], 2), (WRITER_SPECS[1], writers.BLOCK), (WRITER_SPECS[2], 1)],
+    ids=["long-997", "long", "quoting-1", "quoting-2", "quoting", "one-step"])
+def test_streamed_files_equal_formatting_everything_at_once(spec, block, monkeypatch):
+    monkeypatch.setattr(writers, "BLOCK", block)
+    monkeypatch.setattr(series_mod, "MATERIALIZE_LIMIT", 1000)
+    spec = lrplot.load(spec)
+    for write, whole in ((writers.write_csv, whole_csv), (writers.write_json, whole_json)):
+        stream = io.BytesIO()
+        write(series_mod.compute(spec), stream)
+        assert stream.getvalue() == whole(series_mod.compute(spec))
+
+
+def test_streamed_values_read_back_exactly(tmp_path):
+    spec = lrplot.load({"curves": [{"type": "cosine", "T_max": 1000, "eta_min": 0.001,
+                                    "steps": 5000}]})
+    lr = spec.curves[0].lr()
+    lrplot.save(spec, str(tmp_path / "lr.csv"))
+    lrplot.save(spec, str(tmp_path / "lr.json"))
+    rows = (tmp_path / "lr.csv").read_text().splitlines()[1:]
+    assert [float(r.split(",")[1]) for r in rows] == lr.tolist()
+    assert json.loads((tmp_path / "lr.json").read_text())["panels"][0]["curves"][0]["lr"] == \
+        lr.tolist()
+
+
+def test_json_refuses_nan_like_json_dumps():
+    s = Series("x", {}, np.array([0.1, np.nan]))
+    with pytest.raises(ValueError, match="not JSON compliant"):
+        writers.write_json([PanelSeries(None, (s,))], io.BytesIO())
+
+
+# -- decimated rendering ---------------------------------------------------------------------------
+
+MILLION = 10**6
+DECIMATED = {
+    "step": {"type": "step", "step_size": 100_000, "gamma": 0.5},
+    "cosine": {"type": "cosine", "T_max": MILLION},
+    "cyclic-100-cycles": {"type": "cyclic", "max_lr": 1.0, "step_size_up": 5_000},
+}
+
+
+def pixels(fig) -> np.ndarray:
+    from matplotlib.image import imread
+
+    stream = io.BytesIO()
+    render.save(fig, stream, "png")
+    stream.seek(0)
+    return imread(stream, format="png")
+
+
+@pytest.mark.parametrize("name", sorted(DECIMATED))
+def test_decimation_is_invisible_at_a_million_steps(name):
+    spec = lrplot.load({"steps": MILLION, "title": name,
+                        "curves": [{**DECIMATED[name], "label": name}]})
+    panels = series_mod.compute(spec)
+    decimated = render.figure(panels, title=spec.title)
+    [line] = decimated.axes[0].get_lines()
+    assert len(line.get_xdata()) < 10_000  # it did decimate
+    full = render.figure(panels, title=spec.title, decimate=False)
+    assert len(full.axes[0].get_lines()[0].get_xdata()) == MILLION
+    a, b = pixels(decimated), pixels(full)
+    assert a.shape == b.shape
+    assert np.abs(a - b).max() <= 64 / 255
+    # Against every point drawn exactly (matplotlib's simplification of dense paths, used by
+    # the full-resolution render above, itself moves pixels by up to ~60/255):
+    for exact in full.axes[0].get_lines():
+        exact.__class__ = render._EnvelopeLine
+    assert np.abs(a - pixels(full)).max() <= 8 / 255
+
+
+def test_long_series_are_streamed_into_the_figure(monkeypatch):
+    """A long series is drawn from its chunks without ever holding the whole array."""
+    monkeypatch.setattr(series_mod, "MATERIALIZE_LIMIT", 1000)
+    spec = lrplot.load({"steps": 3 * MILLION, "curves": [
+        {"type": "cyclic", "max_lr": 1.0, "step_size_up": 150, "label": "fast"}]})
+    panels = series_mod.compute(spec)
+    fig = render.figure(panels)
+    assert panels[0].series[0]._lr is None
+    stream = io.BytesIO()
+    render.save(fig, stream, "svg")
+    assert len(stream.getvalue()) <= 200_000
+
+
+def test_decimated_axes_match_the_full_ones():
+    spec = lrplot.load({"steps": 200_000, "curves": [
+        {"type": "exponential", "gamma": 0.99999},
+        {"type": "cosine", "T_max": 30_000, "eta_min": 0.02}]})
+    panels = series_mod.compute(spec)
+    a = render.figure(panels).axes[0]
+    b = render.figure(panels, decimate=False).axes[0]
+    assert a.get_xlim() == b.get_xlim()
+    assert a.get_ylim() == b.get_ylim()
+
+
+# -- start-up --------------------------------------------------------------------------------------
+
+CHEAP = """
+import json, sys
+from lrplot.cli import main
+try:
+    main(sys.argv[1:], prog_name="lrplot")
+except SystemExit as exc:
+    pass
+print("HEAVY", json.dumps(sorted(m for m in sys.modules
+                                if m.split(".")[0] in ("numpy", "matplotlib"))), file=sys.stderr)
+"""
+
+
+def _commands() -> list[str]:
+    from lrplot.cli import main
+
+    return list(main.commands)
+
+
+@pytest.mark.parametrize("args", [["--help"], ["list"], ["validate", "--help"], ["schema"],
+                                  ["validate", "configs/article.yaml"]], ids=" ".join)
+def test_cheap_commands_import_neither_numpy_nor_matplotlib(args):
+    if args[0] not in ("--help", *_commands()):
+        pytest.skip(f"no {args[0]} command yet")
+    done = subprocess.run([sys.executable, "-c", CHEAP, *args], capture_output=True, text=True,
+                          cwd=ROOT)
+    [report] = [line for line in done.stderr.splitlines() if line.startswith("HEAVY ")]
+    assert json.loads(report[len("HEAVY "):]) == [], done.stderr
