@@ -194,28 +194,51 @@ def panel(ax: Axes, panel: PanelSeries) -> None:
 
 def _draw_events(ax: Axes, series: list[Series], colors: list[Any]) -> None:
     # One line per step: the colour of its curve, grey when curves share it; the labels of
-    # every curve that has an event there, once each.
-    steps: dict[int, tuple[Any, list[str]]] = {}
+    # every curve that has an event there, once each. A label goes to the top of the axes where
+    # the curve is low, to the bottom where it is high: away from the curve.
+    steps: dict[int, tuple[Any, list[str], Series]] = {}
     for s, color in zip(series, colors):
         for step, label in events_of(s.schedule, steps_of(s)):
-            line_color, labels = steps.get(step, (color, []))
+            line_color, labels, owner = steps.get(step, (color, [], s))
             if line_color != color:
                 line_color = "0.35"
             if label and label not in labels:
                 labels.append(label)
-            steps[step] = (line_color, labels)
+            steps[step] = (line_color, labels, owner)
     if not steps or len(steps) > MAX_EVENTS:
         return
-    labelled = sum(1 for _, labels in steps.values() if labels) <= MAX_LABELLED
-    for step, (color, labels) in sorted(steps.items()):
+    labelled = sum(1 for _, labels, _ in steps.values() if labels) <= MAX_LABELLED
+    bottom, top = ax.get_ylim()
+    log = ax.get_yscale() == "log"
+    for step, (color, labels, owner) in sorted(steps.items()):
         if len(series) == 1:
             color = "0.35"
         ax.axvline(step, color=color, linestyle=":", linewidth=0.9, alpha=0.8, zorder=1.5)
-        if labelled and labels:
-            ax.annotate(" / ".join(labels), xy=(step, 0), xycoords=("data", "axes fraction"),
-                        xytext=(2, 3), textcoords="offset points", rotation=90, ha="left",
-                        va="bottom", fontsize=6.5, color=color, alpha=0.9,
-                        annotation_clip=True)
+        if not (labelled and labels):
+            continue
+        high = _is_high(_value_at(owner, step), bottom, top, log)
+        ax.annotate(" / ".join(labels), xy=(step, 0 if high else 1),
+                    xycoords=("data", "axes fraction"), xytext=(2, 3 if high else -3),
+                    textcoords="offset points", rotation=90, ha="left",
+                    va="bottom" if high else "top", fontsize=6.5, color=color, alpha=0.9,
+                    annotation_clip=True)
+
+
+def _value_at(s: Series, step: int) -> float:
+    if steps_of(s) <= (1 << 22):
+        return float(s.lr[step])
+    return math.nan
+
+
+def _is_high(value: float, bottom: float, top: float, log: bool) -> bool:
+    """Whether a value sits in the upper half of the axes (unknown values count as high)."""
+    if math.isnan(value):
+        return True
+    if log:
+        if value <= 0 or bottom <= 0:
+            return False
+        return math.log(value) > (math.log(bottom) + math.log(top)) / 2
+    return value > (bottom + top) / 2
 
 
 MARKERS = (("peak", "^"), ("minimum", "v"), ("final", "o"))
@@ -237,6 +260,14 @@ def _draw_extremes(ax: Axes, series: list[Series], colors: list[Any]) -> None:
             if name == "final":  # the last step with a value (a log may end early)
                 step = _last_known(s, step)
             points.setdefault((step, value), []).append(name)
+        texts: dict[tuple[int, float], tuple[str, str] | None] = {
+            (step, value): (" = ".join(names), f"step {step}")
+            for (step, value), names in points.items()}
+        final = next(k for k, names in points.items() if "final" in names)
+        low = next(k for k, names in points.items() if "minimum" in names)
+        if low != final and low[1] == final[1]:  # flat to the end: one label for both
+            texts[low] = ("min = final", f"steps {low[0]}-{final[0]}")
+            texts[final] = None
         for (step, value), names in points.items():
             if log and value <= 0:
                 continue
@@ -248,8 +279,9 @@ def _draw_extremes(ax: Axes, series: list[Series], colors: list[Any]) -> None:
             ax.plot([step], [value], marker=marker, markersize=5, color=color,
                     markeredgecolor="white", markeredgewidth=0.6, linestyle="none",
                     zorder=3, clip_on=False, label="_nolegend_")
-            if single:
-                _label_point(ax, step, value, " = ".join(names), xmax)
+            text = texts[(step, value)]
+            if single and text:
+                _label_point(ax, step, value, text, xmax)
     if not single:  # one legend entry per marker, not a label per curve
         for name, marker in MARKERS:
             ax.plot([], [], marker=marker, markersize=5, color="0.35", linestyle="none",
@@ -266,15 +298,12 @@ def _last_known(s: Series, step: int) -> int:
     return int(known[-1]) if len(known) else step
 
 
-def _label_point(ax: Axes, step: int, value: float, names: str, xmax: int) -> None:
+def _label_point(ax: Axes, step: int, value: float, text: tuple[str, str], xmax: int) -> None:
+    """``text`` is (what, where): 'peak', 'step 0' -> 'peak 0.1' over 'step 0'."""
     right = step > 0.6 * xmax
     bottom, top = ax.get_ylim()
-    if ax.get_yscale() == "log":
-        high = math.log(max(value, 1e-300)) > (math.log(bottom) + math.log(top)) / 2 \
-            if bottom > 0 else True
-    else:
-        high = value > (bottom + top) / 2
-    ax.annotate(f"{names} {value:.3g}\nstep {step}", xy=(step, value),
+    high = _is_high(value, bottom, top, ax.get_yscale() == "log")
+    ax.annotate(f"{text[0]} {value:.3g}\n{text[1]}", xy=(step, value),
                 xytext=(-10 if right else 12, -10 if high else 8), textcoords="offset points",
                 ha="right" if right else "left", va="top" if high else "bottom", fontsize=7,
                 color="0.2", bbox={"boxstyle": "round,pad=0.2", "facecolor": "white",
