@@ -12,7 +12,8 @@
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING, Any, Mapping
+import sys
+from typing import IO, TYPE_CHECKING, Any, Mapping
 
 from lrplot import output, spec as specs, yamlio
 
@@ -60,20 +61,37 @@ def plot(spec: specs.FigureSpec, *, size: tuple[float, float] | None = None,
                          dpi=dpi or render.DEFAULT_DPI)
 
 
-def save(spec: specs.FigureSpec, path: str, *, size: tuple[float, float] | None = None,
-         dpi: int | None = None) -> str:
-    """Write a figure (.png .svg .pdf) or its numbers (.csv .json) to ``path``, atomically."""
-    fmt = output.format_of(path)
-    output.check_writable(path)
+def save(spec: specs.FigureSpec, path: str | os.PathLike | IO[bytes], *, format: str | None = None,
+         size: tuple[float, float] | None = None, dpi: int | None = None) -> str | IO[bytes]:
+    """Write a figure (png svg pdf) or its numbers (csv json) to ``path``, atomically.
+
+    The format follows the suffix, or ``format`` for a name without one. ``path`` may also be an
+    open binary stream (``io.BytesIO()``; ``"-"`` is standard output); then ``format`` is needed and
+    nothing is written unless the whole output is ready. Figures carry a stamp of what determines
+    them in their metadata (see :func:`lrplot.output.stamp`), and a date only from
+    ``SOURCE_DATE_EPOCH``.
+    """
+    if isinstance(path, str) and path == output.STDOUT:
+        path = sys.stdout.buffer
+    if hasattr(path, "write"):
+        stream = path
+        fmt = output.resolve(output.STDOUT, format, "")[1]
+        emit = lambda write: output.write_stream(stream, write)  # noqa: E731
+    else:
+        target, fmt = output.resolve(os.fspath(path), format, "")
+        output.check_writable(target)
+        emit = lambda write: output.write_atomically(target, write)  # noqa: E731
     if fmt in output.SERIES_FORMATS:
         from lrplot import writers
 
         data = series(spec)
         write = writers.write_csv if fmt == "csv" else writers.write_json
-        output.write_atomically(path, lambda stream: write(data, stream))
+        emit(lambda stream: write(data, stream))
     else:
         from lrplot import render
 
+        metadata = {**output.date_metadata(fmt),
+                    **output.stamp(spec, fmt, dpi=dpi, size=size).metadata(fmt)}
         fig = plot(spec, size=size, dpi=dpi)
-        output.write_atomically(path, lambda stream: render.save(fig, stream, fmt))
+        emit(lambda stream: render.save(fig, stream, fmt, metadata))
     return path

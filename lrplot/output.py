@@ -1,15 +1,36 @@
-"""Where results go: output formats by suffix, and atomic writes that never leave half a file."""
+"""Where results go: output formats, atomic writes that never leave half a file, standard output,
+and the stamp every figure carries in its metadata.
+
+The stamp records what determines a picture — the resolved figure spec, lrplot's rendering-style
+version and the output options — as plain text (:func:`stamp`), with a SHA-256 of that text. It is
+written into the image's metadata (a PNG text chunk, SVG Dublin Core metadata, the PDF info
+dictionary) and read back by :func:`read_stamp`, so ``lrplot gallery --check`` can tell a stale
+image from a current one without comparing pixels, which differ between font rasterizers.
+"""
 
 from __future__ import annotations
 
+import dataclasses
+import datetime
+import hashlib
+import html
+import io
+import json
 import os
+import re
+import struct
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Callable
+from typing import IO, TYPE_CHECKING, Any, Callable, Mapping
+
+if TYPE_CHECKING:
+    from lrplot.spec import FigureSpec
 
 FIGURE_FORMATS = ("png", "svg", "pdf")
 SERIES_FORMATS = ("csv", "json")
 FORMATS = FIGURE_FORMATS + SERIES_FORMATS
+STDOUT = "-"
 
 
 class OutputError(ValueError):
@@ -20,12 +41,40 @@ def format_of(path: str) -> str:
     suffix = Path(path).suffix.lower().lstrip(".")
     if suffix not in FORMATS:
         raise OutputError(f"cannot tell the output format of {path!r}: use a name ending in "
-                          + ", ".join("." + f for f in FORMATS))
+                          + ", ".join("." + f for f in FORMATS) + " or give --format")
     return suffix
+
+
+def resolve(path: str | None, fmt: str | None, default_name: str) -> tuple[str, str]:
+    """The output path and format from ``-o`` and ``--format``.
+
+    Without a path the output is ``default_name.FORMAT`` (png unless ``fmt`` says otherwise).
+    ``-`` is standard output and needs ``fmt``. A path's suffix gives the format; ``fmt`` gives
+    it for a path without a known suffix and must agree with one that has it.
+    """
+    fmt = fmt.lower() if fmt else None
+    if fmt is not None and fmt not in FORMATS:
+        raise OutputError(f"--format: expected one of {', '.join(FORMATS)}, got {fmt!r}")
+    if path is None:
+        return f"{default_name}.{fmt or 'png'}", fmt or "png"
+    if path == STDOUT:
+        if fmt is None:
+            raise OutputError("-o -: writing to standard output needs --format (one of "
+                              + ", ".join(FORMATS) + ")")
+        return path, fmt
+    suffix = Path(path).suffix.lower().lstrip(".")
+    if fmt is None:
+        return path, format_of(path)
+    if suffix in FORMATS and suffix != fmt:
+        raise OutputError(f"-o {path} is a .{suffix} name but --format says {fmt}; "
+                          "drop one of them")
+    return path, fmt
 
 
 def check_writable(path: str) -> None:
     """Refuse early what cannot become the output file."""
+    if path == STDOUT:
+        return
     if os.path.isdir(path):
         raise OutputError(f"{path!r} is a directory; give a file name such as {path.rstrip('/')}/lr.png")
     parent = os.path.dirname(os.path.abspath(path))
@@ -45,3 +94,252 @@ def write_atomically(path: str, write: Callable[[IO[bytes]], None]) -> None:
     except BaseException:
         os.unlink(temp)
         raise
+
+
+def write_stream(stream: IO[bytes], write: Callable[[IO[bytes]], None]) -> None:
+    """Write to an open binary stream (standard output): all of it, or nothing if ``write`` fails."""
+    buffer = io.BytesIO()
+    write(buffer)
+    stream.write(buffer.getvalue())
+    stream.flush()
+
+
+def source_date() -> datetime.datetime | None:
+    """The time in ``SOURCE_DATE_EPOCH`` (reproducible-builds.org), or None when it is not set.
+
+    Figures carry a date only when this variable sets one; never the wall clock.
+    """
+    text = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not text:
+        return None
+    try:
+        return datetime.datetime.fromtimestamp(int(text), datetime.timezone.utc)
+    except (ValueError, OverflowError, OSError):
+        raise OutputError(f"SOURCE_DATE_EPOCH: expected a whole number of seconds since "
+                          f"1970-01-01 UTC, got {text!r}") from None
+
+
+def date_metadata(fmt: str) -> dict[str, Any]:
+    """matplotlib metadata that dates a figure by ``SOURCE_DATE_EPOCH`` (empty when unset)."""
+    date = source_date()
+    if date is None:
+        return {}
+    if fmt == "svg":
+        return {"Date": date.isoformat()}
+    if fmt == "pdf":
+        return {"CreationDate": date, "ModDate": date}
+    return {}
+
+
+# -- the stamp ----------------------------------------------------------------------------------
+
+STAMP_VERSION = 1
+"""The layout of the stamp text itself (not of the picture)."""
+
+_HASH_PREFIX = "lrplot-sha256:"
+_PNG_HASH, _PNG_INPUTS = "lrplot-hash", "lrplot-inputs"
+
+
+@dataclass(frozen=True)
+class Stamp:
+    """What determines a picture, as ``key: value`` lines, and their SHA-256."""
+
+    text: str
+
+    @property
+    def digest(self) -> str:
+        return hashlib.sha256(self.text.encode("ascii")).hexdigest()
+
+    def lines(self) -> list[str]:
+        return self.text.splitlines()
+
+    def metadata(self, fmt: str) -> dict[str, str]:
+        """matplotlib ``savefig(metadata=...)`` entries that embed this stamp in ``fmt``."""
+        hashed = _HASH_PREFIX + self.digest
+        if fmt == "png":
+            return {_PNG_HASH: hashed, _PNG_INPUTS: self.text}
+        if fmt == "svg":
+            return {"Identifier": hashed, "Description": self.text}
+        if fmt == "pdf":
+            return {"Keywords": hashed, "Subject": self.text}
+        return {}
+
+
+@dataclass(frozen=True)
+class FoundStamp:
+    """A stamp read back from a file: its recorded hash, and the text when it could be read."""
+
+    digest: str
+    text: str | None
+
+
+def _value(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=True, default=str)
+
+
+_NOT_INPUTS = ("notes",)
+"""FigureSpec fields that describe but do not determine the picture (fields declared with
+``compare=False``, such as a curve's position in its config, are skipped as well)."""
+
+
+def _file_digest(path: str) -> dict[str, str]:
+    """A file a curve reads (a logged series): its name and content hash, not where it lives."""
+    try:
+        with open(path, "rb") as handle:
+            digest = hashlib.sha256(handle.read()).hexdigest()
+    except OSError as exc:
+        digest = f"unreadable ({exc.strerror or exc})"
+    return {"file": os.path.basename(path), "sha256": digest}
+
+
+def _flatten(value: Any, key: str, lines: list[str], kind: Any = None) -> None:
+    """``key: value`` lines for a spec value, walking dataclasses, mappings and sequences."""
+    from lrplot.schedules import Kind
+
+    if isinstance(value, Kind):
+        lines.append(f"{key}: {_value(value.name)}")
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        own_kind = getattr(value, "kind", None)
+        for f in dataclasses.fields(value):
+            item = getattr(value, f.name)
+            if f.compare and f.name not in _NOT_INPUTS and not _is_default(f, item):
+                _flatten(item, f"{key}.{f.name}" if key else f.name, lines,
+                         own_kind if f.name == "params" else None)
+    elif isinstance(value, Mapping):
+        for name, item in value.items():
+            if kind is not None and isinstance(item, str) and _names_a_file(kind, name):
+                item = _file_digest(item)
+            _flatten(item, f"{key}.{name}", lines)
+    elif isinstance(value, (list, tuple)) and any(
+            dataclasses.is_dataclass(v) or isinstance(v, (Mapping, list, tuple)) for v in value):
+        if not value:
+            lines.append(f"{key}: []")
+        for i, item in enumerate(value):
+            _flatten(item, f"{key}[{i}]", lines)
+    else:
+        lines.append(f"{key}: {_value(list(value) if isinstance(value, tuple) else value)}")
+
+
+def _is_default(f: dataclasses.Field, value: Any) -> bool:
+    """A spec field left at its declared default (a feature that is off) is left out of the
+    stamp, so adding such a field to lrplot does not make every existing image stale."""
+    if f.default is not dataclasses.MISSING:
+        return value == f.default
+    if f.default_factory is not dataclasses.MISSING:
+        return value == f.default_factory()
+    return False
+
+
+def _names_a_file(kind: Any, name: str) -> bool:
+    param = kind.param(name)
+    return param.type == "path" if param is not None else name == "path"
+
+
+def stamp(spec: FigureSpec, fmt: str, *, dpi: int | None = None,
+          size: tuple[float, float] | None = None) -> Stamp:
+    """The stamp of ``spec`` drawn to ``fmt``: one ``key: value`` line per input of the picture.
+
+    The spec is the *resolved* one (every parameter, steps and label filled in), so comments,
+    whitespace and spellings (``T_max`` or ``t_max``) of a config do not matter, while a changed
+    default does; a file a curve reads counts by its content. Values are JSON (ASCII only),
+    floats in their shortest exact form: the text is the same on every machine.
+    """
+    from lrplot import render
+
+    lines = [f"lrplot-stamp: {STAMP_VERSION}",
+             f"render-style: {render.RENDER_STYLE_VERSION}",
+             f"format: {_value(fmt)}"]
+    if fmt == "png":  # svg and pdf are vector output: the dpi does not change them
+        lines.append(f"dpi: {_value(dpi or render.DEFAULT_DPI)}")
+    lines.append(f"size: {_value(list(size) if size else 'auto')}")
+    _flatten(spec, "", lines)
+    return Stamp("\n".join(lines) + "\n")
+
+
+def read_stamp(path: str) -> FoundStamp | None:
+    """The stamp embedded in the figure at ``path``, or None when it has none (or is no figure)."""
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except OSError:
+        return None
+    fmt = Path(path).suffix.lower().lstrip(".")
+    reader = {"png": _png_fields, "svg": _svg_fields, "pdf": _pdf_fields}.get(fmt)
+    if reader is None:
+        return None
+    try:
+        digest, text = reader(data)
+    except (ValueError, UnicodeDecodeError, struct.error):
+        return None
+    if not digest or not digest.startswith(_HASH_PREFIX):
+        return None
+    return FoundStamp(digest[len(_HASH_PREFIX):], text)
+
+
+def _png_fields(data: bytes) -> tuple[str | None, str | None]:
+    if not data.startswith(b"\x89PNG\r\n\x1a\n"):
+        raise ValueError("not a PNG")
+    fields: dict[str, str] = {}
+    i = 8
+    while i + 8 <= len(data):
+        length, kind = struct.unpack(">I4s", data[i:i + 8])
+        body = data[i + 8:i + 8 + length]
+        if kind == b"tEXt":
+            key, _, value = body.partition(b"\0")
+            fields[key.decode("latin-1")] = value.decode("latin-1")
+        elif kind == b"iTXt":  # key \0 compressed? method \0 language \0 translated \0 text
+            key, _, rest = body.partition(b"\0")
+            if rest[:1] == b"\0":
+                parts = rest[2:].split(b"\0", 2)
+                if len(parts) == 3:
+                    fields[key.decode("latin-1")] = parts[2].decode("utf-8")
+        elif kind in (b"IDAT", b"IEND"):  # matplotlib writes text chunks before the pixels
+            break
+        i += 12 + length
+    return fields.get(_PNG_HASH), fields.get(_PNG_INPUTS)
+
+
+def _svg_fields(data: bytes) -> tuple[str | None, str | None]:
+    head = data.split(b"</metadata>", 1)[0].decode("utf-8")
+
+    def element(name: str) -> str | None:
+        found = re.search(rf"<dc:{name}>(.*?)</dc:{name}>", head, re.S)
+        return html.unescape(found.group(1)) if found else None
+
+    return element("identifier"), element("description")
+
+
+_PDF_ESCAPES = {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f",
+                b"(": b"(", b")": b")", b"\\": b"\\"}
+
+
+def _pdf_string(data: bytes, key: bytes) -> str | None:
+    """The literal string value of ``/key`` in the PDF's (last) info dictionary."""
+    start = data.rfind(b"/" + key + b" (")
+    if start < 0:
+        return None
+    i = start + len(key) + 3
+    out = bytearray()
+    depth = 0
+    while i < len(data):
+        c = data[i:i + 1]
+        if c == b"\\":
+            nxt = data[i + 1:i + 2]
+            out += _PDF_ESCAPES.get(nxt, nxt)
+            i += 2
+            continue
+        if c == b"(":
+            depth += 1
+        elif c == b")":
+            if depth == 0:
+                return out.decode("latin-1")
+            depth -= 1
+        out += c
+        i += 1
+    raise ValueError("unterminated PDF string")
+
+
+def _pdf_fields(data: bytes) -> tuple[str | None, str | None]:
+    if not data.startswith(b"%PDF"):
+        raise ValueError("not a PDF")
+    return _pdf_string(data, b"Keywords"), _pdf_string(data, b"Subject")

@@ -23,6 +23,9 @@ from lrplot.envelope import Envelope
 from lrplot.series import PanelSeries, Series
 
 STYLE = str(resources.files("lrplot") / "lrplot.mplstyle")
+RENDER_STYLE_VERSION = 1
+"""Bump whenever the look changes (style file, sizes, what is drawn): images stamped with an older
+version are stale to ``lrplot gallery --check``."""
 PANEL_SIZE = (5.6, 3.6)  # inches per panel
 DEFAULT_DPI = 150
 
@@ -128,7 +131,10 @@ def _draw_panel(ax, panel: PanelSeries, log_y: bool, figure_title: str | None,
         ax.legend(loc="best")
 
 
-def save(fig: Figure, stream: IO[bytes], fmt: str) -> None:
-    """Write the figure; the same figure gives the same bytes (SVG/PDF everywhere, PNG per machine)."""
+def save(fig: Figure, stream: IO[bytes], fmt: str, metadata: dict | None = None) -> None:
+    """Write the figure; the same figure gives the same bytes (SVG/PDF everywhere, PNG per machine).
+
+    ``metadata`` adds matplotlib ``savefig`` metadata entries (lrplot's stamp, a date).
+    """
     with matplotlib.style.context(STYLE):
-        fig.savefig(stream, format=fmt, metadata=_METADATA[fmt])
+        fig.savefig(stream, format=fmt, metadata={**_METADATA[fmt], **(metadata or {})})
