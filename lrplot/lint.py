@@ -247,6 +247,16 @@ FLOORS: dict[str, Callable[[Mapping[str, Any]], tuple[str, int, str] | None]] = 
     "keras.cosine_decay": lambda p: ("decay_steps", int(math.ceil(
         p["decay_steps"] + (p.get("warmup_steps") or 0 if p.get("warmup_target") is not None
                             else 0))), f"alpha={format_value(p['alpha'])} x the initial lr"),
+    "optax.cosine_decay": lambda p: ("decay_steps", p["decay_steps"],
+                                     f"alpha={format_value(p['alpha'])} x init_value"),
+    "optax.warmup_cosine_decay": lambda p: ("decay_steps", p["decay_steps"],
+                                            f"end_value={format_value(p.get('end_value', 0.0))}"),
+    "optax.linear": lambda p: ("transition_steps", p["transition_steps"]
+                               + p.get("transition_begin", 0),
+                               f"end_value={format_value(p['end_value'])}"),
+    "optax.polynomial": lambda p: ("transition_steps", p["transition_steps"]
+                                   + p.get("transition_begin", 0),
+                                   f"end_value={format_value(p['end_value'])}"),
     "keras.polynomial_decay": lambda p: None if p.get("cycle") else (
         "decay_steps", int(math.ceil(p["decay_steps"])),
         f"end_learning_rate={format_value(p['end_learning_rate'])}"),
@@ -266,11 +276,14 @@ def _floor_not_reached(ctx: Context) -> Iterator[Finding]:
     if ctx.last >= at:
         return
     final = ctx.lr_upto(ctx.steps)[-1]
+    value = ctx.p[param]
+    where = f"{param}={format_value(value)}" + (f", the floor at step {at}" if at != value else "")
+    suggest = value - (at - ctx.last)  # what ends the decay at the last step
     yield Finding(
-        f"the run ends at step {ctx.last}, before {param}={at}: the lr stops at {_fmt(final)} "
-        f"and never reaches its floor ({name})",
-        f"set {param} to the last step ({param}: {ctx.last}), or set steps to the real length "
-        f"of training",
+        f"the run ends at step {ctx.last}, before the decay does ({where}): the lr stops at "
+        f"{_fmt(final)} and never reaches its floor ({name})",
+        f"set {param}: {format_value(suggest)} to end the decay at the last step, or set steps "
+        f"to the real length of training",
         (param,))
 
 

@@ -86,6 +86,12 @@ MORE_TRIGGERS = [
     ("floor-not-reached", {"type": "keras.cosine_decay", "decay_steps": 90, "warmup_target": 0.2,
                            "warmup_steps": 20, "steps": 100}),
     ("floor-not-reached", {"type": "keras.polynomial_decay", "decay_steps": 200, "steps": 100}),
+    ("floor-not-reached", {"type": "optax.cosine_decay", "decay_steps": 200, "steps": 100}),
+    ("floor-not-reached", {"type": "optax.warmup_cosine_decay", "init_value": 0.0,
+                           "peak_value": 0.1, "warmup_steps": 10, "decay_steps": 200,
+                           "steps": 100}),
+    ("floor-not-reached", {"type": "optax.linear", "end_value": 0.0, "transition_steps": 90,
+                           "transition_begin": 20, "steps": 100}),
 ]
 
 # Clean for every rule: the shapes people mean.
@@ -97,6 +103,8 @@ CLEAN = [
     {"type": "linear", "start_factor": 0.1, "total_iters": 10, "steps": 5},  # a warmup: no floor
     {"type": "keras.cosine_decay", "decay_steps": 99, "steps": 100},
     {"type": "keras.polynomial_decay", "decay_steps": 20, "cycle": True, "steps": 100},
+    {"type": "optax.polynomial", "end_value": 0.0, "power": 2.0, "transition_steps": 80,
+     "transition_begin": 10, "steps": 100},
 ]
 
 
