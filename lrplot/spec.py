@@ -53,6 +53,16 @@ class Curve:
     auto_steps: bool = field(default=False, compare=False)  # steps is the default horizon
     where: str = field(default="", compare=False)  # location named by evaluation errors
     extras: tuple[str, ...] = field(default=(), compare=False)  # e.g. ("momentum",): also drawn
+    steps_per_epoch: int | None = None  # iterations per epoch (x axis and steps in iterations)
+    interval: str = "step"  # the training loop steps the scheduler every "step" or "epoch"
+
+    @property
+    def scheduler_steps(self) -> int:
+        """How many values the scheduler itself produces: ``steps``, or one per epoch when it is
+        stepped once per epoch."""
+        if self.interval == "epoch" and self.steps_per_epoch:
+            return -(-self.steps // self.steps_per_epoch)
+        return self.steps
 
     @property
     def schedule(self) -> dict[str, Any]:
@@ -60,7 +70,9 @@ class Curve:
         from lrplot.schedules import to_data
 
         params = {k: to_data(v) for k, v in self.params.items()}
-        return {"type": self.kind.name, **params, "base_lr": self.base_lr}
+        loop = {"steps_per_epoch": self.steps_per_epoch, "interval": self.interval} \
+            if self.steps_per_epoch and "steps_per_epoch" not in params else {}
+        return {"type": self.kind.name, **params, "base_lr": self.base_lr, **loop}
 
     def lr(self) -> np.ndarray:
         return self.values("lr")
@@ -84,8 +96,12 @@ class Curve:
 
         start = 0
         try:
-            pieces = iter(self.kind.chunks(self.steps, self.base_lr, self.params, chunk,
-                                           series=series))
+            repeat = self.steps_per_epoch if self.interval == "epoch" and \
+                self.steps_per_epoch else 1
+            pieces = iter(self.kind.chunks(self.scheduler_steps, self.base_lr, self.params,
+                                           chunk and max(1, chunk // repeat), series=series))
+            if repeat > 1:  # stepped once per epoch: each value holds for an epoch's iterations
+                pieces = _per_iteration(pieces, repeat, self.steps)
             while True:
                 with np.errstate(all="ignore"):  # an overflow is reported below, not warned
                     piece = next(pieces, None)
@@ -101,6 +117,17 @@ class Curve:
                 yield piece
         except (ExprError, ScheduleError) as exc:
             raise SpecError([Problem(self.where, str(exc))]) from None
+
+
+def _per_iteration(pieces: Iterator[np.ndarray], repeat: int, steps: int
+                   ) -> Iterator[np.ndarray]:
+    import numpy as np
+
+    left = steps
+    for piece in pieces:
+        values = np.repeat(piece, repeat)[:left]
+        left -= len(values)
+        yield values
 
 
 @dataclass(frozen=True)
@@ -172,6 +199,12 @@ class _Draft:
     label: str
     origin: tuple = ()
     extras: tuple[str, ...] = ()  # series besides the lr to compute ("momentum", "metric")
+    steps_per_epoch: int | None = None
+    interval: str = "step"
+
+    @property
+    def repeat(self) -> int:
+        return self.steps_per_epoch if self.interval == "epoch" and self.steps_per_epoch else 1
 
 
 def _finish(drafts: list[_Draft], notes: list[str],
@@ -183,17 +216,21 @@ def _finish(drafts: list[_Draft], notes: list[str],
     horizon = 0
     for d in auto:
         steps, reason = d.kind.horizon(d.params)
+        if d.repeat > 1:  # the horizon counts scheduler steps, here one per epoch
+            steps, reason = steps * d.repeat, f"{reason}, in epochs of {d.repeat} steps"
         if steps > horizon:
             horizon, why = steps, reason
     if auto:
         notes.append(f"steps: {horizon} ({why}; set steps to change)")
     curves = tuple(Curve(d.kind, d.params, d.base_lr, d.steps or horizon, d.label, d.origin,
-                         d.steps is None, locate(d) if locate else "", d.extras)
+                         d.steps is None, locate(d) if locate else "", d.extras,
+                         d.steps_per_epoch, d.interval)
                    for d in drafts)
     for d, c in zip(drafts, curves):
-        message = c.kind.check_steps(c.params, c.steps)
+        message = c.kind.check_steps(c.params, c.scheduler_steps)
         if message and report:
-            report(d, f"{c.steps} {message}")
+            per_epoch = f" (scheduler steps: one per epoch of {d.repeat})" if d.repeat > 1 else ""
+            report(d, f"{c.scheduler_steps}{per_epoch} {message}")
     return curves
 
 
@@ -458,9 +495,13 @@ def from_flags(kind_name: str, values: Mapping[str, Sequence[str]], *, steps: in
 
 # -- from a YAML document ----------------------------------------------------------------------
 
-FIGURE_KEYS = ("title", "steps", "base_lr", "log_y", "annotate", "series", "panels", "curves")
-PANEL_KEYS = ("title", "steps", "base_lr", "series", "curves")
-CURVE_KEYS = ("type", "label", "steps", "base_lr", "sweep", "series")
+LOOP_KEYS = ("steps_per_epoch", "interval")
+"""How the training loop steps the scheduler: every iteration (``interval: step``) or once per
+epoch of ``steps_per_epoch`` iterations (``interval: epoch``); steps then count iterations."""
+FIGURE_KEYS = ("title", "steps", "base_lr", "log_y", "annotate", "series", *LOOP_KEYS,
+               "panels", "curves")
+PANEL_KEYS = ("title", "steps", "base_lr", "series", *LOOP_KEYS, "curves")
+CURVE_KEYS = ("type", "label", "steps", "base_lr", "sweep", "series", *LOOP_KEYS)
 SERIES = ("lr", "momentum", "metric")
 """What a curve can show: its lr, the momentum (or Adam's beta1) that CyclicLR and OneCycleLR
 cycle, the metric ReduceLROnPlateau watches. ``series: [lr, momentum]`` asks for more than the
@@ -539,6 +580,21 @@ class _DocumentBuilder:
                     result[param.name] = param.convert(data[param.name])
                 except ParamError as exc:
                     self.error(path + (param.name,), str(exc))
+        if "steps_per_epoch" in data:
+            value = data["steps_per_epoch"]
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                self.error(path + ("steps_per_epoch",), f"expected an integer >= 1, got "
+                                                        f"{describe_value(value)}")
+            else:
+                result["steps_per_epoch"] = value
+        if "interval" in data:
+            value = data["interval"]
+            if value not in ("step", "epoch"):
+                self.error(path + ("interval",), f"expected step or epoch (how often the "
+                                                 f"training loop steps the scheduler), got "
+                                                 f"{describe_value(value)}")
+            else:
+                result["interval"] = value
         if "series" in data:
             value = data["series"]
             names = [value] if isinstance(value, str) else value
@@ -636,7 +692,7 @@ class _DocumentBuilder:
         params: dict[str, Any] = {}
         invalid = set()
         for key, raw in data.items():
-            if key in CURVE_KEYS:
+            if key in CURVE_KEYS and not (key in LOOP_KEYS and kind.param(key)):
                 continue
             p = kind.param(key)
             if p is None:
@@ -655,6 +711,9 @@ class _DocumentBuilder:
             else:
                 params[p.name] = value
         sweep = self.sweep(data.get("sweep"), path + ("sweep",), kind, keys_by_name, invalid)
+        if kind.param("steps_per_epoch") and defaults.get("steps_per_epoch") and \
+                "steps_per_epoch" not in params and "steps_per_epoch" not in sweep:
+            params["steps_per_epoch"] = defaults["steps_per_epoch"]  # one value (OneCycleLR)
         for p in kind.params:
             if p.name not in params and p.name not in sweep and not p.required:
                 params[p.name] = p.default
@@ -674,12 +733,17 @@ class _DocumentBuilder:
             else:
                 text = label or describe(kind, full)
             extras = extras_of(kind, full, defaults.get("series", ()))
+            spe = full.get("steps_per_epoch") if kind.param("steps_per_epoch") else None
+            spe = spe or defaults.get("steps_per_epoch")
+            interval = defaults.get("interval", "step")
+            if interval == "epoch" and not spe:
+                self.error(path, "interval: epoch needs steps_per_epoch (iterations per epoch)")
             if "series" in data:  # asked for on the curve itself: it must compute them
                 for name in defaults.get("series", ()):
                     if name != "lr" and name not in kind.extras(full):
                         self.error(path + ("series",), _no_extra(kind, name))
             drafts.append(_Draft(kind, full, defaults["base_lr"], defaults["steps"], text, path,
-                                 extras))
+                                 extras, spe, interval))
         return drafts
 
     def convert(self, p: Param, raw: Any, path: tuple) -> Any:
@@ -687,7 +751,12 @@ class _DocumentBuilder:
         import os
 
         base = os.path.dirname(self.doc.file) if os.path.isfile(self.doc.file) else ""
-        return convert_value(p, raw, path, self.error, base)
+        error = self.error
+        if isinstance(raw, list) and not p.is_list and "sweep" not in path:
+            def error(where: tuple, message: str) -> None:  # a list where one value goes
+                self.error(where, f"{message}; for one curve per value write sweep: "
+                                  f"{{{where[-1]}: {format_value(raw)}}}")
+        return convert_value(p, raw, path, error, base)
 
     def data_curve(self, data: dict, path: tuple, inherited: dict) -> list[_Draft]:
         """A logged lr series from a CSV file (lrplot.datacurve); paths are relative to the config."""

@@ -358,3 +358,46 @@ def test_momentum_figure_draws_a_second_axis(tmp_path):
     fig = render.figure(compute(spec))
     axes = fig.get_axes()
     assert len(axes) == 2 and "momentum" in axes[1].get_ylabel()
+
+
+# -- how often the training loop steps the scheduler ------------------------------------------
+
+
+def test_interval_epoch_holds_each_value_for_an_epoch():
+    spec = lrplot.load({"steps_per_epoch": 4, "steps": 22, "curves": [
+        {"type": "step", "step_size": 2, "gamma": 0.5, "interval": "epoch"},
+        {"type": "step", "step_size": 2, "gamma": 0.5}]})
+    per_epoch, per_step = (c.lr() for c in spec.curves)
+    expected = lrplot.schedule("step", steps=6, step_size=2, gamma=0.5)
+    assert per_epoch.tolist() == [v for v in expected.tolist() for _ in range(4)][:22]
+    assert per_step.tolist() == lrplot.schedule("step", steps=22, step_size=2,
+                                                gamma=0.5).tolist()
+    assert spec.curves[0].schedule["interval"] == "epoch"
+    assert spec.curves[0].scheduler_steps == 6
+
+
+def test_interval_epoch_needs_steps_per_epoch_and_limits_count_scheduler_steps():
+    with pytest.raises(SpecError, match="interval: epoch needs steps_per_epoch"):
+        lrplot.load({"interval": "epoch", "curves": [{"type": "cosine", "T_max": 5}]})
+    with pytest.raises(SpecError, match="expected step or epoch"):
+        lrplot.load({"interval": "batch", "curves": [{"type": "cosine", "T_max": 5}]})
+    # 100 epochs of 10 iterations: a OneCycleLR of 100 scheduler steps fits
+    spec = lrplot.load({"steps_per_epoch": 10, "interval": "epoch", "steps": 1000, "curves": [
+        {"type": "onecycle", "max_lr": 1.0, "total_steps": 100}]})
+    assert len(spec.curves[0].lr()) == 1000
+
+
+def test_steps_per_epoch_is_onecycle_s_own_parameter_too():
+    spec = lrplot.load({"steps_per_epoch": 50, "curves": [
+        {"type": "onecycle", "max_lr": 1.0, "epochs": 4}]})
+    assert spec.curves[0].params["steps_per_epoch"] == 50
+    assert spec.curves[0].steps == 200
+
+
+def test_shipped_configs_load_and_evaluate():
+    for config in sorted((ROOT / "configs").glob("*.yaml")):
+        spec = lrplot.load(config)
+        for curve in spec.curves:
+            assert len(curve.lr()) == curve.steps
+            for extra in curve.extras:
+                assert len(curve.values(extra)) == curve.steps

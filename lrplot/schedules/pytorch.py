@@ -316,9 +316,8 @@ def _onecycle_check(p: Mapping[str, Any]) -> list[tuple[str, str]]:
             if p["steps_per_epoch"] is not None else "total_steps"
         return [(missing, "onecycle needs total_steps, or epochs and steps_per_epoch")]
     problems = []
-    if p["total_steps"] is not None and (p["epochs"], p["steps_per_epoch"]) != (None, None):
-        if p["epochs"] is None or p["steps_per_epoch"] is None \
-                or p["epochs"] * p["steps_per_epoch"] != total:
+    if p["total_steps"] is not None and p["epochs"] is not None:
+        if p["steps_per_epoch"] is None or p["epochs"] * p["steps_per_epoch"] != total:
             problems.append(("total_steps", "give total_steps or epochs and steps_per_epoch, "
                                             "not both: torch ignores epochs and steps_per_epoch "
                                             "when total_steps is given"))
