@@ -266,7 +266,7 @@ def _draw_extremes(ax: Axes, series: list[Series], colors: list[Any]) -> None:
         final = next(k for k, names in points.items() if "final" in names)
         low = next(k for k, names in points.items() if "minimum" in names)
         if low != final and low[1] == final[1]:  # flat to the end: one label for both
-            texts[low] = ("min = final", f"steps {low[0]}-{final[0]}")
+            texts[low] = ("minimum = final", f"steps {low[0]}-{final[0]}")
             texts[final] = None
         for (step, value), names in points.items():
             if log and value <= 0:
