@@ -43,9 +43,10 @@ def format_value(value: Any) -> str:
 
 
 SCALAR_TYPES = ("float", "int", "bool", "choice", "expr", "text", "path")
-TYPES = SCALAR_TYPES + ("int_list", "float_list", "schedulers")
+TYPES = SCALAR_TYPES + ("int_list", "float_list", "schedulers", "int_float_map")
 """Every parameter type. ``schedulers`` is a list of curve mappings (the children of a composite
-schedule); it is converted by :mod:`lrplot.spec`, which knows the kinds."""
+schedule); it is converted by :mod:`lrplot.spec`, which knows the kinds. ``int_float_map`` maps
+integer steps to numbers (Optax's ``boundaries_and_scales``)."""
 
 _TRUE = ("true", "yes", "on", "1")
 _FALSE = ("false", "no", "off", "0")
@@ -62,7 +63,9 @@ class Param:
     - ``bool`` (true or false), ``choice`` (one of ``choices``), ``text``, ``path`` (a file,
       resolved relative to the config that names it);
     - ``expr``: an expression of the step, checked by :mod:`lrplot.expr` (``0.95 ** epoch``);
-    - ``schedulers``: a list of curve mappings, converted by :mod:`lrplot.spec`.
+    - ``schedulers``: a list of curve mappings, converted by :mod:`lrplot.spec`;
+    - ``int_float_map``: integer steps >= 0 to numbers (bounds apply to the numbers), YAML
+      ``{100: 0.5}``, flag ``100:0.5,200:0.1``; canonical form: ``((100, 0.5), ...)`` by step.
 
     A default of ``None`` means "optional, not given" (torch's ``None``), and ``None`` is then
     accepted as a value.
@@ -116,6 +119,13 @@ class Param:
         """What values are accepted, in words: 'an integer >= 1'."""
         if self.type == "schedulers":
             return "a list of schedules (mappings with a type and its parameters)"
+        if self.type == "int_float_map":
+            number = Param(self.name, "float", self.help, min=self.min, max=self.max,
+                           min_exclusive=self.min_exclusive, max_exclusive=self.max_exclusive)
+            text = ("a mapping of steps (integers >= 0) to "
+                    + number.accepted().replace("a finite number", "finite numbers")
+                    + " such as {100: 0.5} (flag: 100:0.5,200:0.1)")
+            return text + (" (or null)" if self.nullable else "")
         scalar = {"float": "a finite number", "int": "an integer", "bool": "true or false",
                   "choice": "one of " + ", ".join(self.choices),
                   "expr": "an expression of epoch such as '0.95 ** epoch'",
@@ -141,6 +151,8 @@ class Param:
             return None
         if self.type == "schedulers":
             raise TypeError("schedulers are converted by lrplot.spec")
+        if self.type == "int_float_map":
+            return self._convert_map(value)
         if self.is_list:
             if not isinstance(value, (list, tuple)):
                 raise ParamError(f"expected {self.accepted()}, got {describe_value(value)}")
@@ -151,6 +163,17 @@ class Param:
         """Parse one CLI value (a list parameter takes a comma list: ``200,300``)."""
         if self.nullable and text.strip().lower() in ("none", "null", ""):
             return None
+        if self.type == "int_float_map":
+            pairs = []
+            for item in (t.strip() for t in text.split(",")):
+                if not item:
+                    continue
+                step, sep, number = item.partition(":")
+                if not sep:
+                    raise ParamError(f"expected {self.accepted()}, got {item!r}")
+                pairs.append((_parse_number(step.strip(), self),
+                              _parse_number(number.strip(), self)))
+            return self._convert_map(pairs)
         if self.is_list:
             items = [t for t in (s.strip() for s in text.split(",")) if t]
             return tuple(self._convert_scalar(_parse_number(t, self)) for t in items)
@@ -162,6 +185,31 @@ class Param:
         if self.type in ("choice", "expr", "text", "path"):
             return self._convert_scalar(text.strip())
         return self._convert_scalar(_parse_number(text.strip(), self))
+
+    def _convert_map(self, value: Any) -> tuple[tuple[int, float], ...]:
+        """A mapping (or pairs, as the canonical form and JSON output hold it) -> sorted pairs."""
+        if isinstance(value, dict):
+            items = list(value.items())
+        elif isinstance(value, (list, tuple)) and all(
+                isinstance(v, (list, tuple)) and len(v) == 2 for v in value):
+            items = [tuple(v) for v in value]
+        else:
+            raise ParamError(f"expected {self.accepted()}, got {describe_value(value)}")
+        step = Param(self.name, "int", self.help, min=0)
+        number = Param(self.name, "float", self.help, min=self.min, max=self.max,
+                       min_exclusive=self.min_exclusive, max_exclusive=self.max_exclusive)
+        pairs = {}
+        for key, v in items:
+            if isinstance(key, str) and re.fullmatch(r"\s*[-+]?[0-9]+\s*", key):
+                key = int(key)  # YAML mapping keys arrive as text: {100: 0.5}
+            try:
+                pairs[step._convert_scalar(key)] = number._convert_scalar(v)
+            except ParamError:
+                raise ParamError(f"expected {self.accepted()}, got {describe_value(key)}: "
+                                 f"{describe_value(v)}") from None
+        if len(pairs) != len(items):
+            raise ParamError(f"a step appears twice in {describe_value(value)}")
+        return tuple(sorted(pairs.items()))
 
     def _convert_scalar(self, value: Any) -> Any:
         scalar_type = self.type.removesuffix("_list")

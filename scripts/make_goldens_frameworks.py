@@ -200,10 +200,72 @@ def timm_cases() -> list[dict]:
     ]
 
 
+def optax_cases() -> list[dict]:
+    o = "optax."
+    bs = "boundaries_and_scales"
+    return [
+        case(o + "constant", 10),
+        case(o + "constant", 10, value=3e-4),
+        case(o + "linear", 120, end_value=0.001, transition_steps=100),
+        case(o + "linear", 120, init_value=0.0, end_value=0.1, transition_steps=50,
+             transition_begin=20),
+        case(o + "linear", LONG, base_lr=1e-3, end_value=0.0, transition_steps=15_000,
+             transition_begin=1000, extra=around(1000, 16_000)),
+        case(o + "polynomial", 120, end_value=0.001, power=2.0, transition_steps=100),
+        case(o + "polynomial", 120, end_value=0.0, power=0.5, transition_steps=100,
+             transition_begin=10),
+        case(o + "exponential_decay", 120, transition_steps=10, decay_rate=0.9),
+        case(o + "exponential_decay", 120, transition_steps=7, decay_rate=0.5, staircase=True,
+             transition_begin=15),
+        case(o + "exponential_decay", 120, transition_steps=10, decay_rate=0.5,
+             end_value=0.01),
+        case(o + "exponential_decay", 60, transition_steps=10, decay_rate=1.5, end_value=0.5),
+        case(o + "exponential_decay", LONG, base_lr=1.0, transition_steps=1000,
+             decay_rate=0.96, staircase=True, extra=around(1000, 10_000)),
+        case(o + "cosine_decay", 130, decay_steps=100),
+        case(o + "cosine_decay", 130, decay_steps=100, alpha=0.1, exponent=2.0),
+        case(o + "cosine_decay", 130, base_lr=3e-4, decay_steps=77, exponent=0.5),
+        case(o + "cosine_decay", LONG, base_lr=3e-4, decay_steps=19_000, extra=around(19_000)),
+        case(o + "warmup_cosine_decay", 130, init_value=0.0, warmup_steps=10, decay_steps=100),
+        case(o + "warmup_cosine_decay", 130, init_value=0.01, warmup_steps=10,
+             decay_steps=100, end_value=0.001, exponent=2.0),
+        case(o + "warmup_cosine_decay", 130, init_value=0.0, warmup_steps=0, decay_steps=100),
+        case(o + "warmup_cosine_decay", LONG, base_lr=3e-4, init_value=0.0, warmup_steps=1000,
+             decay_steps=19_000, end_value=3e-5, extra=around(1000, 19_000)),
+        case(o + "warmup_exponential_decay", 130, init_value=0.0, warmup_steps=10,
+             transition_steps=10, decay_rate=0.8),
+        case(o + "warmup_exponential_decay", 130, init_value=0.001, warmup_steps=20,
+             transition_steps=5, decay_rate=0.5, transition_begin=10, staircase=True,
+             end_value=0.005),
+        case(o + "piecewise_constant", 60, **{bs: [[10, 0.5], [30, 0.1]]}),
+        case(o + "piecewise_constant", 60, base_lr=3e-4, **{bs: [[30, 0.1], [0, 2.0]]}),
+        case(o + "piecewise_constant", 20),  # no boundaries: the Python number
+        case(o + "piecewise_constant", LONG, **{bs: [[5000, 0.1], [10_000, 0.1],
+                                                     [15_000, 0.1]]},
+             extra=around(5000, 10_000, 15_000)),
+        case(o + "piecewise_interpolate", 120, interpolate_type="linear",
+             **{bs: [[20, 10.0], [80, 0.01]]}),
+        case(o + "piecewise_interpolate", 120, interpolate_type="cosine",
+             **{bs: [[20, 10.0], [80, 0.01]]}),
+        case(o + "piecewise_interpolate", 120, interpolate_type="cosine", init_value=0.0,
+             **{bs: [[0, 1.0], [50, 0.5]]}),
+        case(o + "piecewise_interpolate", 30, interpolate_type="linear"),
+        case(o + "linear_onecycle", 130, transition_steps=100),
+        case(o + "linear_onecycle", 130, transition_steps=100, pct_start=0.25, pct_final=0.9,
+             div_factor=10.0, final_div_factor=100.0),
+        case(o + "linear_onecycle", 30, transition_steps=3),  # boundaries collide
+        case(o + "cosine_onecycle", 130, transition_steps=100),
+        case(o + "cosine_onecycle", 130, base_lr=3e-3, transition_steps=100, pct_start=0.1,
+             div_factor=5.0, final_div_factor=50.0),
+        case(o + "cosine_onecycle", LONG, transition_steps=19_000, extra=around(5700, 19_000)),
+    ]
+
+
 FRAMEWORKS = {
     "transformers": (hf_cases, oracle.hf_lrs, ("transformers", "torch")),
     "keras": (keras_cases, oracle.keras_lrs, ("keras", "torch")),
     "timm": (timm_cases, oracle.timm_lrs, ("timm", "torch")),
+    "optax": (optax_cases, oracle.optax_lrs, ("optax", "jax", "jaxlib", "numpy")),
 }
 """framework -> (its cases, its oracle, the modules whose versions the file records)."""
 

@@ -228,3 +228,50 @@ def timm_lrs(kind: str, steps: int, base_lr: float, params: Mapping[str, Any]) -
                 scheduler.step(i // per_epoch)
             out[i] = group["lr"]
     return out
+
+
+# -- Optax (jax, float32 defaults) ----------------------------------------------------------------
+
+OPTAX_FUNCTIONS = {
+    "constant": "constant_schedule", "linear": "linear_schedule",
+    "polynomial": "polynomial_schedule", "exponential_decay": "exponential_decay",
+    "cosine_decay": "cosine_decay_schedule", "warmup_cosine_decay": "warmup_cosine_decay_schedule",
+    "warmup_exponential_decay": "warmup_exponential_decay_schedule",
+    "piecewise_constant": "piecewise_constant_schedule",
+    "piecewise_interpolate": "piecewise_interpolate_schedule",
+    "linear_onecycle": "linear_onecycle_schedule", "cosine_onecycle": "cosine_onecycle_schedule",
+}
+OPTAX_MAIN = ("value", "init_value", "peak_value")
+"""The parameters that default to base_lr where lrplot declares them optional."""
+
+
+def optax_schedule(kind: str, base_lr: float, params: Mapping[str, Any]) -> Any:
+    """The real optax schedule function for lrplot's kind and parameters."""
+    import optax
+
+    name = kind.split(".", 1)[1]
+    kwargs = dict(params)
+    if "boundaries_and_scales" in kwargs and kwargs["boundaries_and_scales"] is not None:
+        kwargs["boundaries_and_scales"] = {int(b): float(s)
+                                           for b, s in kwargs["boundaries_and_scales"]}
+    main = {"constant": "value", "warmup_cosine_decay": "peak_value",
+            "warmup_exponential_decay": "peak_value", "linear_onecycle": "peak_value",
+            "cosine_onecycle": "peak_value"}.get(name, "init_value")
+    if kwargs.get(main) is None:
+        kwargs[main] = base_lr
+    return getattr(optax, OPTAX_FUNCTIONS[name])(**kwargs)
+
+
+def optax_lrs(kind: str, steps: int, base_lr: float, params: Mapping[str, Any]) -> np.ndarray:
+    """``schedule(count)`` for count = 0..steps-1, each an int32 scalar as Optax's optimizers
+    pass it, the schedule traced under ``jax.jit`` as in a training step; jax's defaults
+    (float32, x64 off). A schedule that returns a Python number gives that number."""
+    import jax
+    import jax.numpy as jnp
+
+    schedule = optax_schedule(kind, base_lr, params)
+    probe = schedule(jnp.asarray(0, dtype=jnp.int32))
+    if isinstance(probe, (int, float)):
+        return np.full(steps, float(probe))
+    jitted = jax.jit(schedule)
+    return np.array([float(jitted(jnp.asarray(i, dtype=jnp.int32))) for i in range(steps)])

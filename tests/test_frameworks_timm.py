@@ -88,7 +88,13 @@ def test_live_matches_timm(kind):
            base_lr=st.sampled_from([0.1, 1.0, 5e-4]) | st.floats(1e-5, 5.0))
     def check(data, steps, base_lr):
         params = data.draw(timm_params(kind))
-        expected = timm_lrs(kind, steps, base_lr, params)
+        try:
+            expected = timm_lrs(kind, steps, base_lr, params)
+        except (TypeError, ValueError, ZeroDivisionError, OverflowError):
+            # timm crashes (a complex power, a log of a negative number...): lrplot refuses
+            with pytest.raises(ValueError):
+                lrplot.schedule(kind, steps=steps, base_lr=base_lr, **params)
+            return
         actual = lrplot.schedule(kind, steps=steps, base_lr=base_lr, **params)
         assert_lr_close(actual, expected, rtol=RTOL_FLOAT64, context=f"{kind} {params}")
 

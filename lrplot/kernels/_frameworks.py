@@ -124,3 +124,13 @@ def exp32(x: np.ndarray) -> np.ndarray:
 def pow32(x: Any, y: Any) -> np.ndarray:
     with np.errstate(all="ignore"):
         return np.power(np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)).astype(F32)
+
+
+def fma32(a: Any, b: Any, c: Any) -> np.ndarray:
+    """float32 ``a * b + c`` with one rounding, as a fused multiply-add (XLA's CPU code contracts
+    a multiplication feeding an addition into one): the float64 product of two float32 numbers
+    is exact, and the float64 sum is rounded once more to float32 (a double rounding that
+    differs from a true fma only when the float64 sum lands exactly halfway, rarely)."""
+    with np.errstate(over="ignore"):
+        return (np.asarray(a, dtype=np.float64) * np.asarray(b, dtype=np.float64)
+                + np.asarray(c, dtype=np.float64)).astype(F32)

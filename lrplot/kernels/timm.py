@@ -163,8 +163,14 @@ def _cyclic(base_lr: float, t_initial: int, lr_min: float, cycle_mul: float, cyc
 
 
 def _kpow(x: np.ndarray, k: float) -> np.ndarray:
-    """``x ** k`` (x >= 0 floats) as Python computes it."""
-    return _power(np.maximum(x, 0.0), k)
+    """``x ** k`` as Python computes it. ``x`` is negative only where timm's float cycle
+    arithmetic lands a hair before a restart (cycle_mul != 1): Python then gives ``-(|x| ** k)``
+    for an odd integer k, ``|x| ** k`` for an even one, and a complex number for any other k,
+    on which timm crashes (``math.cos``) -- NaN here, which lrplot refuses."""
+    magnitude = _power(np.abs(x), k)
+    if k != int(k):
+        return np.where(x >= 0, magnitude, np.nan)
+    return np.where((x < 0) & (int(k) % 2 == 1), -magnitude, magnitude)
 
 
 def _run(n: int, base_lr: float, main: Values, warmup_t: int, warmup_lr_init: float,

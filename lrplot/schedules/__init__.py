@@ -74,7 +74,8 @@ class Kind:
     def aliases(self) -> tuple[str, ...]:
         """Other names: the framework's class or function name, in the kind's namespace."""
         ns = self.namespace
-        return (f"{ns}.{self.framework_class}" if ns else self.framework_class,)
+        alias = f"{ns}.{self.framework_class}" if ns else self.framework_class
+        return (alias,) if alias != self.name else ()  # optax.exponential_decay is both
 
     def param(self, key: str) -> Param | None:
         """Find a parameter by YAML key, framework spelling or flag name."""
@@ -220,3 +221,4 @@ def _load_builtin() -> None:
     from lrplot.schedules import transformers  # noqa: F401
     from lrplot.schedules import keras  # noqa: F401
     from lrplot.schedules import timm  # noqa: F401
+    from lrplot.schedules import optax  # noqa: F401
