@@ -576,8 +576,14 @@ class _DocumentBuilder:
         result = dict(inherited)
         for param in COMMON_PARAMS:
             if param.name in data:
+                value = data[param.name]
+                if param.name == "base_lr" and isinstance(value, list):
+                    self.groups(value, path + ("base_lr",), result)
+                    continue
                 try:
-                    result[param.name] = param.convert(data[param.name])
+                    result[param.name] = param.convert(value)
+                    if param.name == "base_lr":
+                        result["groups"] = None
                 except ParamError as exc:
                     self.error(path + (param.name,), str(exc))
         if "steps_per_epoch" in data:
@@ -742,9 +748,33 @@ class _DocumentBuilder:
                 for name in defaults.get("series", ()):
                     if name != "lr" and name not in kind.extras(full):
                         self.error(path + ("series",), _no_extra(kind, name))
-            drafts.append(_Draft(kind, full, defaults["base_lr"], defaults["steps"], text, path,
-                                 extras, spe, interval))
+            groups = defaults.get("groups") or (defaults["base_lr"],)
+            for g, lr in enumerate(groups):
+                if len(groups) > 1:
+                    if not _check_params(kind, full, report, (), lr):
+                        return []
+                    name = f"{text} [group {g}: base_lr={format_value(lr)}]"
+                else:
+                    name = text
+                drafts.append(_Draft(kind, full, lr, defaults["steps"], name, path, extras, spe,
+                                     interval))
         return drafts
+
+    def groups(self, value: list, path: tuple, result: dict[str, Any]) -> None:
+        """``base_lr: [0.1, 0.01]``: one parameter group each, one curve each (torch computes
+        every group on its own, from its own lr)."""
+        lrs = []
+        for i, item in enumerate(value):
+            try:
+                lrs.append(BASE_LR.convert(item))
+            except ParamError as exc:
+                self.error(path + (i,), str(exc))
+        if not value:
+            self.error(path, "expected a number, or a non-empty list of numbers (one per "
+                             "parameter group)")
+        elif len(lrs) == len(value):
+            result["base_lr"] = lrs[0]
+            result["groups"] = tuple(lrs) if len(lrs) > 1 else None
 
     def convert(self, p: Param, raw: Any, path: tuple) -> Any:
         """A parameter value from the document, or INVALID (after reporting why)."""

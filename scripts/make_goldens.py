@@ -25,7 +25,8 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 import torch  # noqa: E402
 
-from torch_oracle import GOLDEN_PATH, TORCH_KINDS, dump_goldens, torch_lrs  # noqa: E402
+from torch_oracle import (GOLDEN_PATH, SERIES_GOLDEN_PATH, TORCH_KINDS, dump_goldens,  # noqa: E402
+                          torch_lrs, torch_series)
 
 FULL_LIMIT = 2000
 SAMPLES = 1000
@@ -281,6 +282,44 @@ CASES: dict[str, list[dict]] = {
 }
 
 
+SERIES_CASES: list[dict] = [
+    # several parameter groups (base_lr a list): every group's lr, and the momentum that
+    # CyclicLR / OneCycleLR write into SGD's momentum or Adam's betas[0]
+    {"kind": kind, "steps": steps, "base_lr": base_lr, "optimizer": optimizer, "params": params}
+    for kind, steps, base_lr, params in [
+        ("cosine", 300, [0.1, 0.01, 3e-4], {"T_max": 100, "eta_min": 1e-5}),
+        ("linear", 50, [1.0, 0.5], {"start_factor": 0.1, "total_iters": 20}),
+        ("cosine-restarts", 200, [0.1, 0.05], {"T_0": 10, "T_mult": 2, "eta_min": 0.001}),
+        ("lambda", 100, [0.1, 0.02], {"lr_lambda": "0.95 ** epoch"}),
+        ("plateau", 150, [0.1, 0.01], {"metric": "0.5 + 0.3 * cos(epoch / 7)", "patience": 2,
+                                       "min_lr": 0.003}),
+        ("cyclic", 300, [0.001, 0.01], {"max_lr": 0.1, "step_size_up": 20,
+                                        "mode": "triangular2"}),
+        ("cyclic", 300, [0.001], {"max_lr": 0.1, "step_size_up": 25, "step_size_down": 10,
+                                  "mode": "exp_range", "gamma": 0.995, "base_momentum": 0.7,
+                                  "max_momentum": 0.95}),
+        ("onecycle", 1001, [0.1], {"max_lr": 0.5, "total_steps": 1000}),
+        ("onecycle", 501, [0.1, 0.2], {"max_lr": 0.5, "total_steps": 500, "three_phase": True,
+                                       "anneal_strategy": "linear"}),
+        ("sequential", 200, [0.1, 0.01], {"schedulers": [
+            {"type": "linear", "start_factor": 0.1, "total_iters": 10},
+            {"type": "onecycle", "max_lr": 1.0, "total_steps": 200}], "milestones": [10]}),
+        ("chained", 200, [0.1], {"schedulers": [
+            {"type": "cyclic", "max_lr": 0.5, "step_size_up": 5},
+            {"type": "exponential", "gamma": 0.99}]}),
+    ]
+    for optimizer in ("sgd", "adam")
+]
+
+
+def series_goldens() -> list[dict]:
+    out = []
+    for c in SERIES_CASES:
+        values = torch_series(c["kind"], c["steps"], c["base_lr"], c["optimizer"], **c["params"])
+        out.append({**c, "lr": values["lr"].tolist(), "momentum": values["momentum"].tolist()})
+    return out
+
+
 def subsample(steps: int, extra: tuple[int, ...]) -> list[int] | None:
     """The stored step indices of a run, or None when every value is stored."""
     if steps <= FULL_LIMIT:
@@ -341,6 +380,13 @@ def main() -> None:
                       "subsampled run (null: every step is stored)",
         "cases": cases,
     })
+    series = series_goldens()
+    dump_goldens({"torch_version": torch.__version__,
+                  "generator": "python scripts/make_goldens.py",
+                  "convention": "per parameter group (base_lr a list): lr[g][i] and "
+                                "momentum[g][i] (SGD momentum or Adam betas[0]) after i "
+                                "scheduler.step() calls",
+                  "cases": series}, SERIES_GOLDEN_PATH)
     size = GOLDEN_PATH.stat().st_size
     print(f"wrote {len(cases)} cases from torch {torch.__version__} to "
           f"{GOLDEN_PATH.relative_to(ROOT)} ({size / 1024:.0f} KiB)")

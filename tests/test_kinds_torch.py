@@ -15,6 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 import lrplot
+import lrplot.schedules
 from lrplot.cli import main
 from lrplot.spec import SpecError
 
@@ -401,3 +402,32 @@ def test_shipped_configs_load_and_evaluate():
             assert len(curve.lr()) == curve.steps
             for extra in curve.extras:
                 assert len(curve.values(extra)) == curve.steps
+
+
+# -- parameter groups and momentum against torch (tests/golden/torch_series.json) -------------
+
+SERIES_GOLDENS = json.loads((ROOT / "tests" / "golden" / "torch_series.json").read_text())
+
+
+@pytest.mark.parametrize("case", SERIES_GOLDENS["cases"],
+                         ids=[f"{c['kind']}-{c['optimizer']}-{len(c['base_lr'])}groups"
+                              for c in SERIES_GOLDENS["cases"]])
+def test_groups_and_momentum_match_torch(case):
+    from torch_oracle import assert_lr_close
+
+    kind = lrplot.schedules.get(case["kind"])
+    full = lrplot.load({"curves": [{"type": case["kind"], **case["params"]}]}).curves[0].params
+    momentum = "momentum" in kind.extras(full)
+    spec = lrplot.load({"base_lr": case["base_lr"], "steps": case["steps"],
+                        "series": ["lr", "momentum"] if momentum else ["lr"],
+                        "curves": [{"type": case["kind"], **case["params"]}]})
+    assert len(spec.curves) == len(case["base_lr"])
+    for g, curve in enumerate(spec.curves):
+        assert curve.base_lr == case["base_lr"][g]
+        assert curve.lr().tolist() == case["lr"][g]  # bit for bit
+        if momentum:
+            assert_lr_close(curve.values("momentum"), case["momentum"][g],
+                            context=f"{case['kind']} momentum, group {g}")
+            assert curve.values("momentum").tolist() == case["momentum"][g]
+    if len(case["base_lr"]) > 1:
+        assert "[group 1: base_lr=" in spec.curves[1].label

@@ -144,6 +144,8 @@ TORCH_KINDS.update({
 })
 
 GOLDEN_PATH = Path(__file__).parent / "golden" / "torch.json"
+SERIES_GOLDEN_PATH = Path(__file__).parent / "golden" / "torch_series.json"
+"""Parameter groups and momentum (tests/test_kinds_torch.py)."""
 
 RTOL = 1e-12
 """Relative tolerance of every parity comparison."""
