@@ -198,6 +198,25 @@ EXTRA_FLAGS = {"momentum": "--momentum", "metric": "--show-metric"}
 """Flags that add a kind's extra series (lrplot.spec.SERIES) to the figure and the numbers."""
 EXTRA_HELP = {
     "momentum": "Also show the momentum (SGD; Adam's beta1) the schedule cycles: dashed, on a "
+class LearningRates(click.ParamType):
+    """``0.1``, or ``0.1,0.01`` for several parameter groups."""
+
+    name = "lr"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, (int, float, tuple)):
+            return value
+        try:
+            values = tuple(float(v) for v in str(value).split(",") if v.strip())
+        except ValueError:
+            self.fail(f"expected a number or a comma list of numbers, got {value!r}", param, ctx)
+        if not values:
+            self.fail("expected a number", param, ctx)
+        return values[0] if len(values) == 1 else values
+
+
+LEARNING_RATES = LearningRates()
+
                 "second y axis, and as a column/field in CSV/JSON.",
     "metric": "Also show the metric the schedule watches: dashed, on a second y axis, and as a "
               "column/field in CSV/JSON.",
@@ -217,8 +236,10 @@ def kind_command(kind: Kind) -> click.Command:
 
     params = [_param_option(p) for p in kind.params] + [
         click.Option(["--steps"], type=COUNT, metavar="N", help=STEPS.help + "."),
-        click.Option(["--base-lr"], type=float, default=BASE_LR.default, show_default=True,
-                     metavar="LR", help=BASE_LR.help + "."),
+        click.Option(["--base-lr"], type=LEARNING_RATES, default=BASE_LR.default,
+                     show_default=True, metavar="LR",
+                     help=BASE_LR.help + "; a comma list makes one parameter group (and curve) "
+                          "per value."),
     ] + [click.Option([EXTRA_FLAGS[name]], is_flag=True, help=EXTRA_HELP[name])
          for name in kind.extra_series]
     command = click.Command(

@@ -433,7 +433,8 @@ def _steps_path(doc: Document, origin: tuple) -> tuple:
 
 
 def from_flags(kind_name: str, values: Mapping[str, Sequence[str]], *, steps: int | None = None,
-               base_lr: float = 0.1, title: str | None = None, log_y: bool = False,
+               base_lr: float | Sequence[float] = 0.1, title: str | None = None,
+               log_y: bool = False,
                series: Sequence[str] = ("lr",)) -> FigureSpec:
     """Build a one-panel figure from raw flag values (``{"gamma": ["0.9,0.95"]}``).
 
@@ -460,23 +461,28 @@ def from_flags(kind_name: str, values: Mapping[str, Sequence[str]], *, steps: in
             choices[p.name] = list(dict.fromkeys(parsed))
         elif not p.required:
             choices[p.name] = [p.default]
-    for name, value in (("--steps", steps), ("--base-lr", base_lr)):
+    groups = tuple(base_lr) if isinstance(base_lr, (list, tuple)) else (base_lr,)
+    for name, value in (("--steps", steps), *(("--base-lr", lr) for lr in groups)):
         param = STEPS if name == "--steps" else BASE_LR
         if value is not None:
             try:
                 param.convert(value)
             except ParamError as exc:
                 problems.add((name,), str(exc))
+    problems.raise_if_any()
     report = lambda p, message: problems.add((p.flag,), message)  # noqa: E731
     swept = [name for name, options in choices.items() if len(options) > 1]
     drafts = []
     for combo in itertools.product(*choices.values()):
         params = dict(zip(choices, combo))
-        if not _check_params(kind, params, report, invalid, base_lr):
+        if not all(_check_params(kind, params, report, invalid, lr) for lr in groups):
             break
         label = ", ".join(f"{n}={format_value(params[n])}" for n in swept) or describe(kind, params)
-        drafts.append(_Draft(kind, params, base_lr, steps, label,
-                             extras=extras_of(kind, params, series)))
+        for g, lr in enumerate(groups):  # --base-lr 0.1,0.01: one parameter group each
+            name = f"{label} [group {g}: base_lr={format_value(lr)}]" if len(groups) > 1 \
+                else label
+            drafts.append(_Draft(kind, params, lr, steps, name,
+                                 extras=extras_of(kind, params, series)))
     for name in series:
         if name != "lr" and drafts and not any(name in d.extras for d in drafts):
             problems.add(("--momentum" if name == "momentum" else "--show-metric",),

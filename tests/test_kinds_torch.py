@@ -431,3 +431,17 @@ def test_groups_and_momentum_match_torch(case):
             assert curve.values("momentum").tolist() == case["momentum"][g]
     if len(case["base_lr"]) > 1:
         assert "[group 1: base_lr=" in spec.curves[1].label
+
+
+def test_cli_base_lr_list_is_one_group_each(tmp_path):
+    out = tmp_path / "g.csv"
+    result = CliRunner().invoke(main, ["cyclic", "--max-lr", "0.5", "--step-size-up", "2",
+                                       "--base-lr", "0.1,0.01", "--steps", "5", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    rows = list(csv.reader(out.read_text().splitlines()))
+    assert rows[0][1].endswith("[group 0: base_lr=0.1]")
+    assert [float(r[2]) for r in rows[1:]] == lrplot.schedule(
+        "cyclic", steps=5, base_lr=0.01, max_lr=0.5, step_size_up=2).tolist()
+    bad = CliRunner().invoke(main, ["cosine", "--t-max", "5", "--base-lr", "0.1,-1",
+                                    "-o", str(tmp_path / "x.csv")])
+    assert bad.exit_code == 2 and "--base-lr" in bad.output
