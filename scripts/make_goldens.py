@@ -246,6 +246,12 @@ CASES: dict[str, list[dict]] = {
         case(100, schedulers=[{"type": "sequential", "schedulers": [
             LINEAR_WARMUP, {"type": "cosine", "T_max": 30}], "milestones": [10]},
             {"type": "exponential", "gamma": 0.9}], milestones=[200]),
+        # the cosine takes over at eta_min + (base_lr - eta_min) = 0.30000000000000004, not 0.3
+        case(120, base_lr=0.3, schedulers=[LINEAR_WARMUP, {"type": "cosine", "T_max": 50,
+                                                          "eta_min": 0.03}], milestones=[10]),
+        case(100, schedulers=[{"type": "cosine-restarts", "T_0": 7}, {"type": "lambda",
+                              "lr_lambda": "0.9 ** epoch"}, {"type": "multistep",
+                              "milestones": [0, 3], "gamma": 0.5}], milestones=[20, 40]),
         case(20000, schedulers=[{"type": "linear", "start_factor": 0.001, "total_iters": 500},
                                 {"type": "cosine", "T_max": 19500, "eta_min": 1e-5}],
              milestones=[500], extra=around(500)),

@@ -81,7 +81,8 @@ def multistep(n: int, base_lr: float, milestones: Sequence[int], gamma: float,
     return _running_product(n, base_lr, factors, chunk)
 
 
-def cosine(n: int, base_lr: float, T_max: int, eta_min: float, chunk: int = CHUNK) -> Chunks:
+def cosine(n: int, base_lr: float, T_max: int, eta_min: float, chunk: int = CHUNK,
+           start: float | None = None) -> Chunks:
     """CosineAnnealingLR, torch's recursive form (not the closed form, which drifts by ~5e-11).
 
     For t >= 1, in torch's order of operations:
@@ -94,12 +95,16 @@ def cosine(n: int, base_lr: float, T_max: int, eta_min: float, chunk: int = CHUN
     minimum, so every period is an independent product starting from the restart value. With
     eta_min != 0, ``(lr - eta_min)`` rounds between steps and only a sequential loop reproduces
     torch; it runs in Python over precomputed ratios (~20x slower than the vectorized path).
+
+    ``start`` replaces lr[0] (SequentialLR hands over with the closed form at epoch 0,
+    ``eta_min + (base_lr - eta_min)``, which may differ from base_lr in the last bit).
     """
     bump = (base_lr - eta_min) * (1 - math.cos(math.pi / T_max)) / 2
     minima = np.arange(T_max, n, 2 * T_max)
-    if eta_min == 0 and not np.any(_cosine_ratios(minima, T_max)):
+    first = base_lr if start is None else start
+    if eta_min == 0 and first == base_lr and not np.any(_cosine_ratios(minima, T_max)):
         return _cosine_products(n, base_lr, T_max, bump, chunk)
-    return _cosine_sequential(n, base_lr, T_max, eta_min, bump, chunk)
+    return _cosine_sequential(n, first, T_max, eta_min, bump, chunk)
 
 
 def _cosine_ratios(t: np.ndarray, T_max: int) -> np.ndarray:

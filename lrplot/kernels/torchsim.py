@@ -504,11 +504,52 @@ def run(n: int, base_lr: float, kind: str, params: Mapping[str, Any], chunk: int
         raise ScheduleError(f"{kind}: torch raises OverflowError here ({exc})") from None
 
 
+SEGMENT_KINDS = ("exponential", "step", "multistep", "constant", "linear", "polynomial",
+                 "cosine", "cosine-restarts", "lambda")
+"""Children whose stretch of a SequentialLR equals their own vectorized kernel: their
+constructors only touch the lr (which SequentialLR resets to initial_lr = base_lr), the lr
+they hand over to at their milestone (the closed form at epoch 0, or get_lr() for LambdaLR and
+CosineAnnealingWarmRestarts) is the kernel's lr[0] bit for bit — but for CosineAnnealingLR,
+whose ``eta_min + (base_lr - eta_min)`` is passed as the kernel's start — and every later step
+depends only on their own epoch and the lr they left."""
+
+
 def sequential(n: int, base_lr: float, schedulers: Sequence[Child], milestones: Sequence[int],
                chunk: int = 1 << 16, series: str = "lr") -> Iterator[np.ndarray]:
-    """SequentialLR, replayed step by step (see the module docstring for why)."""
+    """SequentialLR. Children of :data:`SEGMENT_KINDS` (linear warm-up then cosine, ...) are
+    evaluated stretch by stretch with their vectorized kernels; anything else (CyclicLR and
+    OneCycleLR change the group beyond its lr, MultiplicativeLR continues from the previous
+    lr, composites) is replayed step by step (see the module docstring)."""
+    if series == "lr" and all(c.kind in SEGMENT_KINDS for c in schedulers):
+        return _segments(n, base_lr, schedulers, milestones, chunk)
     return run(n, base_lr, "sequential", {"schedulers": schedulers, "milestones": milestones},
                chunk, series)
+
+
+def _segments(n: int, base_lr: float, schedulers: Sequence[Child], milestones: Sequence[int],
+              chunk: int) -> Iterator[np.ndarray]:
+    from lrplot.schedules import get
+
+    bounds = [0, *milestones, n]
+    for i, child in enumerate(schedulers):
+        begin, end = min(n, bounds[i]), min(n, bounds[i + 1])
+        if end <= begin:
+            continue
+        params = child.mapping
+        options: dict[str, Any] = {"chunk": chunk}
+        if child.kind == "cosine" and i > 0:
+            eta = params["eta_min"]
+            options["start"] = eta + (base_lr - eta) * (1 + math.cos(0.0)) / 2
+        module, function = get(child.kind).kernel.split(":")
+        import importlib
+
+        kernel = getattr(importlib.import_module(module), function)
+        try:
+            yield from kernel(end - begin, base_lr, **params, **options)
+        except ScheduleError:
+            raise
+        except ValueError as exc:  # an expression failing at some step (lrplot.expr)
+            raise ScheduleError(f"sequential.schedulers[{i}]: {exc}") from None
 
 
 def chained(n: int, base_lr: float, schedulers: Sequence[Child], chunk: int = 1 << 16,
