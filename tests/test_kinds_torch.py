@@ -445,3 +445,40 @@ def test_cli_base_lr_list_is_one_group_each(tmp_path):
     bad = CliRunner().invoke(main, ["cosine", "--t-max", "5", "--base-lr", "0.1,-1",
                                     "-o", str(tmp_path / "x.csv")])
     assert bad.exit_code == 2 and "--base-lr" in bad.output
+
+
+# -- live: momentum and parameter groups for random parameters (when torch is importable) ------
+
+try:
+    import torch as _torch  # noqa: F401
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+    HAVE_TORCH = True
+except ImportError:  # pragma: no cover - the live parity needs torch (and hypothesis)
+    HAVE_TORCH = False
+
+
+if HAVE_TORCH:
+    from test_parity_live import PARAMS
+
+    @pytest.mark.parametrize("kind", ["cyclic", "onecycle", "sequential", "chained"])
+    @settings(max_examples=60, deadline=None)
+    @given(data=st.data())
+    def test_live_momentum_and_groups_match_torch(kind, data):
+        from torch_oracle import torch_series
+
+        steps = data.draw(st.integers(1, 400), label="steps")
+        groups = data.draw(st.lists(st.floats(1e-4, 1.0), min_size=1, max_size=3), label="lrs")
+        params = data.draw(PARAMS[kind](steps, groups[0]), label="params")
+        optimizer = data.draw(st.sampled_from(["sgd", "adam"]), label="optimizer")
+        try:
+            spec = lrplot.load({"base_lr": groups, "steps": steps, "series": ["lr", "momentum"],
+                                "curves": [{"type": kind, **params}]})
+            lrs = [c.lr() for c in spec.curves]
+            momenta = [c.values("momentum") for c in spec.curves]
+        except SpecError:  # no momentum here, or refused (tested elsewhere)
+            return
+        expected = torch_series(kind, steps, groups, optimizer, **params)
+        for g in range(len(groups)):
+            assert lrs[g].tolist() == expected["lr"][g].tolist()
+            assert momenta[g].tolist() == expected["momentum"][g].tolist()
