@@ -474,8 +474,11 @@ def _fail(exc: GalleryError) -> click.ClickException:
 @click.option("--diff", is_flag=True,
               help="With --check (implied): also show what changed since each image was drawn.")
 @click.option("--force", is_flag=True, help="Redraw every image, current or not.")
+@click.option("--fail-on-change", is_flag=True,
+              help="Exit 1 when anything was drawn, removed or rewritten (a pre-commit hook: the "
+                   "changed files still need adding).")
 def command(config_dirs: tuple[str, ...], out_dir: str | None, formats: str | None,
-            check_only: bool, diff: bool, force: bool) -> None:
+            check_only: bool, diff: bool, force: bool, fail_on_change: bool) -> None:
     """Draw every config of CONFIG_DIR (default: configs) to OUT_DIR, with an index page.
 
     Each image is named after its config (article.yaml -> article.png) and carries a stamp of
@@ -506,6 +509,10 @@ def command(config_dirs: tuple[str, ...], out_dir: str | None, formats: str | No
         for path in report.left:
             click.echo(f"Error: {path}: no config draws it, and lrplot did not draw it, so it "
                        f"was left in place; remove it: rm {shlex.quote(path)}", err=True)
+        raise click.exceptions.Exit(1)
+    if fail_on_change and (report.drawn or report.removed or report.index_written):
+        click.echo(f"{shown(the_plan.out_dir)} changed: add it to the commit "
+                   f"(git add {shlex.quote(shown(the_plan.out_dir))})", err=True)
         raise click.exceptions.Exit(1)
 
 

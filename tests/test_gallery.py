@@ -136,6 +136,15 @@ def test_dropping_a_format_orphans_its_images(project):
     assert re.search(r"^orphaned +gallery/decay\.svg", out, re.M)
 
 
+def test_fail_on_change_for_pre_commit(project):
+    result = run("gallery", "--fail-on-change")
+    assert_exit(result, 1)  # it drew: the new files must be added to the commit
+    assert "drew gallery/decay.png" in result.stdout
+    assert "gallery changed: add it to the commit (git add gallery)" in result.stderr
+    assert_exit(run("gallery", "--fail-on-change"), 0)  # nothing to do
+    check(code=0)
+
+
 def test_current_images_are_not_redrawn(project):
     generate()
     before = {p.name: p.stat().st_ino for p in (project / "gallery").iterdir()}
