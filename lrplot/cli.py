@@ -194,10 +194,6 @@ def _param_option(p) -> click.Option:
                              f"{default}; {how}.")
 
 
-EXTRA_FLAGS = {"momentum": "--momentum", "metric": "--show-metric"}
-"""Flags that add a kind's extra series (lrplot.spec.SERIES) to the figure and the numbers."""
-EXTRA_HELP = {
-    "momentum": "Also show the momentum (SGD; Adam's beta1) the schedule cycles: dashed, on a "
 class LearningRates(click.ParamType):
     """``0.1``, or ``0.1,0.01`` for several parameter groups."""
 
@@ -217,6 +213,10 @@ class LearningRates(click.ParamType):
 
 LEARNING_RATES = LearningRates()
 
+EXTRA_FLAGS = {"momentum": "--momentum", "metric": "--show-metric"}
+"""Flags that add a kind's extra series (lrplot.spec.SERIES) to the figure and the numbers."""
+EXTRA_HELP = {
+    "momentum": "Also show the momentum (SGD; Adam's beta1) the schedule cycles: dashed, on a "
                 "second y axis, and as a column/field in CSV/JSON.",
     "metric": "Also show the metric the schedule watches: dashed, on a second y axis, and as a "
               "column/field in CSV/JSON.",
@@ -244,8 +244,8 @@ def kind_command(kind: Kind) -> click.Command:
          for name in kind.extra_series]
     command = click.Command(
         kind.name, callback=callback, params=params, context_settings=CONTEXT,
-        help=f"{kind.framework_class}: {kind.summary}.\n\nAlso available as "
-             f"'lrplot {kind.framework_class}'.",
+        help=f"{kind.framework_class}: {kind.summary}." + "".join(
+            f"\n\nAlso available as 'lrplot {alias}'." for alias in kind.aliases),
         short_help=f"{kind.framework_class}: {kind.summary}",
         epilog=f"Examples:\n\n  lrplot {kind.name} {kind.example}\n\n"
                f"  lrplot {kind.name} {kind.example} -o {kind.name}.svg\n\n"
@@ -255,6 +255,24 @@ def kind_command(kind: Kind) -> click.Command:
 
 
 # -- the group -----------------------------------------------------------------------------------
+
+
+FRAMEWORK_TITLES = {
+    "torch": "PyTorch, torch.optim.lr_scheduler (also as torch.NAME)",
+    "transformers": "Hugging Face transformers, get_scheduler (hf.NAME or transformers.NAME)",
+    "timm": "timm, timm.scheduler (timm.NAME)",
+    "keras": "Keras 3, keras.optimizers.schedules, float32 (keras.NAME)",
+    "optax": "Optax, optax.schedules, float32 as jax computes (optax.NAME)",
+}
+"""How ``lrplot list`` and ``lrplot --help`` head each framework's kinds."""
+
+
+def _by_framework() -> list[tuple[str, list[Kind]]]:
+    """Every kind, grouped by framework in registration order (torch first)."""
+    groups: dict[str, list[Kind]] = {}
+    for kind in schedules.all_kinds():
+        groups.setdefault(kind.framework, []).append(kind)
+    return list(groups.items())
 
 
 class LrplotGroup(click.Group):
@@ -284,11 +302,14 @@ class LrplotGroup(click.Group):
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         builtin = [(n, self.commands[n].get_short_help_str(60)) for n in sorted(self.commands)]
-        kinds = [(k.name, f"{k.framework_class}: {k.summary}") for k in schedules.all_kinds()]
         with formatter.section("Commands"):
             formatter.write_dl(builtin)
-        with formatter.section("Schedules (lrplot NAME -h for parameters)"):
-            formatter.write_dl(kinds)
+        for i, (framework, kinds) in enumerate(_by_framework()):
+            title = FRAMEWORK_TITLES.get(framework, framework)
+            hint = " -- lrplot NAME -h for parameters" if i == 0 else ""
+            with formatter.section(f"Schedules of {title}{hint}"):
+                formatter.write_dl([(k.name, f"{k.framework_class}: {k.summary}")
+                                    for k in kinds])
 
 
 @click.group(cls=LrplotGroup, context_settings=CONTEXT,
@@ -364,15 +385,22 @@ def compare(configs, steps, base_lr, output, title, log_y, size, dpi, fmt):
 @main.command(name="list", context_settings=CONTEXT,
               epilog="Examples:\n\n  lrplot list\n\n  lrplot list | grep -A3 '^cosine'")
 def list_kinds():
-    """List every schedule kind, its aliases and its parameters."""
-    for kind in schedules.all_kinds():
-        click.secho(f"{kind.name}", bold=True, nl=False)
-        click.echo(f"  ({kind.framework_class}, {kind.framework})  {kind.summary}")
-        for p in kind.params:
-            default = "required" if p.required else f"default {format_value(p.default)}"
-            click.echo(f"    {p.flag:<14} {p.key:<12} {p.accepted()}; {default}")
-            click.echo(f"    {'':<14} {'':<12} {p.help}")
+    """List every schedule kind, its aliases and its parameters, grouped by framework."""
+    for framework, kinds in _by_framework():
+        click.secho(f"== {FRAMEWORK_TITLES.get(framework, framework)} ==", bold=True)
         click.echo()
+        for kind in kinds:
+            _list_kind(kind)
+
+
+def _list_kind(kind: Kind) -> None:
+    click.secho(f"{kind.name}", bold=True, nl=False)
+    click.echo(f"  ({kind.framework_class}, {kind.framework})  {kind.summary}")
+    for p in kind.params:
+        default = "required" if p.required else f"default {format_value(p.default)}"
+        click.echo(f"    {p.flag:<14} {p.key:<12} {p.accepted()}; {default}")
+        click.echo(f"    {'':<14} {'':<12} {p.help}")
+    click.echo()
 
 
 main.add_command(gallery.command, "gallery")  # lrplot.gallery: configs/*.yaml -> gallery/

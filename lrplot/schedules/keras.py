@@ -23,8 +23,7 @@ from lrplot.params import REQUIRED, Param
 from lrplot.schedules import Kind, register
 
 KERNELS = "lrplot.kernels.keras"
-FLOAT32 = ("Keras computes in float32, and lrplot repeats its float32 arithmetic: values match "
-           "Keras within 1e-6 relative")
+F32 = "in float32 as Keras computes it (parity 1e-6)"
 INITIAL = "initial_learning_rate defaults to base_lr"
 
 
@@ -66,9 +65,10 @@ def _exponential_horizon(p: Mapping[str, Any]) -> tuple[int, str]:
 
 EXPONENTIAL_DECAY = _keras(
     "exponential_decay", "ExponentialDecay",
-    f"initial_learning_rate * decay_rate ** (step / decay_steps); {INITIAL}; float32",
-    (_initial(), _decay_steps(), Param("decay_rate", "float", "the factor per decay_steps steps", min=0,
-                           min_exclusive=True), _staircase()),
+    f"initial_learning_rate * decay_rate ** (step / decay_steps); {INITIAL}; {F32}",
+    (_initial(), _decay_steps(),
+     Param("decay_rate", "float", "the factor per decay_steps steps", min=0,
+           min_exclusive=True), _staircase()),
     "--decay-steps 100 --decay-rate 0.96 --staircase false,true",
     horizon=_exponential_horizon)
 
@@ -87,7 +87,7 @@ def _piecewise_check(p: Mapping[str, Any]) -> list[tuple[str, str]]:
 PIECEWISE_CONSTANT_DECAY = _keras(
     "piecewise_constant_decay", "PiecewiseConstantDecay",
     "values[0] up to and including step boundaries[0], values[1] up to boundaries[1], ..., "
-    "then values[-1]; base_lr plays no part; float32",
+    f"then values[-1]; base_lr plays no part; {F32}",
     (Param("boundaries", "int_list", "the last step of each piece but the last; strictly "
            "increasing", min=0),
      Param("values", "float_list", "the lr of each piece: one more than boundaries", min=0)),
@@ -99,7 +99,7 @@ PIECEWISE_CONSTANT_DECAY = _keras(
 POLYNOMIAL_DECAY = _keras(
     "polynomial_decay", "PolynomialDecay",
     "(initial_learning_rate - end_learning_rate) * (1 - step / decay_steps) ** power "
-    f"+ end_learning_rate; {INITIAL}; float32",
+    f"+ end_learning_rate; {INITIAL}; {F32}",
     (_initial(), _decay_steps("steps from initial_learning_rate to end_learning_rate"),
      Param("end_learning_rate", "float", "the lr at decay_steps and after", default=0.0001,
            min=0),
@@ -112,7 +112,7 @@ POLYNOMIAL_DECAY = _keras(
 
 INVERSE_TIME_DECAY = _keras(
     "inverse_time_decay", "InverseTimeDecay",
-    f"initial_learning_rate / (1 + decay_rate * step / decay_steps); {INITIAL}; float32",
+    f"initial_learning_rate / (1 + decay_rate * step / decay_steps); {INITIAL}; {F32}",
     (_initial(), _decay_steps("how often to apply decay"),
      Param("decay_rate", "float", "the decay rate", min=0), _staircase()),
     "--decay-steps 100 --decay-rate 0.5,1,2",
@@ -127,8 +127,9 @@ def _cosine_horizon(p: Mapping[str, Any]) -> tuple[int, str]:
 
 COSINE_DECAY = _keras(
     "cosine_decay", "CosineDecay",
-    "optional linear warmup from initial_learning_rate to warmup_target, then cosine down to alpha times "
-    f"the peak over decay_steps, then flat; {INITIAL}; float32",
+    "optional linear warmup from initial_learning_rate to warmup_target, then cosine down to "
+    "alpha times "
+    f"the peak over decay_steps, then flat; {INITIAL}; {F32}",
     (_initial(), _decay_steps("steps of the cosine decay (after the warmup)", type="int"),
      _alpha("the final lr as a fraction of the peak (warmup_target, else initial_learning_rate)"),
      Param("warmup_target", "float", "the lr the warmup rises to (default: no warmup; the "
@@ -146,8 +147,9 @@ def _restarts_horizon(p: Mapping[str, Any]) -> tuple[int, str]:
 
 COSINE_DECAY_RESTARTS = _keras(
     "cosine_decay_restarts", "CosineDecayRestarts",
-    "cosine down to alpha * initial_learning_rate over first_decay_steps, then restarts, each period t_mul "
-    f"times longer and m_mul times higher; {INITIAL}; float32",
+    "cosine down to alpha * initial_learning_rate over first_decay_steps, then restarts, "
+    "each period t_mul "
+    f"times longer and m_mul times higher; {INITIAL}; {F32}",
     (_initial(), Param("first_decay_steps", "int", "steps of the first period", min=1),
      Param("t_mul", "float", "each period is t_mul times longer than the one before",
            default=2.0, min=1),
