@@ -183,10 +183,11 @@ _NOT_INPUTS = ("notes",)
 
 
 def _file_digest(path: str) -> dict[str, str]:
-    """A file a curve reads (a logged series): its name and content hash, not where it lives."""
+    """A file a curve reads (a logged series): its name and content hash, not where it lives.
+    Line endings are normalized, so a checkout that converts them (git on Windows) agrees."""
     try:
         with open(path, "rb") as handle:
-            digest = hashlib.sha256(handle.read()).hexdigest()
+            digest = hashlib.sha256(handle.read().replace(b"\r\n", b"\n")).hexdigest()
     except OSError as exc:
         digest = f"unreadable ({exc.strerror or exc})"
     return {"file": os.path.basename(path), "sha256": digest}

@@ -83,6 +83,8 @@ def check(*args: str, code: int):
 
 
 def test_round_trip(project):
+    assert "missing   gallery/decay.png" in check(code=1).stdout
+    assert not (project / "gallery").exists()  # --check writes nothing
     result = generate()
     assert "drew gallery/cosine.png" in result.stdout and "drew gallery/decay.png" in result.stdout
     assert sorted(p.name for p in (project / "gallery").iterdir()) == \
@@ -407,6 +409,9 @@ def test_a_data_curve_counts_by_its_file_content(tmp_path, monkeypatch):
     (tmp_path / "configs" / "logged.yaml").write_text(
         "curves:\n  - {type: data, path: run.csv}\n")
     generate()
+    check(code=0)
+    crlf = (tmp_path / "configs" / "run.csv").read_bytes().replace(b"\n", b"\r\n")
+    (tmp_path / "configs" / "run.csv").write_bytes(crlf)  # as a Windows checkout has it
     check(code=0)
     (tmp_path / "configs" / "run.csv").write_text("step,lr\n0,0.1\n5,0.04\n9,0.01\n")
     out = check(code=1).stdout
