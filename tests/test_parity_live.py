@@ -17,6 +17,7 @@ torch = pytest.importorskip("torch")
 
 import lrplot  # noqa: E402
 from lrplot import schedules  # noqa: E402
+from lrplot.spec import SpecError  # noqa: E402
 from torch_oracle import TORCH_KINDS, assert_lr_close, load_goldens, torch_lrs  # noqa: E402
 
 MAX_STEPS = 3000
@@ -193,7 +194,13 @@ def test_random_parameters_match_torch(kind, data):
     base_lr = data.draw(base_lr_st, label="base_lr")
     params = data.draw(PARAMS[kind](steps, base_lr), label="params")
     expected = torch_lrs(kind, steps, base_lr, **params)
-    actual = lrplot.schedule(kind, steps=steps, base_lr=base_lr, **params)
+    try:
+        actual = lrplot.schedule(kind, steps=steps, base_lr=base_lr, **params)
+    except SpecError as exc:
+        # lrplot refuses a series that overflows to inf or NaN (lrplot.limits); torch computes
+        # it silently. Refusing anything torch computes finitely would be a parity failure.
+        assert not np.isfinite(expected).all(), f"refused what torch computes: {exc}"
+        return
     assert actual.dtype == np.float64
     assert_lr_close(actual, expected,
                     context=f"{kind}(steps={steps}, base_lr={base_lr!r}, {params})")
