@@ -38,7 +38,7 @@ class Series:
     only when the values are needed.
     """
 
-    __slots__ = ("label", "schedule", "steps", "_lr", "_source")
+    __slots__ = ("label", "schedule", "steps", "_lr", "_source", "extras")
 
     def __init__(self, label: str, schedule: dict[str, Any], lr: np.ndarray | None = None, *,
                  steps: int | None = None, source: Source | None = None):
@@ -49,6 +49,7 @@ class Series:
         self._lr = None if lr is None else np.asarray(lr, dtype=np.float64)
         self.steps = len(self._lr) if self._lr is not None else int(steps)
         self._source = source
+        self.extras: dict[str, Series] = {}  # "momentum"/"metric" of the same curve (spec series)
 
     def __repr__(self) -> str:
         return f"Series({self.label!r}, steps={self.steps})"
@@ -122,8 +123,13 @@ def _curve_source(curve: Curve) -> Source:
 
 
 def series_of(curve: Curve) -> Series:
-    """A curve's lazy series."""
-    return Series(curve.label, curve.schedule, steps=curve.steps, source=_curve_source(curve))
+    """A curve's lazy series, with its extra series (momentum, metric) when the spec asks."""
+    series = Series(curve.label, curve.schedule, steps=curve.steps, source=_curve_source(curve))
+    for name in curve.extras:
+        series.extras[name] = Series(
+            f"{curve.label}: {name}", curve.schedule, steps=curve.steps,
+            source=lambda chunk, name=name: curve.chunks(chunk, series=name))
+    return series
 
 
 def compute(spec: FigureSpec) -> list[PanelSeries]:

@@ -27,6 +27,8 @@ def _columns(panels: list[PanelSeries]) -> list[tuple[str, Series]]:
         for s in panel.series:
             name = f"{panel.title}: {s.label}" if many and panel.title else s.label
             columns.append((name, s))
+            for extra, e in s.extras.items():  # momentum / metric after the curve's lr
+                columns.append((f"{name}: {extra}", e))
     return columns
 
 
@@ -42,6 +44,8 @@ def write_csv(panels: list[PanelSeries], stream: IO[bytes]) -> None:
 
 
 def _reprs(values: np.ndarray) -> list[str]:
+    if np.isnan(values).any():  # only in extra series (plateau's metric before its first step)
+        return [repr(v) if v == v else "" for v in values.tolist()]
     return list(map(repr, values.tolist()))
 
 
@@ -66,14 +70,24 @@ def write_json(panels: list[PanelSeries], stream: IO[bytes]) -> None:
                           f'"schedule": {dump(s.schedule)}, "lr": [').encode())
             for i, text in enumerate(_json_numbers(s)):
                 stream.write(((", " if i else "") + text).encode())
+            for extra, e in s.extras.items():  # "momentum": [...], "metric": [...]
+                stream.write(f'], {dump(extra)}: ['.encode())
+                for i, text in enumerate(_json_numbers(e, nan_as_null=True)):
+                    stream.write(((", " if i else "") + text).encode())
             stream.write(b"]}")
         stream.write(b"]}")
     stream.write(b"]}\n")
 
 
-def _json_numbers(s: Series) -> Iterator[str]:
-    """The series as comma-separated JSON numbers, block by block."""
+def _json_numbers(s: Series, nan_as_null: bool = False) -> Iterator[str]:
+    """The series as comma-separated JSON numbers, block by block (an extra series may hold NaN
+    where it has no value, written as null)."""
     for piece in s.chunks(BLOCK):
+        if nan_as_null and np.isnan(piece).any():
+            if np.isinf(piece).any():
+                raise ValueError("Out of range float values are not JSON compliant")
+            yield ", ".join("null" if v != v else repr(v) for v in piece.tolist())
+            continue
         if not np.isfinite(piece).all():
             raise ValueError("Out of range float values are not JSON compliant")
         yield ", ".join(map(float.__repr__, piece.tolist()))
