@@ -231,12 +231,19 @@ def test_save_unknown_suffix_raises_and_writes_nothing(tmp_path, name):
     assert list(tmp_path.iterdir()) == []
 
 
-def test_save_is_atomic_when_drawing_fails(tmp_path):
+def test_save_is_atomic_when_drawing_fails(tmp_path, monkeypatch):
     """A failure while drawing leaves the old file intact and no temporary file."""
+    from lrplot import render
+
+    def half_written(fig, stream, fmt, *args, **kwargs):
+        stream.write(b"<svg")
+        raise ValueError("drawing failed")
+
+    monkeypatch.setattr(render, "save", half_written)
     path = tmp_path / "lr.svg"
     path.write_bytes(b"precious")
-    spec = lrplot.load({"curves": [{"type": "cosine", "T_max": 5, "label": r"$\foo$"}]})
-    with pytest.raises(ValueError):
+    spec = lrplot.load({"curves": [{"type": "cosine", "T_max": 5}]})
+    with pytest.raises(ValueError, match="drawing failed"):
         lrplot.save(spec, str(path))
     assert path.read_bytes() == b"precious"
     assert [p.name for p in tmp_path.iterdir()] == ["lr.svg"]
