@@ -74,9 +74,9 @@ def _cyclic(optimizer: Any, params: Mapping[str, Any]) -> Any:
     if args.get("scale_fn") is not None:
         args["scale_fn"] = python_function(args["scale_fn"])
     base_lr = params.get("base_lr")
-    if base_lr is None:
-        base_lr = optimizer.defaults["lr"] if len(optimizer.param_groups) == 1 else \
-            [g.get("initial_lr", g["lr"]) for g in optimizer.param_groups]
+    if base_lr is None:  # each group's lr as the optimizer was built (torch_series notes it)
+        base_lr = [g.get("lrplot_lr", optimizer.defaults["lr"]) for g in optimizer.param_groups]
+        base_lr = base_lr[0] if len(base_lr) == 1 else base_lr
     return lr_scheduler.CyclicLR(optimizer, base_lr=base_lr, **args)
 
 
@@ -177,7 +177,8 @@ def torch_series(kind: str, steps: int, base_lr: Any = 0.1, optimizer: str = "sg
     import torch
 
     lrs = list(base_lr) if isinstance(base_lr, (list, tuple)) else [base_lr]
-    groups = [{"params": [torch.nn.Parameter(torch.zeros(1))], "lr": lr} for lr in lrs]
+    groups = [{"params": [torch.nn.Parameter(torch.zeros(1))], "lr": lr, "lrplot_lr": lr}
+              for lr in lrs]
     opt = torch.optim.SGD(groups, lr=lrs[0]) if optimizer == "sgd" else \
         torch.optim.Adam(groups, lr=lrs[0])
     lr = np.empty((len(lrs), steps))
