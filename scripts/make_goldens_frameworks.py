@@ -258,6 +258,21 @@ def optax_cases() -> list[dict]:
         case(o + "cosine_onecycle", 130, base_lr=3e-3, transition_steps=100, pct_start=0.1,
              div_factor=5.0, final_div_factor=50.0),
         case(o + "cosine_onecycle", LONG, transition_steps=19_000, extra=around(5700, 19_000)),
+        case(o + "join_schedules", 130, schedules=[
+            {"type": "optax.linear", "init_value": 0.0, "end_value": 0.1, "transition_steps": 10},
+            {"type": "optax.cosine_decay", "decay_steps": 90}], boundaries=[10]),
+        case(o + "join_schedules", 130, schedules=[
+            {"type": "optax.constant", "value": 0.01},
+            {"type": "optax.exponential_decay", "transition_steps": 10, "decay_rate": 0.5},
+            {"type": "optax.join_schedules", "boundaries": [5], "schedules": [
+                {"type": "optax.constant", "value": 0.05},
+                {"type": "optax.linear", "init_value": 0.05, "end_value": 0.0,
+                 "transition_steps": 40}]}], boundaries=[20, 60]),
+        case(o + "sgdr", 250, cosine_kwargs=[
+            {"init_value": 0.0, "warmup_steps": 10, "decay_steps": 50},
+            {"init_value": 0.0, "peak_value": 0.05, "warmup_steps": 10, "decay_steps": 80},
+            {"init_value": 0.01, "peak_value": 0.02, "warmup_steps": 0, "decay_steps": 100,
+             "end_value": 0.001}]),
     ]
 
 

@@ -251,6 +251,14 @@ def optax_schedule(kind: str, base_lr: float, params: Mapping[str, Any]) -> Any:
 
     name = kind.split(".", 1)[1]
     kwargs = dict(params)
+    if name == "join_schedules":
+        children = [optax_schedule(c["type"], base_lr, {k: v for k, v in c.items() if k != "type"})
+                    for c in kwargs["schedules"]]
+        return optax.join_schedules(children, list(kwargs["boundaries"]))
+    if name == "sgdr":
+        cycles = [{"peak_value": base_lr, **{k: v for k, v in c.items() if v is not None}}
+                  for c in kwargs["cosine_kwargs"]]
+        return optax.sgdr_schedule(cycles)
     if "boundaries_and_scales" in kwargs and kwargs["boundaries_and_scales"] is not None:
         kwargs["boundaries_and_scales"] = {int(b): float(s)
                                            for b, s in kwargs["boundaries_and_scales"]}

@@ -119,3 +119,57 @@ def test_polynomial_nan_under_jit_is_refused_where_optax_computes_it(transition_
     else:
         lr = lrplot.schedule("optax.polynomial", steps=transition_steps + 1, **params)
         assert not np.isnan(lr).any()
+
+
+# -- composites -----------------------------------------------------------------------------------
+
+WARMUP_THEN_COSINE = [
+    {"type": "optax.linear", "init_value": 0.0, "end_value": 0.1, "transition_steps": 10},
+    {"type": "optax.cosine_decay", "decay_steps": 90}]
+
+
+def test_join_schedules_hands_over_at_the_boundary():
+    lr = lrplot.schedule("optax.join_schedules", steps=101, schedules=WARMUP_THEN_COSINE,
+                         boundaries=[10])
+    cosine = lrplot.schedule("optax.cosine_decay", steps=91, decay_steps=90)
+    np.testing.assert_array_equal(lr[10:], cosine)
+
+
+def test_sgdr_children_need_no_type_and_default_their_peak_to_base_lr():
+    lr = lrplot.schedule("optax.sgdr", steps=40, base_lr=0.2, cosine_kwargs=[
+        {"init_value": 0.0, "warmup_steps": 2, "decay_steps": 20},
+        {"init_value": 0.0, "warmup_steps": 2, "decay_steps": 20}])
+    assert lr[2] == lr[22] == float(np.float32(0.2))
+
+
+@pytest.mark.parametrize("params,culprit", [
+    ({"schedules": [{"type": "cosine", "T_max": 10}], "boundaries": []}, "optax"),
+    ({"schedules": WARMUP_THEN_COSINE, "boundaries": []}, "boundaries"),
+    ({"schedules": WARMUP_THEN_COSINE, "boundaries": [10, 20]}, "boundaries"),
+])
+def test_join_refusals(params, culprit):
+    with pytest.raises(SpecError, match=culprit):
+        lrplot.schedule("optax.join_schedules", steps=20, **params)
+
+
+def test_sgdr_refuses_a_cycle_with_its_warmup_as_long_as_its_decay():
+    with pytest.raises(SpecError, match=r"cosine_kwargs\[1\]"):
+        lrplot.schedule("optax.sgdr", steps=20, cosine_kwargs=[
+            {"init_value": 0.0, "warmup_steps": 2, "decay_steps": 20},
+            {"init_value": 0.0, "warmup_steps": 20, "decay_steps": 20}])
+
+
+def test_torch_composites_still_refuse_optax_children():
+    with pytest.raises(SpecError, match="cannot be a child"):
+        lrplot.schedule("sequential", steps=20, milestones=[10], schedulers=[
+            {"type": "optax.constant"}, {"type": "cosine", "T_max": 10}])
+
+
+def test_join_from_the_command_line(tmp_path):
+    out = tmp_path / "lr.csv"
+    result = CliRunner().invoke(main, [
+        "optax.join_schedules", "--schedules",
+        "[{type: optax.linear, init_value: 0, end_value: 0.1, transition_steps: 10}, "
+        "{type: optax.cosine_decay, decay_steps: 90}]", "--boundaries", "10", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert len(out.read_text().splitlines()) > 100

@@ -348,3 +348,84 @@ def cosine_onecycle(n: int, base_lr: float, transition_steps: int, peak_value: f
     peak = _value(base_lr, peak_value)
     table = onecycle_boundaries(transition_steps, pct_start, div_factor, final_div_factor, None)
     return _run(n, piecewise_interpolate("cosine", peak / div_factor, table), chunk)
+
+
+# -- composites -----------------------------------------------------------------------------------
+
+
+def _build(base_lr: float, kind: str, params: dict) -> Schedule:
+    """The Schedule of one child (lrplot kind name and its complete parameters)."""
+    name = kind.split(".", 1)[1]
+    p = dict(params)
+    if name == "constant":
+        return _const(_value(base_lr, p["value"]))
+    if name == "linear":
+        return polynomial_schedule(_value(base_lr, p["init_value"]), p["end_value"], 1,
+                                   p["transition_steps"], p["transition_begin"])
+    if name == "polynomial":
+        return polynomial_schedule(_value(base_lr, p["init_value"]), p["end_value"], p["power"],
+                                   p["transition_steps"], p["transition_begin"])
+    if name == "exponential_decay":
+        return exponential_schedule(_value(base_lr, p["init_value"]), p["transition_steps"],
+                                    p["decay_rate"], p["transition_begin"], p["staircase"],
+                                    p["end_value"])
+    if name == "cosine_decay":
+        return cosine_schedule(_value(base_lr, p["init_value"]), p["decay_steps"], p["alpha"],
+                               p["exponent"])
+    if name == "warmup_cosine_decay":
+        return warmup_cosine_schedule(p["init_value"], _value(base_lr, p["peak_value"]),
+                                      p["warmup_steps"], p["decay_steps"], p["end_value"],
+                                      p["exponent"])
+    if name == "warmup_exponential_decay":
+        peak = _value(base_lr, p["peak_value"])
+        return join([polynomial_schedule(p["init_value"], peak, 1, p["warmup_steps"]),
+                     exponential_schedule(peak, p["transition_steps"], p["decay_rate"],
+                                          p["transition_begin"], p["staircase"], p["end_value"])],
+                    [p["warmup_steps"]])
+    if name == "piecewise_constant":
+        return piecewise_constant_schedule(_value(base_lr, p["init_value"]),
+                                           p["boundaries_and_scales"])
+    if name == "piecewise_interpolate":
+        return piecewise_interpolate(p["interpolate_type"], _value(base_lr, p["init_value"]),
+                                     p["boundaries_and_scales"])
+    if name in ("linear_onecycle", "cosine_onecycle"):
+        peak = _value(base_lr, p["peak_value"])
+        table = onecycle_boundaries(p["transition_steps"], p["pct_start"], p["div_factor"],
+                                    p["final_div_factor"], p.get("pct_final"))
+        return piecewise_interpolate("linear" if name == "linear_onecycle" else "cosine",
+                                     peak / p["div_factor"], table)
+    if name == "join_schedules":
+        return join([_build(base_lr, c.kind, c.mapping) for c in p["schedules"]],
+                    list(p["boundaries"]))
+    if name == "sgdr":
+        return _sgdr(base_lr, p["cosine_kwargs"])
+    raise ValueError(f"no optax schedule {kind!r}")
+
+
+def _sgdr(base_lr: float, children: Sequence) -> Schedule:
+    """``sgdr_schedule(cosine_kwargs)``::
+
+        for kwargs in cosine_kwargs:
+            schedules += [warmup_cosine_decay_schedule(**kwargs)]
+            boundaries += [step + kwargs['decay_steps']]
+            step += kwargs['decay_steps']
+        return join_schedules(schedules, boundaries[:-1])
+    """
+    schedules, boundaries, step = [], [], 0
+    for child in children:
+        schedules.append(_build(base_lr, child.kind, child.mapping))
+        step += child.mapping["decay_steps"]
+        boundaries.append(step)
+    return join(schedules, boundaries[:-1])
+
+
+def join_schedules(n: int, base_lr: float, schedules: Sequence, boundaries: Sequence[int],
+                   chunk: int = CHUNK) -> Chunks:
+    """``join_schedules(schedules, boundaries)``: each child sees the steps since its boundary
+    (see :func:`join`); a child's own main value defaults to base_lr, as on its own."""
+    return _run(n, _build(base_lr, "optax.join_schedules",
+                          {"schedules": schedules, "boundaries": boundaries}), chunk)
+
+
+def sgdr(n: int, base_lr: float, cosine_kwargs: Sequence, chunk: int = CHUNK) -> Chunks:
+    return _run(n, _sgdr(base_lr, cosine_kwargs), chunk)

@@ -241,3 +241,62 @@ COSINE_ONECYCLE = _optax(
     f"final_div_factor) at transition_steps; {F32}",
     (*_onecycle_common(), *_div_params()),
     "--transition-steps 1000", horizon=lambda p: _past(p["transition_steps"]))
+
+
+def _join_check(p: Mapping[str, Any]) -> list[tuple[str, str]]:
+    children, boundaries = p["schedules"], list(p["boundaries"])
+    if len(boundaries) != len(children) - 1:
+        return [("boundaries", f"give one boundary fewer than schedules: {len(children)} "
+                               f"schedules need {len(children) - 1}, got {len(boundaries)}")]
+    return []
+
+
+def _join_horizon(p: Mapping[str, Any]) -> tuple[int, str]:
+    from lrplot.schedules import get
+
+    last = p["schedules"][-1]
+    tail, _ = get(last.kind).horizon(last.mapping)
+    start = max(p["boundaries"], default=0)
+    return start + tail, "the last boundary plus the last schedule's horizon"
+
+
+JOIN_SCHEDULES = register(Kind(
+    name="optax.join_schedules", framework_class="join_schedules",
+    summary="Optax schedules one after another: from each boundary on, the next schedule, "
+            "counting its steps from that boundary",
+    params=(
+        Param("schedules", "schedulers", "the Optax schedules, each a mapping with its type "
+              "and parameters, e.g. [{type: optax.linear, init_value: 0, end_value: 0.1, "
+              "transition_steps: 100}, {type: optax.cosine_decay, decay_steps: 900}]",
+              child_kinds="optax"),
+        Param("boundaries", "int_list", "the steps at which the next schedule takes over "
+              "(one fewer than schedules)", min=0),
+    ),
+    kernel=f"{KERNELS}:join_schedules",
+    example="--schedules '[{type: optax.linear, init_value: 0, end_value: 0.1, "
+            "transition_steps: 100}, {type: optax.cosine_decay, decay_steps: 900}]' "
+            "--boundaries 100",
+    horizon=_join_horizon, check=_join_check, framework="optax", composite=True,
+))
+
+
+def _sgdr_horizon(p: Mapping[str, Any]) -> tuple[int, str]:
+    total = sum(c.mapping["decay_steps"] for c in p["cosine_kwargs"])
+    return _past(total, "20% past the last cycle")
+
+
+SGDR = register(Kind(
+    name="optax.sgdr", framework_class="sgdr_schedule",
+    summary="warm restarts: warmup_cosine_decay schedules one after another, each decay_steps "
+            "long (in float32 as jax computes it, parity 1e-6)",
+    params=(
+        Param("cosine_kwargs", "schedulers", "the cycles: each the keyword arguments of "
+              "warmup_cosine_decay_schedule, e.g. [{init_value: 0, warmup_steps: 10, "
+              "decay_steps: 100}, {init_value: 0, peak_value: 0.05, warmup_steps: 10, "
+              "decay_steps: 200}]", child_kinds="optax.warmup_cosine_decay"),
+    ),
+    kernel=f"{KERNELS}:sgdr",
+    example="--cosine-kwargs '[{init_value: 0, warmup_steps: 10, decay_steps: 100}, "
+            "{init_value: 0, peak_value: 0.05, warmup_steps: 10, decay_steps: 200}]'",
+    horizon=_sgdr_horizon, framework="optax", composite=True,
+))
