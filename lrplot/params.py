@@ -80,6 +80,10 @@ class Param:
     min_exclusive: bool = False
     max_exclusive: bool = False
     choices: tuple[str, ...] = ()
+    child_kinds: str = ""
+    """For ``schedulers``: which kinds may be children -- "" for torch's (composites sharing an
+    optimizer), a framework ("optax") for its kinds, or one kind ("optax.warmup_cosine_decay"),
+    which a child may then leave out as its type."""
 
     def __post_init__(self) -> None:
         if self.type not in TYPES:

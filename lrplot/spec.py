@@ -270,7 +270,7 @@ def convert_value(p: Param, raw: Any, path: tuple, error: Callable[[tuple, str],
     import os
 
     if p.type == "schedulers":
-        return _children(raw, path, error, base_dir)
+        return _children(raw, path, error, base_dir, p.child_kinds)
     try:
         value = p.convert(raw)
     except ParamError as exc:
@@ -286,9 +286,14 @@ def convert_value(p: Param, raw: Any, path: tuple, error: Callable[[tuple, str],
     return value
 
 
-def child_refusal(kind: Kind) -> str | None:
+def child_refusal(kind: Kind, child_kinds: str = "") -> str | None:
     """Why ``kind`` cannot be a child schedule of a composite, or None when it can be one
     (the JSON Schema of configs uses this too)."""
+    if child_kinds:  # another framework's composite: its own kinds (Param.child_kinds)
+        if "." in child_kinds:
+            return None if kind.name == child_kinds else f"the schedules here are {child_kinds}"
+        return None if kind.framework == child_kinds else \
+            f"only {child_kinds} schedules can be joined here"
     if kind.name == "plateau":
         return "ReduceLROnPlateau needs a metric at every step (torch refuses it too)"
     if kind.framework != "torch":
@@ -297,32 +302,36 @@ def child_refusal(kind: Kind) -> str | None:
 
 
 def _children(raw: Any, path: tuple, error: Callable[[tuple, str], None],
-              base_dir: str) -> Any:
+              base_dir: str, child_kinds: str = "") -> Any:
     if not isinstance(raw, (list, tuple)) or not raw:
         error(path, "expected a non-empty list of schedules (mappings with a type and its "
                     f"parameters), got {describe_value(raw)}")
         return INVALID
-    children = [_child(item, path + (i,), error, base_dir) for i, item in enumerate(raw)]
+    children = [_child(item, path + (i,), error, base_dir, child_kinds)
+                for i, item in enumerate(raw)]
     return INVALID if any(c is INVALID for c in children) else tuple(children)
 
 
-def _child(item: Any, path: tuple, error: Callable[[tuple, str], None], base_dir: str) -> Any:
+def _child(item: Any, path: tuple, error: Callable[[tuple, str], None], base_dir: str,
+           child_kinds: str = "") -> Any:
     from lrplot.schedules import Child
 
     if not isinstance(item, dict):
         error(path, f"expected a schedule (a mapping with a type and its parameters), got "
                     f"{describe_value(item)}")
         return INVALID
+    if "type" not in item and "." in child_kinds:  # the one kind these children can be
+        item = {"type": child_kinds, **item}
     if "type" not in item:
         error(path, "a schedule needs 'type' (one of: " + ", ".join(
-            k.name for k in schedules.all_kinds() if child_refusal(k) is None) + ")")
+            k.name for k in schedules.all_kinds() if child_refusal(k, child_kinds) is None) + ")")
         return INVALID
     try:
         kind = schedules.get(str(item["type"]))
     except schedules.UnknownKind as exc:
         error(path + ("type",), str(exc))
         return INVALID
-    why = child_refusal(kind)
+    why = child_refusal(kind, child_kinds)
     if why:
         error(path + ("type",), f"{kind.name} cannot be a child schedule: {why}")
         return INVALID
