@@ -15,7 +15,7 @@ import os
 import sys
 from typing import IO, TYPE_CHECKING, Any, Mapping
 
-from lrplot import output, spec as specs, yamlio
+from lrplot import output, spec as specs
 
 if TYPE_CHECKING:
     import numpy as np
@@ -42,6 +42,8 @@ def load(config: str | os.PathLike | Mapping[str, Any]) -> specs.FigureSpec:
     """A validated figure spec from a YAML config file or from a mapping of the same shape."""
     if isinstance(config, Mapping):
         return specs.from_mapping(config)
+    from lrplot import yamlio  # only configs need the YAML parser
+
     return specs.from_document(yamlio.load(os.fspath(config)))
 
 

@@ -7,14 +7,15 @@ numpy and matplotlib are imported only when something is computed or drawn.
 
 from __future__ import annotations
 
-import difflib
+import importlib
 import os
+import sys
 from pathlib import Path
 from typing import Any, Callable
 
 import click
 
-from lrplot import gallery, output, schedules
+from lrplot import output, schedules
 from lrplot._version import __version__
 from lrplot.params import COMMON_PARAMS, format_value
 from lrplot.schedules import Kind
@@ -124,7 +125,6 @@ def _prepare(spec_factory: Callable[[], Any], default_name: str, out: str | None
              fmt: str | None = None) -> tuple[Any, str, str]:
     """Resolve the output and build the spec, or fail with exit 2: (spec, path, format)."""
     from lrplot.spec import SpecError
-    from lrplot.yamlio import YamlError
 
     try:
         path, fmt = output.resolve(out, fmt, default_name)
@@ -133,8 +133,15 @@ def _prepare(spec_factory: Callable[[], Any], default_name: str, out: str | None
         spec = spec_factory()
     except SpecError as exc:
         raise InputError([str(p) for p in exc.problems]) from None
-    except (YamlError, output.OutputError) as exc:
+    except output.OutputError as exc:
         raise InputError([str(exc)]) from None
+    except Exception as exc:
+        # Only a config can raise a YamlError, and reading one imported lrplot.yamlio: flags
+        # alone never pay for importing the YAML parser.
+        yamlio = sys.modules.get("lrplot.yamlio")
+        if yamlio is not None and isinstance(exc, yamlio.YamlError):
+            raise InputError([str(exc)]) from None
+        raise
     if _flag("annotate"):
         from dataclasses import replace
 
@@ -158,6 +165,10 @@ def _write(spec: Any, path: str, fmt: str, size: str | None, dpi: int | None) ->
             raise InputError([str(p) for p in exc.problems]) from None
         if not click.get_current_context().params.get("output"):
             return
+    if fmt in output.FIGURE_FORMATS:  # one figure, then exit: skip matplotlib's help text
+        from lrplot import _matplotlib
+
+        _matplotlib.import_for_command()
     try:
         api.save(spec, path, format=fmt, size=_size(size), dpi=dpi)  # "-": standard output
     except SpecError as exc:  # found only while evaluating (an expression failing at a step)
@@ -275,15 +286,33 @@ def _by_framework() -> list[tuple[str, list[Kind]]]:
     return list(groups.items())
 
 
+LAZY_COMMANDS = {
+    "gallery": "lrplot.gallery:command",  # configs/*.yaml -> gallery/
+    "stats": "lrplot.cli_insight:stats",  # stats, lint, code: a kind and its flags, or configs
+    "lint": "lrplot.cli_insight:lint",
+    "code": "lrplot.cli_insight:code",
+    "validate": "lrplot.cli_config:validate",  # configs checked without rendering
+    "schema": "lrplot.cli_config:schema",  # ... and their JSON Schema
+}
+"""Commands whose modules are imported only when the command runs (or --help lists it), so
+that drawing a schedule never pays for them. ``module:attribute`` of each click command."""
+
+
 class LrplotGroup(click.Group):
     """Built-in commands plus one generated command per schedule kind (and its class name)."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted(super().list_commands(ctx)) + [k.name for k in schedules.all_kinds()]
+        return sorted({*super().list_commands(ctx), *LAZY_COMMANDS}) + \
+            [k.name for k in schedules.all_kinds()]
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         command = super().get_command(ctx, name)
         if command is not None:
+            return command
+        if name in LAZY_COMMANDS:
+            module, attribute = LAZY_COMMANDS[name].split(":")
+            command = getattr(importlib.import_module(module), attribute)
+            self.add_command(command, name)
             return command
         try:
             return kind_command(schedules.get(name))
@@ -293,7 +322,9 @@ class LrplotGroup(click.Group):
     def resolve_command(self, ctx: click.Context, args: list[str]):
         name = args[0] if args else ""
         if not name.startswith("-") and self.get_command(ctx, name) is None:
-            choices = list(self.commands) + schedules.names()
+            import difflib
+
+            choices = [*self.commands, *LAZY_COMMANDS, *schedules.names()]
             close = difflib.get_close_matches(name, choices, n=1, cutoff=0.6)
             hint = f" Did you mean {close[0]!r}?" if close else ""
             raise InputError([f"unknown command or schedule {name!r}.{hint} "
@@ -301,7 +332,8 @@ class LrplotGroup(click.Group):
         return super().resolve_command(ctx, args)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        builtin = [(n, self.commands[n].get_short_help_str(60)) for n in sorted(self.commands)]
+        builtin = [(n, self.get_command(ctx, n).get_short_help_str(60))
+                   for n in sorted({*self.commands, *LAZY_COMMANDS})]
         with formatter.section("Commands"):
             formatter.write_dl(builtin)
         for i, (framework, kinds) in enumerate(_by_framework()):
@@ -403,17 +435,4 @@ def _list_kind(kind: Kind) -> None:
     click.echo()
 
 
-main.add_command(gallery.command, "gallery")  # lrplot.gallery: configs/*.yaml -> gallery/
-
-
-# stats, lint, code: they take a kind and its flags, or configs (lrplot.cli_insight).
-from lrplot import cli_insight  # noqa: E402
-
-for _command in cli_insight.COMMANDS:
-    main.add_command(_command)
-
-# validate, schema: configs checked without rendering, and their JSON Schema (lrplot.cli_config).
-from lrplot import cli_config  # noqa: E402
-
-main.add_command(cli_config.validate)
-main.add_command(cli_config.schema)
+# gallery, stats, lint, code, validate, schema: see LAZY_COMMANDS.

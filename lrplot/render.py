@@ -11,6 +11,8 @@ from importlib import resources
 from typing import IO
 
 import matplotlib
+import matplotlib.colors
+import matplotlib.image
 import matplotlib.style
 import numpy as np
 from matplotlib.artist import allow_rasterization
@@ -136,5 +138,23 @@ def save(fig: Figure, stream: IO[bytes], fmt: str, metadata: dict | None = None)
 
     ``metadata`` adds matplotlib ``savefig`` metadata entries (lrplot's stamp, a date).
     """
+    metadata = {**_METADATA[fmt], **(metadata or {})}
     with matplotlib.style.context(STYLE):
-        fig.savefig(stream, format=fmt, metadata={**_METADATA[fmt], **(metadata or {})})
+        if fmt == "png" and _savefig_is_plain(fig):
+            # What savefig does for a PNG, minus the extra draw it makes only to lay the figure
+            # out: one draw (which runs the constrained layout), then the pixels. Same bytes.
+            fig.canvas.draw()
+            matplotlib.image.imsave(stream, fig.canvas.buffer_rgba(), format="png",
+                                    origin="upper", dpi=fig.dpi, metadata=metadata)
+        else:
+            fig.savefig(stream, format=fmt, metadata=metadata)
+
+
+def _savefig_is_plain(fig: Figure) -> bool:
+    """Whether savefig would draw the figure as it stands (no savefig.* setting changes it)."""
+    rc = matplotlib.rcParams
+    return (isinstance(fig.canvas, FigureCanvasAgg) and rc["savefig.dpi"] == "figure"
+            and rc["savefig.bbox"] in (None, "standard") and not rc["savefig.transparent"]
+            and all(rc[f"savefig.{part}"] == "auto" or matplotlib.colors.same_color(
+                rc[f"savefig.{part}"], getattr(fig, f"get_{part}")())
+                for part in ("facecolor", "edgecolor")))

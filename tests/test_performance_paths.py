@@ -328,9 +328,11 @@ print("HEAVY", json.dumps(sorted(m for m in sys.modules
 
 
 def _commands() -> list[str]:
+    import click
+
     from lrplot.cli import main
 
-    return list(main.commands)
+    return main.list_commands(click.Context(main))
 
 
 @pytest.mark.parametrize("args", [["--help"], ["list"], ["validate", "--help"], ["schema"],

@@ -7,7 +7,6 @@ evaluated, so listing kinds or printing help never pays for numpy.
 
 from __future__ import annotations
 
-import difflib
 import importlib
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping
@@ -182,6 +181,8 @@ def names() -> list[str]:
 class UnknownKind(LookupError):
     def __init__(self, name: str):
         self.name = name
+        import difflib  # only for a suggestion, on error
+
         close = difflib.get_close_matches(name, names(), n=1, cutoff=0.6)
         self.suggestion = close[0] if close else None
         hint = f"; did you mean {self.suggestion!r}?" if self.suggestion else ""

@@ -6,7 +6,6 @@ fractional step_size, a NaN, infinite, zero or negative gamma.
 
 from __future__ import annotations
 
-import difflib
 import math
 from functools import lru_cache
 from typing import Any, Mapping
@@ -532,6 +531,8 @@ def _metric_values(path: str, column: str | None, mtime: int, size: int) -> tupl
                              f"metric_column")
         column = candidates[0]
     if column not in header:
+        import difflib  # only for a suggestion, on error
+
         close = difflib.get_close_matches(column, header, n=1)
         hint = f"; did you mean {close[0]!r}?" if close else ""
         raise ValueError(f"{path} has no column {column!r}{hint} (columns: {', '.join(header)})")

@@ -1,0 +1,535 @@
+"""lrplot against its alternatives, measured side by side in one run: a table of ratios.
+
+    python benchmarks/run.py             # the full run (several minutes)
+    python benchmarks/run.py --quick     # smaller sizes and fewer repetitions (about a minute)
+    python benchmarks/run.py --only engine,startup --doc docs/performance.md
+
+Every target of issue 6 is a row: lrplot's time (or memory, or size) next to the alternative's,
+measured in the same run and interleaved round by round (the machine is shared and noisy), as
+medians. Whole processes where start-up matters, in-process timings for the engine. The
+alternatives are real programs: stepping torch's own scheduler (when torch is importable), plain
+numpy + pyplot scripts drawing the same figure, a torch + pyplot script, and numpy's bare
+evaluation of the same values (benchmarks/alternatives/). ``--doc`` writes the table into a
+markdown file between ``<!-- benchmark -->`` markers.
+
+Nothing here is a test: tests check that the fast paths are right, this measures how fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.metadata
+import io
+import json
+import math
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+ROOT = Path(__file__).resolve().parents[1]
+ALTERNATIVES = ROOT / "benchmarks" / "alternatives"
+MiB = 1 << 20
+
+
+# -- measuring -----------------------------------------------------------------------------------
+
+
+@dataclass
+class Run:
+    seconds: float
+    peak_rss: int  # bytes
+    cpu: float  # user + system seconds
+
+
+ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+"""Processes run as installed programs do: with their bytecode cached (the first run writes it)."""
+
+
+def run_process(command: list[str], cwd: Path) -> Run:
+    """Wall time, CPU time and peak resident memory of one process (its own, via wait4)."""
+    start = time.perf_counter()
+    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE, env=ENV)
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - start
+    stderr = process.stderr.read().decode(errors="replace") if process.stderr else ""
+    process.stderr.close()
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        raise RuntimeError(f"{' '.join(command)} exited {process.returncode}:\n{stderr}")
+    return Run(seconds, usage.ru_maxrss * 1024, usage.ru_utime + usage.ru_stime)
+
+
+def interleaved(commands: dict[str, list[str]], rounds: int, cwd: Path,
+                warm: bool = True) -> dict[str, list[Run]]:
+    """Every command once per round, the order rotating between rounds, after one untimed
+    round (bytecode caches, file-system caches)."""
+    names = list(commands)
+    runs: dict[str, list[Run]] = {name: [] for name in names}
+    if warm:
+        for name in names:
+            run_process(commands[name], cwd)
+    for r in range(rounds):
+        for name in names[r % len(names):] + names[:r % len(names)]:
+            runs[name].append(run_process(commands[name], cwd))
+    return runs
+
+
+def median(runs: list[Run], what: str = "seconds") -> float:
+    return statistics.median(getattr(r, what) for r in runs)
+
+
+def timed(function: Callable[[], Any], repeat: int) -> float:
+    """Median wall time of ``function()`` over ``repeat`` calls."""
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        function()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def lrplot_command() -> list[str]:
+    script = Path(sys.executable).with_name("lrplot")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "lrplot"]
+
+
+def torch_available() -> bool:
+    try:
+        importlib.metadata.version("torch")
+        return True
+    except importlib.metadata.PackageNotFoundError:
+        return False
+
+
+# -- the table ------------------------------------------------------------------------------------
+
+
+@dataclass
+class Row:
+    section: str
+    what: str
+    lrplot: str
+    alternative: str
+    ratio: str
+    target: str
+    met: bool | None  # None: information only
+
+    def cells(self) -> list[str]:
+        verdict = {True: "yes", False: "**NO**", None: ""}[self.met]
+        return [self.what, self.lrplot, self.alternative, self.ratio, self.target, verdict]
+
+
+@dataclass
+class Report:
+    rows: list[Row] = field(default_factory=list)
+
+    def add(self, *args: Any) -> None:
+        row = Row(*args)
+        self.rows.append(row)
+        print(" | ".join(row.cells()), flush=True)
+
+    def markdown(self) -> str:
+        out = []
+        for section in dict.fromkeys(r.section for r in self.rows):
+            out += [f"\n**{section}**\n",
+                    "| measurement | lrplot | alternative | ratio | target | met |",
+                    "|---|---|---|---|---|---|"]
+            out += ["| " + " | ".join(r.cells()) + " |" for r in self.rows if r.section == section]
+        return "\n".join(out) + "\n"
+
+
+def seconds(value: float) -> str:
+    if value >= 1:
+        return f"{value:.2f} s"
+    if value >= 1e-3:
+        return f"{value * 1e3:.1f} ms"
+    return f"{value * 1e6:.0f} µs"
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    versions = []
+    for package in ("numpy", "matplotlib", "click", "pyyaml", "torch"):
+        try:
+            versions.append(f"{package} {importlib.metadata.version(package)}")
+        except importlib.metadata.PackageNotFoundError:
+            versions.append(f"{package} absent")
+    load = " / ".join(f"{x:.2f}" for x in os.getloadavg())
+    return (f"{cpu}, {os.cpu_count()} logical CPUs; {platform.platform()}; Python "
+            f"{platform.python_version()}; {', '.join(versions)}; load average {load} (1/5/15 min)")
+
+
+# -- 1. engine: lrplot's kernels against stepping torch ------------------------------------------
+
+
+def engine_cases(n: int) -> dict[str, tuple[str, dict[str, Any]]]:
+    """One realistic parameter set per torch kind, for a run of ``n`` steps."""
+    return {
+        "exponential": ("exponential", {"gamma": 0.999995}),
+        "step": ("step", {"step_size": n // 30, "gamma": 0.5}),
+        "multistep": ("multistep", {"milestones": [3 * n // 10, 6 * n // 10, 8 * n // 10],
+                                    "gamma": 0.1}),
+        "cosine (T_max = steps)": ("cosine", {"T_max": n}),
+        "cosine (T_max = 1000, 500 periods)": ("cosine", {"T_max": 1000}),
+        "cosine (eta_min != 0: sequential)": ("cosine", {"T_max": 1000, "eta_min": 1e-4}),
+        "constant": ("constant", {"factor": 0.5, "total_iters": 1000}),
+        "linear": ("linear", {"start_factor": 0.01, "total_iters": n // 100}),
+        "polynomial": ("polynomial", {"total_iters": n, "power": 2.0}),
+        "cosine-restarts": ("cosine-restarts", {"T_0": 1000, "T_mult": 2}),
+        "lambda": ("lambda", {"lr_lambda": "1 / (1 + epoch / 1000)"}),
+        "multiplicative": ("multiplicative", {"lr_lambda": "0.999999"}),
+        "cyclic": ("cyclic", {"max_lr": 1.0}),
+        "onecycle": ("onecycle", {"max_lr": 1.0, "total_steps": n}),
+        "sequential (warm-up, cosine)": ("sequential", {
+            "schedulers": [{"type": "linear", "start_factor": 0.01, "total_iters": n // 100},
+                           {"type": "cosine", "T_max": n - n // 100}],
+            "milestones": [n // 100]}),
+        "chained (linear x exponential)": ("chained", {
+            "schedulers": [{"type": "linear", "start_factor": 0.01, "total_iters": n // 100},
+                           {"type": "exponential", "gamma": 0.999999}]}),
+        "plateau": ("plateau", {"metric": "1 / (epoch + 1)"}),
+    }
+
+
+def _torch_stepper(kind: str, params: dict[str, Any], n: int) -> Callable[[], Any]:
+    sys.path.insert(0, str(ROOT / "tests"))
+    import torch
+    import torch_oracle
+
+    def step_torch():
+        param = torch.nn.Parameter(torch.zeros(1))
+        optimizer = torch.optim.SGD([param], lr=0.1, momentum=0.9)
+        group = optimizer.param_groups[0]
+        out = [0.0] * n
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            scheduler = torch_oracle.build_scheduler(kind, optimizer, params)
+            out[0] = group["lr"]
+            for i in range(1, n):
+                scheduler.step()
+                out[i] = group["lr"]
+        return out
+
+    return step_torch
+
+
+def engine(report: Report, n: int, repeat: int, with_torch: bool) -> None:
+    import numpy as np
+
+    import lrplot
+    from lrplot import schedules
+
+    known = {k.name for k in schedules.all_kinds() if k.framework == "torch"}
+    cases = engine_cases(n)
+    covered = {kind for kind, _ in cases.values()}
+    for name, (kind, params) in cases.items():
+        if kind not in known:
+            continue
+        evaluate = lambda: lrplot.schedule(kind, steps=n, **params)  # noqa: E731
+        lr = evaluate()  # warm: imports, expression parsing
+        ours = timed(evaluate, repeat)
+        target = 20 if "eta_min" in name else 100
+        if not with_torch:
+            report.add("Engine", f"{name}, 10^{round(math.log10(n))} steps", seconds(ours),
+                       "torch absent", "", f">= {target}x", None)
+            continue
+        step_torch = _torch_stepper(kind, params, n)
+        start = time.perf_counter()
+        expected = np.array(step_torch())
+        theirs = time.perf_counter() - start
+        scale = np.maximum(np.abs(expected), 1e-300)
+        parity = float(np.max(np.abs(lr - expected) / scale))
+        ratio = theirs / ours
+        report.add("Engine", f"{name}, 10^{round(math.log10(n))} steps (parity {parity:.0e})",
+                   seconds(ours), f"torch {seconds(theirs)}", f"{ratio:.0f}x faster",
+                   f">= {target}x", ratio >= target and parity <= 1e-12)
+    for kind in sorted(known - covered):
+        report.add("Engine", f"{kind}: no benchmark case yet", "", "", "", "", None)
+
+
+def sweep(report: Report, n: int, values: int, repeat: int) -> None:
+    """A sweep of ``values`` parameter values: one broadcast evaluation against one pass each."""
+    import lrplot
+    from lrplot import series
+
+    gammas = [1 - 10 ** (-6 + 3 * i / values) for i in range(values)]
+    spec = lrplot.load({"steps": n, "curves": [{"type": "exponential", "sweep": {"gamma": gammas}}]})
+
+    def together():
+        for panel in series.compute(spec):
+            for _ in series.stream(panel.series):
+                pass
+
+    def one_by_one():
+        for panel in series.compute(spec):
+            for s in panel.series:
+                for _ in s.chunks():
+                    pass
+
+    ours, passes = timed(together, repeat), timed(one_by_one, repeat)
+    report.add("Engine", f"sweep of {values} gamma values, 10^{round(math.log10(n))} steps each",
+               seconds(ours), f"{values} passes {seconds(passes)}", f"{passes / ours:.1f}x faster",
+               "one broadcast pass", None)
+
+
+# -- 2. start-up ------------------------------------------------------------------------------------
+
+
+def startup(report: Report, rounds: int, work: Path) -> None:
+    lrplot = lrplot_command()
+    config = str(ROOT / "configs" / "article.yaml")
+    commands = {
+        "baseline": [sys.executable, "-c", "import click, yaml"],
+        "lrplot --help": lrplot + ["--help"],
+        "lrplot list": lrplot + ["list"],
+        "lrplot validate configs/article.yaml": lrplot + ["validate", config],
+        "lrplot schema": lrplot + ["schema"],
+    }
+    available = _subcommands()
+    commands = {k: v for k, v in commands.items()
+                if k == "baseline" or k == "lrplot --help" or k.split()[1] in available}
+    runs = interleaved(commands, rounds, work)
+    base = median(runs["baseline"])
+    base_cpu = median(runs["baseline"], "cpu")
+    for name, measured in runs.items():
+        if name == "baseline":
+            continue
+        ratio = median(measured) / base
+        report.add("Start-up (whole processes)", f"`{name}`",
+                   f"{seconds(median(measured))} (CPU {seconds(median(measured, 'cpu'))})",
+                   f'`python -c "import click, yaml"` {seconds(base)} (CPU {seconds(base_cpu)})',
+                   f"{ratio:.2f}x", "<= 1.5x", ratio <= 1.5)
+    heavy = _heavy_imports(lrplot, available)
+    report.add("Start-up (whole processes)", "numpy / matplotlib imported by help, list, "
+               "validate, schema", ", ".join(heavy) or "neither", "", "", "neither", not heavy)
+
+
+def _subcommands() -> set[str]:
+    done = subprocess.run([sys.executable, "-c", "import click; from lrplot.cli import main; "
+                           "print(' '.join(main.list_commands(click.Context(main))))"],
+                          capture_output=True, text=True)
+    return set(done.stdout.split())
+
+
+def _heavy_imports(lrplot: list[str], available: set[str]) -> list[str]:
+    script = ("import sys, runpy; sys.argv = ['lrplot'] + sys.argv[1:]\n"
+              "from lrplot.cli import main\n"
+              "try:\n    main(sys.argv[1:], prog_name='lrplot')\nexcept SystemExit:\n    pass\n"
+              "print('HEAVY', ' '.join(m for m in ('numpy', 'matplotlib') if m in sys.modules), "
+              "file=sys.stderr)\n")
+    found = set()
+    for args in (["--help"], ["list"], ["validate", str(ROOT / "configs" / "article.yaml")],
+                 ["schema"]):
+        if args[0] != "--help" and args[0] not in available:
+            continue
+        done = subprocess.run([sys.executable, "-c", script, *args], capture_output=True,
+                              text=True, cwd=ROOT)
+        for line in done.stderr.splitlines():
+            if line.startswith("HEAVY"):
+                found.update(line.split()[1:])
+    return sorted(found)
+
+
+# -- 3. one figure ----------------------------------------------------------------------------------
+
+
+def one_figure(report: Report, rounds: int, work: Path, with_torch: bool) -> None:
+    lrplot = lrplot_command()
+    python = sys.executable
+    commands = {
+        "lrplot cosine": lrplot + ["cosine", "--t-max", "150", "--steps", "400", "-o",
+                                   "lrplot-cosine.png"],
+        "numpy cosine": [python, str(ALTERNATIVES / "numpy_cosine.py"), "numpy-cosine.png"],
+        "lrplot article": lrplot + ["compare", str(ROOT / "configs" / "article.yaml"), "-o",
+                                    "lrplot-article.png"],
+        "numpy article": [python, str(ALTERNATIVES / "numpy_article.py"), "numpy-article.png"],
+    }
+    if with_torch:
+        commands["torch cosine"] = [python, str(ALTERNATIVES / "torch_cosine.py"),
+                                    "torch-cosine.png"]
+        commands["torch article"] = [python, str(ALTERNATIVES / "torch_article.py"),
+                                     "torch-article.png"]
+    runs = interleaved(commands, rounds, work)
+    t = {name: median(r) for name, r in runs.items()}
+    mem = {name: median(r, "peak_rss") / MiB for name, r in runs.items()}
+    section = "One figure (whole processes, PNG)"
+
+    cpu = {name: median(r, "cpu") for name, r in runs.items()}
+
+    def cell(name: str) -> str:
+        return f"{seconds(t[name])} (CPU {seconds(cpu[name])}), {mem[name]:.0f} MiB"
+
+    cosine = "`lrplot cosine --t-max 150 --steps 400 -o x.png`"
+    ratio = t["lrplot cosine"] / t["numpy cosine"]
+    report.add(section, cosine, cell("lrplot cosine"), f"numpy + pyplot {cell('numpy cosine')}",
+               f"{ratio:.2f}x the time", "<= 0.8x", ratio <= 0.8)
+    if with_torch:
+        ratio = t["torch cosine"] / t["lrplot cosine"]
+        report.add(section, cosine, cell("lrplot cosine"), f"torch + pyplot {cell('torch cosine')}",
+                   f"{ratio:.1f}x faster", ">= 5x", ratio >= 5)
+    article = "`lrplot compare configs/article.yaml` (2x2)"
+    if with_torch:
+        ratio = t["torch article"] / t["lrplot article"]
+        report.add(section, article, cell("lrplot article"),
+                   f"torch + pyplot {cell('torch article')}", f"{ratio:.1f}x faster", ">= 3.5x",
+                   ratio >= 3.5)
+    ratio = t["lrplot article"] / t["numpy article"]
+    report.add(section, article, cell("lrplot article"), f"numpy + pyplot {cell('numpy article')}",
+               f"{ratio:.2f}x the time", "", None)
+
+
+# -- 4. scale: long runs to PNG and SVG, CSV and JSON -----------------------------------------------
+
+
+def scale_cases(n: int) -> dict[str, list[str]]:
+    """lrplot flags for the long-run kinds (matching alternatives/numpy_eval.py)."""
+    return {
+        "cosine": ["cosine", "--t-max", str(n)],
+        "step": ["step", "--step-size", str(n // 10), "--gamma", "0.5"],
+        "cyclic": ["cyclic", "--max-lr", "1", "--step-size-up", str(max(1, n // 20_000))],
+        "onecycle": ["onecycle", "--max-lr", "1", "--total-steps", str(n)],
+    }
+
+
+def scale(report: Report, n: int, rounds: int, work: Path) -> None:
+    lrplot = lrplot_command()
+    exponent = round(math.log10(n))
+    section = f"Scale: 10^{exponent} steps (whole processes)"
+    for kind, flags in scale_cases(n).items():
+        commands = {
+            "png": lrplot + flags + ["--steps", str(n), "-o", f"{kind}.png"],
+            "svg": lrplot + flags + ["--steps", str(n), "-o", f"{kind}.svg"],
+            "numpy": [sys.executable, str(ALTERNATIVES / "numpy_eval.py"), kind, str(n)],
+        }
+        runs = interleaved(commands, rounds, work)
+        base = median(runs["numpy"])
+        name = {"cyclic": "cyclic, 10^4 cycles"}.get(kind, kind)
+        for fmt in ("png", "svg"):
+            t, rss = median(runs[fmt]), median(runs[fmt], "peak_rss") / MiB
+            ratio = t / base
+            extra = ""
+            if fmt == "svg":
+                size = (work / f"{kind}.svg").stat().st_size
+                extra = f", {size / 1000:.0f} kB"
+            report.add(section, f"{name} -> {fmt.upper()}", f"{seconds(t)}, {rss:.0f} MiB{extra}",
+                       f"numpy evaluates {seconds(base)}", f"{ratio:.2f}x the time",
+                       "<= 2x, <= 300 MiB" + (", <= 200 kB" if fmt == "svg" else ""),
+                       ratio <= 2 and rss <= 300 and (fmt == "png" or size <= 200_000))
+    for fmt in ("csv", "json"):
+        command = lrplot + ["cosine", "--t-max", "1000", "--steps", str(n), "-o", f"long.{fmt}"]
+        runs = interleaved({fmt: command}, 1, work, warm=False)
+        path = work / f"long.{fmt}"
+        size = path.stat().st_size
+        path.unlink()
+        rss = median(runs[fmt], "peak_rss") / MiB
+        report.add(section, f"cosine -> {fmt.upper()} ({size / 1e9:.2f} GB)",
+                   f"{seconds(median(runs[fmt]))}, {rss:.0f} MiB", "", "", "streamed, <= 300 MiB",
+                   rss <= 300)
+
+
+def bounded(report: Report, sizes: list[int], repeat: int) -> None:
+    """Drawing time and SVG size do not grow with the number of steps (in-process)."""
+    import lrplot
+    from lrplot import render, series
+
+    section = "Bounded output (in-process: drawing after the envelope, SVG size)"
+    for kind, flags in (("cyclic", {"max_lr": 1.0}), ("cosine", {})):
+        draw, sizes_kb = [], []
+        for n in sizes:
+            params = {"step_size_up": max(1, n // 20_000)} if kind == "cyclic" else {"T_max": n}
+            spec = lrplot.load({"steps": n, "curves": [{"type": kind, **flags, **params}]})
+            fig = render.figure(series.compute(spec), title=spec.title)
+            draw.append(timed(lambda: render.save(fig, io.BytesIO(), "png"), repeat))
+            svg = io.BytesIO()
+            render.save(fig, svg, "svg")
+            sizes_kb.append(len(svg.getvalue()) / 1000)
+        label = "cyclic, 10^4 cycles" if kind == "cyclic" else "cosine"
+        steps = ", ".join(f"10^{round(math.log10(n))}" for n in sizes)
+        flat = max(draw) <= 1.5 * min(draw)
+        report.add(section, f"{label}: PNG drawing time at {steps} steps",
+                   " / ".join(seconds(d) for d in draw), "", f"{max(draw) / min(draw):.2f}x "
+                   "max/min", "flat", flat)
+        report.add(section, f"{label}: SVG size at {steps} steps",
+                   " / ".join(f"{s:.0f} kB" for s in sizes_kb), "", "", "<= 200 kB",
+                   max(sizes_kb) <= 200)
+
+
+# -- main ---------------------------------------------------------------------------------------------
+
+SECTIONS = ("engine", "startup", "figure", "scale", "bounded")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true",
+                        help="smaller sizes (10^5 engine steps, 10^7 long runs), fewer rounds")
+    parser.add_argument("--only", help="comma list of sections: " + ", ".join(SECTIONS))
+    parser.add_argument("--rounds", type=int, help="repetitions per measurement")
+    parser.add_argument("--doc", type=Path,
+                        help="write the table into this markdown file, between <!-- benchmark --> "
+                             "markers")
+    parser.add_argument("--no-torch", action="store_true", help="skip torch even if installed")
+    args = parser.parse_args()
+    only = set(args.only.split(",")) if args.only else set(SECTIONS)
+    if only - set(SECTIONS):
+        parser.error(f"--only: unknown sections {sorted(only - set(SECTIONS))}")
+    quick = args.quick
+    rounds = args.rounds or (3 if quick else 7)
+    with_torch = torch_available() and not args.no_torch
+    info = machine()
+    print(f"machine: {info}\n", flush=True)
+    report = Report()
+    work = Path(tempfile.mkdtemp(prefix="lrplot-bench-"))
+    started = time.perf_counter()
+    try:
+        if "startup" in only:
+            startup(report, max(rounds, 5) * 2, work)
+        if "figure" in only:
+            one_figure(report, rounds, work, with_torch)
+        if "engine" in only:
+            n = 10**5 if quick else 10**6
+            engine(report, n, rounds, with_torch)
+            sweep(report, n, 100, max(1, rounds // 2))
+        if "bounded" in only:
+            bounded(report, [10**6, 10**7] if quick else [10**6, 10**7, 10**8], 3)
+        if "scale" in only:
+            scale(report, 10**7 if quick else 10**8, 1 if quick else 3, work)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    elapsed = time.perf_counter() - started
+    command = "python benchmarks/run.py" + (" --quick" if quick else "") + \
+        (f" --only {args.only}" if args.only else "")
+    text = (f"`{command}` ({elapsed / 60:.1f} min, {rounds} rounds; medians)\n\n"
+            f"Machine: {info}\n" + report.markdown())
+    print("\n" + text)
+    if args.doc:
+        _write_doc(args.doc, text)
+
+
+def _write_doc(path: Path, text: str) -> None:
+    marker = "<!-- benchmark -->"
+    content = path.read_text() if path.exists() else f"{marker}\n{marker}\n"
+    head, _, rest = content.partition(marker)
+    _, _, tail = rest.partition(marker)
+    path.write_text(f"{head}{marker}\n{text}{marker}{tail}")
+
+
+if __name__ == "__main__":
+    main()
