@@ -63,6 +63,12 @@ KEY_HELP: dict[str, tuple[dict[str, Any] | Callable[[], dict[str, Any]], str]] =
     "step_column": (_NAME, "The step column of the CSV (default: a column named step, "
                            "global_step, iteration, ... when there is one, else row i is "
                            "step i)."),
+    "steps_per_epoch": ({"type": "integer", "minimum": 1},
+                        "Iterations per epoch of the training loop: with interval: epoch the "
+                        "scheduler steps once per epoch and steps count iterations."),
+    "interval": ({"enum": ["step", "epoch"]},
+                 "How often the training loop steps the scheduler: every iteration (step, the "
+                 "default) or once per epoch of steps_per_epoch iterations (epoch)."),
     "series": (_series, "What to draw besides the lr: momentum (CyclicLR, OneCycleLR) or "
                         "the metric ReduceLROnPlateau watches, e.g. [lr, momentum]; at figure, "
                         "panel or curve level."),
@@ -167,7 +173,15 @@ class _Generator:
         """The schema of one value of ``p`` (no description)."""
         if p.type == "schedulers":
             out: dict[str, Any] = {"type": "array", "minItems": 1,
-                                   "items": {"$ref": "#/definitions/child"}}
+                                   "items": self.child_ref(getattr(p, "child_kinds", ""))}
+        elif p.type == "int_float_map":  # {100: 0.5}, or the pairs of its canonical form
+            number = self.scalar(p, "float")
+            out = {"anyOf": [
+                {"type": "object", "propertyNames": {"pattern": r"^\s*\+?[0-9]+\s*$"},
+                 "additionalProperties": number},
+                {"type": "array", "items": {"type": "array", "minItems": 2, "maxItems": 2,
+                                            "items": [{"type": "integer", "minimum": 0},
+                                                      number]}}]}
         elif p.type.endswith("_list"):
             out = {"type": "array", "items": self.scalar(p, p.type.removesuffix("_list"))}
         elif p.type == "int_float_map":  # YAML keys are integer steps: {100: 0.5}
@@ -320,23 +334,46 @@ class _Generator:
             return None
         return tuple(datacurve.KEYS)
 
-    def child(self, kinds: list[Kind]) -> dict[str, Any]:
-        refusal: Callable[[Kind], str | None] = getattr(spec, "child_refusal", lambda k: None)
-        allowed = [k for k in kinds if refusal(k) is None]
-        branches = []
-        for kind in allowed:
+    def child_ref(self, group: str = "") -> dict[str, Any]:
+        """A reference to the schema of one child schedule of a composite. ``group`` is the
+        Param's ``child_kinds``: "" for torch's composites, a framework ("optax") for its
+        kinds, or one kind ("optax.warmup_cosine_decay"), whose type may then be left out."""
+        name = f"child.{group}" if group else "child"
+        if name not in self.definitions:
+            self.definitions[name] = {}  # placeholder: composites nest (a child of a child)
+            self.definitions[name] = self.child(schedules.all_kinds(), group)
+        return {"$ref": f"#/definitions/{name}"}
+
+    def child(self, kinds: list[Kind], group: str = "") -> dict[str, Any]:
+        def refused(kind: Kind) -> bool:
+            refusal = getattr(spec, "child_refusal", None)
+            if refusal is None:
+                return False
+            return (refusal(kind, group) if group else refusal(kind)) is not None
+
+        allowed = [k for k in kinds if not refused(k)]
+        description = ("A child schedule of a composite: its type and parameters (steps, "
+                       "label and sweeps belong to the whole curve).")
+
+        def params(kind: Kind) -> dict[str, Any]:
             fixed = self.keys_of(("base_lr",), "a child") if kind.own_base_lr else {}
             taken = ("type", "base_lr") if kind.own_base_lr else ("type",)
-            branches.append(self.matching(kind, self.params_object(kind, fixed, False, taken)))
-        return {"description": "A child schedule of a composite: its type and parameters "
-                               "(steps, label and sweeps belong to the whole curve).",
-                "type": "object", "required": ["type"],
+            return self.params_object(kind, fixed, False, taken)
+
+        if "." in group and len(allowed) == 1:  # one kind: its type may be left out
+            [kind] = allowed
+            out = params(kind)
+            out["properties"] = {"type": self.type_ref(kind), **out["properties"]}
+            return {"description": f"{description} Always {kind.name}; type may be left out.",
+                    "type": "object", **out}
+        return {"description": description, "type": "object", "required": ["type"],
                 "properties": {"type": self.type_property(allowed)},
-                "allOf": branches}
+                "allOf": [self.matching(kind, params(kind)) for kind in allowed]}
 
     def figure(self) -> dict[str, Any]:
         kinds = schedules.all_kinds()
-        structure = {"curve": self.curve(kinds), "child": self.child(kinds)}
+        structure = {"curve": self.curve(kinds)}
+        self.child_ref()  # torch's children, described even when no composite names them
         figure_keys = self.keys_of(spec.FIGURE_KEYS, "the figure")
         panel_keys = self.keys_of(spec.PANEL_KEYS, "a panel")
         curves = {"description": "The curves of this panel.", "type": "array", "minItems": 1,
@@ -381,9 +418,7 @@ def generate(strict: bool = False) -> dict[str, Any]:
     generator = _Generator(strict)
     if strict:
         for t in TYPES:
-            if t != "schedulers":
-                generator.scalar(Param("x", t, "", choices=("a",) if t == "choice" else ()),
-                                 t.removesuffix("_list"))
+            generator.value(Param("x", t, "", choices=("a",) if t == "choice" else ()))
     return generator.figure()
 
 

@@ -375,7 +375,7 @@ class _Converter:
                                              "lrplot configs")
                 continue
             key = key_node.value
-            if key == "<<" and key_node.style is None:
+            if key == "<<" and not key_node.style:  # plain (PyYAML: None, libyaml: '')
                 self.problem(key_node, path + (key,),
                              "merge keys ('<<') are YAML 1.1 and not supported; set shared "
                              "steps and base_lr on the panel or figure, or repeat the keys")
@@ -393,12 +393,12 @@ class _Converter:
 
     def scalar(self, node: yaml.ScalarNode, path: Path) -> Any:
         tag, text = node.tag, node.value
-        if tag == "tag:yaml.org,2002:str" or node.style in ("'", '"', "|", ">"):
-            return text
-        if tag not in _SCALAR_TAGS:
+        if tag not in _SCALAR_TAGS:  # checked first: !!python/name:os.system '' is quoted
             self.problem(node, path, f"tag {_short(tag)!r} is not allowed in lrplot configs "
                                      "(tags never construct objects here)")
             return None
+        if tag == "tag:yaml.org,2002:str" or node.style in ("'", '"', "|", ">"):
+            return text
         if not _PATTERNS[tag].match(text):
             self.problem(node, path, f"{text!r} is not a valid {_short(tag)}")
             return None

@@ -24,8 +24,10 @@ DATA = Path(__file__).parent / "data"
 
 
 def known() -> str:
-    """What an unknown-type error lists: every kind's name."""
-    return ", ".join(k.name for k in schedules.all_kinds())
+    """What an unknown-type error lists: torch's kinds by name, other frameworks' by prefix."""
+    kinds = schedules.all_kinds()
+    return ", ".join([k.name for k in kinds if not k.namespace]
+                     + list(dict.fromkeys(f"{k.namespace}.*" for k in kinds if k.namespace)))
 
 # file:line:col: key.path: message
 LOCATED = re.compile(r"^(?P<file>.+?):(?P<line>\d+):(?P<col>\d+): "
@@ -287,7 +289,7 @@ def test_several_problems_reported_together_with_locations(tmp_path):
         (2, 1, "steps", ["expected an integer >= 1", "got 0"]),
         (7, 29, "panels[0].curves[0].gamma", ["a finite number > 0", "got the string 'yes'"]),
         (8, 10, "panels[0].curves[1].type", ["unknown schedule type 'cosin'",
-                                             "did you mean 'cosine'?", f"(known: {known()})"]),
+                                             "did you mean 'cosine'?", f"(known: {known()};"]),
         (12, 9, "panels[1].curves[0].step_size", ["expected an integer >= 1", "got 0"]),
         (13, 9, "panels[1].curves[0].gammma", ["unknown parameter 'gammma' for step",
                                                "did you mean 'gamma'?", "accepted: step_size, "
@@ -351,7 +353,7 @@ def test_unknown_type_with_did_you_mean(tmp_path, name, near):
     [line] = yaml_error(tmp_path, f"curves:\n  - type: {name}\n    T_max: 5\n")
     assert line.startswith(f"{tmp_path / 'c.yaml'}:2:5: curves[0].type: "
                            f"unknown schedule type {name!r}; did you mean {near!r}?")
-    assert f"(known: {known()})" in line
+    assert f"(known: {known()}; 'lrplot list' shows every one)" in line
 
 
 def test_missing_type(tmp_path):

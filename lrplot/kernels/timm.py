@@ -72,14 +72,14 @@ def timm_noise(seed: int, noise_pct: float, noise_std: float) -> float:
             if abs(noise) < self.noise_pct:
                 return noise
     """
-    drawn = 0
-    while True:
-        batch = _randn_float32(seed, drawn + 16)[drawn:]
+    drawn, size = 0, 16
+    while True:  # the same draws, in batches that double: linear, not quadratic, in redraws
+        batch = _randn_float32(seed, size)[drawn:]
         for value in batch:
             noise = value * noise_std
             if abs(noise) < noise_pct:
                 return noise
-        drawn += 16
+        drawn, size = size, size * 2
 
 
 def _noise(noise_range_t: Sequence[int] | None, noise_pct: float, noise_std: float,

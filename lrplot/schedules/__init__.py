@@ -186,8 +186,17 @@ class UnknownKind(LookupError):
         close = difflib.get_close_matches(name, names(), n=1, cutoff=0.6)
         self.suggestion = close[0] if close else None
         hint = f"; did you mean {self.suggestion!r}?" if self.suggestion else ""
-        short = ", ".join(k.name for k in all_kinds())
-        super().__init__(f"unknown schedule type {name!r}{hint} (known: {short})")
+        # name the kinds of the namespace asked for (torch's when none), and the other
+        # namespaces by their prefix: the full list is 'lrplot list', not one line
+        prefix = name.split(".", 1)[0].lower() if "." in name else ""
+        wanted = NAMESPACES.get(prefix, "")
+        kinds = all_kinds()
+        short = [k.name for k in kinds if (k.namespace or "") == wanted]
+        others = list(dict.fromkeys(f"{k.namespace}.*" for k in kinds
+                                    if k.namespace and k.namespace != wanted))
+        known = ", ".join(short + (["torch kinds"] if wanted else []) + others)
+        super().__init__(f"unknown schedule type {name!r}{hint} (known: {known}; 'lrplot "
+                         f"list' shows every one)")
 
 
 NAMESPACES = {"torch": "", "pytorch": "", "hf": "hf", "transformers": "hf", "timm": "timm",

@@ -70,10 +70,24 @@ def _k_decay() -> Param:
                  default=1.0, min=0, min_exclusive=True)
 
 
+MAX_REDRAWS = 1000
+"""Most redraws per step the noise may need on average (timm redraws until |noise| <
+noise_pct: a tiny noise_pct against noise_std loops all but forever)."""
+
+
 def _noise_check(p: Mapping[str, Any]) -> list[tuple[str, str]]:
     noise = p["noise_range_t"]
     if noise is not None and not 1 <= len(noise) <= 2:
         return [("noise_range_t", "expected [start] or [start, end]")]
+    if noise is not None and p["noise_std"] > 0:
+        accept = math.erf(p["noise_pct"] / (p["noise_std"] * math.sqrt(2)))
+        if accept * MAX_REDRAWS < 1:
+            least = p["noise_std"] * math.sqrt(math.pi / 2) / MAX_REDRAWS
+            return [("noise_pct", f"with noise_std={p['noise_std']:g}, noise_pct="
+                                  f"{p['noise_pct']:g} makes timm redraw the noise about "
+                                  f"{1 / accept if accept else math.inf:.3g} times per step "
+                                  f"(a near-endless loop); use noise_pct >= {least:.2g} or a "
+                                  f"smaller noise_std")]
     return []
 
 
