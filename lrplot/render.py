@@ -127,10 +127,27 @@ def _draw_panel(ax, panel: PanelSeries, log_y: bool, figure_title: str | None,
         ax.set_yscale("log")
     elif all(low >= 0 for low in lowest):
         ax.set_ylim(bottom=0)
+    _draw_extras(ax, panel, columns)  # momentum / metric on a second y axis, when asked
     annotate.panel(ax, panel)  # lrplot.annotate: events, peak/min/final, when asked
     # A lone curve already named by a title needs no legend.
     if len(panel.series) > 1 or panel.series[0].label not in (panel.title, figure_title):
         ax.legend(loc="best")
+
+
+def _draw_extras(ax, panel: PanelSeries, columns: int | None) -> None:
+    """Each curve's extra series (``series: [lr, momentum]``) dashed, in the curve's colour, on a
+    second y axis named after them."""
+    pairs = [(line.get_color(), extra) for s, line in zip(panel.series, ax.get_lines())
+             for extra in s.extras.values()]
+    if not pairs:
+        return
+    twin = ax.twinx()
+    for color, extra in pairs:
+        steps, values, _ = line_points(extra, columns)
+        twin.plot(steps, values, color=color, linestyle="--", linewidth=1.0, alpha=0.8)
+    names = dict.fromkeys(name for s in panel.series for name in s.extras)
+    twin.set_ylabel(" / ".join(names) + " (dashed)")
+    twin.grid(False)
 
 
 def save(fig: Figure, stream: IO[bytes], fmt: str, metadata: dict | None = None) -> None:
