@@ -336,8 +336,9 @@ def test_the_schema_never_refuses_what_lrplot_accepts(curve, validator):
 # -- start-up -----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("args", [["schema"], ["validate", "configs/article.yaml"],
-                                  ["validate", "tests/bad_inputs/unknown-kind.yaml"]])
+@pytest.mark.parametrize("args", [
+    ["schema"], ["validate", *(str(p.relative_to(ROOT)) for p in CONFIGS)],
+    ["validate", "tests/bad_inputs/unknown-kind.yaml"]], ids=["schema", "configs", "bad"])
 def test_schema_and_validate_import_neither_numpy_nor_matplotlib(args):
     code = ("import sys\nfrom lrplot.cli import main\n"
             "try:\n    main(%r, standalone_mode=False)\nexcept SystemExit:\n    pass\n"

@@ -326,20 +326,8 @@ def onecycle_total(total_steps: int | None, epochs: int | None,
     return epochs * steps_per_epoch
 
 
-def onecycle_phases(total: int, pct_start: float, three_phase: bool
-                    ) -> list[tuple[float, str, str, str, str]]:
-    """(end_step, start_lr, end_lr, start_momentum, end_momentum) per phase, as torch builds
-    them."""
-    if three_phase:
-        return [
-            (float(pct_start * total) - 1, "initial", "max", "max_m", "base_m"),
-            (float(2 * pct_start * total) - 2, "max", "initial", "base_m", "max_m"),
-            (total - 1, "initial", "min", "max_m", "max_m"),
-        ]
-    return [
-        (float(pct_start * total) - 1, "initial", "max", "max_m", "base_m"),
-        (total - 1, "max", "min", "base_m", "max_m"),
-    ]
+# pure Python, so that checking a spec needs no numpy: declared with the kind
+from lrplot.schedules.pytorch import onecycle_phases  # noqa: E402
 
 
 def onecycle(n: int, base_lr: float, max_lr: float, total_steps: int | None,

@@ -327,9 +327,23 @@ def _onecycle_check(p: Mapping[str, Any]) -> list[tuple[str, str]]:
     return problems
 
 
-def _onecycle_check_steps(p: Mapping[str, Any], steps: int) -> str | None:
-    from lrplot.kernels.pytorch import onecycle_phases
+def onecycle_phases(total: int, pct_start: float, three_phase: bool
+                    ) -> list[tuple[float, str, str, str, str]]:
+    """(end_step, start_lr, end_lr, start_momentum, end_momentum) per phase, as torch builds
+    them."""
+    if three_phase:
+        return [
+            (float(pct_start * total) - 1, "initial", "max", "max_m", "base_m"),
+            (float(2 * pct_start * total) - 2, "max", "initial", "base_m", "max_m"),
+            (total - 1, "initial", "min", "max_m", "max_m"),
+        ]
+    return [
+        (float(pct_start * total) - 1, "initial", "max", "max_m", "base_m"),
+        (total - 1, "max", "min", "base_m", "max_m"),
+    ]
 
+
+def _onecycle_check_steps(p: Mapping[str, Any], steps: int) -> str | None:
     total = _onecycle_total(p)
     if total is None:
         return None
