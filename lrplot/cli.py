@@ -142,11 +142,26 @@ def _prepare(spec_factory: Callable[[], Any], default_name: str, out: str | None
         if yamlio is not None and isinstance(exc, yamlio.YamlError):
             raise InputError([str(exc)]) from None
         raise
+    for source in _inputs(spec):  # a logged lr or metric CSV must survive -o
+        if path != output.STDOUT and os.path.exists(path) and os.path.samefile(path, source):
+            raise InputError([f"-o {path}: refusing to write over {source}, which this figure "
+                              "reads"])
     if _flag("annotate"):
         from dataclasses import replace
 
         spec = replace(spec, annotate=True)
     return spec, path, fmt
+
+
+def _inputs(spec: Any) -> list[str]:
+    """The files a figure reads: data curves' CSVs, path parameters (a plateau metric file)."""
+    found = []
+    for curve in spec.curves:
+        if curve.kind.framework == "data":
+            found.append(curve.params["path"])
+        found += [curve.params[p.name] for p in curve.kind.params
+                  if p.type == "path" and curve.params.get(p.name)]
+    return [f for f in found if isinstance(f, str) and os.path.exists(f)]
 
 
 def _write(spec: Any, path: str, fmt: str, size: str | None, dpi: int | None) -> None:

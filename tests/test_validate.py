@@ -108,8 +108,9 @@ def test_bad_command_line(code, fragments, args, tmp_path, monkeypatch):
     (work / "dir.png").mkdir()
     config = work / "config.yaml"
     shutil.copyfile(ARTICLE, config)
+    shutil.copyfile(CONFIGS / "sample-val-loss.csv", work / "loss.csv")
     for name, value in (("{tmp}", work), ("{bad}", BAD), ("{config}", config),
-                        ("{dir}", work / "dir.png")):
+                        ("{dir}", work / "dir.png"), ("{csv}", work / "loss.csv")):
         args = args.replace(name, shlex.quote(str(value)))
     words = shlex.split(args)
     env = {}
