@@ -71,8 +71,8 @@ MAX_CONFIG_BYTES = Limit("LRPLOT_MAX_CONFIG_BYTES", 1 << 20, "size of a config f
 
 def human_bytes(size: float) -> str:
     """``1.6 GB``: a size in decimal units, as a user would say it."""
-    for unit in ("bytes", "kB", "MB", "GB", "TB", "PB"):
-        if size < 1000 or unit == "PB":
+    for unit in ("bytes", "kB", "MB", "GB", "TB", "PB", "EB", "ZB", "YB"):
+        if size < 1000 or unit == "YB":
             return f"{size:.0f} {unit}" if unit == "bytes" else f"{size:.3g} {unit}"
         size /= 1000
     raise AssertionError("unreachable")

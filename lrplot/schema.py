@@ -132,7 +132,7 @@ class _Generator:
     def define(self, name: str, schema: dict[str, Any]) -> dict[str, Any]:
         """Store ``schema`` once under ``definitions`` and return a reference to it."""
         self.definitions.setdefault(name, schema)
-        return {"$ref": f"#/definitions/{name}"}
+        return {"$ref": "#/definitions/" + name.replace("~", "~0").replace("/", "~1")}
 
     def param_ref(self, kind: Kind, p: Param) -> dict[str, Any]:
         return self.define(f"{kind.name}.{p.name}", self.param(p))

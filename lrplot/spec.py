@@ -207,6 +207,16 @@ class _Draft:
         return self.steps_per_epoch if self.interval == "epoch" and self.steps_per_epoch else 1
 
 
+def _horizon(kind: Kind, params: Mapping[str, Any]) -> tuple[int, str]:
+    """The kind's default horizon. One too long to compute (a float overflow: timm's cycle_mul
+    ** cycle_limit) is as long as can be said; the limits then ask for an explicit steps."""
+    try:
+        steps, reason = kind.horizon(params)
+        return int(steps), reason
+    except (OverflowError, ValueError, ZeroDivisionError):
+        return 10**18, "a horizon too long to compute"
+
+
 def _finish(drafts: list[_Draft], notes: list[str],
             report: Callable[[_Draft, str], None] | None = None,
             locate: Callable[[_Draft], str] | None = None) -> tuple[Curve, ...]:
@@ -215,7 +225,7 @@ def _finish(drafts: list[_Draft], notes: list[str],
     auto = [d for d in drafts if d.steps is None]
     horizon = 0
     for d in auto:
-        steps, reason = d.kind.horizon(d.params)
+        steps, reason = _horizon(d.kind, d.params)
         if d.repeat > 1:  # the horizon counts scheduler steps, here one per epoch
             steps, reason = steps * d.repeat, f"{reason}, in epochs of {d.repeat} steps"
         if steps > horizon:
