@@ -117,6 +117,12 @@ class Curve:
                 yield piece
         except (ExprError, ScheduleError) as exc:
             raise SpecError([Problem(self.where, str(exc))]) from None
+        except (OverflowError, ZeroDivisionError) as exc:  # Python float arithmetic in a kernel
+            what = "overflows float64" if isinstance(exc, OverflowError) else "divides by zero"
+            raise SpecError([Problem(self.where, f"curve {self.label!r}: the {series} "
+                                                 f"{what} after step {start}: the schedule "
+                                                 "overflows, as it would in the framework; use "
+                                                 "fewer steps or gentler parameters")]) from None
 
 
 def _per_iteration(pieces: Iterator[np.ndarray], repeat: int, steps: int
