@@ -54,19 +54,36 @@ ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 """Processes run as installed programs do: with their bytecode cached (the first run writes it)."""
 
 
+_MEASURE = """
+import json, os, sys, time
+start = time.perf_counter()
+pid = os.fork()
+if pid == 0:
+    null = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, 1)
+    try:
+        os.execvp(sys.argv[1], sys.argv[1:])
+    finally:
+        os._exit(127)
+_, status, usage = os.wait4(pid, 0)
+print(json.dumps([time.perf_counter() - start, os.waitstatus_to_exitcode(status),
+                  usage.ru_maxrss * 1024, usage.ru_utime + usage.ru_stime]))
+"""
+"""Forks from a small interpreter (python -S), so that the child's peak memory is its own and
+not the benchmark's (a child forked from a big process counts the parent's pages until exec)."""
+
+
 def run_process(command: list[str], cwd: Path) -> Run:
     """Wall time, CPU time and peak resident memory of one process (its own, via wait4)."""
-    start = time.perf_counter()
-    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.PIPE, env=ENV)
-    _, status, usage = os.wait4(process.pid, 0)
-    seconds = time.perf_counter() - start
-    stderr = process.stderr.read().decode(errors="replace") if process.stderr else ""
-    process.stderr.close()
-    process.returncode = os.waitstatus_to_exitcode(status)
-    if process.returncode != 0:
-        raise RuntimeError(f"{' '.join(command)} exited {process.returncode}:\n{stderr}")
-    return Run(seconds, usage.ru_maxrss * 1024, usage.ru_utime + usage.ru_stime)
+    done = subprocess.run([sys.executable, "-S", "-c", _MEASURE, *command], cwd=cwd, env=ENV,
+                          capture_output=True, text=True)
+    try:
+        seconds, code, peak, cpu = json.loads(done.stdout.strip().splitlines()[-1])
+    except (ValueError, IndexError):
+        raise RuntimeError(f"could not measure {' '.join(command)}:\n{done.stderr}") from None
+    if code != 0:
+        raise RuntimeError(f"{' '.join(command)} exited {code}:\n{done.stderr}")
+    return Run(seconds, peak, cpu)
 
 
 def interleaved(commands: dict[str, list[str]], rounds: int, cwd: Path,
@@ -267,7 +284,7 @@ def engine(report: Report, n: int, repeat: int, with_torch: bool) -> None:
 def sweep(report: Report, n: int, values: int, repeat: int) -> None:
     """A sweep of ``values`` parameter values: one broadcast evaluation against one pass each."""
     import lrplot
-    from lrplot import series
+    import lrplot.series as series
 
     gammas = [1 - 10 ** (-6 + 3 * i / values) for i in range(values)]
     spec = lrplot.load({"steps": n, "curves": [{"type": "exponential", "sweep": {"gamma": gammas}}]})
@@ -447,7 +464,8 @@ def scale(report: Report, n: int, rounds: int, work: Path) -> None:
 def bounded(report: Report, sizes: list[int], repeat: int) -> None:
     """Drawing time and SVG size do not grow with the number of steps (in-process)."""
     import lrplot
-    from lrplot import render, series
+    import lrplot.series as series
+    from lrplot import render
 
     section = "Bounded output (in-process: drawing after the envelope, SVG size)"
     for kind, flags in (("cyclic", {"max_lr": 1.0}), ("cosine", {})):

@@ -15,6 +15,7 @@ the next, so arbitrarily long runs evaluate in bounded memory.
 from __future__ import annotations
 
 import math
+from array import array
 from collections import Counter
 from typing import Callable, Iterator, Sequence
 
@@ -36,7 +37,7 @@ def _accumulate(carry: float, factors: np.ndarray) -> np.ndarray:
     values = np.empty(len(factors) + 1)
     values[0] = carry
     values[1:] = factors
-    return np.multiply.accumulate(values)[1:]
+    return np.multiply.accumulate(values, out=values)[1:]
 
 
 def _running_product(n: int, base_lr: float, factors: Callable[[np.ndarray], np.ndarray],
@@ -94,7 +95,8 @@ def cosine(n: int, base_lr: float, T_max: int, eta_min: float, chunk: int = CHUN
     With eta_min == 0 the second line is a running product that lands exactly on 0.0 at each
     minimum, so every period is an independent product starting from the restart value. With
     eta_min != 0, ``(lr - eta_min)`` rounds between steps and only a sequential loop reproduces
-    torch; it runs in Python over precomputed ratios (~20x slower than the vectorized path).
+    torch; it runs in Python over precomputed ratios (~150 ns a step: about 7x the vectorized
+    path, still about 20x faster than stepping torch's scheduler).
 
     ``start`` replaces lr[0] (SequentialLR hands over with the closed form at epoch 0,
     ``eta_min + (base_lr - eta_min)``, which may differ from base_lr in the last bit).
@@ -109,6 +111,16 @@ def cosine(n: int, base_lr: float, T_max: int, eta_min: float, chunk: int = CHUN
 
 def _cosine_ratios(t: np.ndarray, T_max: int) -> np.ndarray:
     with np.errstate(divide="ignore", invalid="ignore"):  # 0/0 only at restarts, never used
+        if len(t) > 1 and t[-1] - t[0] == len(t) - 1:
+            # consecutive steps: cos(pi * (t - 1) / T_max) is the previous step's
+            # cos(pi * t / T_max), the same float, so one cosine per step serves both
+            # (computed in place: the same operations on the same floats)
+            x = np.arange(t[0] - 1, t[-1] + 1, dtype=np.float64)
+            np.multiply(np.pi, x, out=x)
+            np.divide(x, T_max, out=x)
+            np.cos(x, out=x)
+            np.add(1, x, out=x)
+            return np.divide(x[1:], x[:-1])
         return (1 + np.cos(np.pi * t / T_max)) / (1 + np.cos(np.pi * (t - 1) / T_max))
 
 
@@ -132,8 +144,9 @@ def _cosine_products(n: int, base_lr: float, T_max: int, bump: float, chunk: int
         else:  # many short periods at once: one row per period
             rows = min(chunk // period, -(-(n - start) // period))
             stop = min(n, start + rows * period)
-            grid = np.ones(rows * period)
+            grid = np.empty(rows * period)
             grid[:stop - start] = _cosine_ratios(np.arange(start, stop), T_max)
+            grid[stop - start:] = 1.0
             grid = grid.reshape(rows, period)
             grid[:, 0] = 0.0 + bump
             yield np.multiply.accumulate(grid, axis=1).ravel()[:stop - start]
@@ -143,18 +156,29 @@ def _cosine_products(n: int, base_lr: float, T_max: int, bump: float, chunk: int
 def _cosine_sequential(n: int, base_lr: float, T_max: int, eta_min: float, bump: float,
                        chunk: int) -> Chunks:
     lr = base_lr
+    period = 2 * T_max
     for start, stop in _spans(0, n, chunk):
-        t = np.arange(start, stop)
-        ratios = _cosine_ratios(t, T_max).tolist()
-        restarts = ((t - 1 - T_max) % (2 * T_max) == 0).tolist()
-        out = [base_lr] * (stop - start)
-        for i in range(1 if start == 0 else 0, stop - start):  # lr[0] is base_lr (initial step)
-            if restarts[i]:
+        ratios = _cosine_ratios(np.arange(start, stop), T_max).tolist()
+        out = array("d")  # appends Python floats, then hands numpy its buffer without a copy
+        append = out.append
+        i = 0
+        if start == 0:  # lr[0] is base_lr (the initial step)
+            append(lr)
+            i = 1
+        # the restarts, t = T_max + 1 + 2k*T_max, split the chunk into runs of plain updates
+        restart = T_max + 1 + max(0, -(-(start + i - T_max - 1) // period)) * period
+        while i < stop - start:
+            end = min(stop - start, restart - start)
+            for ratio in ratios[i:end]:
+                lr = ratio * (lr - eta_min) + eta_min
+                append(lr)
+            i = end
+            if i < stop - start:  # t == restart
                 lr = lr + bump
-            else:
-                lr = ratios[i] * (lr - eta_min) + eta_min
-            out[i] = lr
-        yield np.array(out)
+                append(lr)
+                i += 1
+                restart += period
+        yield np.frombuffer(out, dtype=np.float64)
 
 
 # -- warm-up and decay factors (ConstantLR, LinearLR, PolynomialLR) ------------------------------
