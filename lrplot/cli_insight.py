@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Callable
 import click
 
 from lrplot import schedules
-from lrplot.cli import CONTEXT, InputError, kind_command, output_options
+from lrplot.cli import CONTEXT, COUNT, InputError, kind_command, output_options
 
 if TYPE_CHECKING:
     from lrplot.spec import FigureSpec
@@ -123,7 +123,7 @@ class SourceGroup(click.Group):
         params = [
             click.Argument(["configs"], nargs=-1, required=True, metavar="CONFIG...",
                            type=click.Path(dir_okay=False)),
-            click.Option(["--steps"], type=int, metavar="N",
+            click.Option(["--steps"], type=COUNT, metavar="N",
                          help="Override the figure's default steps."),
             click.Option(["--base-lr"], type=float, metavar="LR",
                          help="Override the figure's default base_lr."),
