@@ -41,7 +41,7 @@ REGENERATE = "python -m lrplot.schema --write"
 PACKAGE_FILE = Path(__file__).with_name("lrplot.schema.json")
 REPO_FILE = Path(__file__).resolve().parent.parent / "schema" / "lrplot.schema.json"
 
-_TEXT = {"type": ["string", "number"]}
+_TEXT = {"type": ["string", "number", "null"]}  # null: as if not given
 _BOOL = {"type": "boolean"}
 _NAME = {"type": "string", "minLength": 1, "pattern": r"\S"}
 
@@ -281,6 +281,14 @@ class _Generator:
 
     def key(self, key: str, where: str) -> dict[str, Any]:
         """A structural key: a common parameter (steps, base_lr) or one of :data:`KEY_HELP`."""
+        if key == "base_lr":  # a list: one parameter group (and curve) per value
+            one = self.param(_COMMON[key])
+            described = one.pop("description")
+            default = one.pop("default", None)
+            return {"description": f"{described} A list gives one parameter group (and "
+                                   "curve) each, as torch computes them.",
+                    **({"default": default} if default is not None else {}),
+                    "anyOf": [one, {"type": "array", "minItems": 1, "items": one}]}
         if key in _COMMON:
             return self.param(_COMMON[key])
         if key in KEY_HELP:
@@ -356,7 +364,8 @@ class _Generator:
                        "label and sweeps belong to the whole curve).")
 
         def params(kind: Kind) -> dict[str, Any]:
-            fixed = self.keys_of(("base_lr",), "a child") if kind.own_base_lr else {}
+            fixed = {"base_lr": self.define("child.base_lr", self.param(_COMMON["base_lr"]))} \
+                if kind.own_base_lr else {}
             taken = ("type", "base_lr") if kind.own_base_lr else ("type",)
             return self.params_object(kind, fixed, False, taken)
 

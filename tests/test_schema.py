@@ -250,6 +250,10 @@ def test_a_minimal_curve_of_every_kind_agrees(kind, validator):
     {"curves": [{"type": "cosine", "T_max": 5, "sweep": {"t_mx": [1]}}]},
     {"curves": [{"type": "cosine", "T_max": 5, "steps": 0}]},
     {"curves": [{"type": "cosine", "T_max": 5, "base_lr": 0}]},
+    {"curves": [{"type": "cosine", "T_max": 5, "base_lr": []}]},
+    {"curves": [{"type": "cosine", "T_max": 5, "base_lr": [0.1, -1]}]},
+    {"curves": [{"type": "chained", "schedulers": [{"type": "cyclic", "max_lr": 1,
+                                                    "base_lr": [0.1, 0.01]}]}]},
     {"curves": []},
     {"panels": []},
     {"panels": [{"curves": [{"type": "cosine", "T_max": 5}], "colour": "red"}]},
@@ -270,6 +274,8 @@ def test_the_schema_refuses_what_lrplot_refuses(data, validator):
 
 @pytest.mark.parametrize("data", [
     {"curves": [{"type": "cosine", "T_max": 5}]},
+    {"base_lr": [0.1, 0.01], "curves": [{"type": "cosine", "T_max": 5, "base_lr": [1, 2]}]},
+    {"panels": [{"base_lr": [0.1, 0.01], "curves": [{"type": "cosine", "T_max": 5}]}]},
     {"curves": [{"type": "cosine", "t_max": 5}]},
     {"curves": [{"type": "cosine", "t-max": 5}]},
     {"curves": [{"type": "CosineAnnealingLR", "T_max": 5, "eta_min": 0}]},
@@ -312,6 +318,14 @@ def curve_strategy():
             return st.lists(base, max_size=3)
         return st.one_of(base, st.sampled_from(["yes", None, [1]]))
 
+    common = {  # the curve's own keys, valid and not
+        "base_lr": st.sampled_from([0.1, 1, [0.1, 0.01], [], [0.1, "x"], "0.1"]),
+        "series": st.sampled_from(["lr", ["lr", "momentum"], "metric", [], "loss"]),
+        "interval": st.sampled_from(["step", "epoch", "iteration"]),
+        "steps_per_epoch": st.sampled_from([10, 0, 2.5, "10"]),
+        "label": st.sampled_from(["warm-up", 5, None, ["a"]]),
+    }
+
     @st.composite
     def build(draw):
         kind = draw(st.sampled_from(kinds()))
@@ -319,12 +333,16 @@ def curve_strategy():
         for p in kind.params:
             if draw(st.booleans()) or (p.required and draw(st.booleans())):
                 curve[draw(st.sampled_from(sorted({p.key, p.name})))] = draw(value(p))
+        for key, values in common.items():
+            if draw(st.integers(0, 3)) == 0:
+                curve[key] = draw(values)
         return curve
 
     return build()
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=300, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.too_slow])
 @given(curve=curve_strategy())
 def test_the_schema_never_refuses_what_lrplot_accepts(curve, validator):
     data = {"curves": [curve]}
