@@ -247,7 +247,9 @@ def _torch_stepper(kind: str, params: dict[str, Any], n: int) -> Callable[[], An
     return step_torch
 
 
-def engine(report: Report, n: int, repeat: int, with_torch: bool) -> None:
+def engine(report: Report, n: int, repeat: int, with_torch: bool) -> float | None:
+    """Each torch kind: lrplot against stepping torch's scheduler. Returns torch's time per step
+    of ExponentialLR (for the sweep estimate), or None without torch."""
     import numpy as np
 
     import lrplot
@@ -255,6 +257,7 @@ def engine(report: Report, n: int, repeat: int, with_torch: bool) -> None:
 
     known = {k.name for k in schedules.all_kinds() if k.framework == "torch"}
     cases = engine_cases(n)
+    torch_step = None
     covered = {kind for kind, _ in cases.values()}
     for name, (kind, params) in cases.items():
         if kind not in known:
@@ -271,6 +274,8 @@ def engine(report: Report, n: int, repeat: int, with_torch: bool) -> None:
         start = time.perf_counter()
         expected = np.array(step_torch())
         theirs = time.perf_counter() - start
+        if kind == "exponential":
+            torch_step = theirs / n
         scale = np.maximum(np.abs(expected), 1e-300)
         parity = float(np.max(np.abs(lr - expected) / scale))
         ratio = theirs / ours
@@ -279,31 +284,48 @@ def engine(report: Report, n: int, repeat: int, with_torch: bool) -> None:
                    f">= {target}x", ratio >= target and parity <= 1e-12)
     for kind in sorted(known - covered):
         report.add("Engine", f"{kind}: no benchmark case yet", "", "", "", "", None)
+    return torch_step
 
 
-def sweep(report: Report, n: int, values: int, repeat: int) -> None:
-    """A sweep of ``values`` parameter values: one broadcast evaluation against one pass each."""
+def sweep(report: Report, sizes: list[int], values: int, repeat: int, torch_step: float | None
+          ) -> None:
+    """A sweep of ``values`` parameter values: one broadcast pass against one pass per value
+    (and against stepping that many torch schedulers, from the measured time of one)."""
     import lrplot
     import lrplot.series as series
 
     gammas = [1 - 10 ** (-6 + 3 * i / values) for i in range(values)]
-    spec = lrplot.load({"steps": n, "curves": [{"type": "exponential", "sweep": {"gamma": gammas}}]})
+    for n in sizes:
+        spec = lrplot.load({"steps": n, "curves": [{"type": "exponential",
+                                                    "sweep": {"gamma": gammas}}]})
+        stream = n * values > series.MATERIALIZE_LIMIT  # all of it would not fit in memory
 
-    def together():
-        for panel in series.compute(spec):
-            for _ in series.stream(panel.series):
-                pass
+        def together():
+            [panel] = series.compute(spec)
+            assert panel.series[0].sweep is not None
+            if stream:
+                for _ in panel.series[0].sweep.blocks():
+                    pass
+            else:
+                for s in panel.series:
+                    s.lr
 
-    def one_by_one():
-        for panel in series.compute(spec):
-            for s in panel.series:
-                for _ in s.chunks():
+        def one_by_one():
+            for curve in spec.curves:
+                for _ in curve.chunks():
                     pass
 
-    ours, passes = timed(together, repeat), timed(one_by_one, repeat)
-    report.add("Engine", f"sweep of {values} gamma values, 10^{round(math.log10(n))} steps each",
-               seconds(ours), f"{values} passes {seconds(passes)}", f"{passes / ours:.1f}x faster",
-               "one broadcast pass", None)
+        ours, passes = timed(together, repeat), timed(one_by_one, repeat)
+        how = "streamed" if stream else "in memory"
+        torch_text = "" if torch_step is None else \
+            f"; torch ~{seconds(torch_step * n * values)} ({values} x measured)"
+        ratio = passes / ours
+        report.add("Engine", f"sweep of {values} gamma values, 10^{round(math.log10(n))} steps "
+                   f"each ({how})", seconds(ours), f"{values} passes {seconds(passes)}"
+                   + torch_text, f"{ratio:.1f}x faster than {values} passes"
+                   + ("" if torch_step is None else
+                      f", {torch_step * n * values / ours:.0f}x than torch"),
+                   "one broadcast pass", None)
 
 
 # -- 2. start-up ------------------------------------------------------------------------------------
@@ -523,8 +545,8 @@ def main() -> None:
             one_figure(report, rounds, work, with_torch)
         if "engine" in only:
             n = 10**5 if quick else 10**6
-            engine(report, n, rounds, with_torch)
-            sweep(report, n, 100, max(1, rounds // 2))
+            torch_step = engine(report, n, rounds, with_torch)
+            sweep(report, [10**3, 10**4, n], 100, max(1, rounds // 2), torch_step)
         if "bounded" in only:
             bounded(report, [10**6, 10**7] if quick else [10**6, 10**7, 10**8], 3)
         if "scale" in only:

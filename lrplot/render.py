@@ -22,7 +22,7 @@ from matplotlib.lines import Line2D
 
 from lrplot import annotate
 from lrplot.envelope import Envelope
-from lrplot.series import PanelSeries, Series
+from lrplot.series import PanelSeries, Series, SweepFailed
 
 STYLE = str(resources.files("lrplot") / "lrplot.mplstyle")
 RENDER_STYLE_VERSION = 1
@@ -105,11 +105,29 @@ def line_points(s: Series, columns: int | None) -> tuple[np.ndarray, np.ndarray,
     return steps, values, min(envelope.lowest(), 0.0)
 
 
+def _sweep_points(panel: PanelSeries, columns: int | None) -> dict[Series, tuple]:
+    """``line_points`` of the long series that belong to a broadcast sweep, every row of a sweep
+    reduced in one pass (a sweep that fails leaves its series to :func:`line_points`)."""
+    points: dict[Series, tuple] = {}
+    sweeps = {s.sweep for s in panel.series if s.sweep is not None and decimates(s, columns)}
+    for sweep in sweeps:
+        envelope = Envelope(sweep.members[0].steps, columns, rows=len(sweep.members))
+        try:
+            for block in sweep.blocks():
+                envelope.add(block)
+        except SweepFailed:
+            continue
+        for row, member in enumerate(sweep.members):
+            points[member] = (*envelope.points(row), min(envelope.lowest(row), 0.0))
+    return points
+
+
 def _draw_panel(ax, panel: PanelSeries, log_y: bool, figure_title: str | None,
                 columns: int | None) -> None:
     lowest = []
+    swept = _sweep_points(panel, columns)
     for s in panel.series:
-        steps, values, low = line_points(s, columns)
+        steps, values, low = swept.get(s) or line_points(s, columns)
         [line] = ax.plot(steps, values, label=s.label)
         if decimates(s, columns):
             exact = _EnvelopeLine(steps, values)

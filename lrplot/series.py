@@ -38,7 +38,7 @@ class Series:
     only when the values are needed.
     """
 
-    __slots__ = ("label", "schedule", "steps", "_lr", "_source", "extras")
+    __slots__ = ("label", "schedule", "steps", "_lr", "_source", "extras", "sweep")
 
     def __init__(self, label: str, schedule: dict[str, Any], lr: np.ndarray | None = None, *,
                  steps: int | None = None, source: Source | None = None):
@@ -50,6 +50,7 @@ class Series:
         self.steps = len(self._lr) if self._lr is not None else int(steps)
         self._source = source
         self.extras: dict[str, Series] = {}  # "momentum"/"metric" of the same curve (spec series)
+        self.sweep: Sweep | None = None  # the broadcast sweep this series is a row of, if any
 
     def __repr__(self) -> str:
         return f"Series({self.label!r}, steps={self.steps})"
@@ -57,6 +58,8 @@ class Series:
     @property
     def lr(self) -> np.ndarray:
         """Every value, ``lr[0..steps-1]``, as one array (computed on first access, then kept)."""
+        if self._lr is None and self.sweep is not None and self.steps <= MATERIALIZE_LIMIT:
+            self.sweep.materialize()  # every row of the sweep at once (or none, see there)
         if self._lr is None:
             pieces = list(self._source(CHUNK))
             self._lr = np.concatenate(pieces) if pieces else np.empty(0)
@@ -133,8 +136,127 @@ def series_of(curve: Curve) -> Series:
 
 
 def compute(spec: FigureSpec) -> list[PanelSeries]:
-    """One lazy :class:`Series` per curve, panel by panel (nothing is evaluated yet)."""
-    return [
-        PanelSeries(panel.title, tuple(series_of(c) for c in panel.curves), spec.annotate)
-        for panel in spec.panels
-    ]
+    """One lazy :class:`Series` per curve, panel by panel (nothing is evaluated yet); the curves
+    of a sweep whose kernel broadcasts are grouped into a :class:`Sweep`."""
+    panels = []
+    for panel in spec.panels:
+        series = tuple(series_of(c) for c in panel.curves)
+        for curves, members in _sweeps(panel.curves, series):
+            Sweep(curves, members)
+        panels.append(PanelSeries(panel.title, series, spec.annotate))
+    return panels
+
+
+# -- sweeps as one broadcast array -----------------------------------------------------------------
+
+
+SWEEP_BLOCK = 1 << 16
+"""Values per block of a sweep, all rows together: small enough to stay in the processor's
+cache (bigger blocks make a broadcast no faster than separate passes), big enough to amortize
+numpy's per-call cost."""
+
+
+class Sweep:
+    """Curves of one kind that differ only in parameters their kernel broadcasts (a sweep of
+    ``gamma``, or of ``base_lr``), evaluated together: the kernel gets each varying parameter
+    as a column of values and yields one row per curve, so a sweep of 100 values is one pass
+    over arrays of shape (100, chunk), not 100 passes. Each row is exactly what evaluating
+    that curve alone gives (the same operations on the same floats).
+
+    A kernel opts in by naming those parameters in its ``broadcasts`` attribute. If a sweep's
+    evaluation fails or overflows, its curves are evaluated one by one instead, which reports
+    the problem at the curve it belongs to.
+    """
+
+    def __init__(self, curves: Sequence[Curve], members: Sequence[Series]):
+        self.curves = tuple(curves)
+        self.members = tuple(members)
+        self.failed = False
+        for member in self.members:
+            member.sweep = self
+
+    def blocks(self, chunk: int = SWEEP_BLOCK) -> Iterator[np.ndarray]:
+        """Consecutive pieces of every row: arrays of shape (curves, m), about ``chunk`` values
+        in all. Raises :class:`SweepFailed` on an error or a value that is not finite."""
+        first, rows = self.curves[0], len(self.curves)
+        base_lr: Any = first.base_lr
+        params = dict(first.params)
+        for name in _varying(self.curves):
+            column = np.array([_value(c, name) for c in self.curves], dtype=np.float64)[:, None]
+            if name == "base_lr":
+                base_lr = column
+            else:
+                params[name] = column
+        kernel = _kernel(first)
+        try:
+            with np.errstate(all="ignore"):
+                for piece in kernel(first.steps, base_lr, **params, chunk=max(1, chunk // rows)):
+                    piece = np.broadcast_to(piece, (rows, piece.shape[-1]))
+                    if not (np.isfinite(piece.min()) and np.isfinite(piece.max())):
+                        raise SweepFailed("a value is not finite")
+                    yield piece
+        except SweepFailed:
+            self.failed = True
+            raise
+        except Exception as exc:  # the curves, one by one, will say where and why
+            self.failed = True
+            raise SweepFailed(str(exc)) from exc
+
+    def materialize(self) -> None:
+        """Compute every row and keep it in its series; on failure leave them to themselves."""
+        if self.failed:
+            return
+        rows = np.empty((len(self.members), self.curves[0].steps))
+        done = 0
+        try:
+            for block in self.blocks():
+                rows[:, done:done + block.shape[1]] = block
+                done += block.shape[1]
+        except SweepFailed:
+            for member in self.members:
+                member.sweep = None
+            return
+        for member, row in zip(self.members, rows):
+            member._lr = row
+
+
+class SweepFailed(Exception):
+    """A broadcast evaluation that cannot stand for its curves (they are evaluated alone)."""
+
+
+def _kernel(curve: Curve) -> Callable[..., Iterator[np.ndarray]]:
+    import importlib
+
+    module, function = curve.kind.kernel.split(":")
+    return getattr(importlib.import_module(module), function)
+
+
+def _value(curve: Curve, name: str) -> Any:
+    return curve.base_lr if name == "base_lr" else curve.params[name]
+
+
+def _varying(curves: Sequence[Curve]) -> list[str]:
+    names = ["base_lr", *curves[0].params]
+    return [n for n in names if len({repr(_value(c, n)) for c in curves}) > 1]
+
+
+def _sweeps(curves: Sequence[Curve], series: Sequence[Series]):
+    """``(curves, series)`` of each group of two or more curves that can be one broadcast."""
+    groups: dict[Any, list[int]] = {}
+    for i, curve in enumerate(curves):
+        try:
+            broadcasts = getattr(_kernel(curve), "broadcasts", ())
+        except (ImportError, AttributeError, ValueError):
+            continue
+        if not broadcasts or curve.extras:
+            continue
+        fixed = tuple((n, repr(v)) for n, v in curve.params.items() if n not in broadcasts)
+        scalars = all(isinstance(_value(curve, n), (int, float))
+                      and not isinstance(_value(curve, n), bool) for n in broadcasts)
+        if scalars:
+            key = (curve.kind.name, curve.steps, fixed, None if "base_lr" in broadcasts
+                   else repr(curve.base_lr))
+            groups.setdefault(key, []).append(i)
+    for members in groups.values():
+        if len(members) > 1:
+            yield [curves[i] for i in members], [series[i] for i in members]

@@ -344,3 +344,69 @@ def test_cheap_commands_import_neither_numpy_nor_matplotlib(args):
                           cwd=ROOT)
     [report] = [line for line in done.stderr.splitlines() if line.startswith("HEAVY ")]
     assert json.loads(report[len("HEAVY "):]) == [], done.stderr
+
+
+# -- sweeps as one broadcast array -------------------------------------------------------------
+
+SWEEPS = {"steps": 3000, "panels": [
+    {"curves": [{"type": "exponential", "sweep": {"gamma": [0.9, 0.99, 0.999, 0.9999]}},
+                {"type": "step", "step_size": 70, "sweep": {"gamma": [0.5, 0.8]},
+                 "base_lr": 0.3}]},
+    {"curves": [{"type": "exponential", "gamma": 0.995, "base_lr": b} for b in (0.1, 0.2, 0.7)]},
+]}
+
+
+def test_a_sweep_is_one_broadcast_with_the_values_of_each_curve(monkeypatch):
+    spec = lrplot.load(SWEEPS)
+    calls = []
+    original = series_mod.Sweep.blocks
+
+    def counted(self, chunk=series_mod.CHUNK):
+        calls.append(len(self.members))
+        return original(self, chunk)
+
+    monkeypatch.setattr(series_mod.Sweep, "blocks", counted)
+    panels = series_mod.compute(spec)
+    got = [s.lr for p in panels for s in p.series]
+    assert sorted(calls) == [2, 3, 4]  # three sweeps, each evaluated once
+    for lr, curve in zip(got, spec.curves):
+        assert lr.tobytes() == curve.lr().tobytes()
+
+
+@pytest.mark.parametrize("chunk", [1, 7, 1000])
+def test_broadcast_rows_do_not_depend_on_the_chunk(chunk):
+    spec = lrplot.load(SWEEPS)
+    for panel in series_mod.compute(spec):
+        sweeps = {s.sweep for s in panel.series if s.sweep is not None}
+        for sweep in sweeps:
+            rows = np.concatenate(list(sweep.blocks(chunk)), axis=1)
+            for row, curve in zip(rows, sweep.curves):
+                assert row.tobytes() == curve.lr().tobytes()
+
+
+def test_an_overflowing_sweep_falls_back_to_its_curves():
+    from lrplot.spec import SpecError
+
+    spec = lrplot.load({"steps": 2000, "curves": [
+        {"type": "exponential", "sweep": {"gamma": [0.5, 2.0]}}]})
+    [panel] = series_mod.compute(spec)
+    assert panel.series[0].sweep is not None
+    assert panel.series[0].lr[1] == 0.05  # the healthy curve still evaluates
+    with pytest.raises(SpecError, match="gamma=2"):
+        panel.series[1].lr
+
+
+def test_a_decimated_sweep_draws_what_its_curves_draw_alone():
+    spec = lrplot.load({"steps": 300_000, "curves": [
+        {"type": "exponential", "sweep": {"gamma": [0.99999, 0.999995]}},
+        {"type": "step", "step_size": 70_000, "gamma": 0.5}]})
+    together = series_mod.compute(spec)
+    alone = series_mod.compute(spec)
+    for s in alone[0].series:
+        s.sweep = None
+    a, b = render.figure(together).axes[0], render.figure(alone).axes[0]
+    assert together[0].series[0].sweep is not None
+    for x, y in zip(a.get_lines(), b.get_lines()):
+        assert len(x.get_xdata()) < 5000
+        np.testing.assert_array_equal(x.get_xdata(), y.get_xdata())
+        np.testing.assert_array_equal(x.get_ydata(), y.get_ydata())

@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 from array import array
 from collections import Counter
-from typing import Callable, Iterator, Sequence
+from typing import Any, Callable, Iterator, Sequence
 
 import numpy as np
 
@@ -32,12 +32,17 @@ def _spans(start: int, stop: int, chunk: int) -> Iterator[tuple[int, int]]:
         yield begin, min(stop, begin + chunk)
 
 
-def _accumulate(carry: float, factors: np.ndarray) -> np.ndarray:
-    """[carry*f0, (carry*f0)*f1, ...], rounded exactly as a sequential loop would."""
-    values = np.empty(len(factors) + 1)
-    values[0] = carry
-    values[1:] = factors
-    return np.multiply.accumulate(values, out=values)[1:]
+def _accumulate(carry: Any, factors: np.ndarray) -> np.ndarray:
+    """[carry*f0, (carry*f0)*f1, ...], rounded exactly as a sequential loop would.
+
+    Along the last axis: a sweep (``carry`` of shape (k, 1) and/or ``factors`` of shape (k, m))
+    gives k independent rows at once, each the same numbers as its own 1-D run.
+    """
+    lead = np.broadcast_shapes(np.shape(carry), factors.shape[:-1] + (1,))[:-1]
+    values = np.empty(lead + (factors.shape[-1] + 1,))
+    values[..., :1] = carry
+    values[..., 1:] = factors
+    return np.multiply.accumulate(values, axis=-1, out=values)[..., 1:]
 
 
 def _running_product(n: int, base_lr: float, factors: Callable[[np.ndarray], np.ndarray],
@@ -46,7 +51,7 @@ def _running_product(n: int, base_lr: float, factors: Callable[[np.ndarray], np.
     lr = base_lr
     for start, stop in _spans(0, n, chunk):
         values = _accumulate(lr, factors(np.arange(start, stop)))
-        lr = values[-1]
+        lr = values[..., -1:]
         yield values
 
 
@@ -55,10 +60,19 @@ def exponential(n: int, base_lr: float, gamma: float, chunk: int = CHUNK) -> Chu
     return _running_product(n, base_lr, lambda t: np.where(t > 0, gamma, 1.0), chunk)
 
 
+exponential.broadcasts = ("base_lr", "gamma")  # type: ignore[attr-defined]
+"""Parameters a kernel accepts as (k, 1) arrays, yielding (k, m) chunks: one row per curve of a
+sweep, evaluated in one pass (lrplot.series groups the curves of a sweep that differ only in
+these)."""
+
+
 def step(n: int, base_lr: float, step_size: int, gamma: float, chunk: int = CHUNK) -> Chunks:
     """StepLR: ``lr = lr * gamma`` when t > 0 and ``t % step_size == 0``; else unchanged."""
     return _running_product(
         n, base_lr, lambda t: np.where((t > 0) & (t % step_size == 0), gamma, 1.0), chunk)
+
+
+step.broadcasts = ("base_lr", "gamma")  # type: ignore[attr-defined]
 
 
 def multistep(n: int, base_lr: float, milestones: Sequence[int], gamma: float,
