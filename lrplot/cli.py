@@ -10,7 +10,6 @@ from __future__ import annotations
 import importlib
 import os
 import sys
-from pathlib import Path
 from typing import Any, Callable
 
 import click
@@ -424,7 +423,8 @@ def compare(configs, steps, base_lr, output, title, log_y, size, dpi, fmt):
     for config in configs:
         if output and os.path.abspath(output) == os.path.abspath(config):
             raise InputError([f"-o {output}: refusing to write over the input config"])
-        prepared.append(_prepare(lambda: build(config), Path(config).stem, output, fmt))
+        stem = os.path.splitext(os.path.basename(config))[0]  # pathlib's .stem, without pathlib
+        prepared.append(_prepare(lambda: build(config), stem, output, fmt))
     for spec, path, fmt in prepared:
         _write(spec, path, fmt, size, dpi)
 

@@ -11,20 +11,18 @@ image from a current one without comparing pixels, which differ between font ras
 from __future__ import annotations
 
 import dataclasses
-import datetime
-import hashlib
-import html
-import io
-import json
 import os
 import re
-import struct
-import tempfile
 from dataclasses import dataclass
-from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Callable, Mapping
 
+# The standard library modules used here (hashlib, json, tempfile, pathlib, ...) are imported
+# where they are used: 'lrplot --help', 'list' and 'validate' import this module but never
+# write, and start faster without them.
+
 if TYPE_CHECKING:
+    import datetime
+
     from lrplot.spec import FigureSpec
 
 FIGURE_FORMATS = ("png", "svg", "pdf")
@@ -38,6 +36,8 @@ class OutputError(ValueError):
 
 
 def format_of(path: str) -> str:
+    from pathlib import Path
+
     suffix = Path(path).suffix.lower().lstrip(".")
     if suffix not in FORMATS:
         raise OutputError(f"cannot tell the output format of {path!r}: use a name ending in "
@@ -62,6 +62,8 @@ def resolve(path: str | None, fmt: str | None, default_name: str) -> tuple[str, 
             raise OutputError("-o -: writing to standard output needs --format (one of "
                               + ", ".join(FORMATS) + ")")
         return path, fmt
+    from pathlib import Path
+
     suffix = Path(path).suffix.lower().lstrip(".")
     if fmt is None:
         return path, format_of(path)
@@ -84,6 +86,8 @@ def check_writable(path: str) -> None:
 
 def write_atomically(path: str, write: Callable[[IO[bytes]], None]) -> None:
     """Write through a temporary file in the same directory, renamed over ``path`` on success."""
+    import tempfile
+
     directory = os.path.dirname(os.path.abspath(path))
     handle, temp = tempfile.mkstemp(prefix=".lrplot-", suffix=".tmp", dir=directory)
     try:
@@ -97,10 +101,17 @@ def write_atomically(path: str, write: Callable[[IO[bytes]], None]) -> None:
 
 
 def write_stream(stream: IO[bytes], write: Callable[[IO[bytes]], None]) -> None:
-    """Write to an open binary stream (standard output): all of it, or nothing if ``write`` fails."""
-    buffer = io.BytesIO()
-    write(buffer)
-    stream.write(buffer.getvalue())
+    """Write to an open binary stream (standard output): all of it, or nothing if ``write`` fails.
+
+    The output is held until it is complete in a temporary file that stays in memory while small
+    (CSV of 10^8 steps is gigabytes: it goes to disk, not to memory)."""
+    import shutil
+    import tempfile
+
+    with tempfile.SpooledTemporaryFile(max_size=64 << 20) as buffer:
+        write(buffer)
+        buffer.seek(0)
+        shutil.copyfileobj(buffer, stream, 1 << 20)
     stream.flush()
 
 
@@ -112,6 +123,8 @@ def source_date() -> datetime.datetime | None:
     text = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if not text:
         return None
+    import datetime
+
     try:
         return datetime.datetime.fromtimestamp(int(text), datetime.timezone.utc)
     except (ValueError, OverflowError, OSError):
@@ -148,6 +161,8 @@ class Stamp:
 
     @property
     def digest(self) -> str:
+        import hashlib
+
         return hashlib.sha256(self.text.encode("ascii")).hexdigest()
 
     def lines(self) -> list[str]:
@@ -174,6 +189,8 @@ class FoundStamp:
 
 
 def _value(value: Any) -> str:
+    import json
+
     return json.dumps(value, ensure_ascii=True, default=str)
 
 
@@ -185,6 +202,8 @@ _NOT_INPUTS = ("notes",)
 def _file_digest(path: str) -> dict[str, str]:
     """A file a curve reads (a logged series): its name and content hash, not where it lives.
     Line endings are normalized, so a checkout that converts them (git on Windows) agrees."""
+    import hashlib
+
     try:
         with open(path, "rb") as handle:
             digest = hashlib.sha256(handle.read().replace(b"\r\n", b"\n")).hexdigest()
@@ -259,6 +278,9 @@ def stamp(spec: FigureSpec, fmt: str, *, dpi: int | None = None,
 
 def read_stamp(path: str) -> FoundStamp | None:
     """The stamp embedded in the figure at ``path``, or None when it has none (or is no figure)."""
+    import struct
+    from pathlib import Path
+
     try:
         with open(path, "rb") as handle:
             data = handle.read()
@@ -278,6 +300,8 @@ def read_stamp(path: str) -> FoundStamp | None:
 
 
 def _png_fields(data: bytes) -> tuple[str | None, str | None]:
+    import struct
+
     if not data.startswith(b"\x89PNG\r\n\x1a\n"):
         raise ValueError("not a PNG")
     fields: dict[str, str] = {}
@@ -301,6 +325,8 @@ def _png_fields(data: bytes) -> tuple[str | None, str | None]:
 
 
 def _svg_fields(data: bytes) -> tuple[str | None, str | None]:
+    import html
+
     head = data.split(b"</metadata>", 1)[0].decode("utf-8")
 
     def element(name: str) -> str | None:
