@@ -45,14 +45,34 @@ def _accumulate(carry: Any, factors: np.ndarray) -> np.ndarray:
     return np.multiply.accumulate(values, axis=-1, out=values)[..., 1:]
 
 
-def _running_product(n: int, base_lr: float, factors: Callable[[np.ndarray], np.ndarray],
-                     chunk: int) -> Chunks:
-    """``lr[t] = lr[t-1] * factors(t)`` with ``lr[-1] = base_lr``, chunk by chunk."""
-    lr = base_lr
-    for start, stop in _spans(0, n, chunk):
-        values = _accumulate(lr, factors(np.arange(start, stop)))
-        lr = values[..., -1:]
-        yield values
+class RunningProduct:
+    """``lr[t] = lr[t-1] * factors(t)`` with ``lr[-1] = base_lr``: an iterator over the chunks.
+
+    ``factors`` stays visible, so that a composite of such schedules (ChainedScheduler, where
+    every child multiplies the shared lr in turn) can interleave its children's factors into one
+    running product (lrplot.kernels.torchsim.chained).
+    """
+
+    def __init__(self, n: int, base_lr: Any, factors: Callable[[np.ndarray], np.ndarray],
+                 chunk: int):
+        self.factors = factors
+        self._chunks = self._run(n, base_lr, chunk)
+
+    def _run(self, n: int, base_lr: Any, chunk: int) -> Chunks:
+        lr = base_lr
+        for start, stop in _spans(0, n, chunk):
+            values = _accumulate(lr, self.factors(np.arange(start, stop)))
+            lr = values[..., -1:]
+            yield values
+
+    def __iter__(self) -> RunningProduct:
+        return self
+
+    def __next__(self) -> np.ndarray:
+        return next(self._chunks)
+
+
+_running_product = RunningProduct
 
 
 def exponential(n: int, base_lr: float, gamma: float, chunk: int = CHUNK) -> Chunks:

@@ -554,5 +554,62 @@ def _segments(n: int, base_lr: float, schedulers: Sequence[Child], milestones: S
 
 def chained(n: int, base_lr: float, schedulers: Sequence[Child], chunk: int = 1 << 16,
             series: str = "lr") -> Iterator[np.ndarray]:
-    """ChainedScheduler, replayed step by step (see the module docstring for why)."""
+    """ChainedScheduler. When every child multiplies the lr by a factor of its own epoch
+    (ExponentialLR, StepLR, MultiStepLR, ConstantLR, LinearLR, PolynomialLR,
+    MultiplicativeLR: kernels that are a :class:`~lrplot.kernels.pytorch.RunningProduct`), the
+    chain is one running product of their factors interleaved in child order — child 1's at
+    epoch t, child 2's at t, ..., then epoch t + 1 — the very multiplications torch makes, in its
+    order; anything else is replayed step by step (see the module docstring for why)."""
+    if series == "lr":
+        factors = _product_factors(schedulers)
+        if factors is not None:
+            return _interleaved_product(n, base_lr, factors, chunk)
     return run(n, base_lr, "chained", {"schedulers": schedulers}, chunk, series)
+
+
+def _product_factors(schedulers: Sequence[Child]) -> list[tuple[Callable, str]] | None:
+    """Each child's per-epoch factor function (and what to blame when its expression fails, as
+    the step-by-step replay names it), or None when a child is not a plain product."""
+    import importlib
+
+    from lrplot.kernels.pytorch import RunningProduct
+    from lrplot.schedules import get
+
+    factors = []
+    for index, child in enumerate(schedulers):
+        if child.base_lr is not None:
+            return None
+        module, function = get(child.kind).kernel.split(":")
+        kernel = getattr(importlib.import_module(module), function)
+        try:
+            product = kernel(1, 1.0, **child.mapping)
+        except Exception:  # torch's own error, reproduced by the step-by-step replay
+            return None
+        if not isinstance(product, RunningProduct):
+            return None
+        expressions = [p.name for p in get(child.kind).params if p.type == "expr"]
+        where = f"chained.schedulers[{index}]" + "".join(f".{name}" for name in expressions[:1])
+        factors.append((product.factors, where))
+    return factors
+
+
+def _interleaved_product(n: int, base_lr: float, factors: Sequence[tuple[Callable, str]],
+                         chunk: int) -> Iterator[np.ndarray]:
+    lr = base_lr
+    per_step = len(factors)
+    for start in range(0, n, chunk):
+        t = np.arange(start, min(n, start + chunk))
+        grid = np.empty((len(t), per_step))
+        for i, (f, where) in enumerate(factors):
+            try:
+                grid[:, i] = f(t)
+            except ScheduleError:
+                raise
+            except ValueError as exc:  # an expression failing at some epoch (lrplot.expr)
+                raise ScheduleError(f"{where}: {exc}") from None
+        values = np.empty(grid.size + 1)
+        values[0] = lr
+        values[1:] = grid.ravel()
+        np.multiply.accumulate(values, out=values)
+        lr = values[-1]
+        yield values[per_step::per_step].copy()
