@@ -432,9 +432,51 @@ def generate(strict: bool = False) -> dict[str, Any]:
 
 
 def dumps(schema: dict[str, Any] | None = None) -> str:
-    """The schema as the text of the shipped files (stable: same code, same bytes)."""
-    return json.dumps(generate() if schema is None else schema, indent=2,
-                      ensure_ascii=False) + "\n"
+    """The schema as the text of the shipped files (stable: same code, same bytes): exactly
+    ``json.dumps(schema, indent=2, ensure_ascii=False)``, written by :func:`_indented`, which
+    takes half the time of the json module's pure-Python indenting encoder (``lrplot schema``
+    is a start-up-time command)."""
+    parts: list[str] = []
+    _indented(generate() if schema is None else schema, "", parts)
+    return "".join(parts) + "\n"
+
+
+def _indented(value: Any, pad: str, parts: list[str]) -> None:
+    """Append ``value`` as ``json.dumps(..., indent=2, ensure_ascii=False)`` writes it."""
+    if isinstance(value, str):
+        parts.append(_string(value))
+    elif value is None or value is True or value is False:
+        parts.append("null" if value is None else "true" if value else "false")
+    elif isinstance(value, (int, float)):
+        parts.append(json.dumps(value))
+    elif isinstance(value, dict):
+        if not value:
+            parts.append("{}")
+            return
+        inner = pad + "  "
+        parts.append("{\n" + inner)
+        for i, (key, item) in enumerate(value.items()):
+            if i:
+                parts.append(",\n" + inner)
+            parts.append(_string(key if isinstance(key, str) else json.dumps(key)) + ": ")
+            _indented(item, inner, parts)
+        parts.append("\n" + pad + "}")
+    elif isinstance(value, (list, tuple)):
+        if not value:
+            parts.append("[]")
+            return
+        inner = pad + "  "
+        parts.append("[\n" + inner)
+        for i, item in enumerate(value):
+            if i:
+                parts.append(",\n" + inner)
+            _indented(item, inner, parts)
+        parts.append("\n" + pad + "]")
+    else:
+        parts.append(json.dumps(value))  # raises TypeError as json.dumps would
+
+
+_string = json.encoder.encode_basestring  # type: ignore[attr-defined]
 
 
 def stale_files() -> list[Path]:
