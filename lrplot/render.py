@@ -25,6 +25,8 @@ from lrplot.envelope import Envelope
 from lrplot.series import PanelSeries, Series, SweepFailed
 
 STYLE = str(resources.files("lrplot") / "lrplot.mplstyle")
+# matplotlib's defaults first, then ours: a user's matplotlibrc must not change lrplot's figures.
+_STYLES = ["default", STYLE]
 RENDER_STYLE_VERSION = 1
 """Bump whenever the look changes (style file, sizes, what is drawn): images stamped with an older
 version are stale to ``lrplot gallery --check``."""
@@ -61,7 +63,7 @@ def figure(panels: list[PanelSeries], *, title: str | None = None, log_y: bool =
     if size is None:
         size = (PANEL_SIZE[0] * cols, PANEL_SIZE[1] * rows + (0.4 if title else 0))
     columns = math.ceil(size[0] / cols * dpi * OVERSAMPLE) if decimate else None
-    with matplotlib.style.context(STYLE):
+    with matplotlib.style.context(_STYLES):
         fig = Figure(figsize=size, dpi=dpi, layout="constrained")
         FigureCanvasAgg(fig)
         axes = fig.subplots(rows, cols, squeeze=False).ravel()
@@ -174,7 +176,7 @@ def save(fig: Figure, stream: IO[bytes], fmt: str, metadata: dict | None = None)
     ``metadata`` adds matplotlib ``savefig`` metadata entries (lrplot's stamp, a date).
     """
     metadata = {**_METADATA[fmt], **(metadata or {})}
-    with matplotlib.style.context(STYLE):
+    with matplotlib.style.context(_STYLES):
         if fmt == "png" and _savefig_is_plain(fig):
             # What savefig does for a PNG, minus the extra draw it makes only to lay the figure
             # out: one draw (which runs the constrained layout), then the pixels. Same bytes.

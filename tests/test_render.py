@@ -87,8 +87,6 @@ def test_rendering_uses_no_pyplot(renders):
                     and m != "matplotlib.backends.backend_mixed"], modules
 
 
-@pytest.mark.xfail(strict=True, reason="the figure depends on the user's matplotlibrc "
-                                       "(font.family, lines.linestyle, legend.loc leak in)")
 def test_user_matplotlibrc_does_not_change_the_figure(renders):
     ours = (renders["seed1"][0] / "fig.svg").read_bytes()
     theirs = (renders["userrc"][0] / "fig.svg").read_bytes()
