@@ -8,7 +8,6 @@ commands (same flags, same validation); only the output options are left out.
 
 from __future__ import annotations
 
-import difflib
 import os
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable
@@ -110,6 +109,8 @@ class SourceGroup(click.Group):
             return name, self.config_command(), args[1:]
         if os.path.exists(name) or name.lower().endswith((".yaml", ".yml")):
             return "CONFIG", self.config_command(), args
+        import difflib  # only for a suggestion, on error
+
         close = difflib.get_close_matches(name, schedules.names(), n=1, cutoff=0.6)
         hint = f" Did you mean {close[0]!r}?" if close else ""
         raise InputError([f"{name!r} is neither a schedule nor a config file.{hint} "

@@ -18,13 +18,12 @@ The click command at the bottom is a thin layer over :func:`plan`, :func:`check`
 
 from __future__ import annotations
 
-import difflib
 import os
-import shlex
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Callable
-from urllib.parse import quote
+
+# difflib, shlex, pathlib and urllib are imported where they are used: this module is imported
+# for 'lrplot --help' too, which lists the gallery command but runs none of it.
 
 import click
 
@@ -63,6 +62,8 @@ def shown(path: str | os.PathLike) -> str:
         relative = os.path.relpath(text)
     except ValueError:  # another drive (Windows)
         relative = text
+    from pathlib import Path
+
     return Path(text if relative.startswith("..") else relative).as_posix()
 
 
@@ -144,6 +145,8 @@ def command_line(config_dirs: list[str] | None, out_dir: str | None, formats: st
         words += ["-o", out_dir]
     if formats is not None:
         words += ["--format", formats]
+    import shlex
+
     return " ".join(shlex.quote(w) for w in [*words, *extra])
 
 
@@ -175,7 +178,7 @@ def load_configs(config_dirs: list[str]) -> list[Config]:
     by_stem: dict[str, str] = {}
     for file in _config_files(config_dirs):
         name = shown(file)
-        stem = Path(file).stem
+        stem = os.path.splitext(os.path.basename(file))[0]  # pathlib's .stem
         if stem in by_stem:
             problems.append(f"{name}: draws to the same image name as {by_stem[stem]} "
                             f"({stem}.*); rename one of them")
@@ -234,7 +237,7 @@ def plan(config_dirs: list[str] | None = None, out_dir: str | None = None,
     if os.path.isdir(out):
         for name in sorted(os.listdir(out)):
             path = os.path.join(out, name)
-            suffix = Path(name).suffix.lower().lstrip(".")
+            suffix = os.path.splitext(name)[1].lower().lstrip(".")  # pathlib's .suffix
             if (suffix in output.FIGURE_FORMATS and os.path.isfile(path)
                     and os.path.normcase(os.path.abspath(path)) not in wanted):
                 the_plan.orphans.append(Orphan(shown(path), output.read_stamp(path) is not None))
@@ -266,6 +269,9 @@ def _fence(text: str, char: str = "`") -> str:
 
 def index_page(the_plan: Plan) -> str:
     """The gallery's README.md: each figure with its title, its command and its config."""
+    import shlex
+    from urllib.parse import quote
+
     out = shown(the_plan.out_dir)
     dirs = ", ".join(f"`{shown(d)}/`" for d in the_plan.config_dirs)
     check = the_plan.command + " --check"
@@ -317,6 +323,8 @@ def _fields(text: str) -> dict[str, str]:
 
 def _why_stale(image: Image) -> tuple[str, tuple[str, ...]]:
     """Why an existing image is stale, in one phrase, and the diff of its stamp."""
+    import difflib
+
     found, now = image.found, image.stamp
     if found is None:
         return "it has no lrplot stamp (drawn by another tool or an older lrplot)", ()
@@ -350,6 +358,9 @@ def _why_stale(image: Image) -> tuple[str, tuple[str, ...]]:
 
 def check(the_plan: Plan) -> list[Problem]:
     """Every stale, missing or orphaned file of the gallery, with the command that fixes it."""
+    import difflib
+    import shlex
+
     problems = []
     for image in the_plan.images:
         if not image.exists:
@@ -487,6 +498,8 @@ def command(config_dirs: tuple[str, ...], out_dir: str | None, formats: str | No
     config draws any more are removed. OUT_DIR/README.md shows each figure with its title, the
     command that reproduces it and its config.
     """
+    import shlex
+
     try:
         the_plan = plan(list(config_dirs), out_dir, formats)
     except GalleryError as exc:
