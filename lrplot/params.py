@@ -7,7 +7,6 @@ nothing heavy (no numpy, no click) so that ``lrplot --help`` stays fast.
 
 from __future__ import annotations
 
-import difflib
 import math
 import re
 from dataclasses import dataclass
@@ -223,6 +222,8 @@ class Param:
             return value
         if scalar_type == "choice":
             if value not in self.choices:
+                import difflib  # only for a suggestion, on error
+
                 close = difflib.get_close_matches(str(value), self.choices, n=1, cutoff=0.5)
                 hint = f"; did you mean {close[0]!r}?" if close else ""
                 raise ParamError(f"expected {self.accepted()}, got {describe_value(value)}{hint}")

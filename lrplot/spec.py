@@ -8,7 +8,6 @@ with its location (``file:line:col`` or the flag) and raises them together as a
 
 from __future__ import annotations
 
-import difflib
 import itertools
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, Sequence
@@ -190,6 +189,8 @@ def _key_path(path: tuple) -> str:
 
 
 def _near(word: str, options: Iterable[str]) -> str:
+    import difflib  # only for a suggestion, on error
+
     close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
     return f"; did you mean {close[0]!r}?" if close else ""
 
