@@ -18,8 +18,7 @@ from __future__ import annotations
 import sys
 import warnings
 
-MODULES = ("matplotlib.figure", "matplotlib.backends.backend_agg", "matplotlib.lines",
-           "matplotlib.style")
+MODULES = ("matplotlib.figure", "matplotlib.backends.backend_agg", "matplotlib.lines")
 """What :mod:`lrplot.render` imports."""
 
 

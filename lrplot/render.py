@@ -7,13 +7,13 @@ it is safe in libraries and notebooks (a Figure displays itself inline) and impo
 from __future__ import annotations
 
 import math
+import warnings
 from importlib import resources
 from typing import IO
 
 import matplotlib
 import matplotlib.colors
 import matplotlib.image
-import matplotlib.style
 import numpy as np
 from matplotlib.artist import allow_rasterization
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -25,8 +25,29 @@ from lrplot.envelope import Envelope
 from lrplot.series import PanelSeries, Series, SweepFailed
 
 STYLE = str(resources.files("lrplot") / "lrplot.mplstyle")
-# matplotlib's defaults first, then ours: a user's matplotlibrc must not change lrplot's figures.
-_STYLES = ["default", STYLE]
+_NOT_STYLE = {
+    "interactive", "backend", "webagg.port", "webagg.address", "webagg.port_retries",
+    "webagg.open_in_browser", "backend_fallback", "toolbar", "timezone",
+    "figure.max_open_warning", "figure.raise_window", "savefig.directory", "tk.window_focus",
+    "docstring.hardcopy", "date.epoch"}
+"""The rcParams a style leaves alone (matplotlib.style's blacklist)."""
+_RC: dict | None = None
+
+
+def _style() -> dict:
+    """The settings every figure is drawn with: matplotlib's defaults first, then lrplot's style
+    file, so that a user's matplotlibrc cannot change lrplot's figures. What
+    ``matplotlib.style.context(["default", STYLE])`` applies, without importing matplotlib.style,
+    which reads matplotlib's whole style library when imported."""
+    global _RC
+    if _RC is None:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", matplotlib.MatplotlibDeprecationWarning)
+            rc = {k: matplotlib.rcParamsDefault[k] for k in matplotlib.rcParamsDefault
+                  if k not in _NOT_STYLE}
+        rc.update(matplotlib.rc_params_from_file(STYLE, use_default_template=False))
+        _RC = rc
+    return _RC
 RENDER_STYLE_VERSION = 1
 """Bump whenever the look changes (style file, sizes, what is drawn): images stamped with an older
 version are stale to ``lrplot gallery --check``."""
@@ -63,7 +84,7 @@ def figure(panels: list[PanelSeries], *, title: str | None = None, log_y: bool =
     if size is None:
         size = (PANEL_SIZE[0] * cols, PANEL_SIZE[1] * rows + (0.4 if title else 0))
     columns = math.ceil(size[0] / cols * dpi * OVERSAMPLE) if decimate else None
-    with matplotlib.style.context(_STYLES):
+    with matplotlib.rc_context(_style()):
         fig = Figure(figsize=size, dpi=dpi, layout="constrained")
         FigureCanvasAgg(fig)
         axes = fig.subplots(rows, cols, squeeze=False).ravel()
@@ -176,7 +197,7 @@ def save(fig: Figure, stream: IO[bytes], fmt: str, metadata: dict | None = None)
     ``metadata`` adds matplotlib ``savefig`` metadata entries (lrplot's stamp, a date).
     """
     metadata = {**_METADATA[fmt], **(metadata or {})}
-    with matplotlib.style.context(_STYLES):
+    with matplotlib.rc_context(_style()):
         if fmt == "png" and _savefig_is_plain(fig):
             # What savefig does for a PNG, minus the extra draw it makes only to lay the figure
             # out: one draw (which runs the constrained layout), then the pixels. Same bytes.
