@@ -18,9 +18,9 @@ Evaluation is vectorized with numpy over the whole step array, and reproduces Py
 element by element, because that is what torch computes when it calls a Python lambda:
 
 - ints stay ints (``epoch // 10``, ``epoch ** 2``) and floats are IEEE doubles; numpy's float
-  ``+ - * / ** // %`` and the math functions round exactly as Python's float operations and
-  :mod:`math` do (both call the C library; ``np.floor_divide``/``np.remainder`` copy CPython's
-  algorithm). Booleans act as the ints 0 and 1, as in Python.
+  ``+ - * / // %`` round exactly as Python's float operations do (``np.floor_divide`` and
+  ``np.remainder`` copy CPython's algorithm), and ``**`` and the math functions come from
+  :mod:`lrplot.libm`, the C library's values that :mod:`math` gives too. Booleans act as the ints 0 and 1, as in Python.
 - Python would raise on some elements (division by zero, ``log(0)``, ``sqrt(-1)``, an overflowing
   ``exp`` or ``**``, a negative number to a fractional power); numpy computes a placeholder
   there instead. Each such element is *marked*, and the mark follows Python's evaluation order —
@@ -262,7 +262,9 @@ class _Evaluator:
     def __init__(self, steps: np.ndarray, source: str):
         import numpy as np
 
-        self.np = np
+        from lrplot import libm
+
+        self.np, self.libm = np, libm
         self.steps = steps
         self.source = source
         self.reasons: list[str] = []
@@ -365,7 +367,7 @@ class _Evaluator:
         return _Value(-array if isinstance(node.op, ast.USub) else +array, kind, operand.bad)
 
     def binary(self, node: ast.BinOp, left: _Value, right: _Value) -> _Value:
-        np = self.np
+        np, libm = self.np, self.libm
         op = type(node.op)
         bad = self.first(left.bad, right.bad)
         ints = left.type != "float" and right.type != "float"
@@ -396,13 +398,13 @@ class _Evaluator:
                 if negative.any():  # int ** negative int is float division in Python
                     bad = self.first(bad, self.fail(negative & (fa == 0),
                                                     "zero to a negative power", node))
-                    floats = np.power(fa, fb)
+                    floats = libm.power(fa, fb)
                     big = self.check_int(int_result, np.where(negative, 0.0, estimate), node,
                                          None)
                     return _Value(np.where(negative, floats, int_result), "float",
                                   self.first(bad, big))
                 return _Value(int_result, "int", self.check_int(int_result, estimate, node, bad))
-            result = np.power(fa, fb)
+            result = libm.power(fa, fb)
             fractional = (fa < 0) & (fb != np.floor(fb)) & np.isfinite(fb)
             bad = self.first(
                 bad,
@@ -446,7 +448,7 @@ class _Evaluator:
         return _Value(array, kind, bad)
 
     def call(self, node: ast.Call, args: list[_Value]) -> _Value:
-        np = self.np
+        np, libm = self.np, self.libm
         name = node.func.id  # type: ignore[attr-defined]
         bad = self.first(*(a.bad for a in args))
         if name in ("min", "max"):
@@ -471,7 +473,7 @@ class _Evaluator:
                 safe = np.where(np.isfinite(result), result, 0.0)
                 return _Value(safe.astype(np.int64), "int",
                               self.check_int(None, safe, node, bad))
-            result = getattr(np, name)(x)
+            result = (np.sqrt if name == "sqrt" else getattr(libm, name))(x)
             if name in ("log", "log10"):
                 problem = self.fail(~(x > 0) & ~np.isnan(x), "log of a number <= 0", node)
             elif name == "sqrt":

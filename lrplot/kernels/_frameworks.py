@@ -3,73 +3,22 @@
 Those frameworks compute their schedules as closed forms of the step in Python floats
 (transformers, timm) or in float32 tensors (Keras, Optax). Python floats are IEEE doubles, so
 numpy's float64 ``+ - * /`` and ``sqrt`` give the same bits, operation for operation — as long as
-the kernel keeps the framework's order of operations. Transcendental functions are another
-matter: numpy ships its own SIMD implementations of some of them, which can differ from the C
-library's (which Python's ``math`` uses) in the last bit. :data:`cos` and friends are numpy's
-function when it agrees with ``math`` on this machine, and ``math``'s, element by element,
-otherwise — checked once, on first use.
+the kernel keeps the framework's order of operations. Transcendental functions come from
+:mod:`lrplot.libm`: the C library's values (those of Python's ``math``) on every processor.
 """
 
 from __future__ import annotations
 
-import math
 from typing import Any, Callable, Iterator
 
 import numpy as np
+
+from lrplot import libm
 
 CHUNK = 1 << 20
 """Steps evaluated at once (the same trade-off as lrplot.kernels.pytorch.CHUNK)."""
 
 Chunks = Iterator[np.ndarray]
-
-_PROBE = np.concatenate([
-    np.linspace(-40.0, 40.0, 4001),
-    np.random.default_rng(20240613).uniform(-10.0, 10.0, 4000),
-    np.random.default_rng(7).uniform(0.0, 1.0, 2000),
-])
-
-
-def _libm(np_fn: Callable, math_fn: Callable, domain: Callable[[np.ndarray], np.ndarray]
-          ) -> Callable[[np.ndarray], np.ndarray]:
-    """numpy's ``np_fn`` if it equals ``math_fn`` bit for bit on a probe, else ``math_fn``
-    applied element by element (slower, exact)."""
-    chosen: list[Callable] = []
-
-    def fn(x: np.ndarray) -> np.ndarray:
-        if not chosen:
-            probe = _PROBE[domain(_PROBE)]
-            expected = np.array([math_fn(v) for v in probe.tolist()])
-            with np.errstate(all="ignore"):
-                same = np.array_equal(np_fn(probe), expected)
-            chosen.append(np_fn if same else np.frompyfunc(math_fn, 1, 1))
-        x = np.asarray(x, dtype=np.float64)
-        return np.asarray(chosen[0](x), dtype=np.float64)
-
-    return fn
-
-
-_all = lambda x: np.ones(len(x), dtype=bool)  # noqa: E731
-cos = _libm(np.cos, math.cos, _all)
-tanh = _libm(np.tanh, math.tanh, _all)
-exp = _libm(np.exp, math.exp, lambda x: x < 30)
-log = _libm(np.log, math.log, lambda x: x > 0)
-
-
-_pow_checked: list[bool] = []
-
-
-def power(x: np.ndarray, p: float) -> np.ndarray:
-    """Python's ``x ** p`` for float ``x >= 0`` element-wise (numpy's when it agrees with the C
-    library's ``pow`` on a probe, else element by element)."""
-    if not _pow_checked:
-        probe = np.abs(_PROBE)
-        _pow_checked.append(all(
-            np.array_equal(np.power(probe, e), np.array([v ** e for v in probe.tolist()]))
-            for e in (0.5, 0.9, 1.7, 2.0, 3.0, -0.5)))
-    x = np.asarray(x, dtype=np.float64)
-    if _pow_checked[0]:
-        return np.power(x, p)
-    return np.array([v ** p for v in x.tolist()], dtype=np.float64)
 
 
 def spans(n: int, chunk: int) -> Iterator[np.ndarray]:
@@ -95,8 +44,8 @@ def pymax0(x: np.ndarray) -> np.ndarray:
 # Keras and jax compute schedules in float32. numpy's float32 + - * / floor ceil are IEEE
 # float32, exactly what the frameworks' CPU kernels do. Their float32 cos, log, exp and pow are
 # backend-specific approximations that are not always correctly rounded (torch's and XLA's differ
-# from each other by an ulp now and then); lrplot uses the correctly rounded value (computed in
-# float64, rounded once), which matches the frameworks at almost every step and is within a
+# from each other by an ulp now and then); lrplot uses the C library's float64 value rounded once
+# to float32 (the same on every processor), which matches the frameworks at almost every step and is within a
 # float32 ulp of each of them everywhere.
 
 F32 = np.float32
@@ -108,22 +57,22 @@ def f32(x: Any) -> np.ndarray:
 
 
 def cos32(x: np.ndarray) -> np.ndarray:
-    return np.cos(np.asarray(x, dtype=np.float64)).astype(F32)
+    return libm.cos(x).astype(F32)
 
 
 def log32(x: np.ndarray) -> np.ndarray:
     with np.errstate(divide="ignore", invalid="ignore"):
-        return np.log(np.asarray(x, dtype=np.float64)).astype(F32)
+        return libm.log(x).astype(F32)
 
 
 def exp32(x: np.ndarray) -> np.ndarray:
     with np.errstate(over="ignore"):
-        return np.exp(np.asarray(x, dtype=np.float64)).astype(F32)
+        return libm.exp(x).astype(F32)
 
 
 def pow32(x: Any, y: Any) -> np.ndarray:
     with np.errstate(all="ignore"):
-        return np.power(np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)).astype(F32)
+        return libm.power(x, y).astype(F32)
 
 
 def fma32(a: Any, b: Any, c: Any) -> np.ndarray:

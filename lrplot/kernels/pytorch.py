@@ -21,6 +21,8 @@ from typing import Any, Callable, Iterator, Sequence
 
 import numpy as np
 
+from lrplot import libm
+
 CHUNK = 1 << 20
 """Steps evaluated at once: large enough to amortize numpy's overhead, small enough for memory."""
 
@@ -152,10 +154,10 @@ def _cosine_ratios(t: np.ndarray, T_max: int) -> np.ndarray:
             x = np.arange(t[0] - 1, t[-1] + 1, dtype=np.float64)
             np.multiply(np.pi, x, out=x)
             np.divide(x, T_max, out=x)
-            np.cos(x, out=x)
+            x = libm.cos(x)
             np.add(1, x, out=x)
             return np.divide(x[1:], x[:-1])
-        return (1 + np.cos(np.pi * t / T_max)) / (1 + np.cos(np.pi * (t - 1) / T_max))
+        return (1 + libm.cos(np.pi * t / T_max)) / (1 + libm.cos(np.pi * (t - 1) / T_max))
 
 
 def _cosine_products(n: int, base_lr: float, T_max: int, bump: float, chunk: int) -> Chunks:
@@ -258,7 +260,7 @@ def polynomial(n: int, base_lr: float, total_iters: int, power: float,
 
     def factors(t: np.ndarray) -> np.ndarray:
         with np.errstate(divide="ignore", invalid="ignore"):
-            ratio = ((1.0 - t / T) / (1.0 - (t - 1) / T)) ** power
+            ratio = libm.power((1.0 - t / T) / (1.0 - (t - 1) / T), power)
         return np.where((t >= 1) & (t <= T), ratio, 1.0)
 
     return _running_product(n, base_lr, factors, chunk)
@@ -288,7 +290,7 @@ def cosine_restarts(n: int, base_lr: float, T_0: int, T_mult: int, eta_min: floa
         t = np.arange(start, stop)
         cycle = np.searchsorted(starts_a, t, side="right") - 1
         t_cur = t - starts_a[cycle]
-        yield eta_min + amplitude * (1 + np.cos(np.pi * t_cur / lengths_a[cycle])) / 2
+        yield eta_min + amplitude * (1 + libm.cos(np.pi * t_cur / lengths_a[cycle])) / 2
 
 
 # -- LambdaLR, MultiplicativeLR ------------------------------------------------------------------
@@ -355,8 +357,8 @@ def cyclic(n: int, base_lr: float, max_lr: float, step_size_up: int,
             if mode == "triangular":
                 return np.ones(len(arg))
             if mode == "triangular2":
-                return 1 / (2.0 ** (arg - 1))
-            return gamma ** arg.astype(np.float64)
+                return 1 / libm.power(2.0, arg - 1)
+            return libm.power(gamma, arg)
 
     for start, stop in _spans(0, n, chunk):
         t = np.arange(start, stop)
@@ -421,7 +423,7 @@ def onecycle(n: int, base_lr: float, max_lr: float, total_steps: int | None,
             pct = (t - begins[phase]) / (ends[phase] - begins[phase])
         a, b = starts[phase], stops[phase]
         if anneal_strategy == "cos":
-            yield b + (a - b) / 2.0 * (np.cos(np.pi * pct) + 1)
+            yield b + (a - b) / 2.0 * (libm.cos(np.pi * pct) + 1)
         else:
             yield (b - a) * pct + a
 

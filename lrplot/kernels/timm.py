@@ -25,8 +25,9 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from lrplot.kernels._frameworks import CHUNK, Chunks, cos, log, spans, tanh
-from lrplot.kernels._frameworks import power as _power
+from lrplot.kernels._frameworks import CHUNK, Chunks, spans
+from lrplot.libm import cos, log, tanh
+from lrplot.libm import power as _power
 
 Values = Callable[[np.ndarray], np.ndarray]
 
@@ -158,7 +159,11 @@ def _cyclic(base_lr: float, t_initial: int, lr_min: float, cycle_mul: float, cyc
         i, t_i, t_curr = _cycle(t, t_initial, cycle_mul)
         gamma = _pow_each(cycle_decay, i)
         lr_max = base_lr * gamma
-        return np.where(i < cycle_limit, shape(lr_max, t_curr, t_i), lr_min)
+        # timm computes the shape only within the cycle limit (where it may overflow)
+        out = np.full(len(t), float(lr_min))
+        inside = i < cycle_limit
+        out[inside] = shape(lr_max[inside], t_curr[inside], t_i[inside])
+        return out
     return values
 
 
@@ -168,6 +173,8 @@ def _kpow(x: np.ndarray, k: float) -> np.ndarray:
     for an odd integer k, ``|x| ** k`` for an even one, and a complex number for any other k,
     on which timm crashes (``math.cos``) -- NaN here, which lrplot refuses."""
     magnitude = _power(np.abs(x), k)
+    if np.any(np.isinf(magnitude) & np.isfinite(x)):
+        raise OverflowError("x ** k_decay overflows")  # as Python's float power, and timm, do
     if k != int(k):
         return np.where(x >= 0, magnitude, np.nan)
     return np.where((x < 0) & (int(k) % 2 == 1), -magnitude, magnitude)

@@ -14,7 +14,8 @@ import math
 
 import numpy as np
 
-from lrplot.kernels._frameworks import CHUNK, Chunks, closed_form, cos, power, pymax0
+from lrplot.kernels._frameworks import CHUNK, Chunks, closed_form, pymax0
+from lrplot.libm import cos, power
 
 
 def _warmup(t: np.ndarray, num_warmup_steps: int) -> np.ndarray:
