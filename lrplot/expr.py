@@ -258,6 +258,12 @@ class _Value:
 _RANK = {"bool": 0, "int": 1, "float": 2}
 
 
+def _magnitude(values: Any) -> float:
+    """The largest ``abs`` of an int array, as a float: ``|a| + |b|`` and ``|a| * |b|`` bound
+    what ``a + b``, ``a - b`` and ``a * b`` can reach."""
+    return float(max(-float(values.min()), float(values.max()))) if values.size else 0.0
+
+
 class _Evaluator:
     def __init__(self, steps: np.ndarray, source: str):
         import numpy as np
@@ -373,22 +379,28 @@ class _Evaluator:
         ints = left.type != "float" and right.type != "float"
         a = self.as_type(left, "int" if ints else "float")
         b = self.as_type(right, "int" if ints else "float")
-        fa, fb = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
         with np.errstate(all="ignore"):
             if op in (ast.Add, ast.Sub, ast.Mult):
                 f = {ast.Add: np.add, ast.Sub: np.subtract, ast.Mult: np.multiply}[op]
-                if ints:
-                    return _Value(f(a, b), "int", self.check_int(f(a, b), f(fa, fb), node, bad))
-                return _Value(f(fa, fb), "float", bad)
+                result = f(a, b)
+                if not ints:
+                    return _Value(result, "float", bad)
+                bound = (np.multiply if op == ast.Mult else np.add)(_magnitude(a), _magnitude(b))
+                if bound <= MAX_INT:  # no element can pass it: spare the element-wise estimate
+                    return _Value(result, "int", bad)
+                estimate = f(np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64))
+                return _Value(result, "int", self.check_int(result, estimate, node, bad))
+            fa, fb = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
             if op in (ast.Div, ast.FloorDiv, ast.Mod):
                 zero = fb == 0
-                bad = self.first(bad, self.fail(zero, "division by zero", node))
+                divide_by_zero = self.fail(zero, "division by zero", node)
+                if divide_by_zero is not None:
+                    bad = self.first(bad, divide_by_zero)
+                    b, fb = np.where(zero, 1, b), np.where(zero, 1.0, fb)
                 if op == ast.Div:
-                    return _Value(np.true_divide(fa, np.where(zero, 1.0, fb)), "float", bad)
+                    return _Value(np.true_divide(fa, fb), "float", bad)
                 f = np.floor_divide if op == ast.FloorDiv else np.remainder
-                if ints:
-                    return _Value(f(a, np.where(zero, 1, b)), "int", bad)
-                return _Value(f(fa, np.where(zero, 1.0, fb)), "float", bad)
+                return _Value(f(a, b) if ints else f(fa, fb), "int" if ints else "float", bad)
             # power
             if ints:
                 negative = fb < 0
