@@ -142,7 +142,8 @@ def _improvements(x: np.ndarray, state: _State, g, monotone: bool) -> np.ndarray
     if not len(candidates):
         return better
     values = x[candidates]
-    after = np.searchsorted(-values, -g(values), side="right").tolist()
+    # a memoryview reads the few successors visited without converting them all to Python
+    after = memoryview(np.searchsorted(-values, -g(values), side="right"))
     chosen, i, m = [], 0, len(after)
     while i < m:
         chosen.append(i)

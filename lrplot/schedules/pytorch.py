@@ -626,7 +626,7 @@ PLATEAU = register(Kind(
         Param("metric_column", "text", "the column of metric_file holding the metric (default: "
               "its only column besides step/epoch)", default=None),
     ),
-    kernel=f"{KERNELS}:plateau",
+    kernel="lrplot.kernels.plateau:plateau",
     example="--metric-file configs/sample-val-loss.csv --patience 5,10",
     horizon=_plateau_horizon,
     check=_plateau_check,
