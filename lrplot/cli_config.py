@@ -84,9 +84,8 @@ def schema(output: str | None) -> None:
     (lrplot/lrplot.schema.json).
     """
     from lrplot import output as outputs
-    from lrplot import schema as schemas
 
-    text = schemas.dumps()
+    text = _schema_text()
     if output in (None, outputs.STDOUT):
         click.echo(text, nl=False)
         return
@@ -99,3 +98,19 @@ def schema(output: str | None) -> None:
     except OSError as exc:
         raise WriteError(f"cannot write {output}: {exc.strerror or exc}") from None
     click.echo(output)
+
+
+def _schema_text() -> str:
+    """The schema that ships in the package (lrplot.schema.PACKAGE_FILE), which the tests keep
+    byte for byte what lrplot.schema generates: reading it spares generating 450 kB of JSON on
+    every call. Generated when the copy is missing."""
+    import os
+
+    try:
+        with open(os.path.join(os.path.dirname(__file__), "lrplot.schema.json"),
+                  encoding="utf-8") as handle:
+            return handle.read()
+    except OSError:
+        from lrplot import schema as schemas
+
+        return schemas.dumps()

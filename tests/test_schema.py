@@ -90,6 +90,16 @@ def test_lrplot_schema_prints_the_generated_schema():
     assert json.loads(result.stdout)["title"] == "lrplot figure config"
 
 
+def test_lrplot_schema_generates_the_schema_when_the_shipped_copy_is_missing(tmp_path,
+                                                                             monkeypatch):
+    from lrplot import cli_config
+
+    monkeypatch.setattr(cli_config, "__file__", str(tmp_path / "cli_config.py"))
+    result = CliRunner().invoke(main, ["schema"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == schema.dumps()
+
+
 def test_lrplot_schema_writes_a_file(tmp_path):
     target = tmp_path / "s.json"
     result = CliRunner().invoke(main, ["schema", "-o", str(target)])
