@@ -292,7 +292,7 @@ def sweep(report: Report, sizes: list[int], values: int, repeat: int, torch_step
     """A sweep of ``values`` parameter values: one broadcast pass against one pass per value
     (and against stepping that many torch schedulers, from the measured time of one)."""
     import lrplot
-    import lrplot.series as series
+    import lrplot.compute as series
 
     gammas = [1 - 10 ** (-6 + 3 * i / values) for i in range(values)]
     for n in sizes:
@@ -487,7 +487,7 @@ def bounded(report: Report, sizes: list[int], repeat: int) -> None:
     """Drawing time and SVG size do not grow with the number of steps (in-process): the figures
     are built first (evaluation and envelope), then their PNG drawing is timed, interleaved."""
     import lrplot
-    import lrplot.series as series
+    import lrplot.compute as series
     from lrplot import render
 
     section = "Bounded output (in-process: drawing after the envelope, SVG size)"

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
-    from lrplot.series import PanelSeries, Series
+    from lrplot.compute import PanelSeries, Series
 
 MAX_LABELLED = 12
 MAX_EVENTS = 40

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     import numpy as np
     from matplotlib.figure import Figure
 
-    from lrplot.series import PanelSeries
+    from lrplot.compute import PanelSeries
 
 
 def schedule(kind: str, steps: int | None = None, base_lr: float = 0.1, **params: Any) -> np.ndarray:
@@ -49,7 +49,7 @@ def load(config: str | os.PathLike | Mapping[str, Any]) -> specs.FigureSpec:
 
 def series(spec: specs.FigureSpec) -> list[PanelSeries]:
     """Evaluate every curve of a figure spec."""
-    from lrplot.series import compute
+    from lrplot.compute import compute
 
     return compute(spec)
 

@@ -22,7 +22,7 @@ from matplotlib.lines import Line2D
 
 from lrplot import annotate
 from lrplot.envelope import Envelope
-from lrplot.series import PanelSeries, Series, SweepFailed
+from lrplot.compute import PanelSeries, Series, SweepFailed
 
 STYLE = str(resources.files("lrplot") / "lrplot.mplstyle")
 _NOT_STYLE = {

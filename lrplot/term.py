@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Sequence
 import numpy as np
 
 if TYPE_CHECKING:
-    from lrplot.series import PanelSeries, Series
+    from lrplot.compute import PanelSeries, Series
 
 _BRAILLE = 0x2800
 _DOTS = ((0x01, 0x08), (0x02, 0x10), (0x04, 0x20), (0x40, 0x80))
@@ -247,6 +247,6 @@ def render(panels: Sequence[PanelSeries], *, title: str | None = None, log_y: bo
 
 def render_spec(spec, **options) -> str:
     """A figure spec (:class:`lrplot.spec.FigureSpec`) as terminal text."""
-    from lrplot.series import compute
+    from lrplot.compute import compute
 
     return render(compute(spec), title=spec.title, log_y=spec.log_y, **options)

@@ -1,7 +1,7 @@
 """Series to CSV and JSON. Numbers are written with ``repr``: the shortest text that reads back
 as the identical float, so the files carry the exact values.
 
-Both writers stream: they take the series block by block (:func:`lrplot.series.aligned`,
+Both writers stream: they take the series block by block (:func:`lrplot.compute.aligned`,
 ``Series.chunks``) and write each block's text before computing the next, so a run of 10^8
 steps needs memory for one block, never for the whole file. The bytes are exactly those of
 formatting everything at once (``json.dumps`` of the whole document, for JSON).
@@ -14,7 +14,7 @@ from typing import IO, Iterator
 
 import numpy as np
 
-from lrplot.series import PanelSeries, Series, aligned
+from lrplot.compute import PanelSeries, Series, aligned
 
 BLOCK = 1 << 16
 """Rows formatted at a time: the text of one block, and its Python strings, stay a few MiB."""

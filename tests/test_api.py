@@ -16,7 +16,7 @@ from matplotlib.figure import Figure
 
 import lrplot
 import lrplot.api
-from lrplot.series import PanelSeries, Series
+from lrplot.compute import PanelSeries, Series
 from lrplot.spec import FigureSpec, SpecError
 
 DATA = Path(__file__).parent / "data"
@@ -40,16 +40,13 @@ def test_public_names():
 SERIES_TWICE = """
 import lrplot
 spec = lrplot.load({"steps": 3, "curves": [{"type": "cosine", "T_max": 5}]})
-first = lrplot.series(spec)    # imports the lrplot.series submodule ...
-second = lrplot.series(spec)   # ... which must not replace the function lrplot.series
+first = lrplot.series(spec)    # imports the submodules that compute series ...
+second = lrplot.series(spec)   # ... none of which may replace the function lrplot.series
 assert lrplot.series is lrplot.api.series, lrplot.series
 print(len(first), len(second))
 """
 
 
-@pytest.mark.xfail(strict=True, reason="lrplot.series becomes the lrplot.series *module* once "
-                                       "anything has computed series (TypeError: 'module' "
-                                       "object is not callable)")
 def test_lrplot_series_stays_the_function():
     done = subprocess.run([sys.executable, "-c", SERIES_TWICE], capture_output=True, text=True,
                           check=False)
@@ -152,8 +149,7 @@ def test_load_missing_file():
 
 
 def test_series():
-    # lrplot.api.series: here ``lrplot.series`` may be the shadowing submodule (bug above)
-    panels = lrplot.api.series(lrplot.load(COSINE_SWEEP))
+    panels = lrplot.series(lrplot.load(COSINE_SWEEP))
     assert isinstance(panels, list) and len(panels) == 1
     [panel] = panels
     assert isinstance(panel, PanelSeries) and panel.title == "CosineAnnealingLR"

@@ -352,7 +352,7 @@ def test_plateau_metric_series_is_null_before_the_first_step(tmp_path):
 
 def test_momentum_figure_draws_a_second_axis(tmp_path):
     from lrplot import render
-    from lrplot.series import compute
+    from lrplot.compute import compute
 
     spec = lrplot.load({"series": ["lr", "momentum"], "steps": 50, "curves": [
         {"type": "onecycle", "max_lr": 1.0, "total_steps": 50}]})

@@ -19,9 +19,9 @@ import numpy as np
 import pytest
 
 import lrplot
-from lrplot import render, series as series_mod, writers
+from lrplot import compute as series_mod, render, writers
 from lrplot.envelope import Envelope
-from lrplot.series import PanelSeries, Series, aligned, rechunk
+from lrplot.compute import PanelSeries, Series, aligned, rechunk
 
 ROOT = Path(__file__).resolve().parents[1]
 

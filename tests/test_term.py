@@ -12,7 +12,7 @@ from click.testing import CliRunner
 import lrplot
 from lrplot import api, term
 from lrplot.cli import main
-from lrplot.series import PanelSeries, Series
+from lrplot.compute import PanelSeries, Series
 
 ROOT = Path(__file__).resolve().parent.parent
 BRAILLE = {chr(c) for c in range(0x2801, 0x2900)}

@@ -84,7 +84,7 @@ def exponential(n: int, base_lr: float, gamma: float, chunk: int = CHUNK) -> Chu
 
 exponential.broadcasts = ("base_lr", "gamma")  # type: ignore[attr-defined]
 """Parameters a kernel accepts as (k, 1) arrays, yielding (k, m) chunks: one row per curve of a
-sweep, evaluated in one pass (lrplot.series groups the curves of a sweep that differ only in
+sweep, evaluated in one pass (lrplot.compute groups the curves of a sweep that differ only in
 these)."""
 
 
