@@ -193,7 +193,12 @@ def test_random_parameters_match_torch(kind, data):
     steps = data.draw(steps_st, label="steps")
     base_lr = data.draw(base_lr_st, label="base_lr")
     params = data.draw(PARAMS[kind](steps, base_lr), label="params")
-    expected = torch_lrs(kind, steps, base_lr, **params)
+    try:
+        expected = torch_lrs(kind, steps, base_lr, **params)
+    except OverflowError:  # torch crashes (triangular2's 2.0 ** (cycle - 1)): lrplot refuses
+        with pytest.raises(SpecError, match="overflow"):
+            lrplot.schedule(kind, steps=steps, base_lr=base_lr, **params)
+        return
     try:
         actual = lrplot.schedule(kind, steps=steps, base_lr=base_lr, **params)
     except SpecError as exc:
@@ -235,3 +240,12 @@ def test_short_goldens_are_current():
             assert lr.tolist() == case["lr"], (
                 f"{case['id']}: tests/golden/torch.json is stale; "
                 "run python scripts/make_goldens.py")
+
+
+def test_where_torch_overflows_lrplot_refuses():
+    """The draw the random test can make: triangular2 over more than 1024 cycles."""
+    params = {"max_lr": 1.0, "step_size_up": 1, "step_size_down": 0, "mode": "triangular2"}
+    with pytest.raises(OverflowError):
+        torch_lrs("cyclic", 1500, 0.1, **params)
+    with pytest.raises(SpecError, match="overflow"):
+        lrplot.schedule("cyclic", steps=1500, base_lr=0.1, **params)
