@@ -8,6 +8,7 @@ numpy and matplotlib are imported only when something is computed or drawn.
 from __future__ import annotations
 
 import importlib
+import math
 import os
 import sys
 from typing import Any, Callable
@@ -16,7 +17,7 @@ import click
 
 from lrplot import output, schedules
 from lrplot._version import __version__
-from lrplot.params import COMMON_PARAMS, format_value
+from lrplot.params import COMMON_PARAMS, format_value, parse_number
 from lrplot.schedules import Kind
 
 STEPS, BASE_LR = COMMON_PARAMS
@@ -48,16 +49,11 @@ class _Count(click.ParamType):
         if isinstance(value, int):
             return value
         text = str(value).strip()
-        try:
-            return int(text)
-        except ValueError:
-            pass
-        try:
-            number = float(text)
-        except ValueError:
-            number = float("nan")
-        if number == number and abs(number) != float("inf") and number == int(number):
-            return int(number)
+        number = parse_number(text)
+        if isinstance(number, int):
+            return number
+        if number is not None and math.isfinite(number) and number == int(number):
+            return int(number)  # 1e6
         self.fail(f"expected a whole number such as 400 or 1e6, got {text!r}", param, ctx)
 
 

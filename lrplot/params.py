@@ -280,15 +280,23 @@ def describe_value(value: Any) -> str:
     return format_value(value)
 
 
-def _parse_number(text: str, param: Param) -> int | float:
+def parse_number(text: str) -> int | float | None:
+    """A number as written on a command line: an int when it is one (``400``, exact at any
+    size), else a float (``0.9``, ``1e6``, ``inf``); None when it is neither."""
     try:
         return int(text)
     except ValueError:
         pass
     try:
-        number = float(text)
+        return float(text)
     except ValueError:
-        raise ParamError(f"expected {param.accepted()}, got {text!r}") from None
+        return None
+
+
+def _parse_number(text: str, param: Param) -> int | float:
+    number = parse_number(text)
+    if number is None:
+        raise ParamError(f"expected {param.accepted()}, got {text!r}")
     return number
 
 
