@@ -12,8 +12,6 @@ goldens are made in a throwaway virtualenv that has no lrplot).
 
 from __future__ import annotations
 
-import json
-import math
 import os
 import warnings
 from pathlib import Path
@@ -21,15 +19,17 @@ from typing import Any, Mapping
 
 import numpy as np
 
+import torch_oracle  # the fixture format and the comparison (it imports torch lazily)
+
 GOLDEN_DIR = Path(__file__).parent / "golden"
 
-RTOL_FLOAT64 = 1e-12
+RTOL_FLOAT64 = torch_oracle.RTOL
 """Frameworks that compute in Python floats (transformers, timm)."""
 
 RTOL_FLOAT32 = 1e-6
 """Frameworks that compute in float32 by default (Keras, Optax on jax)."""
 
-TINY = 1e-300
+TINY = torch_oracle.TINY
 
 FLOAT32_ULP = 2.0 ** -23
 
@@ -39,19 +39,11 @@ def golden_path(framework: str) -> Path:
 
 
 def load_goldens(framework: str) -> dict[str, Any]:
-    with open(golden_path(framework), encoding="utf-8") as f:
-        return json.load(f)
+    return torch_oracle.load_goldens(golden_path(framework))
 
 
 def dump_goldens(data: Mapping[str, Any], framework: str) -> None:
-    """One case per line: reviewable diffs, a small file; floats round-trip (``repr``)."""
-    head = {k: v for k, v in data.items() if k != "cases"}
-    lines = [json.dumps(case, allow_nan=False, separators=(",", ":")) for case in data["cases"]]
-    text = json.dumps(head, indent=1, allow_nan=False)[:-2]
-    text += ',\n "cases": [\n' + ",\n".join(lines) + "\n ]\n}\n"
-    path = golden_path(framework)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
+    torch_oracle.dump_goldens(data, golden_path(framework))
 
 
 def max_rel_error(actual: Any, expected: Any) -> float:
@@ -70,24 +62,11 @@ def assert_lr_close(actual: Any, expected: Any, *, rtol: float, indices: Any = N
     cosine minimum ``1 + cos(x)`` cancels in float32, and the frameworks' float32 ``cos`` is not
     always correctly rounded, so a last-bit difference there is that large relative to the
     (tiny) value."""
-    actual = np.asarray(actual, dtype=np.float64)
     expected = np.asarray(expected, dtype=np.float64)
-    assert actual.shape == expected.shape, f"{context}: shape {actual.shape} != {expected.shape}"
-    same = (actual == expected) | (np.isnan(actual) & np.isnan(expected))
     atol = TINY if rtol <= RTOL_FLOAT64 else FLOAT32_ULP * float(np.max(np.abs(expected),
                                                                         initial=0))
-    with np.errstate(invalid="ignore", over="ignore"):
-        close = np.abs(actual - expected) <= rtol * np.abs(expected) + atol
-    bad = np.flatnonzero(~(same | close))
-    if bad.size == 0:
-        return
-    steps = np.arange(len(expected)) if indices is None else np.asarray(indices)
-    lines = [f"{context}: {bad.size} of {expected.size} values differ by more than rtol={rtol}"]
-    for j in bad[:8]:
-        e, a = float(expected[j]), float(actual[j])
-        rel = abs(a - e) / abs(e) if e != 0 else math.inf
-        lines.append(f"  step {steps[j]}: expected {e!r}, got {a!r} (rel err {rel:.3g})")
-    raise AssertionError("\n".join(lines))
+    torch_oracle.assert_lr_close(actual, expected, rtol=rtol, atol=atol, indices=indices,
+                                 context=context)
 
 
 # -- transformers -----------------------------------------------------------------------------

@@ -219,8 +219,9 @@ def torch_lrs(kind: str, steps: int, base_lr: float = 0.1, **params: Any) -> np.
     return out
 
 
-def assert_lr_close(actual: Any, expected: Any, *, indices: Any = None, context: str = "") -> None:
-    """``actual`` matches ``expected`` within :data:`RTOL` relative (+ :data:`TINY` absolute).
+def assert_lr_close(actual: Any, expected: Any, *, indices: Any = None, context: str = "",
+                    rtol: float = RTOL, atol: float = TINY) -> None:
+    """``actual`` matches ``expected`` within ``rtol`` relative (+ ``atol`` absolute).
 
     Equal values (infinities included) and NaN against NaN always match. On failure the
     message lists the first mismatching steps with both values and their relative error.
@@ -230,12 +231,12 @@ def assert_lr_close(actual: Any, expected: Any, *, indices: Any = None, context:
     assert actual.shape == expected.shape, f"{context}: shape {actual.shape} != {expected.shape}"
     same = (actual == expected) | (np.isnan(actual) & np.isnan(expected))
     with np.errstate(invalid="ignore", over="ignore"):
-        close = np.abs(actual - expected) <= RTOL * np.abs(expected) + TINY
+        close = np.abs(actual - expected) <= rtol * np.abs(expected) + atol
     bad = np.flatnonzero(~(same | close))
     if bad.size == 0:
         return
     steps = np.arange(len(expected)) if indices is None else np.asarray(indices)
-    lines = [f"{context}: {bad.size} of {expected.size} values differ by more than rtol={RTOL}"]
+    lines = [f"{context}: {bad.size} of {expected.size} values differ by more than rtol={rtol}"]
     for j in bad[:8]:
         e, a = float(expected[j]), float(actual[j])
         rel = abs(a - e) / abs(e) if e != 0 else math.inf

@@ -19,7 +19,7 @@ from __future__ import annotations
 import math
 from typing import Any, Mapping
 
-from lrplot.params import REQUIRED, Param
+from lrplot.params import Param
 from lrplot.schedules import Kind, register
 
 KERNELS = "lrplot.kernels.keras"
