@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 import torch  # noqa: E402
 
 from torch_oracle import (GOLDEN_PATH, SERIES_GOLDEN_PATH, TORCH_KINDS, dump_goldens,  # noqa: E402
-                          torch_lrs, torch_series)
+                          subsample, torch_lrs, torch_series)
 
 FULL_LIMIT = 2000
 SAMPLES = 1000
@@ -326,23 +326,6 @@ def series_goldens() -> list[dict]:
     return out
 
 
-def subsample(steps: int, extra: tuple[int, ...]) -> list[int] | None:
-    """The stored step indices of a run, or None when every value is stored."""
-    if steps <= FULL_LIMIT:
-        return None
-    stride = _prime_at_least(steps // SAMPLES)
-    keep = set(range(0, steps, stride)) | set(range(EDGE)) | set(range(steps - EDGE, steps))
-    keep |= {t for t in extra if 0 <= t < steps}
-    return sorted(keep)
-
-
-def _prime_at_least(n: int) -> int:
-    n = max(n, 2)
-    while any(n % d == 0 for d in range(2, int(n**0.5) + 1)):
-        n += 1
-    return n
-
-
 def case_id(kind: str, c: dict) -> str:
     params = ",".join(f"{k}={_short(v)}" for k, v in c["params"].items())
     return f"{kind}[n={c['steps']},base_lr={c['base_lr']!r},{params}]"
@@ -367,7 +350,8 @@ def main() -> None:
                 sys.exit(f"duplicate golden case {ident}")
             seen.add(ident)
             lr = torch_lrs(kind, c["steps"], c["base_lr"], **c["params"])
-            indices = subsample(c["steps"], c["extra"])
+            indices = subsample(c["steps"], c["extra"], full_limit=FULL_LIMIT, samples=SAMPLES,
+                                edge=EDGE)
             values = lr if indices is None else lr[indices]
             cases.append({
                 "id": ident,

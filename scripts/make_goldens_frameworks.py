@@ -27,6 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
 import frameworks_oracle as oracle  # noqa: E402
+from torch_oracle import subsample  # noqa: E402
 
 FULL_LIMIT = 400
 SAMPLES = 250
@@ -285,22 +286,6 @@ FRAMEWORKS = {
 """framework -> (its cases, its oracle, the modules whose versions the file records)."""
 
 
-def subsample(steps: int, extra: tuple[int, ...]) -> list[int] | None:
-    if steps <= FULL_LIMIT:
-        return None
-    stride = _prime_at_least(steps // SAMPLES)
-    keep = set(range(0, steps, stride)) | set(range(EDGE)) | set(range(steps - EDGE, steps))
-    keep |= {t for t in extra if 0 <= t < steps}
-    return sorted(keep)
-
-
-def _prime_at_least(n: int) -> int:
-    n = max(n, 2)
-    while any(n % d == 0 for d in range(2, int(n**0.5) + 1)):
-        n += 1
-    return n
-
-
 def case_id(c: dict) -> str:
     params = ",".join(f"{k}={_short(v)}" for k, v in c["params"].items())
     return f"{c['kind']}[n={c['steps']},base_lr={c['base_lr']!r}{',' if params else ''}{params}]"
@@ -321,7 +306,8 @@ def make(framework: str) -> None:
             sys.exit(f"duplicate golden case {ident}")
         seen.add(ident)
         lr = lrs(c["kind"], c["steps"], c["base_lr"], c["params"])
-        indices = subsample(c["steps"], c["extra"])
+        indices = subsample(c["steps"], c["extra"], full_limit=FULL_LIMIT, samples=SAMPLES,
+                            edge=EDGE)
         values = lr if indices is None else lr[indices]
         cases.append({"id": ident, "kind": c["kind"], "steps": c["steps"],
                       "base_lr": c["base_lr"], "params": c["params"], "indices": indices,

@@ -260,3 +260,23 @@ def dump_goldens(data: Mapping[str, Any], path: Path = GOLDEN_PATH) -> None:
     text += ',\n "cases": [\n' + ",\n".join(lines) + "\n ]\n}\n"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
+
+
+def subsample(steps: int, extra: tuple[int, ...], *, full_limit: int, samples: int, edge: int
+              ) -> list[int] | None:
+    """The step indices a fixture stores of a run: None (every step) up to ``full_limit``
+    steps, else about ``samples`` evenly spaced ones (a prime stride, so that periodic schedules
+    are not sampled in phase), the first and last ``edge`` and the ``extra`` steps."""
+    if steps <= full_limit:
+        return None
+    stride = _prime_at_least(steps // samples)
+    keep = set(range(0, steps, stride)) | set(range(edge)) | set(range(steps - edge, steps))
+    keep |= {t for t in extra if 0 <= t < steps}
+    return sorted(keep)
+
+
+def _prime_at_least(n: int) -> int:
+    n = max(n, 2)
+    while any(n % d == 0 for d in range(2, int(n**0.5) + 1)):
+        n += 1
+    return n
