@@ -410,3 +410,29 @@ def test_a_decimated_sweep_draws_what_its_curves_draw_alone():
         assert len(x.get_xdata()) < 5000
         np.testing.assert_array_equal(x.get_xdata(), y.get_xdata())
         np.testing.assert_array_equal(x.get_ydata(), y.get_ydata())
+
+
+def _restarts_stepped(n: int, base_lr: float, T_0: int, T_mult: int, eta_min: float) -> list:
+    """CosineAnnealingWarmRestarts stepped as torch steps it, in Python floats."""
+    import math
+
+    out, T_cur, T_i = [], 0, T_0
+    for _ in range(n):
+        out.append(eta_min + (base_lr - eta_min) * (1 + math.cos(math.pi * T_cur / T_i)) / 2)
+        T_cur += 1
+        if T_cur >= T_i:
+            T_cur, T_i = T_cur - T_i, T_i * T_mult
+    return out
+
+
+@pytest.mark.parametrize("T_0, T_mult", [(1, 1), (7, 1), (1, 2), (5, 2), (1000, 2), (10, 3)])
+@pytest.mark.parametrize("chunk", [1, 3, 64, 1 << 20])
+def test_restart_cycles_sharing_cosines_equal_stepping(T_0, T_mult, chunk):
+    """Cycles reuse the previous cycle's values (T_mult 1 and 2): the same numbers as
+    computing every step, whatever the chunking."""
+    from lrplot.kernels import pytorch
+
+    n = 5000
+    pieces = list(pytorch.cosine_restarts(n, 0.1, T_0, T_mult, 1e-3, chunk=chunk))
+    assert all(0 < len(p) <= chunk for p in pieces)
+    assert np.concatenate(pieces).tolist() == _restarts_stepped(n, 0.1, T_0, T_mult, 1e-3)

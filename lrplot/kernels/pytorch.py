@@ -28,6 +28,10 @@ CHUNK = 1 << 20
 
 Chunks = Iterator[np.ndarray]
 
+CACHE_BLOCK = 1 << 16
+"""Steps a chain of element-wise passes works on at once: 512 kB of float64, which stays in the
+processor's cache from one pass to the next."""
+
 
 def _spans(start: int, stop: int, chunk: int) -> Iterator[tuple[int, int]]:
     for begin in range(start, stop, chunk):
@@ -146,18 +150,29 @@ def cosine(n: int, base_lr: float, T_max: int, eta_min: float, chunk: int = CHUN
 
 
 def _cosine_ratios(t: np.ndarray, T_max: int) -> np.ndarray:
+    """``(1 + cos(pi*t/T_max)) / (1 + cos(pi*(t-1)/T_max))`` at the steps ``t``."""
     with np.errstate(divide="ignore", invalid="ignore"):  # 0/0 only at restarts, never used
-        if len(t) > 1 and t[-1] - t[0] == len(t) - 1:
-            # consecutive steps: cos(pi * (t - 1) / T_max) is the previous step's
-            # cos(pi * t / T_max), the same float, so one cosine per step serves both
-            # (computed in place: the same operations on the same floats)
-            x = np.arange(t[0] - 1, t[-1] + 1, dtype=np.float64)
-            np.multiply(np.pi, x, out=x)
-            np.divide(x, T_max, out=x)
-            x = libm.cos(x)
-            np.add(1, x, out=x)
-            return np.divide(x[1:], x[:-1])
         return (1 + libm.cos(np.pi * t / T_max)) / (1 + libm.cos(np.pi * (t - 1) / T_max))
+
+
+def _consecutive_ratios(begin: int, end: int, T_max: int, out: np.ndarray | None = None
+                        ) -> np.ndarray:
+    """The ratios of the steps ``begin .. end - 1`` (into ``out`` if given).
+
+    cos(pi * (t - 1) / T_max) is the previous step's cos(pi * t / T_max), the same float, so
+    one cosine per step serves both (computed in place: the same operations on the same
+    floats as :func:`_cosine_ratios`). Blocks of :data:`CACHE_BLOCK` steps keep the five passes
+    over each block in the processor's cache."""
+    out = np.empty(end - begin) if out is None else out
+    for block, block_end in _spans(begin, end, CACHE_BLOCK):
+        x = np.arange(block - 1, block_end, dtype=np.float64)
+        np.multiply(np.pi, x, out=x)
+        np.divide(x, T_max, out=x)
+        x = libm.cos(x)
+        np.add(1, x, out=x)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            np.divide(x[1:], x[:-1], out=out[block - begin:block_end - begin])
+    return out
 
 
 def _cosine_products(n: int, base_lr: float, T_max: int, bump: float, chunk: int) -> Chunks:
@@ -166,9 +181,12 @@ def _cosine_products(n: int, base_lr: float, T_max: int, bump: float, chunk: int
         yield np.array([first])
         lr = first
         for begin, end in _spans(start + 1, stop, chunk):
-            values = _accumulate(lr, _cosine_ratios(np.arange(begin, end), T_max))
+            values = np.empty(end - begin + 1)
+            values[0] = lr
+            _consecutive_ratios(begin, end, T_max, out=values[1:])
+            np.multiply.accumulate(values, out=values)
             lr = values[-1]
-            yield values
+            yield values[1:]
 
     yield from row(base_lr, 0, min(n, T_max + 1))
     period = 2 * T_max
@@ -181,11 +199,12 @@ def _cosine_products(n: int, base_lr: float, T_max: int, bump: float, chunk: int
             rows = min(chunk // period, -(-(n - start) // period))
             stop = min(n, start + rows * period)
             grid = np.empty(rows * period)
-            grid[:stop - start] = _cosine_ratios(np.arange(start, stop), T_max)
+            _consecutive_ratios(start, stop, T_max, out=grid[:stop - start])
             grid[stop - start:] = 1.0
             grid = grid.reshape(rows, period)
             grid[:, 0] = 0.0 + bump
-            yield np.multiply.accumulate(grid, axis=1).ravel()[:stop - start]
+            # in place: half the time of a new array here
+            yield np.multiply.accumulate(grid, axis=1, out=grid).ravel()[:stop - start]
         start = stop
 
 
@@ -194,7 +213,7 @@ def _cosine_sequential(n: int, base_lr: float, T_max: int, eta_min: float, bump:
     lr = base_lr
     period = 2 * T_max
     for start, stop in _spans(0, n, chunk):
-        ratios = _cosine_ratios(np.arange(start, stop), T_max).tolist()
+        ratios = _consecutive_ratios(start, stop, T_max).tolist()
         out = array("d")  # appends Python floats, then hands numpy its buffer without a copy
         append = out.append
         i = 0
@@ -275,22 +294,40 @@ def cosine_restarts(n: int, base_lr: float, T_0: int, T_mult: int, eta_min: floa
     (1 + cos(pi * T_cur / T_i)) / 2``, not recursive.
 
     torch counts ``T_cur`` up by one per step and, when it reaches ``T_i``, wraps it to 0 and
-    multiplies ``T_i`` by ``T_mult``: cycle k starts at ``T_0 * (T_mult**k - 1) / (T_mult - 1)``
-    and lasts ``T_0 * T_mult**k`` steps. Both are integers, found here by a search over the
-    cycle starts.
+    multiplies ``T_i`` by ``T_mult``: cycle k lasts ``T_0 * T_mult**k`` steps. The cosine is
+    what costs, so cycles share what they can, exactly: with ``T_mult == 1`` every cycle is the
+    first one again; with ``T_mult == 2`` every even ``T_cur`` of a cycle has the previous
+    cycle's value at ``T_cur / 2`` (``pi * 2j / 2T`` is ``pi * j / T`` to the last bit: scaling
+    by two is exact), so only the odd steps need a cosine.
     """
-    starts, lengths = [0], [T_0]
-    while starts[-1] + lengths[-1] < n:
-        starts.append(starts[-1] + lengths[-1])
-        lengths.append(lengths[-1] * T_mult)
-    starts_a = np.array(starts, dtype=np.int64)
-    lengths_a = np.array(lengths, dtype=np.float64)  # exact: < 2**53 within any real run
     amplitude = base_lr - eta_min
-    for start, stop in _spans(0, n, chunk):
-        t = np.arange(start, stop)
-        cycle = np.searchsorted(starts_a, t, side="right") - 1
-        t_cur = t - starts_a[cycle]
-        yield eta_min + amplitude * (1 + libm.cos(np.pi * t_cur / lengths_a[cycle])) / 2
+
+    def values(length: int, j: np.ndarray) -> np.ndarray:
+        return eta_min + amplitude * (1 + libm.cos(np.pi * j / length)) / 2
+
+    if T_mult == 1 and T_0 <= chunk:
+        cycle = values(T_0, np.arange(T_0))
+        for start, stop in _spans(0, n, chunk):
+            yield cycle[np.arange(start, stop) % T_0]
+        return
+    start, length, previous = 0, T_0, None  # previous: the last cycle's values, if kept
+    while start < n:
+        steps = min(length, n - start)
+        halves = previous if T_mult == 2 and previous is not None else None
+        kept = []
+        for j0, j1 in _spans(0, steps, chunk):
+            if halves is None:
+                piece = values(length, np.arange(j0, j1))
+            else:
+                piece = np.empty(j1 - j0)
+                even = j0 + j0 % 2  # the first even T_cur in the piece
+                piece[even - j0::2] = halves[even // 2:(j1 + 1) // 2]
+                piece[1 - j0 % 2::2] = values(length, np.arange(j0 + 1 - j0 % 2, j1, 2))
+            if length <= chunk:
+                kept.append(piece)
+            yield piece
+        previous = kept[0] if kept and steps == length else None
+        start, length = start + length, length * T_mult
 
 
 # -- LambdaLR, MultiplicativeLR ------------------------------------------------------------------
