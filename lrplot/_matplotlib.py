@@ -6,7 +6,9 @@ their docstrings (``matplotlib.artist.kwdoc``), and docstring templates expand t
 A command that draws one figure and exits never reads them. :func:`import_for_command` imports
 the renderer's matplotlib modules with that step skipped, then restores the functions, so
 classes defined afterwards are documented as usual. It also skips registering the 3D axes
-(``mpl_toolkits.mplot3d``), which a 2D figure never uses.
+(``mpl_toolkits.mplot3d``), which a 2D figure never uses, and defers ``fontTools.agl`` (the
+Adobe Glyph List, about 40 ms to parse, which ``matplotlib.dviread`` imports for TeX fonts only)
+until something reads it.
 
 Only the command line calls it: in a library or a notebook (``import lrplot``) matplotlib is
 imported the ordinary way, and ``help(line.set)`` lists every property. If matplotlib changes
@@ -46,6 +48,7 @@ def import_for_command() -> None:
     blocked = "mpl_toolkits.mplot3d" not in sys.modules
     if blocked:
         sys.modules["mpl_toolkits.mplot3d"] = None  # type: ignore[assignment]
+    _defer("fontTools.agl")
     try:
         with warnings.catch_warnings():
             warnings.filterwarnings("ignore", message="Unable to import Axes3D")
@@ -56,3 +59,33 @@ def import_for_command() -> None:
         artist.kwdoc = kwdoc
         if blocked and sys.modules.get("mpl_toolkits.mplot3d", 0) is None:
             del sys.modules["mpl_toolkits.mplot3d"]
+
+
+def _defer(name: str) -> None:
+    """Make ``import name`` cheap: a stand-in module imports the real one on first attribute
+    access (importlib.util.LazyLoader would not do: importing a module that is already in
+    sys.modules reads its ``__spec__``, which loads it)."""
+    import importlib
+    import importlib.util
+    import types
+
+    if name in sys.modules:
+        return
+    try:
+        spec = importlib.util.find_spec(name)
+    except (ImportError, ValueError):  # pragma: no cover - not installed
+        return
+    if spec is None:  # pragma: no cover
+        return
+    stand_in = types.ModuleType(name)
+    stand_in.__spec__ = spec
+
+    def load(attribute: str):
+        if sys.modules.get(name) is stand_in:
+            del sys.modules[name]
+        return getattr(importlib.import_module(name), attribute)  # rebinds the parent's name
+
+    stand_in.__getattr__ = load  # type: ignore[method-assign]
+    sys.modules[name] = stand_in
+    parent, _, child = name.rpartition(".")
+    setattr(sys.modules[parent], child, stand_in)  # what an ordinary import binds

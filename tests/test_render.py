@@ -137,6 +137,22 @@ def test_import_lrplot_is_cheap():
     assert done.stdout.strip() == "[]"
 
 
+DEFERRED_SCRIPT = """
+import sys
+from lrplot import _matplotlib
+_matplotlib.import_for_command()
+import matplotlib.dviread, fontTools
+deferred = "toUnicode" not in vars(sys.modules["fontTools.agl"])  # not loaded yet
+print(deferred, fontTools.agl.toUnicode("Aacute") == "\\u00c1", matplotlib.dviread.fontTools is fontTools)
+"""
+
+
+def test_the_command_defers_the_glyph_list_and_still_finds_it_on_use():
+    done = subprocess.run([sys.executable, "-c", DEFERRED_SCRIPT], capture_output=True,
+                          text=True, check=True)
+    assert done.stdout.split() == ["True", "True", "True"]
+
+
 # -- what the figure contains ----------------------------------------------------------------------
 
 
