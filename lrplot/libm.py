@@ -35,7 +35,11 @@ def _probe() -> np.ndarray:
 
 
 def _behind(ufunc: np.ufunc, first: Any, *rest: Any) -> np.ndarray:
-    """``ufunc(first, *rest)`` computed into a buffer one element behind ``first``'s copy."""
+    """``ufunc(first, *rest)`` computed into a buffer one element behind ``first``'s copy.
+
+    The other operands are spelled out element by element too: given one number for all
+    (stride 0), numpy's power takes shortcuts of its own (``x * x`` for ``x ** 2``, a square
+    root for ``x ** 0.5``), which are not libm's ``pow``."""
     args = [np.asarray(a, dtype=_F64) for a in (first, *rest)]
     shape = np.broadcast_shapes(*(a.shape for a in args))
     size = math.prod(shape)
@@ -43,7 +47,8 @@ def _behind(ufunc: np.ufunc, first: Any, *rest: Any) -> np.ndarray:
     source = buffer[1:].reshape(shape)
     source[...] = args[0]
     result = buffer[:-1].reshape(shape)
-    ufunc(source, *args[1:], out=result)
+    ufunc(source, *(np.ascontiguousarray(np.broadcast_to(a, shape)) for a in args[1:]),
+          out=result)
     return result
 
 
@@ -62,19 +67,23 @@ def _per_element(ufunc: np.ufunc, math_fn: Callable) -> Callable[..., np.ndarray
     return apply
 
 
-def _exact(ufunc: np.ufunc, math_fn: Callable, probe: Callable[[np.ndarray], tuple]
+def _agrees(ufunc: np.ufunc, math_fn: Callable, sample: tuple) -> bool:
+    """Whether :func:`_behind` gives ``math_fn``'s values on the sample (arrays or numbers)."""
+    arrays = np.broadcast_arrays(*(np.asarray(a, dtype=_F64) for a in sample))
+    expected = [math_fn(*v) for v in zip(*(a.tolist() for a in arrays))]
+    with np.errstate(all="ignore"):
+        return _behind(ufunc, *sample).tolist() == expected
+
+
+def _exact(ufunc: np.ufunc, math_fn: Callable, probe: Callable[[np.ndarray], list[tuple]]
            ) -> Callable[..., np.ndarray]:
     """libm's ``math_fn`` element-wise: numpy's plain loop where it agrees with ``math`` on
-    ``probe(values)``, ``math`` per element otherwise."""
+    every sample of ``probe(values)``, ``math`` per element otherwise."""
     chosen: list[Callable[..., np.ndarray]] = []
 
     def fn(*args: Any) -> np.ndarray:
         if not chosen:
-            sample = probe(_probe())
-            expected = np.array([math_fn(*v) for v in zip(*(a.tolist() for a in sample))])
-            with np.errstate(all="ignore"):
-                fast = _behind(ufunc, *sample)
-            agrees = np.array_equal(fast, expected)
+            agrees = all(_agrees(ufunc, math_fn, sample) for sample in probe(_probe()))
             chosen.append((lambda *a: _behind(ufunc, *a)) if agrees
                           else _per_element(ufunc, math_fn))
         return chosen[0](*args)
@@ -84,17 +93,24 @@ def _exact(ufunc: np.ufunc, math_fn: Callable, probe: Callable[[np.ndarray], tup
     return fn
 
 
-def _positive(x: np.ndarray) -> tuple:
-    return (np.abs(x[x != 0]),)
+def _positive(x: np.ndarray) -> list[tuple]:
+    return [(np.abs(x[x != 0]),)]
 
 
-cos = _exact(np.cos, math.cos, lambda x: (x,))
-sin = _exact(np.sin, math.sin, lambda x: (x,))
-tan = _exact(np.tan, math.tan, lambda x: (x,))
-tanh = _exact(np.tanh, math.tanh, lambda x: (x,))
-exp = _exact(np.exp, math.exp, lambda x: (x[np.abs(x) < 700],))
+def _powers(x: np.ndarray) -> list[tuple]:
+    """Bases with exponents of every size, and the exponents numpy likes to special-case."""
+    base, exponent = np.abs(x[:-1]), np.round(x[1:] / 100.0, 3)
+    base, exponent = base[base != 0], exponent[base != 0]
+    return [(base, exponent), (0.95, np.arange(300.0))] + \
+        [(base[:2000], e) for e in (2.0, 0.5, -1.0)]
+
+
+cos = _exact(np.cos, math.cos, lambda x: [(x,)])
+sin = _exact(np.sin, math.sin, lambda x: [(x,)])
+tan = _exact(np.tan, math.tan, lambda x: [(x,)])
+tanh = _exact(np.tanh, math.tanh, lambda x: [(x,)])
+exp = _exact(np.exp, math.exp, lambda x: [(x[np.abs(x) < 700],)])
 log = _exact(np.log, math.log, _positive)
 log10 = _exact(np.log10, math.log10, _positive)
-power = _exact(np.power, math.pow,
-               lambda x: (np.abs(x[:-1]), np.round(x[1:] / 100.0, 3)))
+power = _exact(np.power, math.pow, _powers)
 power.__doc__ = "Python's float ``x ** y`` (C ``pow``) element-wise, broadcasting both."

@@ -47,6 +47,14 @@ def test_power_equals_python_float_power_and_broadcasts():
     assert grid.tolist() == [[1.0, 0.5, 0.25], [1.0, 0.25, 0.0625]]
 
 
+@pytest.mark.parametrize("exponent", [2.0, 0.5, -1.0, 3.0, -2.0, 1.0, 0.0])
+def test_power_with_one_exponent_takes_no_shortcut(exponent):
+    """numpy computes ``x ** 2`` as ``x * x`` (and ``x ** 0.5`` as a square root) when the
+    exponent is one number; C's pow differs from those in the last bit now and then."""
+    base = RNG.uniform(0, 1, 200_000)
+    assert libm.power(base, exponent).tolist() == [b ** exponent for b in base.tolist()]
+
+
 def test_domain_errors_give_numpy_placeholders_not_exceptions():
     with np.errstate(all="ignore"):
         assert libm.exp(np.array([1000.0])).tolist() == [math.inf]
