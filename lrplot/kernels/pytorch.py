@@ -38,21 +38,11 @@ def _spans(start: int, stop: int, chunk: int) -> Iterator[tuple[int, int]]:
         yield begin, min(stop, begin + chunk)
 
 
-def _accumulate(carry: Any, factors: np.ndarray) -> np.ndarray:
-    """[carry*f0, (carry*f0)*f1, ...], rounded exactly as a sequential loop would.
-
-    Along the last axis: a sweep (``carry`` of shape (k, 1) and/or ``factors`` of shape (k, m))
-    gives k independent rows at once, each the same numbers as its own 1-D run.
-    """
-    lead = np.broadcast_shapes(np.shape(carry), factors.shape[:-1] + (1,))[:-1]
-    values = np.empty(lead + (factors.shape[-1] + 1,))
-    values[..., :1] = carry
-    values[..., 1:] = factors
-    return np.multiply.accumulate(values, axis=-1, out=values)[..., 1:]
-
-
 class RunningProduct:
-    """``lr[t] = lr[t-1] * factors(t)`` with ``lr[-1] = base_lr``: an iterator over the chunks.
+    """``lr[t] = lr[t-1] * factors(t)`` with ``lr[-1] = base_lr``: an iterator over the chunks,
+    rounded exactly as a sequential loop would (``np.multiply.accumulate`` multiplies left to
+    right). Along the last axis: a sweep (``base_lr`` of shape (k, 1) and/or factors of shape
+    (k, m)) gives k independent rows at once, each the same numbers as its own 1-D run.
 
     ``factors`` stays visible, so that a composite of such schedules (ChainedScheduler, where
     every child multiplies the shared lr in turn) can interleave its children's factors into one
@@ -65,11 +55,22 @@ class RunningProduct:
         self._chunks = self._run(n, base_lr, chunk)
 
     def _run(self, n: int, base_lr: Any, chunk: int) -> Chunks:
+        # Block by block, so that a block's factors are multiplied in while still in cache:
+        # values[..., i] is the lr before step start + i, values[..., i + 1] after it.
         lr = base_lr
         for start, stop in _spans(0, n, chunk):
-            values = _accumulate(lr, self.factors(np.arange(start, stop)))
+            values = None
+            for begin, end in _spans(start, stop, CACHE_BLOCK):
+                factors = self.factors(np.arange(begin, end))
+                if values is None:
+                    lead = np.broadcast_shapes(np.shape(lr), np.shape(factors)[:-1] + (1,))[:-1]
+                    values = np.empty(lead + (stop - start + 1,))
+                    values[..., :1] = lr
+                block = values[..., begin - start:end - start + 1]
+                block[..., 1:] = factors
+                np.multiply.accumulate(block, axis=-1, out=block)  # from the carried lr on
             lr = values[..., -1:]
-            yield values
+            yield values[..., 1:]
 
     def __iter__(self) -> RunningProduct:
         return self
