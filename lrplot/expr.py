@@ -49,6 +49,8 @@ CONSTANTS = {"pi": math.pi, "e": math.e}
 MATH_FUNCTIONS = ("cos", "sin", "tan", "exp", "log", "log10", "sqrt", "floor", "ceil")
 FUNCTIONS = ("min", "max", "abs") + MATH_FUNCTIONS
 MAX_LENGTH = 500
+BLOCK = 1 << 16
+"""Steps evaluated at once (512 kB of float64: a block stays in cache from pass to pass)."""
 MAX_INT = 2**53
 """Largest integer magnitude an expression may produce (float64 and int64 agree below it)."""
 
@@ -117,10 +119,28 @@ class Expression:
 
     def evaluate(self, steps: np.ndarray) -> np.ndarray:
         """The value at each step (float64 or int64 array, like ``steps``); raises
-        :class:`ExprError` at the first step where Python would raise or give a non-number."""
+        :class:`ExprError` at the first step where Python would raise or give a non-number.
+
+        A long run is evaluated :data:`BLOCK` steps at a time: each of the expression's passes
+        then finds its block still in the processor's cache (about twice as fast)."""
         import numpy as np
 
         t = np.asarray(steps, dtype=np.int64)
+        if t.ndim != 1 or len(t) <= BLOCK:
+            return self._evaluate(t)
+        first = self._evaluate(t[:BLOCK])
+        out = np.empty(len(t), dtype=first.dtype)
+        out[:BLOCK] = first
+        for start in range(BLOCK, len(t), BLOCK):  # in order: the first failure is raised
+            part = self._evaluate(t[start:start + BLOCK])
+            if part.dtype != out.dtype:  # int ** negative int: float here, so float throughout
+                out = out.astype(np.float64)
+            out[start:start + BLOCK] = part
+        return out
+
+    def _evaluate(self, t: np.ndarray) -> np.ndarray:
+        import numpy as np
+
         ev = _Evaluator(t, self.source)
         value = ev.eval(self.tree.body)
         out = np.broadcast_to(value.array, t.shape)

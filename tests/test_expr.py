@@ -169,3 +169,22 @@ def test_table_reports_failures_only_where_used():
     assert values[1:] == [1.0, 0.5, 1 / 3]
     assert errors[0] and "division by zero" in errors[0]
     assert errors[1:] == [None, None, None]
+
+
+@pytest.mark.parametrize("source", ["1 / (epoch + 1)", "2 ** (10 - epoch // 10000)",
+                                    "epoch // 1000", "0.99 ** epoch if epoch < 100000 else 1e-3"])
+def test_long_runs_evaluated_block_by_block_equal_one_piece(source, monkeypatch):
+    steps = np.arange(0, 200_001)
+    whole = expr.parse(source).evaluate(steps)
+    monkeypatch.setattr(expr, "BLOCK", 1 << 14)
+    blocks = expr.parse(source).evaluate(steps)
+    assert blocks.dtype == whole.dtype
+    np.testing.assert_array_equal(blocks, whole)
+    monkeypatch.setattr(expr, "BLOCK", 1 << 30)
+    np.testing.assert_array_equal(expr.parse(source).evaluate(steps), whole)
+
+
+def test_a_long_run_names_its_first_failing_step(monkeypatch):
+    monkeypatch.setattr(expr, "BLOCK", 1000)
+    with pytest.raises(expr.ExprError, match="epoch = 150000"):
+        expr.parse("1 / (epoch - 150000) + 1 / (epoch - 170000)").evaluate(np.arange(200_000))

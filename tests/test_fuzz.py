@@ -51,6 +51,9 @@ FUZZ = settings(max_examples=200, deadline=None, derandomize=True,
 @contextmanager
 def no_hang(seconds: int = HANG):
     def alarm(signum, frame):
+        # re-armed first: an exception raised where Python swallows it (a __del__, a weakref
+        # callback) must not leave the hang running with no alarm left
+        signal.alarm(1)
         raise AssertionError(f"no answer after {seconds} s: a hang")
 
     previous = signal.signal(signal.SIGALRM, alarm)
