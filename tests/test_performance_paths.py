@@ -436,3 +436,23 @@ def test_restart_cycles_sharing_cosines_equal_stepping(T_0, T_mult, chunk):
     pieces = list(pytorch.cosine_restarts(n, 0.1, T_0, T_mult, 1e-3, chunk=chunk))
     assert all(0 < len(p) <= chunk for p in pieces)
     assert np.concatenate(pieces).tolist() == _restarts_stepped(n, 0.1, T_0, T_mult, 1e-3)
+
+
+@pytest.mark.parametrize("T_max", [1, 3, 17, 100])
+@pytest.mark.parametrize("eta_min", [1e-4, 0.05, 0.3])
+def test_cosine_periods_side_by_side_equal_the_sequential_loop(T_max, eta_min):
+    """With eta_min != 0, short periods recurse as the columns of a grid: the same numbers as
+    the step-by-step loop, whatever the run length and chunking (chunks of exactly and just
+    over the 64 periods that switch it on)."""
+    import math
+
+    from lrplot.kernels import pytorch
+
+    bump = (0.1 - eta_min) * (1 - math.cos(math.pi / T_max)) / 2
+    for n in (T_max + 2, 2 * T_max + 1, 3 * T_max + 2, 5000):
+        expected = np.concatenate(list(pytorch._cosine_sequential(n, 0.1, T_max, eta_min, bump,
+                                                                  1 << 20)))
+        for chunk in (128 * T_max, 128 * T_max + 5, 1 << 20):
+            pieces = list(pytorch.cosine(n, 0.1, T_max, eta_min, chunk=chunk))
+            assert all(len(p) <= chunk for p in pieces)
+            assert np.concatenate(pieces).tolist() == expected.tolist()
