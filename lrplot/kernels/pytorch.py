@@ -487,7 +487,7 @@ def onecycle(n: int, base_lr: float, max_lr: float, total_steps: int | None,
     pick = (1, 2) if series == "lr" else (3, 4)
     starts = np.array([values[p[pick[0]]] for p in phases])
     stops = np.array([values[p[pick[1]]] for p in phases])
-    for start, stop in _spans(0, n, chunk):
+    for start, stop in _spans(0, n, min(chunk, CACHE_BLOCK)):  # a dozen passes: in cache
         t = np.arange(start, stop)
         # the first phase with t <= end, else the last one (ends need not be sorted)
         phase = np.full(len(t), len(phases) - 1)
