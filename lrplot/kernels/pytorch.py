@@ -316,14 +316,7 @@ def polynomial(n: int, base_lr: float, total_iters: int, power: float,
 
     def factors(t: np.ndarray) -> np.ndarray:
         with np.errstate(divide="ignore", invalid="ignore"):
-            consecutive = len(t) > 1 and t[-1] - t[0] == len(t) - 1
-            if consecutive:  # 1.0 - (t - 1) / T is the step before's 1.0 - t / T
-                q = 1.0 - np.arange(t[0] - 1, t[-1] + 1) / T
-                ratio = libm.power(q[1:] / q[:-1], power)
-            else:
-                ratio = libm.power((1.0 - t / T) / (1.0 - (t - 1) / T), power)
-        if consecutive and t[0] >= 1 and t[-1] <= T:  # a block inside the decay: nothing to mask
-            return ratio
+            ratio = libm.power((1.0 - t / T) / (1.0 - (t - 1) / T), power)
         return np.where((t >= 1) & (t <= T), ratio, 1.0)
 
     return _running_product(n, base_lr, factors, chunk)
