@@ -70,9 +70,21 @@ def plateau(n: int, base_lr: float, mode: str, factor: float, patience: int, thr
     ``step(metrics[t - 1])``. With ``series="metric"`` the metric itself: NaN at 0 (no metric
     yet), then ``metrics[t - 1]``."""
     state = _State(base_lr)
-    rel = threshold_mode == "rel"
-    if rel:
+    if threshold_mode == "rel":
         scale = 1.0 - threshold if mode == "min" else threshold + 1.0
+
+        def g(best):
+            return best * scale
+
+        def monotone(block: np.ndarray) -> bool:  # g(b) <= b for every b the block holds
+            return (0.0 <= scale <= 1.0 and not (block < 0).any()
+                    or scale >= 1.0 and not (block > 0).any())
+    else:
+        def g(best):
+            return best - threshold
+
+        def monotone(block: np.ndarray) -> bool:
+            return True
     for start, stop in ((b, min(n, b + chunk)) for b in range(0, n, chunk)):
         first = max(start, 1)  # lr[0] is before any step()
         metrics = plateau_metric(stop - first, metric, metric_file, metric_column, first - 1)
@@ -88,14 +100,8 @@ def plateau(n: int, base_lr: float, mode: str, factor: float, patience: int, thr
             if state.settled:
                 out[at:at + len(block)] = state.lr
                 continue
-            if rel:
-                g = lambda b: b * scale  # noqa: E731
-                monotone = (0.0 <= scale <= 1.0 and not (block < 0).any()
-                            or scale >= 1.0 and not (block > 0).any())
-            else:
-                g = lambda b: b - threshold  # noqa: E731
-                monotone = True
-            better = _improvements(block, state, g, monotone and g(state.best) <= state.best)
+            better = _improvements(block, state, g,
+                                   monotone(block) and g(state.best) <= state.best)
             lr_from = 0
             for r in _reductions(better, state, patience + 1, cooldown):
                 out[at + lr_from:at + r] = state.lr
