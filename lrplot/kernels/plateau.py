@@ -25,30 +25,32 @@ refused, wherever the lr stands.
 from __future__ import annotations
 
 import math
-from typing import Iterator
+from typing import Callable, Iterator
 
 import numpy as np
 
-CHUNK = 1 << 20
+from lrplot.kernels.pytorch import CHUNK, Chunks, _spans
+
 BLOCK = 1 << 14
 """Steps searched for improvements at once: small enough that little is wasted after the lr
 settles, large enough that numpy's per-call overhead stays small."""
 
-Chunks = Iterator[np.ndarray]
 
-
-def plateau_metric(n: int, metric: str | None, metric_file: str | None,
-                   metric_column: str | None, first: int = 0) -> np.ndarray:
-    """The metrics passed to ``step()`` number ``first .. first + n - 1`` (0-based): value i is
-    the metric of step i + 1 (an expression of epoch = i + 1, or row i of the file's column)."""
+def _metrics(metric: str | None, metric_file: str | None, metric_column: str | None
+             ) -> Callable[[int, int], np.ndarray]:
+    """``metrics(first, stop)``: the metrics passed to ``step()`` number ``first .. stop - 1``
+    (0-based: value i is the metric of step i + 1, an expression of epoch = i + 1 or row i of
+    the file's column). The expression is parsed and the file read once."""
     if metric is not None:
         from lrplot import expr
 
-        values = expr.parse(metric).evaluate(np.arange(first + 1, first + n + 1))
-        return np.asarray(values, dtype=np.float64)
+        expression = expr.parse(metric)
+        return lambda first, stop: np.asarray(
+            expression.evaluate(np.arange(first + 1, stop + 1)), dtype=np.float64)
     from lrplot.schedules.pytorch import metric_values
 
-    return np.array(metric_values(metric_file, metric_column)[first:first + n], dtype=np.float64)
+    column = np.array(metric_values(metric_file, metric_column), dtype=np.float64)
+    return lambda first, stop: column[first:stop]
 
 
 class _State:
@@ -85,9 +87,10 @@ def plateau(n: int, base_lr: float, mode: str, factor: float, patience: int, thr
 
         def monotone(block: np.ndarray) -> bool:
             return True
-    for start, stop in ((b, min(n, b + chunk)) for b in range(0, n, chunk)):
+    metrics_of = _metrics(metric, metric_file, metric_column)
+    for start, stop in _spans(0, n, chunk):
         first = max(start, 1)  # lr[0] is before any step()
-        metrics = plateau_metric(stop - first, metric, metric_file, metric_column, first - 1)
+        metrics = metrics_of(first - 1, stop - 1)
         if series == "metric":
             yield np.concatenate([[math.nan], metrics]) if start == 0 else metrics
             continue
