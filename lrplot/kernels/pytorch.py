@@ -202,16 +202,24 @@ def _cosine_products(n: int, base_lr: float, T_max: int, bump: float, chunk: int
             stop = min(n, start + period)
             yield from row(0.0 + bump, start, stop)
         else:  # many short periods at once: one row per period
-            rows = min(chunk // period, -(-(n - start) // period))
-            stop = min(n, start + rows * period)
-            grid = np.empty(rows * period)
-            _consecutive_ratios(start, stop, T_max, out=grid[:stop - start])
-            grid[stop - start:] = 1.0
-            grid = grid.reshape(rows, period)
+            stop, grid = _period_grid(start, n, T_max, chunk)
             grid[:, 0] = 0.0 + bump
             # in place: half the time of a new array here
             yield np.multiply.accumulate(grid, axis=1, out=grid).ravel()[:stop - start]
         start = stop
+
+
+def _period_grid(start: int, n: int, T_max: int, chunk: int) -> tuple[int, np.ndarray]:
+    """The ratios of as many whole periods from ``start`` (a restart) as fit in ``chunk``, one
+    row per period, and the step where they stop (``n`` at the latest: past it the last row is
+    padded with 1.0, to be cut off)."""
+    period = 2 * T_max
+    rows = min(chunk // period, -(-(n - start) // period))
+    stop = min(n, start + rows * period)
+    grid = np.empty(rows * period)
+    _consecutive_ratios(start, stop, T_max, out=grid[:stop - start])
+    grid[stop - start:] = 1.0
+    return stop, grid.reshape(rows, period)
 
 
 PERIODS_SIDE_BY_SIDE = 64
@@ -229,11 +237,9 @@ def _cosine_periods(n: int, first: float, T_max: int, eta_min: float, bump: floa
     period = 2 * T_max
     start = T_max + 1
     while start < n:
-        rows = min(chunk // period, -(-(n - start) // period))
-        stop = min(n, start + rows * period)
-        ratios = np.ones(rows * period)  # past n: a placeholder, cut off below
-        _consecutive_ratios(start, stop, T_max, out=ratios[:stop - start])
-        ratios = np.ascontiguousarray(ratios.reshape(rows, period).T)  # a row per position
+        stop, grid = _period_grid(start, n, T_max, chunk)
+        rows = len(grid)
+        ratios = np.ascontiguousarray(grid.T)  # a row per position in the period
         lr = np.empty((period, rows))
         lr[0] = eta_min + bump  # the lr at a minimum is eta_min, to the last bit
         scratch = np.empty(rows)
