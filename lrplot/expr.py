@@ -20,7 +20,8 @@ element by element, because that is what torch computes when it calls a Python l
 - ints stay ints (``epoch // 10``, ``epoch ** 2``) and floats are IEEE doubles; numpy's float
   ``+ - * / // %`` round exactly as Python's float operations do (``np.floor_divide`` and
   ``np.remainder`` copy CPython's algorithm), and ``**`` and the math functions come from
-  :mod:`lrplot.libm`, the C library's values that :mod:`math` gives too. Booleans act as the ints 0 and 1, as in Python.
+  :mod:`lrplot.libm`, the C library's values that :mod:`math` gives too. Booleans act as the
+  ints 0 and 1, as in Python.
 - Python would raise on some elements (division by zero, ``log(0)``, ``sqrt(-1)``, an overflowing
   ``exp`` or ``**``, a negative number to a fractional power); numpy computes a placeholder
   there instead. Each such element is *marked*, and the mark follows Python's evaluation order —

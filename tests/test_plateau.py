@@ -93,8 +93,8 @@ def metric_st(draw) -> list[float]:
     return out
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow,
-                                                                  HealthCheck.function_scoped_fixture])
+@settings(max_examples=400, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(metrics=metric_st(), mode=st.sampled_from(["min", "max"]),
        threshold_mode=st.sampled_from(["rel", "abs"]),
        threshold=st.one_of(st.sampled_from([0.0, 1e-4, 0.01, 1.0, 1.5]), st.floats(0, 2)),

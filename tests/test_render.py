@@ -143,7 +143,8 @@ from lrplot import _matplotlib
 _matplotlib.import_for_command()
 import matplotlib.dviread, fontTools
 deferred = "toUnicode" not in vars(sys.modules["fontTools.agl"])  # not loaded yet
-print(deferred, fontTools.agl.toUnicode("Aacute") == "\\u00c1", matplotlib.dviread.fontTools is fontTools)
+print(deferred, fontTools.agl.toUnicode("Aacute") == "\\u00c1",
+      matplotlib.dviread.fontTools is fontTools)
 """
 
 

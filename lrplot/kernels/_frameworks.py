@@ -45,8 +45,8 @@ def pymax0(x: np.ndarray) -> np.ndarray:
 # float32, exactly what the frameworks' CPU kernels do. Their float32 cos, log, exp and pow are
 # backend-specific approximations that are not always correctly rounded (torch's and XLA's differ
 # from each other by an ulp now and then); lrplot uses the C library's float64 value rounded once
-# to float32 (the same on every processor), which matches the frameworks at almost every step and is within a
-# float32 ulp of each of them everywhere.
+# to float32 (the same on every processor), which matches the frameworks at almost every step
+# and is within a float32 ulp of each of them everywhere.
 
 F32 = np.float32
 
