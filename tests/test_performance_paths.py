@@ -17,6 +17,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import lrplot
 from lrplot import compute as series_mod, render, writers
@@ -456,3 +458,44 @@ def test_cosine_periods_side_by_side_equal_the_sequential_loop(T_max, eta_min):
             pieces = list(pytorch.cosine(n, 0.1, T_max, eta_min, chunk=chunk))
             assert all(len(p) <= chunk for p in pieces)
             assert np.concatenate(pieces).tolist() == expected.tolist()
+
+
+def _affine_loop(ratios: np.ndarray, lr: float, eta_min: float) -> list:
+    out = []
+    for ratio in ratios.tolist():
+        lr = ratio * (lr - eta_min) + eta_min
+        out.append(lr)
+    return out
+
+
+@settings(max_examples=300, deadline=None)
+@given(T_max=st.sampled_from([1, 2, 3, 10, 100, 1000, 10**5]), steps=st.integers(1, 3000),
+       offset=st.integers(0, 10**5),
+       eta_min=st.one_of(st.sampled_from([1e-4, 0.05, 0.1, -0.3, 5.0, 1e-300, 1e300]),
+                         st.floats(-1, 1, allow_nan=False)),
+       base_lr=st.one_of(st.sampled_from([0.1, 1.0, 1e-5]), st.floats(-10, 10)))
+def test_speculative_cosine_recursion_equals_the_loop(T_max, steps, offset, eta_min, base_lr):
+    """The speculative recursion (running products, checked step by step) gives the loop's
+    floats bit for bit — eta_min small, comparable or larger than the lr, negative, overflowing,
+    and ratios that are 0, negative or NaN (past a minimum)."""
+    from lrplot.kernels import pytorch
+
+    ratios = pytorch._consecutive_ratios(offset + 1, offset + 1 + steps, T_max)
+    out = np.empty(steps)
+    last = pytorch._affine_recursion(ratios, base_lr, eta_min, out)
+    expected = np.array(_affine_loop(ratios, base_lr, eta_min))
+    assert out.tobytes() == expected.tobytes()
+    assert np.array(last).tobytes() == expected[-1:].tobytes()
+
+
+def test_speculative_cosine_recursion_over_long_runs():
+    """Runs long enough for the speculation to grow to whole cache blocks, fail at binade
+    crossings and near eta_min, and hand over to the loop and back."""
+    from lrplot.kernels import pytorch
+
+    n = 300_000
+    ratios = pytorch._consecutive_ratios(1, n, n)
+    for eta_min in (1e-4, 0.02, 0.1, 1e-9):
+        out = np.empty(n - 1)
+        pytorch._affine_recursion(ratios, 0.1, eta_min, out)
+        assert out.tolist() == _affine_loop(ratios, 0.1, eta_min)

@@ -15,7 +15,6 @@ the next, so arbitrarily long runs evaluate in bounded memory.
 from __future__ import annotations
 
 import math
-from array import array
 from collections import Counter
 from typing import Any, Callable, Iterator, Sequence
 
@@ -139,7 +138,8 @@ def cosine(n: int, base_lr: float, T_max: int, eta_min: float, chunk: int = CHUN
     reproduces torch. Still, the ratio at each minimum is exactly 0, so the lr there is exactly
     eta_min and every period starts afresh from ``eta_min + bump``: many short periods recurse
     side by side, one numpy operation per position in the period (:func:`_cosine_periods`);
-    a few long ones recurse in a Python loop over precomputed ratios (about 60 ns a step).
+    a few long ones recurse step by step over precomputed ratios — mostly as checked
+    speculative running products (:func:`_affine_recursion`), else in a Python loop.
 
     ``start`` replaces lr[0] (SequentialLR hands over with the closed form at epoch 0,
     ``eta_min + (base_lr - eta_min)``, which may differ from base_lr in the last bit).
@@ -256,27 +256,81 @@ def _cosine_sequential(n: int, base_lr: float, T_max: int, eta_min: float, bump:
     lr = base_lr
     period = 2 * T_max
     for start, stop in _spans(0, n, chunk):
-        ratios = _consecutive_ratios(start, stop, T_max).tolist()
-        out = array("d")  # appends Python floats, then hands numpy its buffer without a copy
-        append = out.append
+        ratios = _consecutive_ratios(start, stop, T_max)
+        out = np.empty(stop - start)
         i = 0
         if start == 0:  # lr[0] is base_lr (the initial step)
-            append(lr)
+            out[0] = lr
             i = 1
         # the restarts, t = T_max + 1 + 2k*T_max, split the chunk into runs of plain updates
         restart = T_max + 1 + max(0, -(-(start + i - T_max - 1) // period)) * period
         while i < stop - start:
             end = min(stop - start, restart - start)
-            for ratio in ratios[i:end]:
-                lr = ratio * (lr - eta_min) + eta_min
-                append(lr)
+            if end > i:
+                lr = _affine_recursion(ratios[i:end], lr, eta_min, out[i:end])
             i = end
             if i < stop - start:  # t == restart
                 lr = lr + bump
-                append(lr)
+                out[i] = lr
                 i += 1
                 restart += period
-        yield np.frombuffer(out, dtype=np.float64)
+        yield out
+
+
+SPECULATION_WINDOW = 64
+"""Steps a speculative run of :func:`_affine_recursion` starts with, and the fewest it must
+confirm to be worth another; fewer, and the Python loop takes the next steps."""
+
+
+def _affine_recursion(ratios: np.ndarray, lr: float, eta_min: float, out: np.ndarray) -> float:
+    """``lr = ratio * (lr - eta_min) + eta_min`` for each ratio in turn, into ``out``, rounded
+    step by step as torch's loop rounds; returns the last lr.
+
+    Each step rounds three times: ``a = lr - eta_min``, ``b = ratio * a``, ``lr = b + eta_min``.
+    Mostly the next step's ``a``, ``(b + eta_min) - eta_min``, is ``b`` again, to the last bit
+    (whenever ``b`` and ``b + eta_min`` share a binade). So speculate that it is: a run of
+    ``b`` is then one running product (``np.multiply.accumulate``), and checking the
+    speculation is two more passes. Wherever ``(b + eta_min) - eta_min == b`` held, every value
+    up to the first step where it did not is exactly the loop's, and the next run starts there
+    from the true ``a``. Runs grow while they succeed, up to a cache block. Where the check
+    keeps failing (the lr within about eta_min of eta_min, or crossing a power of two) the plain
+    loop takes over, for longer each time the speculation fails again.
+    """
+    n = len(ratios)
+    a = lr - eta_min
+    i, window, loop = 0, SPECULATION_WINDOW, SPECULATION_WINDOW
+    while i < n:
+        length = min(n - i, window)
+        b = np.empty(length + 1)
+        b[0] = a
+        b[1:] = ratios[i:i + length]
+        with np.errstate(all="ignore"):  # as Python floats: inf and nan, no warning
+            np.multiply.accumulate(b, out=b)
+            b = b[1:]
+            lr_run = np.add(b, eta_min, out=out[i:i + length])
+            a_next = lr_run - eta_min
+        wrong = a_next != b  # a NaN is never confirmed
+        first = int(wrong.argmax())
+        confirmed = first + 1 if wrong[first] else length
+        a = float(a_next[confirmed - 1])
+        i += confirmed
+        if confirmed == length:  # try a longer run
+            window = min(CACHE_BLOCK, 2 * window)
+        elif confirmed >= SPECULATION_WINDOW:
+            window = loop = SPECULATION_WINDOW
+        else:  # not worth it here: the loop goes on from the confirmed lr
+            lr = float(out[i - 1])
+            stop = min(n, i + loop)
+            values = []
+            append = values.append
+            for ratio in ratios[i:stop].tolist():
+                lr = ratio * (lr - eta_min) + eta_min
+                append(lr)
+            out[i:stop] = values
+            i = stop
+            a = lr - eta_min
+            window, loop = SPECULATION_WINDOW, min(CACHE_BLOCK, 2 * loop)
+    return float(out[n - 1])
 
 
 # -- warm-up and decay factors (ConstantLR, LinearLR, PolynomialLR) ------------------------------
