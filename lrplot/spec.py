@@ -80,7 +80,9 @@ class Curve:
         """The lr series, or one of the kind's extras (``"momentum"``), as one array."""
         import numpy as np
 
-        return np.concatenate(list(self.chunks(series=series)))
+        pieces = list(self.chunks(series=series))
+        # kernels yield arrays they do not keep: a single one needs no copy
+        return pieces[0] if len(pieces) == 1 else np.concatenate(pieces)
 
     def chunks(self, chunk: int | None = None, series: str = "lr") -> Iterator[np.ndarray]:
         """The series in consecutive pieces (the kind's chunked kernel). A failure that shows

@@ -47,6 +47,16 @@ def test_power_equals_python_float_power_and_broadcasts():
     assert grid.tolist() == [[1.0, 0.5, 0.25], [1.0, 0.25, 0.0625]]
 
 
+def test_a_grid_over_many_blocks_equals_python_float_power():
+    """Rows of a sweep broadcast against a long run: the blocks the values are computed in
+    cross rows, and each must read its inputs before the next overwrites them."""
+    bases = np.array([[0.5], [0.999], [1.5]])
+    exponent = RNG.uniform(0, 40, (1, 3 * libm.BLOCK + 5))
+    grid = libm.power(bases, exponent)
+    assert grid.shape == (3, 3 * libm.BLOCK + 5)
+    assert grid.tolist() == [[b ** e for e in exponent[0].tolist()] for b in (0.5, 0.999, 1.5)]
+
+
 @pytest.mark.parametrize("exponent", [2.0, 0.5, -1.0, 3.0, -2.0, 1.0, 0.0])
 def test_power_with_one_exponent_takes_no_shortcut(exponent):
     """numpy computes ``x ** 2`` as ``x * x`` (and ``x ** 0.5`` as a square root) when the
