@@ -183,16 +183,16 @@ def _consecutive_ratios(begin: int, end: int, T_max: int, out: np.ndarray | None
 
 def _cosine_products(n: int, base_lr: float, T_max: int, bump: float, chunk: int) -> Chunks:
     def row(first: float, start: int, stop: int) -> Chunks:
-        # One run from a known first value: lr[start] = first, then ratio products.
-        yield np.array([first])
-        lr = first
-        for begin, end in _spans(start + 1, stop, chunk):
-            values = np.empty(end - begin + 1)
+        # One run from a known first value: lr[start] = first, then ratio products; values[0]
+        # is lr[start] in the first piece, the lr carried from the piece before in the others.
+        lr, head = first, 0
+        for begin, end in _spans(start, stop, chunk):
+            values = np.empty(end - begin + head)
             values[0] = lr
-            _consecutive_ratios(begin, end, T_max, out=values[1:])
+            _consecutive_ratios(begin + 1 - head, end, T_max, out=values[1:])
             np.multiply.accumulate(values, out=values)
-            lr = values[-1]
-            yield values[1:]
+            piece, lr, head = values[head:], values[-1], 1
+            yield piece
 
     yield from row(base_lr, 0, min(n, T_max + 1))
     period = 2 * T_max
@@ -375,8 +375,14 @@ def polynomial(n: int, base_lr: float, total_iters: int, power: float,
     T = total_iters
 
     def factors(t: np.ndarray) -> np.ndarray:
+        # step t's denominator is step t - 1's numerator, the same float: one pass gives both
+        remaining = np.arange(t[0] - 1, t[-1] + 1, dtype=np.float64)
+        np.divide(remaining, T, out=remaining)
+        np.subtract(1.0, remaining, out=remaining)
         with np.errstate(divide="ignore", invalid="ignore"):
-            ratio = libm.power((1.0 - t / T) / (1.0 - (t - 1) / T), power)
+            ratio = libm.power(remaining[1:] / remaining[:-1], power)
+        if t[0] >= 1 and t[-1] <= T:
+            return ratio
         return np.where((t >= 1) & (t <= T), ratio, 1.0)
 
     return _running_product(n, base_lr, factors, chunk)
@@ -547,16 +553,33 @@ def onecycle(n: int, base_lr: float, max_lr: float, total_steps: int | None,
     pick = (1, 2) if series == "lr" else (3, 4)
     starts = np.array([values[p[pick[0]]] for p in phases])
     stops = np.array([values[p[pick[1]]] for p in phases])
-    for start, stop in _spans(0, n, min(chunk, CACHE_BLOCK)):  # a dozen passes: in cache
-        t = np.arange(start, stop)
-        # the first phase with t <= end, else the last one (ends need not be sorted)
-        phase = np.full(len(t), len(phases) - 1)
-        for i in reversed(range(len(phases) - 1)):
-            phase = np.where(t <= ends[i], i, phase)
+    last = len(phases) - 1
+    monotone = bool(np.all(ends[:last - 1] <= ends[1:last]))
+
+    def phase_of(t: int) -> int:  # the first phase with t <= end, else the last one
+        return next((i for i in range(last) if t <= ends[i]), last)
+
+    def evaluate(t: np.ndarray, out: np.ndarray) -> None:
+        first = phase_of(int(t[0]))
+        if monotone and phase_of(int(t[-1])) == first:  # one phase: its numbers, not gathers
+            phase: Any = first
+        else:  # ends need not be sorted
+            phase = np.full(len(t), last)
+            for i in reversed(range(last)):
+                phase = np.where(t <= ends[i], i, phase)
         with np.errstate(divide="ignore", invalid="ignore"):
             pct = (t - begins[phase]) / (ends[phase] - begins[phase])
         a, b = starts[phase], stops[phase]
-        if anneal_strategy == "cos":
-            yield b + (a - b) / 2.0 * (libm.cos(np.pi * pct) + 1)
+        if anneal_strategy == "cos":  # b + (a - b) / 2.0 * (cos(pi * pct) + 1), in place
+            wave = libm.cos(np.multiply(np.pi, pct, out=pct))
+            wave += 1
+            wave *= (a - b) / 2.0
+            np.add(b, wave, out=out)
         else:
-            yield (b - a) * pct + a
+            np.add(np.multiply(b - a, pct, out=pct), a, out=out)
+
+    for start, stop in _spans(0, n, chunk):
+        out = np.empty(stop - start)
+        for begin, end in _spans(start, stop, CACHE_BLOCK):  # a dozen passes: in cache
+            evaluate(np.arange(begin, end), out[begin - start:end - start])
+        yield out
