@@ -8,7 +8,8 @@ the renderer's matplotlib modules with that step skipped, then restores the func
 classes defined afterwards are documented as usual. It also skips registering the 3D axes
 (``mpl_toolkits.mplot3d``), which a 2D figure never uses, and defers ``fontTools.agl`` (the
 Adobe Glyph List, about 40 ms to parse, which ``matplotlib.dviread`` imports for TeX fonts only)
-until something reads it.
+until something reads it. And it imports with the garbage collector paused
+(:mod:`lrplot._collector`).
 
 Only the command line calls it: in a library or a notebook (``import lrplot``) matplotlib is
 imported the ordinary way, and ``help(line.set)`` lists every property. If matplotlib changes
@@ -20,14 +21,22 @@ from __future__ import annotations
 import sys
 import warnings
 
+from lrplot import _collector
+
 MODULES = ("matplotlib.figure", "matplotlib.backends.backend_agg", "matplotlib.lines")
 """What :mod:`lrplot.render` imports."""
 
 
 def import_for_command() -> None:
-    """Import what the renderer needs, without building help text nobody will read."""
+    """Import what the renderer needs, without building help text nobody will read, and
+    without collecting garbage while there is none."""
     if "matplotlib.figure" in sys.modules:
         return
+    with _collector.paused():
+        _import_without_help_text()
+
+
+def _import_without_help_text() -> None:
     try:
         import matplotlib.artist as artist
 

@@ -154,6 +154,58 @@ def test_the_command_defers_the_glyph_list_and_still_finds_it_on_use():
     assert done.stdout.split() == ["True", "True", "True"]
 
 
+GC_SCRIPT = """
+import gc, sys
+collections = []
+gc.callbacks.append(lambda phase, info: phase == "start" and collections.append(info))
+if sys.argv[1] == "off":
+    gc.disable()
+from lrplot import _matplotlib
+collections.clear()
+_matplotlib.import_for_command()
+print(len(collections), gc.isenabled(), gc.get_freeze_count() > 10_000)
+"""
+
+
+@pytest.mark.parametrize("before", ["on", "off"])
+def test_the_command_imports_without_collecting_then_freezes_what_it_imported(before):
+    """No garbage collection while matplotlib and numpy are imported; afterwards the collector
+    is as it was, and skips what the imports left (frozen)."""
+    done = subprocess.run([sys.executable, "-c", GC_SCRIPT, before], capture_output=True,
+                          text=True, check=True)
+    assert done.stdout.split() == ["0", str(before == "on"), "True"]
+
+
+def test_the_paused_collector_collects_nothing_then_resumes_as_it_was():
+    import gc
+
+    from lrplot import _collector
+
+    collections = []
+
+    def record(phase, info):
+        if phase == "start":
+            collections.append(info)
+
+    gc.callbacks.append(record)
+    try:
+        for enabled in (True, False):
+            (gc.enable if enabled else gc.disable)()
+            with _collector.paused():
+                assert not gc.isenabled()
+                cycles = [[] for _ in range(100_000)]
+                for c in cycles:
+                    c.append(c)
+            assert gc.isenabled() is enabled
+            assert collections == [] and gc.get_freeze_count() >= 100_000
+            gc.unfreeze()
+            del cycles
+    finally:
+        gc.callbacks.remove(record)
+        gc.unfreeze()
+        gc.enable()
+
+
 # -- what the figure contains ----------------------------------------------------------------------
 
 
