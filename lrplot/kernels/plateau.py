@@ -90,16 +90,19 @@ def plateau(n: int, base_lr: float, mode: str, factor: float, patience: int, thr
     metrics_of = _metrics(metric, metric_file, metric_column)
     for start, stop in _spans(0, n, chunk):
         first = max(start, 1)  # lr[0] is before any step()
-        metrics = metrics_of(first - 1, stop - 1)
         if series == "metric":
+            metrics = metrics_of(first - 1, stop - 1)
             yield np.concatenate([[math.nan], metrics]) if start == 0 else metrics
             continue
         out = np.empty(stop - start)
         out[:first - start] = base_lr
-        x = metrics if mode == "min" else -metrics
-        for begin in range(0, len(x), BLOCK):
-            at = first - start + begin  # where this block's steps are in out
-            block = x[begin:begin + BLOCK]
+        # the metrics too block by block: a chunk-long array would be fresh memory, whose
+        # first touch (page faults) costs more here than the arithmetic on it
+        for begin in range(first - 1, stop - 1, BLOCK):  # the metrics of steps begin + 1 ...
+            at = begin + 1 - start  # ... are the lrs at out[at:]
+            block = metrics_of(begin, min(stop - 1, begin + BLOCK))
+            if mode == "max":
+                block = -block
             if state.settled:
                 out[at:at + len(block)] = state.lr
                 continue
