@@ -325,9 +325,10 @@ def sweep(report: Report, sizes: list[int], values: int, repeat: int, torch_step
         ratio = passes / ours
         report.add("Engine", f"sweep of {values} gamma values, 10^{round(math.log10(n))} steps "
                    f"each ({how})", seconds(ours), f"{values} passes {seconds(passes)}"
-                   + torch_text, f"{ratio:.1f}x faster than {values} passes"
+                   + torch_text, (f"{ratio:.1f}x faster than {values} passes" if ratio >= 1
+                                 else f"{1 / ratio:.1f}x slower than {values} passes")
                    + ("" if torch_step is None else
-                      f", {torch_step * n * values / ours:.0f}x than torch"),
+                      f", {torch_step * n * values / ours:.0f}x faster than torch"),
                    "one broadcast pass", None)
 
 

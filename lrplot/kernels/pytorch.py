@@ -40,8 +40,10 @@ def _spans(start: int, stop: int, chunk: int) -> Iterator[tuple[int, int]]:
 class RunningProduct:
     """``lr[t] = lr[t-1] * factors(t)`` with ``lr[-1] = base_lr``: an iterator over the chunks,
     rounded exactly as a sequential loop would (``np.multiply.accumulate`` multiplies left to
-    right). Along the last axis: a sweep (``base_lr`` of shape (k, 1) and/or factors of shape
-    (k, m)) gives k independent rows at once, each the same numbers as its own 1-D run.
+    right). ``factors(t)`` gives the factor of each step of ``t``, or one for all of them (a
+    number, or a column). Along the last axis: a sweep (``base_lr`` of shape (k, 1) and/or
+    factors of shape (k, m) or (k, 1)) gives k independent rows at once, each the same numbers
+    as its own 1-D run.
 
     ``factors`` stays visible, so that a composite of such schedules (ChainedScheduler, where
     every child multiplies the shared lr in turn) can interleave its children's factors into one
@@ -81,9 +83,23 @@ class RunningProduct:
 _running_product = RunningProduct
 
 
+def _where(steps: np.ndarray, factor: Any) -> np.ndarray:
+    """``factor`` at the marked steps, 1.0 at the others: ``np.where(steps, factor, 1.0)``,
+    without its slow broadcasting loop when ``factor`` is a sweep's column (k, 1)."""
+    out = np.empty(np.broadcast_shapes(np.shape(factor), steps.shape))
+    if 2 * np.count_nonzero(steps) > len(steps):  # set the fewer of the two by index
+        out[...] = factor
+        out[..., np.flatnonzero(~steps)] = 1.0
+    else:
+        out[...] = 1.0
+        out[..., np.flatnonzero(steps)] = factor
+    return out
+
+
 def exponential(n: int, base_lr: float, gamma: float, chunk: int = CHUNK) -> Chunks:
     """ExponentialLR: ``lr = lr * gamma`` each step; the initial step leaves base_lr as it is."""
-    return _running_product(n, base_lr, lambda t: np.where(t > 0, gamma, 1.0), chunk)
+    return _running_product(
+        n, base_lr, lambda t: gamma if t[0] > 0 else _where(t > 0, gamma), chunk)
 
 
 exponential.broadcasts = ("base_lr", "gamma")  # type: ignore[attr-defined]
@@ -95,7 +111,7 @@ these)."""
 def step(n: int, base_lr: float, step_size: int, gamma: float, chunk: int = CHUNK) -> Chunks:
     """StepLR: ``lr = lr * gamma`` when t > 0 and ``t % step_size == 0``; else unchanged."""
     return _running_product(
-        n, base_lr, lambda t: np.where((t > 0) & (t % step_size == 0), gamma, 1.0), chunk)
+        n, base_lr, lambda t: _where((t > 0) & (t % step_size == 0), gamma), chunk)
 
 
 step.broadcasts = ("base_lr", "gamma")  # type: ignore[attr-defined]
