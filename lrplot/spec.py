@@ -81,8 +81,10 @@ class Curve:
         import numpy as np
 
         pieces = list(self.chunks(series=series))
-        # kernels yield arrays they do not keep: a single one needs no copy
-        return pieces[0] if len(pieces) == 1 else np.concatenate(pieces)
+        # kernels yield arrays they do not keep: a single one needs no copy (unless read-only)
+        if len(pieces) == 1 and pieces[0].flags.writeable:
+            return pieces[0]
+        return np.concatenate(pieces)
 
     def chunks(self, chunk: int | None = None, series: str = "lr") -> Iterator[np.ndarray]:
         """The series in consecutive pieces (the kind's chunked kernel). A failure that shows
