@@ -10,7 +10,7 @@ computed over a whole block of steps at once:
    :func:`_improvements`), every improvement is a strict running minimum of the metric, and after
    an improvement with value ``v`` the next is the first later running minimum below ``g(v)``:
    one ``searchsorted`` over the block gives that successor for every candidate, and a walk along
-   successors (one Python step per improvement, on a list) picks the improvements out.
+   successors (one Python step per improvement) picks the improvements out.
 2. **Reductions** depend on the improvements alone (a reduction happens after ``patience + 1``
    bad steps counted since the last improvement or the end of the cooldown): found with cumulative
    maxima, one lookup per reduction.

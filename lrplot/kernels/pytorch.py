@@ -239,14 +239,15 @@ def _period_grid(start: int, n: int, T_max: int, chunk: int) -> tuple[int, np.nd
 
 
 PERIODS_SIDE_BY_SIDE = 64
-"""From how many periods per chunk recursing them side by side beats a Python loop (one numpy
-call costs about as much as 60 steps of the loop)."""
+"""From how many periods per chunk recursing them side by side beats recursing each period step
+by step (:func:`_cosine_sequential`; measured at 10^6 steps: even at 64, side by side 2x faster
+at 500 periods, half as fast at 32)."""
 
 
 def _cosine_periods(n: int, first: float, T_max: int, eta_min: float, bump: float,
                     chunk: int) -> Chunks:
     """The recursion with eta_min != 0, period by period: the first descent (steps
-    0..T_max) in the Python loop, then every later period — a restart at
+    0..T_max) step by step (:func:`_cosine_sequential`), then every later period — a restart at
     ``T_max + 1 + 2k*T_max`` from exactly ``eta_min + bump``, and ``2*T_max - 1`` updates — as
     one column of a grid, all columns updated together, position by position."""
     yield from _cosine_sequential(T_max + 1, first, T_max, eta_min, bump, chunk)
