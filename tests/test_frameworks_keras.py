@@ -126,8 +126,15 @@ def test_live_matches_keras(kind):
     def check(data, steps, base_lr):
         params = data.draw(keras_params(kind))
         expected = keras_lrs(kind, steps, base_lr, params)
-        actual = lrplot.schedule(kind, steps=steps, base_lr=base_lr,
-                                 **{k: v for k, v in params.items() if v is not None})
+        try:
+            actual = lrplot.schedule(kind, steps=steps, base_lr=base_lr,
+                                     **{k: v for k, v in params.items() if v is not None})
+        except SpecError as exc:
+            # lrplot refuses a series that overflows (decay_rate > 1 grows past float32's
+            # range); Keras computes inf silently. Refusing a finite series would be a failure.
+            assert not np.isfinite(expected).all(), f"refused what Keras computes: {exc}"
+            assert "overflows" in str(exc)
+            return
         keep = ~restart_ambiguous(kind, params, steps)
         assert_lr_close(actual[keep], expected[keep], rtol=RTOL_FLOAT32,
                         indices=np.flatnonzero(keep), context=f"{kind} {params}")
