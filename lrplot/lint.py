@@ -211,8 +211,9 @@ def _cosine_past_t_max(ctx: Context) -> Iterator[Finding]:
         f"the run goes past T_max={T} (to step {ctx.last}): CosineAnnealingLR does not stay at "
         f"eta_min, it rises again along the cosine — back to {_fmt(ctx.lr_upto(back + 1)[back])} "
         f"at step {back}",
-        f"set T_max to the last step (T_max: {ctx.last}) for one decay over the whole run; "
-        f"use cosine-restarts if restarts are intended",
+        f"set T_max to the number of scheduler steps (T_max: {ctx.steps}, as T_max = epochs "
+        f"for a scheduler stepped once per epoch) for one decay over the whole run; use "
+        f"cosine-restarts if restarts are intended",
         ("T_max",))
 
 
@@ -261,7 +262,14 @@ FLOORS: dict[str, Callable[[Mapping[str, Any]], tuple[str, int, str] | None]] = 
         "decay_steps", int(math.ceil(p["decay_steps"])),
         f"end_learning_rate={format_value(p['end_learning_rate'])}"),
 }
-"""kind -> (parameter, the step where the floor is reached, the floor's name); None: no floor."""
+"""kind -> (parameter, the schedule's length, the floor's name); None: no floor.
+
+The length is the step where the floor is reached: ``lr[length]`` is the floor. A trainer that
+runs ``length`` optimizer steps (transformers' Trainer with ``num_training_steps = max_steps``,
+torch's ``T_max = epochs``, Keras and Optax with ``decay_steps`` = the steps taken) uses
+``lr[0..length-1]`` and never ``lr[length]``: that is the standard recipe, not a mistake, so the
+rule compares the run's length with the schedule's length — ``steps >= length`` is clean — the
+same way for every framework (timm's schedulers, stepped to ``t_initial``, are the same)."""
 
 
 @rule("floor-not-reached", *FLOORS,
@@ -272,18 +280,20 @@ def _floor_not_reached(ctx: Context) -> Iterator[Finding]:
     floor = FLOORS[ctx.curve.kind.name](ctx.p)
     if floor is None:
         return
-    param, at, name = floor
-    if ctx.last >= at:
+    param, length, name = floor
+    if ctx.steps >= length:  # a run as long as the schedule: the trainers' own setting
         return
     final = ctx.lr_upto(ctx.steps)[-1]
     value = ctx.p[param]
-    where = f"{param}={format_value(value)}" + (f", the floor at step {at}" if at != value else "")
-    suggest = value - (at - ctx.last)  # what ends the decay at the last step
+    where = f"{param}={format_value(value)}" + (
+        f", a schedule of {length} steps" if length != value else "")
+    suggest = value - (length - ctx.steps)  # the schedule as long as the run, as trainers set it
     yield Finding(
-        f"the run ends at step {ctx.last}, before the decay does ({where}): the lr stops at "
-        f"{_fmt(final)} and never reaches its floor ({name})",
-        f"set {param}: {format_value(suggest)} to end the decay at the last step, or set steps "
-        f"to the real length of training",
+        f"the run takes {ctx.steps} steps, fewer than the schedule's {length} ({where}): the lr "
+        f"stops at {_fmt(final)} and never decays to its floor ({name})",
+        f"set {param}: {format_value(suggest)} so the schedule is as long as the run (the number "
+        f"of optimizer steps, as the framework's trainer sets it), or set steps to the real "
+        f"length of training",
         (param,))
 
 
