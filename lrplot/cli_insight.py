@@ -86,6 +86,27 @@ class SourceGroup(click.Group):
     def list_commands(self, ctx: click.Context) -> list[str]:
         return [k.name for k in schedules.all_kinds()]
 
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        """Options before KIND or CONFIG (``lrplot lint --strict CONFIG``) move after it, where
+        the subcommand reads them: options go anywhere, as for every other command."""
+        from lrplot.cli import EXTRA_FLAGS
+
+        flags = {o for p in self.extra if getattr(p, "is_flag", False) for o in p.opts} | \
+            set(EXTRA_FLAGS.values()) | {"-q", "--quiet"}
+        leading, i = [], 0
+        while i < len(args) and args[i].startswith("-") and args[i] != "--":
+            if args[i] in ("-h", "--help"):
+                return super().parse_args(ctx, args)  # this command's own help
+            takes_value = args[i] not in flags and "=" not in args[i]
+            leading += args[i:i + 1 + takes_value]
+            i += 1 + takes_value
+        if leading and i == len(args):
+            raise InputError([f"lrplot {self.name}: give a KIND (with its flags) or CONFIG files; "
+                              f"'lrplot {self.name} --help' shows how"])
+        if leading:
+            args = args[i:] + leading
+        return super().parse_args(ctx, args)
+
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         if name == "CONFIG":
             return self.config_command()

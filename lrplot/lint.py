@@ -455,6 +455,64 @@ def _per_iteration(ctx: Context) -> Iterator[Finding]:
                 fix_step.format(what=name), (name,))
 
 
+# -- acknowledging a rule -----------------------------------------------------------------------
+
+ACK_KEY = "lint"
+"""The curve key that acknowledges rules: ``lint: {ignore: [duplicate-milestone]}``. Declared
+here once: the spec validates it with :func:`parse_ack`, the JSON schema describes it with
+:func:`ack_schema`, drawing commands take the same names with ``--lint-ignore``."""
+ACK_HELP = ("Lint rules this curve deliberately breaks: {ignore: [RULE, ...]} silences their "
+            "warnings for this curve ('lrplot lint --help' lists the rules).")
+
+
+def rule_names() -> list[str]:
+    return list(dict.fromkeys(r.name for r in RULES))
+
+
+def unknown_rule(name: Any) -> str | None:
+    """Why ``name`` is not a rule name (with the near miss), or None when it is one."""
+    names = rule_names()
+    if isinstance(name, str) and name in names:
+        return None
+    import difflib  # only for a suggestion, on error
+
+    close = difflib.get_close_matches(str(name), names, n=1, cutoff=0.6)
+    hint = f"; did you mean {close[0]!r}?" if close else ""
+    return f"unknown lint rule {name!r}{hint} (rules: {', '.join(names)})"
+
+
+def parse_ack(value: Any, error: Callable[[tuple, str], None]) -> tuple[str, ...]:
+    """The rule names of a curve's ``lint:`` mapping; ``error(subpath, message)`` reports
+    problems (the subpath is relative to the ``lint`` key)."""
+    if not isinstance(value, dict):
+        error((), "expected a mapping such as {ignore: [duplicate-milestone]}")
+        return ()
+    for key in value:
+        if key != "ignore":
+            error((key,), f"unknown key {key!r} (accepted: ignore)")
+    names = value.get("ignore", [])
+    if isinstance(names, str):
+        names = [names]
+    if not isinstance(names, list):
+        error(("ignore",), "expected a list of rule names such as [duplicate-milestone]")
+        return ()
+    good = []
+    for i, name in enumerate(names):
+        problem = unknown_rule(name)
+        if problem:
+            error(("ignore", i), problem)
+        else:
+            good.append(name)
+    return tuple(dict.fromkeys(good))
+
+
+def ack_schema() -> dict[str, Any]:
+    names = {"enum": rule_names()}
+    return {"type": "object", "additionalProperties": False,
+            "properties": {"ignore": {"anyOf": [names, {"type": "array", "items": names}],
+                                      "description": "Rules not to report for this curve."}}}
+
+
 # -- running the rules ------------------------------------------------------------------------------
 
 
@@ -470,15 +528,23 @@ def check_curve(curve: Curve) -> Iterator[tuple[Rule, Finding]]:
             yield r, finding
 
 
-def check(spec: FigureSpec, doc: Document | None = None) -> list[LintWarning]:
-    """Lint every curve of a figure; ``doc`` (the YAML it came from) locates the warnings."""
+def check(spec: FigureSpec, doc: Document | None = None,
+          ignore: Iterable[str] = ()) -> list[LintWarning]:
+    """Lint every curve of a figure; ``doc`` (the YAML it came from) locates the warnings.
+
+    Rules in ``ignore`` (``--lint-ignore``) and those a curve acknowledges (``lint: {ignore:
+    [...]}``, :data:`ACK_KEY`) are not reported."""
     locate = _YamlLocator(doc) if doc is not None else _FlagLocator()
     warnings: list[LintWarning] = []
     seen = set()
+    ignored = set(ignore)
     for panel in spec.panels:
         several = len(panel.curves) > 1
         for curve in panel.curves:
+            skip = ignored | set(getattr(curve, "lint_ignore", ()))
             for r, finding in check_curve(curve):
+                if r.name in skip:
+                    continue
                 where = locate(curve, finding.path, several)
                 key = (r.name, where, finding.message)
                 if key not in seen:  # a sweep repeats the same finding at the same place
