@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Callable
 import click
 
 from lrplot import schedules
-from lrplot.cli import CONTEXT, COUNT, InputError, kind_command, output_options
+from lrplot.cli import CONTEXT, COUNT, InputError, KindCommand, kind_command, output_options
 
 if TYPE_CHECKING:
     from lrplot.spec import FigureSpec
@@ -180,9 +180,8 @@ class SourceGroup(click.Group):
                 base_lr=values.get("base_lr", 0.1)))
             self.action([Source(kind.name, spec)], **options)
 
-        return click.Command(kind.name, callback=callback, params=params,
-                             context_settings=CONTEXT, help=base.help,
-                             short_help=base.short_help)
+        return KindCommand(kind.name, kind=kind, callback=callback, params=params,
+                           context_settings=CONTEXT, help=base.help, short_help=base.short_help)
 
     def format_usage(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         formatter.write_usage(ctx.command_path, "(KIND [PARAM FLAGS] | CONFIG...) [OPTIONS]")
