@@ -197,15 +197,34 @@ class SourceGroup(click.Group):
 # -- stats -------------------------------------------------------------------------------------
 
 
-def _stats(sources: list[Source], below: float | None, fmt: str, rtol: float) -> None:
+class Steps(click.ParamType):
+    """``--at 1000,5000`` (repeatable): steps, written as counts are (1e3 too)."""
+
+    name = "steps"
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> tuple[int, ...]:
+        if isinstance(value, tuple):
+            return value
+        steps = []
+        for item in str(value).split(","):
+            step = COUNT.convert(item, param, ctx)
+            if step < 0:
+                self.fail(f"expected steps >= 0, got {item.strip()!r}", param, ctx)
+            steps.append(step)
+        return tuple(steps)
+
+
+def _stats(sources: list[Source], below: float | None, fmt: str, rtol: float,
+           at: tuple[tuple[int, ...], ...] = ()) -> None:
     from lrplot import stats
 
     rows = []
+    steps = tuple(step for group in at for step in group)
     for source in sources:
         for note in source.spec.notes:
             click.echo(note, err=True)
         try:
-            rows.extend(stats.figure_stats(source.spec, below=below, rtol=rtol))
+            rows.extend(stats.figure_stats(source.spec, below=below, rtol=rtol, at=steps))
         except ValueError as exc:
             raise InputError([f"{source.name}: {exc}"]) from None
     click.echo(stats.FORMATS[fmt](rows), nl=False)
@@ -215,6 +234,9 @@ stats = SourceGroup(
     "stats", _stats,
     [click.Option(["--below"], type=float, metavar="LR",
                   help="Also report the first step whose lr is below LR."),
+     click.Option(["--at"], type=Steps(), multiple=True, metavar="STEP,...",
+                  help="Also report the lr at these steps (comma list or repeat the flag): "
+                       "lr[STEP] is the value after STEP scheduler steps."),
      click.Option(["--format", "fmt"], type=click.Choice(["table", "csv", "json"]),
                   default="table", show_default=True, help="Output format."),
      click.Option(["--rtol"], type=click.FloatRange(min=0), default=1e-4, show_default=True,
@@ -226,6 +248,8 @@ stats = SourceGroup(
          "gradient: schedules with equal sums travel equally far. A logged curve (type: data) is "
          "compared with its panel's planned schedule: where they first diverge, and by how much.",
     epilog="Examples:\n\n  lrplot stats cosine --t-max 150 --steps 400 --below 0.01\n\n"
+           "  lrplot stats hf.cosine --num-warmup-steps 500 --num-training-steps 10000 "
+           "--at 1000,5000\n\n"
            "  lrplot stats configs/article.yaml --format csv\n\n"
            "  lrplot stats exponential --gamma 0.9,0.95 --format json",
 )
