@@ -318,9 +318,12 @@ code = SourceGroup(
     "code", _code, [],
     help="Print runnable Python that builds the same schedule in its framework: "
          "torch.optim.lr_scheduler for torch kinds (SequentialLR and ChainedScheduler with their "
-         "children), transformers' functions for hf.* kinds.\n\n"
-         "Each curve becomes a complete script: an SGD optimizer at base_lr, the scheduler, and "
-         "a loop recording lrs, which equals lrplot's series step for step.",
+         "children), transformers' functions for hf.* kinds, keras.optimizers.schedules, "
+         "timm's schedulers.\n\n"
+         "A figure (a kind's flags, or a CONFIG) becomes one script: the imports once, one "
+         "function per curve that builds an SGD optimizer at base_lr and the scheduler, and "
+         "returns lrs, which equals lrplot's series step for step; SCHEDULES maps each label to "
+         "its function, and running the script prints them.",
     epilog="Examples:\n\n  lrplot code cosine --t-max 150\n\n"
            "  lrplot code configs/article.yaml > schedules.py",
 )
