@@ -261,6 +261,7 @@ FLOORS: dict[str, Callable[[Mapping[str, Any]], tuple[str, int, str] | None]] = 
     "keras.polynomial_decay": lambda p: None if p.get("cycle") else (
         "decay_steps", int(math.ceil(p["decay_steps"])),
         f"end_learning_rate={format_value(p['end_learning_rate'])}"),
+    **{f"timm.{name}": lambda p: _timm_floor(p) for name in ("cosine", "poly", "tanh")},
 }
 """kind -> (parameter, the schedule's length, the floor's name); None: no floor.
 
@@ -270,6 +271,17 @@ torch's ``T_max = epochs``, Keras and Optax with ``decay_steps`` = the steps tak
 ``lr[0..length-1]`` and never ``lr[length]``: that is the standard recipe, not a mistake, so the
 rule compares the run's length with the schedule's length — ``steps >= length`` is clean — the
 same way for every framework (timm's schedulers, stepped to ``t_initial``, are the same)."""
+
+
+def _timm_floor(p: Mapping[str, Any]) -> tuple[str, int, str] | None:
+    """timm's one-cycle schedulers reach lr_min at t_initial (after a prefixed warmup). Only
+    when a step is one t (stepped per epoch with one update each, or per update): the advice
+    is then in t_initial's own unit. Restarts and noise have no single floor."""
+    if p["cycle_limit"] != 1 or p.get("noise_range_t") or \
+            (p["t_in_epochs"] and p.get("updates_per_epoch", 1) != 1):
+        return None
+    length = p["t_initial"] + (p["warmup_t"] if p["warmup_prefix"] else 0)
+    return "t_initial", length, f"lr_min={format_value(p['lr_min'])}"
 
 
 @rule("floor-not-reached", *FLOORS,
@@ -291,8 +303,8 @@ def _floor_not_reached(ctx: Context) -> Iterator[Finding]:
     yield Finding(
         f"the run takes {ctx.steps} steps, fewer than the schedule's {length} ({where}): the lr "
         f"stops at {_fmt(final)} and never decays to its floor ({name})",
-        f"set {param}: {format_value(suggest)} so the schedule is as long as the run (the number "
-        f"of optimizer steps, as the framework's trainer sets it), or set steps to the real "
+        f"set {param}: {format_value(suggest)} so the schedule is as long as the run (the "
+        f"scheduler steps the run takes, as the framework's trainer sets it), or set steps to the real "
         f"length of training",
         (param,))
 
