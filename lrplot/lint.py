@@ -24,14 +24,11 @@ from __future__ import annotations
 import math
 from collections import Counter
 from dataclasses import dataclass
-from functools import cached_property
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 from lrplot.params import format_value
 
 if TYPE_CHECKING:
-    import numpy as np
-
     from lrplot.spec import Curve, FigureSpec
     from lrplot.yamlio import Document
 
@@ -82,7 +79,7 @@ def rule(name: str, *kinds: str, summary: str) -> Callable:
 
 
 class Context:
-    """One curve, as a rule sees it: its parameters, steps, and the lr values when needed."""
+    """One curve, as a rule sees it: its parameters, steps, and lr values when needed."""
 
     def __init__(self, curve: Curve):
         self.curve = curve
@@ -93,17 +90,21 @@ class Context:
         # horizon is lrplot's choice and says nothing about their training run.
         self.steps_given = not getattr(curve, "auto_steps", False)
 
-    @cached_property
-    def lr(self) -> np.ndarray:
-        """Every value of the curve (rules that need the series; memory grows with steps)."""
-        return self.curve.lr()
-
-    def lr_upto(self, n: int) -> np.ndarray:
-        """``lr[0..n-1]`` (n capped at steps), without evaluating the rest of a long run."""
-        n = min(n, self.steps)
-        if "lr" in self.__dict__ or n == self.steps:
-            return self.lr[:n]
-        return self.curve.kind.evaluate(n, self.curve.base_lr, self.curve.params)
+    def at(self, *steps: int) -> dict[int, float]:
+        """``lr[step]`` for a few steps, streamed chunk by chunk: drawing commands lint every
+        figure, and a run of 10^8 steps must not become one array here."""
+        wanted = sorted({s for s in steps if 0 <= s < self.steps})
+        found: dict[int, float] = {}
+        start = 0
+        for piece in self.curve.chunks():
+            end = start + len(piece)
+            for step in wanted:
+                if start <= step < end:
+                    found[step] = float(piece[step - start])
+            start = end
+            if not wanted or start > wanted[-1]:
+                break
+        return found
 
     @property
     def last(self) -> int:
@@ -209,7 +210,7 @@ def _cosine_past_t_max(ctx: Context) -> Iterator[Finding]:
     back = min(2 * T, ctx.last)
     yield Finding(
         f"the run goes past T_max={T} (to step {ctx.last}): CosineAnnealingLR does not stay at "
-        f"eta_min, it rises again along the cosine — back to {_fmt(ctx.lr_upto(back + 1)[back])} "
+        f"eta_min, it rises again along the cosine — back to {_fmt(ctx.at(back)[back])} "
         f"at step {back}",
         f"set T_max to the number of scheduler steps (T_max: {ctx.steps}, as T_max = epochs "
         f"for a scheduler stepped once per epoch) for one decay over the whole run; use "
@@ -295,7 +296,7 @@ def _floor_not_reached(ctx: Context) -> Iterator[Finding]:
     param, length, name = floor
     if ctx.steps >= length:  # a run as long as the schedule: the trainers' own setting
         return
-    final = ctx.lr_upto(ctx.steps)[-1]
+    final = ctx.at(ctx.last)[ctx.last]
     value = ctx.p[param]
     where = f"{param}={format_value(value)}" + (
         f", a schedule of {length} steps" if length != value else "")
@@ -342,7 +343,7 @@ def _onecycle_short(ctx: Context) -> Iterator[Finding]:
     total = _onecycle_total(ctx.p)
     if total is None or not ctx.steps_given or ctx.last >= total - 1:
         return
-    final = ctx.lr_upto(ctx.steps)[-1]
+    final = ctx.at(ctx.last)[ctx.last]
     param = ("total_steps",) if ctx.p.get("total_steps") is not None else ("epochs",)
     yield Finding(
         f"the run ends at step {ctx.last}, before the cycle's end at step {total - 1}: the lr "
@@ -385,7 +386,7 @@ def _handover_jump(ctx: Context) -> Iterator[Finding]:
     inside = [m for m in milestones if 0 < m <= ctx.last]
     if not inside:
         return
-    lr = ctx.lr_upto(max(inside) + 1)
+    lr = ctx.at(*(m - d for m in inside for d in (0, 1, 2)))
     children = _children(ctx)
     for i, m in enumerate(milestones):
         if not 0 < m <= ctx.last or milestones.index(m) != i:
