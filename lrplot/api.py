@@ -167,6 +167,7 @@ def save(what: Any, path: str | os.PathLike | IO[bytes], *, format: str | None =
     ``SOURCE_DATE_EPOCH``.
     """
     spec = figure_spec(what, params, {"title": title, "log_y": log_y, "annotate": annotate})
+    given = path  # returned as given ("-" stays "-")
     if isinstance(path, str) and path == output.STDOUT:
         path = sys.stdout.buffer
     if hasattr(path, "write"):
@@ -190,4 +191,4 @@ def save(what: Any, path: str | os.PathLike | IO[bytes], *, format: str | None =
                     **output.stamp(spec, fmt, dpi=dpi, size=size).metadata(fmt)}
         fig = _figure(spec, size=size, dpi=dpi)  # never pyplot's: written, then gone
         emit(lambda stream: render.save(fig, stream, fmt, metadata))
-    return path
+    return given

@@ -274,7 +274,7 @@ def figure_code(spec: FigureSpec) -> str:
         script = _Script(imports=imports)  # one import list for every function
         write(curve, script)
         name = f"{_identifier(curve.kind.name)}_{i}"
-        if label in dict(map(reversed, names)):  # the same curve in two panels (a zoom)
+        if label in {known for _, known in names}:  # the same curve in two panels (a zoom)
             label = f"{label} ({i})"
         names.append((name, label))
         body = [f"# {curve.label}", *script.lines, "return lrs"]

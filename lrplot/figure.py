@@ -68,7 +68,7 @@ def _managed(fig: _MplFigure) -> bool:
     return getattr(fig.canvas, "manager", None) is not None
 
 
-def adopt(fig: Figure, force: bool = False) -> bool:
+def adopt(fig: _MplFigure, force: bool = False) -> bool:
     """Hand ``fig`` to pyplot, as if ``pyplot.figure()`` had made it, when the user works with
     pyplot (``matplotlib.pyplot`` imported) or ``force``; True when pyplot manages it."""
     if _managed(fig):
