@@ -118,6 +118,9 @@ def plot(what: Any, *, ax: Any = None, size: tuple[float, float] | None = None,
     """
     spec = figure_spec(what, params, {"title": title, "log_y": log_y, "annotate": annotate})
     if ax is not None:
+        if size is not None or dpi is not None:
+            raise TypeError("size and dpi are those of lrplot's own figure; with ax= the "
+                            "figure is yours (fig.set_size_inches, fig.set_dpi)")
         return _plot_into(spec, ax)
     from lrplot import figure
 

@@ -149,6 +149,8 @@ def test_ax_one_per_panel():
         "ExponentialLR", "StepLR (step_size=50)", "MultiStepLR", "CosineAnnealingLR (eta_min=0)"]
     with pytest.raises(ValueError, match="4 panels"):
         lrplot.plot(ARTICLE, ax=axes[0, 0])
+    with pytest.raises(TypeError, match="with ax= the figure is yours"):
+        lrplot.plot(ARTICLE, ax=axes, size=(4, 4))
 
 
 # -- showing it ---------------------------------------------------------------------------------
