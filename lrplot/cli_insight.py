@@ -187,7 +187,7 @@ class SourceGroup(click.Group):
         formatter.write_usage(ctx.command_path, "(KIND [PARAM FLAGS] | CONFIG...) [OPTIONS]")
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        with formatter.section("Options (after KIND or CONFIG)"):
+        with formatter.section("Options (before or after KIND or CONFIG)"):
             formatter.write_dl([p.get_help_record(ctx) for p in self.extra
                                 if p.get_help_record(ctx)])
         with formatter.section("Schedules (lrplot " + (self.name or "") + " KIND -h for flags)"):
@@ -267,10 +267,12 @@ def lint_messages(source: Source) -> list[str]:
     return [str(w) for w in lint.check(source.spec, source.doc)]
 
 
-def _lint(sources: list[Source], strict: bool, fmt: str) -> None:
+def _lint(sources: list[Source], strict: bool, fmt: str,
+          lint_ignore: tuple[str, ...] = ()) -> None:
     from lrplot import lint
 
-    warnings = [w for source in sources for w in lint.check(source.spec, source.doc)]
+    warnings = [w for source in sources
+                for w in lint.check(source.spec, source.doc, ignore=lint_ignore)]
     click.echo(lint.FORMATS[fmt](warnings), nl=False)
     count = len(warnings)
     click.echo(f"{count} warning{'s' if count != 1 else ''}" if count else "no warnings",
@@ -279,9 +281,32 @@ def _lint(sources: list[Source], strict: bool, fmt: str) -> None:
         click.get_current_context().exit(1)
 
 
+def _lint_rules() -> str:
+    """The rule names, wrapped without breaking a name at its hyphens."""
+    import textwrap
+
+    from lrplot import lint
+
+    return "\n".join(textwrap.wrap(", ".join(lint.rule_names()), 76, break_on_hyphens=False))
+
+
+def _rule_names(values: tuple[str, ...]) -> tuple[str, ...]:
+    from lrplot import lint
+
+    names = tuple(n.strip() for v in values for n in v.split(",") if n.strip())
+    problems = [f"--lint-ignore: {p}" for p in map(lint.unknown_rule, names) if p]
+    if problems:
+        raise InputError(problems)
+    return names
+
+
 lint = SourceGroup(
     "lint", _lint,
     [click.Option(["--strict"], is_flag=True, help="Exit 1 when there is any warning."),
+     click.Option(["--lint-ignore", "lint_ignore"], metavar="RULE", multiple=True,
+                  callback=lambda ctx, param, value: _rule_names(value),
+                  help="Do not report this rule (comma list or repeat the flag); a curve "
+                       "of a config acknowledges one with lint: {ignore: [RULE]}."),
      click.Option(["--format", "fmt"], type=click.Choice(["text", "json"]), default="text",
                   show_default=True, help="Output format.")],
     help="Warn about likely mistakes in a schedule, each with its fix and its location "
@@ -289,8 +314,12 @@ lint = SourceGroup(
          "Duplicate milestones that compound, a cosine stepped past T_max (it rises again), a "
          "decay after the end of the run, a floor never reached, a one-cycle run longer than "
          "total_steps, epoch-sized parameters stepped every iteration, ... Exits 0 with "
-         "warnings unless --strict. 'lrplot compare' prints the same warnings on stderr.",
+         "warnings unless --strict. 'lrplot compare' and the drawing commands print the same "
+         "warnings on stderr.\n\n"
+         "\b\nRules (for --lint-ignore, or lint: {ignore: [RULE]} on a curve):\n"
+         + _lint_rules(),
     epilog="Examples:\n\n  lrplot lint configs/article.yaml\n\n"
+           "  lrplot lint --strict --lint-ignore stepped-per-iteration configs/*.yaml\n\n"
            "  lrplot lint multistep --milestones 30,60,90 --steps 100000\n\n"
            "  lrplot lint configs/*.yaml --strict",
 )

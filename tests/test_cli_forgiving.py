@@ -133,3 +133,16 @@ def test_a_value_without_its_flag_gets_the_flag(args, hint):
     result = run(*args)
     assert result.exit_code == 2
     assert hint in result.stderr and "Traceback" not in result.output
+
+
+def test_lint_command_takes_lint_ignore_and_lists_the_rules():
+    args = ["multistep", "--milestones", "2,2,50", "--steps", "40"]
+    result = run("lint", "--lint-ignore", "duplicate-milestone", *args)
+    assert "[duplicate-milestone]" not in result.stdout
+    assert "[milestone-beyond-run]" in result.stdout
+    bad = run("lint", "--lint-ignore", "nope", *args)
+    assert bad.exit_code == 2 and "unknown lint rule 'nope'" in bad.stderr
+    from lrplot import lint
+
+    text = run("lint", "--help").stdout
+    assert all(name in text for name in lint.rule_names())
