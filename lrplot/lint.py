@@ -84,7 +84,11 @@ class Context:
     def __init__(self, curve: Curve):
         self.curve = curve
         self.p: Mapping[str, Any] = curve.params
-        self.steps = curve.steps
+        # Rules count the scheduler's own steps: with interval: epoch the scheduler steps once
+        # per epoch of steps_per_epoch iterations, and T_max = epochs is then the right setting.
+        self.steps = getattr(curve, "scheduler_steps", curve.steps)
+        self.repeat = curve.steps_per_epoch if getattr(curve, "interval", "step") == "epoch" \
+            and curve.steps_per_epoch else 1
         self.base_lr = curve.base_lr
         # The run's length is the user's statement only when they gave steps; the default
         # horizon is lrplot's choice and says nothing about their training run.
@@ -96,13 +100,13 @@ class Context:
         wanted = sorted({s for s in steps if 0 <= s < self.steps})
         found: dict[int, float] = {}
         start = 0
-        for piece in self.curve.chunks():
+        for piece in self.curve.chunks():  # per iteration: scheduler step s is iteration s*repeat
             end = start + len(piece)
             for step in wanted:
-                if start <= step < end:
-                    found[step] = float(piece[step - start])
+                if start <= step * self.repeat < end:
+                    found[step] = float(piece[step * self.repeat - start])
             start = end
-            if not wanted or start > wanted[-1]:
+            if not wanted or start > wanted[-1] * self.repeat:
                 break
         return found
 

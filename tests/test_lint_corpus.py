@@ -61,3 +61,17 @@ def test_one_rule_for_every_framework_run_length_equals_schedule_length(kind, pa
     assert lint_at(100) == []
     (w,) = lint_at(90)
     assert w.rule == "floor-not-reached" and f"set {param}: 90 " in w.fix
+
+
+def test_a_scheduler_stepped_per_epoch_is_linted_in_epochs():
+    """interval: epoch steps the scheduler once per epoch: T_max = epochs is the standard
+    recipe there too, and epoch-sized parameters are no per-iteration mistake."""
+    text = ("steps_per_epoch: 200\nsteps: 6000\ncurves:\n"
+            "  - {type: cosine, T_max: 30, interval: epoch}\n"
+            "  - {type: multistep, milestones: [10, 20], interval: epoch}\n")
+    doc = yamlio.loads(text, "f.yaml")
+    assert lint.check(from_document(doc), doc) == []
+    late = text.replace("T_max: 30", "T_max: 20")
+    doc = yamlio.loads(late, "f.yaml")
+    (w,) = lint.check(from_document(doc), doc)
+    assert w.rule == "cosine-past-t-max" and "T_max: 30" in w.fix
