@@ -84,9 +84,51 @@ def _remember(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
     return value
 
 
-def _flag(name: str) -> bool:
+def _flag(name: str) -> Any:
     ctx = click.get_current_context(silent=True)
-    return bool(ctx and ctx.meta.get(f"lrplot.{name}"))
+    return ctx.meta.get(f"lrplot.{name}") if ctx else None
+
+
+def _lint_ignore(ctx: click.Context, param: click.Parameter, value: Any) -> tuple[str, ...]:
+    """``--lint-ignore duplicate-milestone,cosine-past-t-max`` (repeatable): rule names, checked."""
+    from lrplot import lint
+
+    names = tuple(n.strip() for v in value for n in v.split(",") if n.strip())
+    for name in names:
+        problem = lint.unknown_rule(name)
+        if problem:
+            raise InputError([f"--lint-ignore: {problem}"])
+    return _remember(ctx, param, names)
+
+
+def _warn(spec: Any, doc: Any = None) -> None:
+    """Lint warnings on stderr (lrplot.lint), as 'lrplot lint' prints them; -q silences them and
+    --lint-ignore RULE (or a curve's lint: {ignore: [RULE]}) acknowledges one."""
+    if _flag("quiet"):
+        return
+    from lrplot import lint
+
+    for warning in lint.check(spec, doc, ignore=_flag("lint_ignore") or ()):
+        click.echo(str(warning), err=True)
+
+
+SUFFIXES_OF_OTHER_FORMATS = ("jpg", "jpeg", "tif", "tiff", "webp", "gif", "bmp", "eps", "ps",
+                             "pgf", "svgz", "raw", "rgba", "html", "htm", "txt", "tsv", "yaml",
+                             "yml", "xlsx", "parquet")
+"""Suffixes that name a format of their own: with a different --format the file's name would
+lie about its content (PNG bytes in out.jpeg), so the pair is refused."""
+
+
+def _check_suffix(out: str | None, fmt: str | None) -> None:
+    if not out or not fmt or out == output.STDOUT:
+        return
+    suffix = os.path.splitext(out)[1].lower().lstrip(".")
+    if suffix in SUFFIXES_OF_OTHER_FORMATS and suffix != fmt.lower():
+        stem = os.path.splitext(out)[0]
+        raise InputError([f"-o {out} is a .{suffix} name but --format says {fmt.lower()}: the "
+                          f"file would hold {fmt.lower()} data under another format's name; use "
+                          f"-o {stem}.{fmt.lower()} (lrplot writes "
+                          f"{', '.join(output.FORMATS)})"])
 
 
 def output_options(f: Callable) -> Callable:
@@ -97,8 +139,9 @@ def output_options(f: Callable) -> Callable:
                           "numbers; - writes to standard output (give --format). "
                           "Default: NAME.png in the current directory."),
         click.option("--format", "fmt", type=click.Choice(output.FORMATS, case_sensitive=False),
-                     help="Output format for -o - or a name without a suffix "
-                          "(default: from the suffix, else png)."),
+                     help="Output format: needed for -o - and for a name without a suffix "
+                          "(-o out --format svg); otherwise the suffix says it and --format "
+                          "must agree. Default: png."),
         click.option("--title", help="Figure title."),
         click.option("--log-y", is_flag=True, help="Logarithmic learning-rate axis."),
         click.option("--size", metavar="WxH", help="Figure size in inches, e.g. 8x5 "
@@ -111,16 +154,24 @@ def output_options(f: Callable) -> Callable:
         click.option("--annotate", is_flag=True, expose_value=False, callback=_remember,
                      help="Mark milestones, phase boundaries, and the peak, minimum and final "
                           "lr with their steps."),
+        click.option("-q", "--quiet", is_flag=True, expose_value=False, callback=_remember,
+                     help="Print no notes (the steps chosen) and no lint warnings."),
+        click.option("--lint-ignore", metavar="RULE", multiple=True, expose_value=False,
+                     callback=_lint_ignore,
+                     help="Do not warn about this lint rule (comma list or repeat the flag; "
+                          "'lrplot lint --help' lists the rules)."),
     ]):
         f = option(f)
     return f
 
 
 def _prepare(spec_factory: Callable[[], Any], default_name: str, out: str | None,
-             fmt: str | None = None) -> tuple[Any, str, str]:
-    """Resolve the output and build the spec, or fail with exit 2: (spec, path, format)."""
+             fmt: str | None = None, lint: bool = True) -> tuple[Any, str, str]:
+    """Resolve the output and build the spec, or fail with exit 2: (spec, path, format).
+    ``lint``: print the spec's lint warnings (configs lint themselves, to locate them)."""
     from lrplot.spec import SpecError
 
+    _check_suffix(out, fmt)
     try:
         path, fmt = output.resolve(out, fmt, default_name)
         output.check_writable(path)
@@ -137,6 +188,8 @@ def _prepare(spec_factory: Callable[[], Any], default_name: str, out: str | None
         if yamlio is not None and isinstance(exc, yamlio.YamlError):
             raise InputError([str(exc)]) from None
         raise
+    if lint:
+        _warn(spec)
     for source in _inputs(spec):  # a logged lr or metric CSV must survive -o
         if path != output.STDOUT and os.path.exists(path) and os.path.samefile(path, source):
             raise InputError([f"-o {path}: refusing to write over {source}, which this figure "
@@ -164,7 +217,7 @@ def _write(spec: Any, path: str, fmt: str, size: str | None, dpi: int | None) ->
     from lrplot import api
     from lrplot.spec import SpecError
 
-    for note in spec.notes:
+    for note in () if _flag("quiet") else spec.notes:
         click.echo(note, err=True)
     if _flag("term"):  # a terminal preview (lrplot.term); a file only when -o asks for one
         from lrplot import term
@@ -244,6 +297,39 @@ EXTRA_HELP = {
 }
 
 
+class KindCommand(click.Command):
+    """A kind's command: a stray positional value (``lrplot cosine 150``) gets the flag it was
+    probably meant for, instead of click's "unexpected extra argument"."""
+
+    def __init__(self, *args: Any, kind: Kind, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.kind = kind
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        args = list(args)
+        try:
+            return super().parse_args(ctx, list(args))  # (click consumes the list it parses)
+        except click.UsageError as exc:
+            if "extra argument" not in str(exc):
+                raise
+            stray = self.make_parser(ctx).parse_args(args=list(args))[1]
+            given = {p.name for p in self.kind.params
+                     if any(a == p.flag or a.startswith(p.flag + "=") for a in args)}
+            wanted = sorted((p for p in self.kind.params if p.name not in given),
+                            key=lambda p: not p.required)  # required first, then in order
+            problems = []
+            for value, p in zip(stray, wanted + [None] * len(stray)):
+                if value.lower().endswith((".yaml", ".yml")) or os.path.isfile(value):
+                    hint = f"a config file goes to 'lrplot compare {value}'"
+                elif p is not None:
+                    hint = f"did you mean {p.flag} {value}?"
+                else:
+                    hint = f"'lrplot {self.kind.name} -h' lists the flags"
+                problems.append(f"lrplot {self.kind.name}: unexpected value {value!r}: "
+                                f"parameters are given by flag; {hint}")
+            raise InputError(problems) from None
+
+
 def kind_command(kind: Kind) -> click.Command:
     def callback(steps, base_lr, output, title, log_y, size, dpi, fmt=None, **values):
         from lrplot import spec
@@ -263,8 +349,8 @@ def kind_command(kind: Kind) -> click.Command:
                           "per value."),
     ] + [click.Option([EXTRA_FLAGS[name]], is_flag=True, help=EXTRA_HELP[name])
          for name in kind.extra_series]
-    command = click.Command(
-        kind.name, callback=callback, params=params, context_settings=CONTEXT,
+    command = KindCommand(
+        kind.name, kind=kind, callback=callback, params=params, context_settings=CONTEXT,
         help=f"{kind.framework_class}: {kind.summary}." + "".join(
             f"\n\nAlso available as 'lrplot {alias}'." for alias in kind.aliases),
         short_help=f"{kind.framework_class}: {kind.summary}",
@@ -346,12 +432,16 @@ class LrplotGroup(click.Group):
                    for n in sorted({*self.commands, *LAZY_COMMANDS})]
         with formatter.section("Commands"):
             formatter.write_dl(builtin)
-        for i, (framework, kinds) in enumerate(_by_framework()):
-            title = FRAMEWORK_TITLES.get(framework, framework)
-            hint = " -- lrplot NAME -h for parameters" if i == 0 else ""
-            with formatter.section(f"Schedules of {title}{hint}"):
-                formatter.write_dl([(k.name, f"{k.framework_class}: {k.summary}")
-                                    for k in kinds])
+        # The schedules by name only: 'lrplot list [FRAMEWORK]' describes them, KIND -h its flags.
+        with formatter.section("Schedules (lrplot KIND [FLAGS]; lrplot KIND -h for its flags; "
+                               "lrplot list FRAMEWORK describes them)"):
+            rows = []
+            for framework, kinds in _by_framework():
+                names = " ".join(k.name for k in kinds)
+                if framework == "torch":
+                    names += " (or the class name: CosineAnnealingLR, ...)"
+                rows.append((framework, names))
+            formatter.write_dl(rows)
 
 
 @click.group(cls=LrplotGroup, context_settings=CONTEXT,
@@ -383,7 +473,6 @@ def compare(configs, steps, base_lr, output, title, log_y, size, dpi, fmt):
 
     Without -o each CONFIG is written to CONFIG-STEM.png in the current directory.
     """
-    from lrplot import lint
     from lrplot import spec as specs
     from lrplot import yamlio
 
@@ -410,8 +499,7 @@ def compare(configs, steps, base_lr, output, title, log_y, size, dpi, fmt):
             if log_y:
                 doc.data["log_y"] = True
         figure = specs.from_document(doc)
-        for warning in lint.check(figure, doc):  # likely mistakes (lrplot.lint)
-            click.echo(str(warning), err=True)
+        _warn(figure, doc)  # likely mistakes (lrplot.lint), located in the config
         return figure
 
     # Every config is checked before anything is written: an error leaves no file behind.
@@ -420,20 +508,66 @@ def compare(configs, steps, base_lr, output, title, log_y, size, dpi, fmt):
         if output and os.path.abspath(output) == os.path.abspath(config):
             raise InputError([f"-o {output}: refusing to write over the input config"])
         stem = os.path.splitext(os.path.basename(config))[0]  # pathlib's .stem, without pathlib
-        prepared.append(_prepare(lambda: build(config), stem, output, fmt))
+        prepared.append(_prepare(lambda: build(config), stem, output, fmt, lint=False))
     for spec, path, fmt in prepared:
         _write(spec, path, fmt, size, dpi)
 
 
 @main.command(name="list", context_settings=CONTEXT,
-              epilog="Examples:\n\n  lrplot list\n\n  lrplot list | grep -A3 '^cosine'")
-def list_kinds():
-    """List every schedule kind, its aliases and its parameters, grouped by framework."""
-    for framework, kinds in _by_framework():
+              epilog="Examples:\n\n  lrplot list hf\n\n  lrplot list torch\n\n"
+                     "  lrplot list cosine\n\n  lrplot list | grep -A3 '^cosine'")
+@click.argument("frameworks", nargs=-1, metavar="[FRAMEWORK|KIND]...")
+def list_kinds(frameworks: tuple[str, ...]) -> None:
+    """List schedule kinds, their aliases and their parameters, grouped by framework.
+
+    FRAMEWORK (torch, hf or transformers, timm, keras, optax) lists one framework's kinds; a
+    KIND lists that kind alone. Without arguments: every kind.
+    """
+    groups = _by_framework()
+    if frameworks:
+        wanted: dict[str, list[Kind]] = {}
+        problems = []
+        for name in frameworks:
+            found = _kinds_named(name, groups)
+            if found is None:
+                import difflib
+
+                choices = [*schedules.NAMESPACES, *(f for f, _ in groups)]
+                close = difflib.get_close_matches(name.lower(), [*choices, *schedules.names()],
+                                                  n=1, cutoff=0.6)
+                hint = f" Did you mean {close[0]!r}?" if close else ""
+                problems.append(f"lrplot list: {name!r} is neither a framework ("
+                                f"{', '.join(dict.fromkeys(choices))}) nor a schedule.{hint}")
+                continue
+            for framework, kinds in found:
+                wanted.setdefault(framework, [])
+                wanted[framework] += [k for k in kinds if k not in wanted[framework]]
+        if problems:
+            raise InputError(problems)
+        groups = list(wanted.items())
+    for framework, kinds in groups:
         click.secho(f"== {FRAMEWORK_TITLES.get(framework, framework)} ==", bold=True)
         click.echo()
         for kind in kinds:
             _list_kind(kind)
+
+
+def _kinds_named(name: str, groups: list[tuple[str, list[Kind]]]
+                 ) -> list[tuple[str, list[Kind]]] | None:
+    """The (framework, kinds) that ``name`` means: a framework, a namespace prefix (hf,
+    pytorch) or one kind; None when it means nothing."""
+    key = name.lower()
+    namespace = schedules.NAMESPACES.get(key)
+    found = [(f, [k for k in kinds if (namespace is not None and (k.namespace or "") == namespace)
+                  or f == key]) for f, kinds in groups]
+    found = [(f, kinds) for f, kinds in found if kinds]
+    if found:
+        return found
+    try:
+        kind = schedules.get(name)
+    except schedules.UnknownKind:
+        return None
+    return [(kind.framework, [kind])]
 
 
 def _list_kind(kind: Kind) -> None:

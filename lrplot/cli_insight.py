@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Callable
 import click
 
 from lrplot import schedules
-from lrplot.cli import CONTEXT, COUNT, InputError, kind_command, output_options
+from lrplot.cli import CONTEXT, COUNT, InputError, KindCommand, kind_command, output_options
 
 if TYPE_CHECKING:
     from lrplot.spec import FigureSpec
@@ -85,6 +85,27 @@ class SourceGroup(click.Group):
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return [k.name for k in schedules.all_kinds()]
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        """Options before KIND or CONFIG (``lrplot lint --strict CONFIG``) move after it, where
+        the subcommand reads them: options go anywhere, as for every other command."""
+        from lrplot.cli import EXTRA_FLAGS
+
+        flags = {o for p in self.extra if getattr(p, "is_flag", False) for o in p.opts} | \
+            set(EXTRA_FLAGS.values()) | {"-q", "--quiet"}
+        leading, i = [], 0
+        while i < len(args) and args[i].startswith("-") and args[i] != "--":
+            if args[i] in ("-h", "--help"):
+                return super().parse_args(ctx, args)  # this command's own help
+            takes_value = args[i] not in flags and "=" not in args[i]
+            leading += args[i:i + 1 + takes_value]
+            i += 1 + takes_value
+        if leading and i == len(args):
+            raise InputError([f"lrplot {self.name}: give a KIND (with its flags) or CONFIG files; "
+                              f"'lrplot {self.name} --help' shows how"])
+        if leading:
+            args = args[i:] + leading
+        return super().parse_args(ctx, args)
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         if name == "CONFIG":
@@ -159,15 +180,14 @@ class SourceGroup(click.Group):
                 base_lr=values.get("base_lr", 0.1)))
             self.action([Source(kind.name, spec)], **options)
 
-        return click.Command(kind.name, callback=callback, params=params,
-                             context_settings=CONTEXT, help=base.help,
-                             short_help=base.short_help)
+        return KindCommand(kind.name, kind=kind, callback=callback, params=params,
+                           context_settings=CONTEXT, help=base.help, short_help=base.short_help)
 
     def format_usage(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         formatter.write_usage(ctx.command_path, "(KIND [PARAM FLAGS] | CONFIG...) [OPTIONS]")
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        with formatter.section("Options (after KIND or CONFIG)"):
+        with formatter.section("Options (before or after KIND or CONFIG)"):
             formatter.write_dl([p.get_help_record(ctx) for p in self.extra
                                 if p.get_help_record(ctx)])
         with formatter.section("Schedules (lrplot " + (self.name or "") + " KIND -h for flags)"):
@@ -177,15 +197,34 @@ class SourceGroup(click.Group):
 # -- stats -------------------------------------------------------------------------------------
 
 
-def _stats(sources: list[Source], below: float | None, fmt: str, rtol: float) -> None:
+class Steps(click.ParamType):
+    """``--at 1000,5000`` (repeatable): steps, written as counts are (1e3 too)."""
+
+    name = "steps"
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> tuple[int, ...]:
+        if isinstance(value, tuple):
+            return value
+        steps = []
+        for item in str(value).split(","):
+            step = COUNT.convert(item, param, ctx)
+            if step < 0:
+                self.fail(f"expected steps >= 0, got {item.strip()!r}", param, ctx)
+            steps.append(step)
+        return tuple(steps)
+
+
+def _stats(sources: list[Source], below: float | None, fmt: str, rtol: float,
+           at: tuple[tuple[int, ...], ...] = ()) -> None:
     from lrplot import stats
 
     rows = []
+    steps = tuple(step for group in at for step in group)
     for source in sources:
         for note in source.spec.notes:
             click.echo(note, err=True)
         try:
-            rows.extend(stats.figure_stats(source.spec, below=below, rtol=rtol))
+            rows.extend(stats.figure_stats(source.spec, below=below, rtol=rtol, at=steps))
         except ValueError as exc:
             raise InputError([f"{source.name}: {exc}"]) from None
     click.echo(stats.FORMATS[fmt](rows), nl=False)
@@ -195,6 +234,9 @@ stats = SourceGroup(
     "stats", _stats,
     [click.Option(["--below"], type=float, metavar="LR",
                   help="Also report the first step whose lr is below LR."),
+     click.Option(["--at"], type=Steps(), multiple=True, metavar="STEP,...",
+                  help="Also report the lr at these steps (comma list or repeat the flag): "
+                       "lr[STEP] is the value after STEP scheduler steps."),
      click.Option(["--format", "fmt"], type=click.Choice(["table", "csv", "json"]),
                   default="table", show_default=True, help="Output format."),
      click.Option(["--rtol"], type=click.FloatRange(min=0), default=1e-4, show_default=True,
@@ -206,6 +248,8 @@ stats = SourceGroup(
          "gradient: schedules with equal sums travel equally far. A logged curve (type: data) is "
          "compared with its panel's planned schedule: where they first diverge, and by how much.",
     epilog="Examples:\n\n  lrplot stats cosine --t-max 150 --steps 400 --below 0.01\n\n"
+           "  lrplot stats hf.cosine --num-warmup-steps 500 --num-training-steps 10000 "
+           "--at 1000,5000\n\n"
            "  lrplot stats configs/article.yaml --format csv\n\n"
            "  lrplot stats exponential --gamma 0.9,0.95 --format json",
 )
@@ -223,10 +267,12 @@ def lint_messages(source: Source) -> list[str]:
     return [str(w) for w in lint.check(source.spec, source.doc)]
 
 
-def _lint(sources: list[Source], strict: bool, fmt: str) -> None:
+def _lint(sources: list[Source], strict: bool, fmt: str,
+          lint_ignore: tuple[str, ...] = ()) -> None:
     from lrplot import lint
 
-    warnings = [w for source in sources for w in lint.check(source.spec, source.doc)]
+    warnings = [w for source in sources
+                for w in lint.check(source.spec, source.doc, ignore=lint_ignore)]
     click.echo(lint.FORMATS[fmt](warnings), nl=False)
     count = len(warnings)
     click.echo(f"{count} warning{'s' if count != 1 else ''}" if count else "no warnings",
@@ -235,9 +281,32 @@ def _lint(sources: list[Source], strict: bool, fmt: str) -> None:
         click.get_current_context().exit(1)
 
 
+def _lint_rules() -> str:
+    """The rule names, wrapped without breaking a name at its hyphens."""
+    import textwrap
+
+    from lrplot import lint
+
+    return "\n".join(textwrap.wrap(", ".join(lint.rule_names()), 76, break_on_hyphens=False))
+
+
+def _rule_names(values: tuple[str, ...]) -> tuple[str, ...]:
+    from lrplot import lint
+
+    names = tuple(n.strip() for v in values for n in v.split(",") if n.strip())
+    problems = [f"--lint-ignore: {p}" for p in map(lint.unknown_rule, names) if p]
+    if problems:
+        raise InputError(problems)
+    return names
+
+
 lint = SourceGroup(
     "lint", _lint,
     [click.Option(["--strict"], is_flag=True, help="Exit 1 when there is any warning."),
+     click.Option(["--lint-ignore", "lint_ignore"], metavar="RULE", multiple=True,
+                  callback=lambda ctx, param, value: _rule_names(value),
+                  help="Do not report this rule (comma list or repeat the flag); a curve "
+                       "of a config acknowledges one with lint: {ignore: [RULE]}."),
      click.Option(["--format", "fmt"], type=click.Choice(["text", "json"]), default="text",
                   show_default=True, help="Output format.")],
     help="Warn about likely mistakes in a schedule, each with its fix and its location "
@@ -245,8 +314,12 @@ lint = SourceGroup(
          "Duplicate milestones that compound, a cosine stepped past T_max (it rises again), a "
          "decay after the end of the run, a floor never reached, a one-cycle run longer than "
          "total_steps, epoch-sized parameters stepped every iteration, ... Exits 0 with "
-         "warnings unless --strict. 'lrplot compare' prints the same warnings on stderr.",
+         "warnings unless --strict. 'lrplot compare' and the drawing commands print the same "
+         "warnings on stderr.\n\n"
+         "\b\nRules (for --lint-ignore, or lint: {ignore: [RULE]} on a curve):\n"
+         + _lint_rules(),
     epilog="Examples:\n\n  lrplot lint configs/article.yaml\n\n"
+           "  lrplot lint --strict --lint-ignore stepped-per-iteration configs/*.yaml\n\n"
            "  lrplot lint multistep --milestones 30,60,90 --steps 100000\n\n"
            "  lrplot lint configs/*.yaml --strict",
 )
@@ -274,9 +347,12 @@ code = SourceGroup(
     "code", _code, [],
     help="Print runnable Python that builds the same schedule in its framework: "
          "torch.optim.lr_scheduler for torch kinds (SequentialLR and ChainedScheduler with their "
-         "children), transformers' functions for hf.* kinds.\n\n"
-         "Each curve becomes a complete script: an SGD optimizer at base_lr, the scheduler, and "
-         "a loop recording lrs, which equals lrplot's series step for step.",
+         "children), transformers' functions for hf.* kinds, keras.optimizers.schedules, "
+         "timm's schedulers.\n\n"
+         "A figure (a kind's flags, or a CONFIG) becomes one script: the imports once, one "
+         "function per curve that builds an SGD optimizer at base_lr and the scheduler, and "
+         "returns lrs, which equals lrplot's series step for step; SCHEDULES maps each label to "
+         "its function, and running the script prints them.",
     epilog="Examples:\n\n  lrplot code cosine --t-max 150\n\n"
            "  lrplot code configs/article.yaml > schedules.py",
 )

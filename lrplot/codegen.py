@@ -10,6 +10,7 @@ built first, on the same optimizer, in order. transformers kinds call the framew
 Every snippet is a complete script: the imports, one parameter standing in for the model, an
 SGD optimizer at ``base_lr``, the scheduler, and a loop that records the lr of each step —
 ``lrs`` equals lrplot's series (``lrs[i]`` is the lr after ``i`` calls of ``scheduler.step()``).
+A figure becomes one script: the imports once, one function per curve returning its ``lrs``.
 """
 
 from __future__ import annotations
@@ -256,5 +257,42 @@ def curve_code(curve: Curve) -> str:
 
 
 def figure_code(spec: FigureSpec) -> str:
-    """One script per curve, separated by a rule; each runs on its own."""
-    return ("\n# " + "-" * 77 + "\n\n").join(curve_code(c) for c in spec.curves)
+    """One runnable script for the whole figure: the imports once, one function per curve that
+    builds its schedule and returns ``lrs`` (its lr series), and a table of them by label.
+    Running the script prints each curve's first and last lr."""
+    imports: list[str] = []
+    functions: list[str] = []
+    names: list[tuple[str, str]] = []  # (function, label)
+    several = len(spec.panels) > 1
+    curves = [(f"{panel.title}: {curve.label}" if several and panel.title else curve.label,
+               curve) for panel in spec.panels for curve in panel.curves]
+    for i, (label, curve) in enumerate(curves, 1):
+        write = FRAMEWORKS.get(curve.kind.framework)
+        if write is None:
+            raise CodegenError(f"{curve.kind.name}: no code export for {curve.kind.framework} "
+                               f"schedules yet (supported: {', '.join(FRAMEWORKS)})")
+        script = _Script(imports=imports)  # one import list for every function
+        write(curve, script)
+        name = f"{_identifier(curve.kind.name)}_{i}"
+        if label in {known for _, known in names}:  # the same curve in two panels (a zoom)
+            label = f"{label} ({i})"
+        names.append((name, label))
+        body = [f"# {curve.label}", *script.lines, "return lrs"]
+        functions.append(f"def {name}():\n" + "\n".join(
+            f"    {line}" if line else "" for line in body) + "\n")
+    table = ["SCHEDULES = {"] + [f"    {label!r}: {name}," for name, label in names] + ["}"]
+    main = ['if __name__ == "__main__":',
+            "    for label, build in SCHEDULES.items():",
+            "        lrs = build()",
+            "        print(f\"{label}: {len(lrs)} steps, lr[0] = {lrs[0]:.6g}, "
+            "lr[-1] = {lrs[-1]:.6g}\")"]
+    return "\n".join(imports) + "\n\n\n" + "\n\n".join(functions) + "\n\n" + \
+        "\n".join(table) + "\n\n" + "\n".join(main) + "\n"
+
+
+def _identifier(name: str) -> str:
+    """A kind name as part of a Python function name (hf.cosine -> hf_cosine)."""
+    import re
+
+    text = re.sub(r"\W+", "_", name.lower()).strip("_")
+    return text if text and not text[0].isdigit() else f"schedule_{text}"

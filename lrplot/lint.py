@@ -24,14 +24,11 @@ from __future__ import annotations
 import math
 from collections import Counter
 from dataclasses import dataclass
-from functools import cached_property
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 from lrplot.params import format_value
 
 if TYPE_CHECKING:
-    import numpy as np
-
     from lrplot.spec import Curve, FigureSpec
     from lrplot.yamlio import Document
 
@@ -82,28 +79,36 @@ def rule(name: str, *kinds: str, summary: str) -> Callable:
 
 
 class Context:
-    """One curve, as a rule sees it: its parameters, steps, and the lr values when needed."""
+    """One curve, as a rule sees it: its parameters, steps, and lr values when needed."""
 
     def __init__(self, curve: Curve):
         self.curve = curve
         self.p: Mapping[str, Any] = curve.params
-        self.steps = curve.steps
+        # Rules count the scheduler's own steps: with interval: epoch the scheduler steps once
+        # per epoch of steps_per_epoch iterations, and T_max = epochs is then the right setting.
+        self.steps = getattr(curve, "scheduler_steps", curve.steps)
+        self.repeat = curve.steps_per_epoch if getattr(curve, "interval", "step") == "epoch" \
+            and curve.steps_per_epoch else 1
         self.base_lr = curve.base_lr
         # The run's length is the user's statement only when they gave steps; the default
         # horizon is lrplot's choice and says nothing about their training run.
         self.steps_given = not getattr(curve, "auto_steps", False)
 
-    @cached_property
-    def lr(self) -> np.ndarray:
-        """Every value of the curve (rules that need the series; memory grows with steps)."""
-        return self.curve.lr()
-
-    def lr_upto(self, n: int) -> np.ndarray:
-        """``lr[0..n-1]`` (n capped at steps), without evaluating the rest of a long run."""
-        n = min(n, self.steps)
-        if "lr" in self.__dict__ or n == self.steps:
-            return self.lr[:n]
-        return self.curve.kind.evaluate(n, self.curve.base_lr, self.curve.params)
+    def at(self, *steps: int) -> dict[int, float]:
+        """``lr[step]`` for a few steps, streamed chunk by chunk: drawing commands lint every
+        figure, and a run of 10^8 steps must not become one array here."""
+        wanted = sorted({s for s in steps if 0 <= s < self.steps})
+        found: dict[int, float] = {}
+        start = 0
+        for piece in self.curve.chunks():  # per iteration: scheduler step s is iteration s*repeat
+            end = start + len(piece)
+            for step in wanted:
+                if start <= step * self.repeat < end:
+                    found[step] = float(piece[step * self.repeat - start])
+            start = end
+            if not wanted or start > wanted[-1] * self.repeat:
+                break
+        return found
 
     @property
     def last(self) -> int:
@@ -209,10 +214,11 @@ def _cosine_past_t_max(ctx: Context) -> Iterator[Finding]:
     back = min(2 * T, ctx.last)
     yield Finding(
         f"the run goes past T_max={T} (to step {ctx.last}): CosineAnnealingLR does not stay at "
-        f"eta_min, it rises again along the cosine — back to {_fmt(ctx.lr_upto(back + 1)[back])} "
+        f"eta_min, it rises again along the cosine — back to {_fmt(ctx.at(back)[back])} "
         f"at step {back}",
-        f"set T_max to the last step (T_max: {ctx.last}) for one decay over the whole run; "
-        f"use cosine-restarts if restarts are intended",
+        f"set T_max to the number of scheduler steps (T_max: {ctx.steps}, as T_max = epochs "
+        f"for a scheduler stepped once per epoch) for one decay over the whole run; use "
+        f"cosine-restarts if restarts are intended",
         ("T_max",))
 
 
@@ -260,8 +266,27 @@ FLOORS: dict[str, Callable[[Mapping[str, Any]], tuple[str, int, str] | None]] = 
     "keras.polynomial_decay": lambda p: None if p.get("cycle") else (
         "decay_steps", int(math.ceil(p["decay_steps"])),
         f"end_learning_rate={format_value(p['end_learning_rate'])}"),
+    **{f"timm.{name}": lambda p: _timm_floor(p) for name in ("cosine", "poly", "tanh")},
 }
-"""kind -> (parameter, the step where the floor is reached, the floor's name); None: no floor."""
+"""kind -> (parameter, the schedule's length, the floor's name); None: no floor.
+
+The length is the step where the floor is reached: ``lr[length]`` is the floor. A trainer that
+runs ``length`` optimizer steps (transformers' Trainer with ``num_training_steps = max_steps``,
+torch's ``T_max = epochs``, Keras and Optax with ``decay_steps`` = the steps taken) uses
+``lr[0..length-1]`` and never ``lr[length]``: that is the standard recipe, not a mistake, so the
+rule compares the run's length with the schedule's length — ``steps >= length`` is clean — the
+same way for every framework (timm's schedulers, stepped to ``t_initial``, are the same)."""
+
+
+def _timm_floor(p: Mapping[str, Any]) -> tuple[str, int, str] | None:
+    """timm's one-cycle schedulers reach lr_min at t_initial (after a prefixed warmup). Only
+    when a step is one t (stepped per epoch with one update each, or per update): the advice
+    is then in t_initial's own unit. Restarts and noise have no single floor."""
+    if p["cycle_limit"] != 1 or p.get("noise_range_t") or \
+            (p["t_in_epochs"] and p.get("updates_per_epoch", 1) != 1):
+        return None
+    length = p["t_initial"] + (p["warmup_t"] if p["warmup_prefix"] else 0)
+    return "t_initial", length, f"lr_min={format_value(p['lr_min'])}"
 
 
 @rule("floor-not-reached", *FLOORS,
@@ -272,18 +297,20 @@ def _floor_not_reached(ctx: Context) -> Iterator[Finding]:
     floor = FLOORS[ctx.curve.kind.name](ctx.p)
     if floor is None:
         return
-    param, at, name = floor
-    if ctx.last >= at:
+    param, length, name = floor
+    if ctx.steps >= length:  # a run as long as the schedule: the trainers' own setting
         return
-    final = ctx.lr_upto(ctx.steps)[-1]
+    final = ctx.at(ctx.last)[ctx.last]
     value = ctx.p[param]
-    where = f"{param}={format_value(value)}" + (f", the floor at step {at}" if at != value else "")
-    suggest = value - (at - ctx.last)  # what ends the decay at the last step
+    where = f"{param}={format_value(value)}" + (
+        f", a schedule of {length} steps" if length != value else "")
+    suggest = value - (length - ctx.steps)  # the schedule as long as the run, as trainers set it
     yield Finding(
-        f"the run ends at step {ctx.last}, before the decay does ({where}): the lr stops at "
-        f"{_fmt(final)} and never reaches its floor ({name})",
-        f"set {param}: {format_value(suggest)} to end the decay at the last step, or set steps "
-        f"to the real length of training",
+        f"the run takes {ctx.steps} steps, fewer than the schedule's {length} ({where}): the lr "
+        f"stops at {_fmt(final)} and never decays to its floor ({name})",
+        f"set {param}: {format_value(suggest)} so the schedule is as long as the run (the "
+        f"scheduler steps the run takes, as the framework's trainer sets it), or set steps to the real "
+        f"length of training",
         (param,))
 
 
@@ -320,7 +347,7 @@ def _onecycle_short(ctx: Context) -> Iterator[Finding]:
     total = _onecycle_total(ctx.p)
     if total is None or not ctx.steps_given or ctx.last >= total - 1:
         return
-    final = ctx.lr_upto(ctx.steps)[-1]
+    final = ctx.at(ctx.last)[ctx.last]
     param = ("total_steps",) if ctx.p.get("total_steps") is not None else ("epochs",)
     yield Finding(
         f"the run ends at step {ctx.last}, before the cycle's end at step {total - 1}: the lr "
@@ -363,7 +390,7 @@ def _handover_jump(ctx: Context) -> Iterator[Finding]:
     inside = [m for m in milestones if 0 < m <= ctx.last]
     if not inside:
         return
-    lr = ctx.lr_upto(max(inside) + 1)
+    lr = ctx.at(*(m - d for m in inside for d in (0, 1, 2)))
     children = _children(ctx)
     for i, m in enumerate(milestones):
         if not 0 < m <= ctx.last or milestones.index(m) != i:
@@ -445,6 +472,64 @@ def _per_iteration(ctx: Context) -> Iterator[Finding]:
                 fix_step.format(what=name), (name,))
 
 
+# -- acknowledging a rule -----------------------------------------------------------------------
+
+ACK_KEY = "lint"
+"""The curve key that acknowledges rules: ``lint: {ignore: [duplicate-milestone]}``. Declared
+here once: the spec validates it with :func:`parse_ack`, the JSON schema describes it with
+:func:`ack_schema`, drawing commands take the same names with ``--lint-ignore``."""
+ACK_HELP = ("Lint rules this curve deliberately breaks: {ignore: [RULE, ...]} silences their "
+            "warnings for this curve ('lrplot lint --help' lists the rules).")
+
+
+def rule_names() -> list[str]:
+    return list(dict.fromkeys(r.name for r in RULES))
+
+
+def unknown_rule(name: Any) -> str | None:
+    """Why ``name`` is not a rule name (with the near miss), or None when it is one."""
+    names = rule_names()
+    if isinstance(name, str) and name in names:
+        return None
+    import difflib  # only for a suggestion, on error
+
+    close = difflib.get_close_matches(str(name), names, n=1, cutoff=0.6)
+    hint = f"; did you mean {close[0]!r}?" if close else ""
+    return f"unknown lint rule {name!r}{hint} (rules: {', '.join(names)})"
+
+
+def parse_ack(value: Any, error: Callable[[tuple, str], None]) -> tuple[str, ...]:
+    """The rule names of a curve's ``lint:`` mapping; ``error(subpath, message)`` reports
+    problems (the subpath is relative to the ``lint`` key)."""
+    if not isinstance(value, dict):
+        error((), "expected a mapping such as {ignore: [duplicate-milestone]}")
+        return ()
+    for key in value:
+        if key != "ignore":
+            error((key,), f"unknown key {key!r} (accepted: ignore)")
+    names = value.get("ignore", [])
+    if isinstance(names, str):
+        names = [names]
+    if not isinstance(names, list):
+        error(("ignore",), "expected a list of rule names such as [duplicate-milestone]")
+        return ()
+    good = []
+    for i, name in enumerate(names):
+        problem = unknown_rule(name)
+        if problem:
+            error(("ignore", i), problem)
+        else:
+            good.append(name)
+    return tuple(dict.fromkeys(good))
+
+
+def ack_schema() -> dict[str, Any]:
+    names = {"enum": rule_names()}
+    return {"type": "object", "additionalProperties": False,
+            "properties": {"ignore": {"anyOf": [names, {"type": "array", "items": names}],
+                                      "description": "Rules not to report for this curve."}}}
+
+
 # -- running the rules ------------------------------------------------------------------------------
 
 
@@ -460,15 +545,23 @@ def check_curve(curve: Curve) -> Iterator[tuple[Rule, Finding]]:
             yield r, finding
 
 
-def check(spec: FigureSpec, doc: Document | None = None) -> list[LintWarning]:
-    """Lint every curve of a figure; ``doc`` (the YAML it came from) locates the warnings."""
+def check(spec: FigureSpec, doc: Document | None = None,
+          ignore: Iterable[str] = ()) -> list[LintWarning]:
+    """Lint every curve of a figure; ``doc`` (the YAML it came from) locates the warnings.
+
+    Rules in ``ignore`` (``--lint-ignore``) and those a curve acknowledges (``lint: {ignore:
+    [...]}``, :data:`ACK_KEY`) are not reported."""
     locate = _YamlLocator(doc) if doc is not None else _FlagLocator()
     warnings: list[LintWarning] = []
     seen = set()
+    ignored = set(ignore)
     for panel in spec.panels:
         several = len(panel.curves) > 1
         for curve in panel.curves:
+            skip = ignored | set(getattr(curve, "lint_ignore", ()))
             for r, finding in check_curve(curve):
+                if r.name in skip:
+                    continue
                 where = locate(curve, finding.path, several)
                 key = (r.name, where, finding.message)
                 if key not in seen:  # a sweep repeats the same finding at the same place

@@ -97,6 +97,38 @@ def figure(panels: list[PanelSeries], *, title: str | None = None, log_y: bool =
     return fig
 
 
+def draw_into(ax, panel: PanelSeries, *, log_y: bool = False) -> None:
+    """Draw one panel into the caller's Axes (``lrplot.plot(..., ax=ax)``), as it would look in
+    an lrplot figure: curves, colours, grid, spines, ticks, title, labels, legend, annotations.
+
+    lrplot's style is applied as a local ``rc_context`` and to that Axes only; the rest of the
+    caller's figure (its size, layout, other Axes, global rcParams) is left alone.
+    """
+    style = _style()
+    fig = ax.get_figure()
+    width = ax.get_position().width * fig.get_figwidth() * fig.dpi  # the axes' pixel columns
+    with matplotlib.rc_context(style):
+        _style_axes(ax, style)
+        _draw_panel(ax, panel, log_y, None, math.ceil(max(width, 1) * OVERSAMPLE))
+
+
+def _style_axes(ax, style: dict) -> None:
+    """What the style gives an Axes when it is created, given to an Axes that already exists."""
+    ax.set_prop_cycle(style["axes.prop_cycle"])
+    ax.set_axisbelow(style["axes.axisbelow"])
+    ax.grid(style["axes.grid"], color=style["grid.color"], linewidth=style["grid.linewidth"])
+    for side, spine in ax.spines.items():
+        spine.set_visible(style.get(f"axes.spines.{side}", True))
+        spine.set_edgecolor(style["axes.edgecolor"])
+        spine.set_linewidth(style["axes.linewidth"])
+    for axis in ("x", "y"):
+        ax.tick_params(axis=axis, colors=style[f"{axis}tick.color"],
+                       labelsize=style[f"{axis}tick.labelsize"])
+    for label in (ax.xaxis.label, ax.yaxis.label):
+        label.set_color(style["axes.labelcolor"])
+        label.set_fontsize(style["axes.labelsize"])
+
+
 class _EnvelopeLine(Line2D):
     """A line through an envelope's points, drawn as they are.
 

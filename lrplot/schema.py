@@ -51,6 +51,12 @@ def _series() -> dict[str, Any]:
                       {"type": "array", "minItems": 1, "items": {"enum": names}}]}
 
 
+def _lint() -> Any:
+    from lrplot import lint  # the acknowledgement's shape and the rule names are declared there
+
+    return lint
+
+
 KEY_HELP: dict[str, tuple[dict[str, Any] | Callable[[], dict[str, Any]], str]] = {
     "title": (_TEXT, "Title shown above the figure or the panel."),
     "label": (_TEXT, "Legend label of the curve (default: its parameters). In a sweep the "
@@ -72,6 +78,7 @@ KEY_HELP: dict[str, tuple[dict[str, Any] | Callable[[], dict[str, Any]], str]] =
     "series": (_series, "What to draw besides the lr: momentum (CyclicLR, OneCycleLR) or "
                         "the metric ReduceLROnPlateau watches, e.g. [lr, momentum]; at figure, "
                         "panel or curve level."),
+    "lint": (lambda: _lint().ack_schema(), _lint().ACK_HELP),
 }
 """Schema and help of the structural keys that are not parameters (figure, panel, curve)."""
 

@@ -54,6 +54,7 @@ class Curve:
     extras: tuple[str, ...] = field(default=(), compare=False)  # e.g. ("momentum",): also drawn
     steps_per_epoch: int | None = None  # iterations per epoch (x axis and steps in iterations)
     interval: str = "step"  # the training loop steps the scheduler every "step" or "epoch"
+    lint_ignore: tuple[str, ...] = field(default=(), compare=False)  # acknowledged lint rules
 
     @property
     def scheduler_steps(self) -> int:
@@ -212,6 +213,7 @@ class _Draft:
     extras: tuple[str, ...] = ()  # series besides the lr to compute ("momentum", "metric")
     steps_per_epoch: int | None = None
     interval: str = "step"
+    lint_ignore: tuple[str, ...] = ()
 
     @property
     def repeat(self) -> int:
@@ -245,7 +247,7 @@ def _finish(drafts: list[_Draft], notes: list[str],
         notes.append(f"steps: {horizon} ({why}; set steps to change)")
     curves = tuple(Curve(d.kind, d.params, d.base_lr, d.steps or horizon, d.label, d.origin,
                          d.steps is None, locate(d) if locate else "", d.extras,
-                         d.steps_per_epoch, d.interval)
+                         d.steps_per_epoch, d.interval, d.lint_ignore)
                    for d in drafts)
     for d, c in zip(drafts, curves):
         message = c.kind.check_steps(c.params, c.scheduler_steps)
@@ -537,7 +539,7 @@ epoch of ``steps_per_epoch`` iterations (``interval: epoch``); steps then count 
 FIGURE_KEYS = ("title", "steps", "base_lr", "log_y", "annotate", "series", *LOOP_KEYS,
                "panels", "curves")
 PANEL_KEYS = ("title", "steps", "base_lr", "series", *LOOP_KEYS, "curves")
-CURVE_KEYS = ("type", "label", "steps", "base_lr", "sweep", "series", *LOOP_KEYS)
+CURVE_KEYS = ("type", "label", "steps", "base_lr", "sweep", "series", *LOOP_KEYS, "lint")
 SERIES = ("lr", "momentum", "metric")
 """What a curve can show: its lr, the momentum (or Adam's beta1) that CyclicLR and OneCycleLR
 cycle, the metric ReduceLROnPlateau watches. ``series: [lr, momentum]`` asks for more than the
@@ -760,6 +762,12 @@ class _DocumentBuilder:
             if p.name not in params and p.name not in sweep and not p.required:
                 params[p.name] = p.default
         label = self.text(data, path, "label")
+        ignore: tuple[str, ...] = ()
+        if "lint" in data:  # acknowledged lint rules, declared in lrplot.lint
+            from lrplot import lint
+
+            ignore = lint.parse_ack(data["lint"], lambda sub, m: self.error(
+                path + ("lint",) + sub, m))
         drafts = []
         for combo in itertools.product(*sweep.values()):
             full = {p.name: params.get(p.name) for p in kind.params if p.name in params}
@@ -793,7 +801,7 @@ class _DocumentBuilder:
                 else:
                     name = text
                 drafts.append(_Draft(kind, full, lr, defaults["steps"], name, path, extras, spe,
-                                     interval))
+                                     interval, ignore))
         return drafts
 
     def groups(self, value: list, path: tuple, result: dict[str, Any]) -> None:

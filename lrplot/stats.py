@@ -9,7 +9,9 @@ series the plot draws, chunk by chunk, so a run of 10^8 steps is summarized in b
 - ``mean`` and ``sum``: the sum of ``lr`` over every step is how far plain SGD can move a
   parameter with a unit gradient — two schedules with the same sum travel equally far;
 - ``first_below``: the first step whose lr is strictly below the ``below`` threshold (none when
-  the lr never falls that low).
+  the lr never falls that low);
+- ``lr_at``: the lr at the steps asked for (``lrplot stats ... --at 1000,5000``), read from the
+  same chunks — "what is the lr at step N" without a CSV to search.
 
 A logged series (a curve of ``type: data``) is also compared with the planned schedule of its
 panel (the first curve that is not data): ``diverges_at`` is the first logged step whose relative
@@ -65,22 +67,31 @@ class CurveStats:
     below: float | None
     first_below: int | None
     divergence: Divergence | None = None
+    lr_at: tuple[tuple[int, float | None], ...] = ()  # (step, lr) asked for; None: no value
 
     def as_dict(self) -> dict[str, Any]:
         data = asdict(self)
         if self.divergence is None:
             del data["divergence"]
+        if self.lr_at:
+            data["lr_at"] = {str(step): value for step, value in self.lr_at}
+        else:
+            del data["lr_at"]
         if self.below is None:
             del data["below"], data["first_below"]
         return data
 
 
-def summarize(chunks: Iterable[np.ndarray], below: float | None = None) -> dict[str, Any]:
+def summarize(chunks: Iterable[np.ndarray], below: float | None = None,
+              at: Iterable[int] = ()) -> dict[str, Any]:
     """The statistics of the series formed by consecutive ``chunks``.
 
     NaN marks a step without a value (before the first logged step of a data curve) and is
-    skipped; ``steps`` counts every step.
+    skipped; ``steps`` counts every step. ``at``: steps whose lr to report (``lr_at``; None for
+    a step without a value or past the end).
     """
+    wanted = sorted(set(at))
+    found: dict[int, float | None] = {}
     steps = 0
     count = 0
     total: list[float] = []
@@ -91,6 +102,10 @@ def summarize(chunks: Iterable[np.ndarray], below: float | None = None) -> dict[
     for chunk in chunks:
         chunk = np.asarray(chunk, dtype=float)
         start, steps = steps, steps + len(chunk)
+        for step in wanted:
+            if start <= step < steps:
+                value = float(chunk[step - start])
+                found[step] = None if math.isnan(value) else value
         known = ~np.isnan(chunk)
         if not known.any():
             continue
@@ -124,7 +139,8 @@ def summarize(chunks: Iterable[np.ndarray], below: float | None = None) -> dict[
     lr_sum = math.fsum(total)
     return {"steps": steps, "initial": initial, "peak": peak, "peak_step": peak_step,
             "minimum": minimum, "minimum_step": minimum_step, "final": final,
-            "mean": lr_sum / count, "sum": lr_sum, "below": below, "first_below": first_below}
+            "mean": lr_sum / count, "sum": lr_sum, "below": below, "first_below": first_below,
+            "lr_at": tuple((step, found.get(step)) for step in at)}
 
 
 def curve_chunks(curve: Curve) -> Iterator[np.ndarray]:
@@ -158,14 +174,22 @@ def divergence(logged_steps: np.ndarray, logged: np.ndarray, planned: np.ndarray
 
 
 def figure_stats(spec: FigureSpec, below: float | None = None,
-                 rtol: float = DEFAULT_RTOL) -> list[CurveStats]:
-    """One :class:`CurveStats` per curve of the figure, in order."""
+                 rtol: float = DEFAULT_RTOL, at: Iterable[int] = ()) -> list[CurveStats]:
+    """One :class:`CurveStats` per curve of the figure, in order; ``at``: steps whose lr to
+    report (each must be inside every curve's run)."""
+    at = tuple(dict.fromkeys(at))
+    for curve in spec.curves:
+        past = [step for step in at if step >= curve.steps]
+        if past:
+            raise ValueError(f"--at {past[0]}: past the last step of {curve.label!r} "
+                             f"(steps={curve.steps}, so lr[0..{curve.steps - 1}]); give "
+                             f"--steps {past[0] + 1} or more")
     result = []
     for panel in spec.panels:
         planned = next((c for c in panel.curves if not is_data(c)), None)
         planned_lr = None
         for curve in panel.curves:
-            numbers = summarize(curve_chunks(curve), below)
+            numbers = summarize(curve_chunks(curve), below, at)
             diverged = None
             if is_data(curve) and planned is not None:
                 from lrplot import datacurve
@@ -187,7 +211,9 @@ COLUMNS = ("panel", "label", "steps", "initial", "peak", "peak_step", "minimum",
 
 
 def _row(s: CurveStats) -> dict[str, Any]:
-    row = {f.name: getattr(s, f.name) for f in fields(s) if f.name != "divergence"}
+    row = {f.name: getattr(s, f.name) for f in fields(s)
+           if f.name not in ("divergence", "lr_at")}
+    row.update((f"lr@{step}", value) for step, value in s.lr_at)
     d = s.divergence
     row.update(diverges_at=d.diverges_at if d else None,
                max_rel_diff=d.max_rel_diff if d else None,
@@ -214,6 +240,7 @@ def to_table(stats: list[CurveStats]) -> str:
     if any(s.divergence for s in stats):
         columns += [("diverges at", "diverges_at"), ("max rel diff", "max_rel_diff"),
                     ("@step", "max_rel_diff_step")]
+    columns += [(f"lr@{step}", f"lr@{step}") for step, _ in (stats[0].lr_at if stats else ())]
     many_panels = len({s.panel for s in stats}) > 1
     rows = []
     for s in stats:
@@ -243,11 +270,12 @@ def to_csv(stats: list[CurveStats]) -> str:
     """CSV with exact numbers (``repr``); empty cells where a value does not apply."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(COLUMNS)
+    columns = COLUMNS + tuple(f"lr@{step}" for step, _ in (stats[0].lr_at if stats else ()))
+    writer.writerow(columns)
     for s in stats:
         row = _row(s)
         writer.writerow(["" if row[c] is None else repr(row[c]) if isinstance(row[c], float)
-                         else row[c] for c in COLUMNS])
+                         else row[c] for c in columns])
     return out.getvalue()
 
 

@@ -30,9 +30,21 @@ def test_docstring_example_runs():
 
 
 def test_public_names():
+    """Real functions of the package (help(), dir(), IDEs and mypy see them), with the
+    parameters of the functions in lrplot.api that do the work."""
+    import inspect
+    import pydoc
+
     assert set(lrplot.__all__) >= {"__version__", "load", "plot", "save", "schedule", "series"}
-    for name in ("load", "plot", "save", "schedule"):
-        assert getattr(lrplot, name) is getattr(lrplot.api, name)
+    for name in ("load", "plot", "save", "schedule", "series"):
+        public, work = getattr(lrplot, name), getattr(lrplot.api, name)
+        assert inspect.isfunction(public) and public.__module__ == "lrplot"
+        assert name in dir(lrplot) and public.__doc__
+        assert list(inspect.signature(public).parameters) == \
+            list(inspect.signature(work).parameters), name
+    text = pydoc.render_doc(lrplot, renderer=pydoc.plaintext)
+    for name in ("schedule(kind", "plot(what", "save(what", "load(config", "series(spec"):
+        assert name in text
     with pytest.raises(AttributeError, match="no attribute 'nope'"):
         lrplot.nope  # noqa: B018
 
@@ -42,7 +54,7 @@ import lrplot
 spec = lrplot.load({"steps": 3, "curves": [{"type": "cosine", "T_max": 5}]})
 first = lrplot.series(spec)    # imports the submodules that compute series ...
 second = lrplot.series(spec)   # ... none of which may replace the function lrplot.series
-assert lrplot.series is lrplot.api.series, lrplot.series
+assert callable(lrplot.series) and lrplot.series.__module__ == "lrplot", lrplot.series
 print(len(first), len(second))
 """
 

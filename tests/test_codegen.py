@@ -134,14 +134,69 @@ def test_every_torch_kind_has_a_code_case():
     assert torch_kinds - covered == set()
 
 
-def test_the_article_figure_becomes_one_script_per_curve():
+def _run_figure(code: str) -> dict:
+    namespace: dict = {"__name__": "lrplot_code"}  # not __main__: nothing printed
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        exec(compile(code, "<lrplot code>", "exec"), namespace)  # noqa: S102
+        return {label: np.array(build(), dtype=float)
+                for label, build in namespace["SCHEDULES"].items()}
+
+
+def test_the_article_figure_becomes_one_script_with_a_function_per_curve():
     pytest.importorskip("torch")
     spec = lrplot.load(str(ARTICLE))
     code = codegen.figure_code(spec)
-    blocks = code.split("\n# " + "-" * 77 + "\n")
-    assert len(blocks) == len(spec.curves) == 11
-    for block, curve in zip(blocks, spec.curves):
-        _assert_same(_run_code(block), curve.lr(), block)
+    assert code.count("import torch\n") == 1 and code.count("\ndef ") == 11
+    series = _run_figure(code)
+    assert len(series) == len(spec.curves) == 11
+    for panel in spec.panels:
+        for curve in panel.curves:
+            _assert_same(series[f"{panel.title}: {curve.label}"], curve.lr(), code)
+
+
+def test_one_script_across_frameworks_runs_against_the_real_libraries():
+    """torch, transformers, Keras (and timm where it imports) curves in one figure: one script,
+    imports once, every function's lrs equal to lrplot's series (Keras within float32)."""
+    import importlib
+    import os
+
+    os.environ.setdefault("KERAS_BACKEND", "torch")
+    for module in ("torch", "transformers", "keras"):
+        pytest.importorskip(module)
+    from frameworks_oracle import RTOL_FLOAT32, assert_lr_close
+
+    second = [{"type": "keras.cosine_decay", "decay_steps": 60}, {"type": "cosine", "T_max": 30}]
+    try:
+        importlib.import_module("timm.scheduler")
+        second.append({"type": "timm.cosine", "t_initial": 60, "warmup_t": 5})
+    except ImportError:  # timm needs torchvision; .ci/run installs both
+        pass
+    spec = lrplot.load({"steps": 60, "panels": [
+        {"title": "a", "curves": [{"type": "cosine", "T_max": 30},
+                                  {"type": "hf.cosine", "num_warmup_steps": 5,
+                                   "num_training_steps": 60}]},
+        {"title": "b", "curves": second}]})
+    code = codegen.figure_code(spec)
+    assert code.count("import torch\n") == 1 and code.count("import keras\n") == 1
+    series = _run_figure(code)
+    assert len(series) == len(spec.curves)
+    for panel in spec.panels:
+        for curve in panel.curves:
+            actual = series[f"{panel.title}: {curve.label}"]
+            if curve.kind.framework == "keras":
+                assert_lr_close(actual, curve.lr(), rtol=RTOL_FLOAT32, context=code)
+            else:
+                _assert_same(actual, curve.lr(), code)
+
+
+def test_the_same_curve_in_two_panels_gets_two_entries():
+    spec = lrplot.load({"steps": 20, "panels": [
+        {"title": "zoom", "curves": [{"type": "cosine", "T_max": 10}]},
+        {"title": "zoom", "curves": [{"type": "cosine", "T_max": 10}]}]})
+    code = codegen.figure_code(spec)
+    compile(code, "<code>", "exec")
+    assert "'zoom: CosineAnnealingLR(T_max=10) (2)': cosine_2" in code
 
 
 def test_defaults_are_left_out_and_names_are_torchs():
@@ -186,6 +241,7 @@ def test_cli_code_from_flags_and_config(tmp_path):
 def test_cli_code_sweep_emits_every_curve():
     result = CliRunner().invoke(main, ["code", "exponential", "--gamma", "0.9,0.95"])
     assert result.stdout.count("ExponentialLR(optimizer, gamma=") == 2
+    assert result.stdout.count("import torch") == 1
     compile(result.stdout, "<stdout>", "exec")
 
 

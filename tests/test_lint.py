@@ -15,7 +15,17 @@ from lrplot.cli import main
 from lrplot.spec import from_document
 
 ROOT = Path(__file__).resolve().parent.parent
-ARTICLE = ROOT / "configs" / "article.yaml"
+CONFIG = ROOT / "configs" / "article.yaml"
+
+
+@pytest.fixture(scope="module")
+def ARTICLE(tmp_path_factory):
+    """The article's config without its acknowledgements (``lint: {ignore: ...}``): its quirks
+    are the linter's reference cases."""
+    path = tmp_path_factory.mktemp("article") / "article.yaml"
+    path.write_text("".join(line for line in CONFIG.read_text().splitlines(True)
+                            if "lint: {ignore:" not in line))
+    return path
 
 # rule -> (a curve that triggers it, a similar curve that does not). Each curve is a config's
 # curve mapping; ``steps`` is the length of the training run.
@@ -78,6 +88,9 @@ MORE_TRIGGERS = [
     ("stepped-per-iteration", {"type": "exponential", "gamma": 0.9, "steps": 10_000}),
     ("stepped-per-iteration", {"type": "cosine", "T_max": 10, "steps": 1000}),
     ("floor-not-reached", {"type": "polynomial", "total_iters": 200, "steps": 100}),
+    ("floor-not-reached", {"type": "timm.cosine", "t_initial": 300, "steps": 200}),
+    ("floor-not-reached", {"type": "timm.poly", "t_initial": 300, "warmup_t": 5,
+                           "warmup_prefix": True, "steps": 300}),
     ("floor-not-reached", {"type": "linear", "start_factor": 1.0, "end_factor": 0.1,
                            "total_iters": 200, "steps": 100}),
     ("floor-not-reached", {"type": "hf.linear", "num_warmup_steps": 10,
@@ -158,7 +171,7 @@ def test_every_rule_names_kinds_or_is_ahead_of_them():
         assert r.kinds and r.summary
 
 
-def test_article_lints_with_the_duplicate_milestone_warning():
+def test_article_lints_with_the_duplicate_milestone_warning(ARTICLE):
     doc = yamlio.load(str(ARTICLE))
     warnings = lint.check(from_document(doc), doc)
     duplicate = [w for w in warnings if w.rule == "duplicate-milestone"]
@@ -173,7 +186,7 @@ def test_article_lints_with_the_duplicate_milestone_warning():
     assert "[200, 300, 320, 340]" in w.fix
 
 
-def test_sweep_values_are_located_in_the_sweep():
+def test_sweep_values_are_located_in_the_sweep(ARTICLE):
     doc = yamlio.load(str(ARTICLE))
     cosine = [w for w in lint.check(from_document(doc), doc) if w.rule == "cosine-past-t-max"]
     assert [w.where.split(": ")[-1] for w in cosine] == [
@@ -230,7 +243,7 @@ def run(*args: str):
     return CliRunner().invoke(main, list(args))
 
 
-def test_cli_lint_article_exits_0_with_warnings():
+def test_cli_lint_article_exits_0_with_warnings(ARTICLE):
     result = run("lint", str(ARTICLE))
     assert result.exit_code == 0
     assert "panels[2].curves[0].milestones[4]: warning: milestone 200 is listed twice" \
@@ -239,7 +252,7 @@ def test_cli_lint_article_exits_0_with_warnings():
     assert "4 warnings" in result.stderr
 
 
-def test_cli_strict_exits_1_when_there_are_warnings():
+def test_cli_strict_exits_1_when_there_are_warnings(ARTICLE):
     assert run("lint", str(ARTICLE), "--strict").exit_code == 1
     clean = run("lint", "cosine", "--t-max", "399", "--steps", "400", "--strict")
     assert clean.exit_code == 0 and clean.stdout == "" and "no warnings" in clean.stderr
@@ -253,17 +266,69 @@ def test_cli_flags_are_the_location():
     assert "--t-max (T_max=150): warning" in result.stdout
 
 
-def test_cli_json():
+def test_cli_json(ARTICLE):
     result = run("lint", str(ARTICLE), "--format", "json")
     warnings = json.loads(result.stdout)["warnings"]
     assert warnings[0]["rule"] == "duplicate-milestone"
     assert set(warnings[0]) == {"rule", "where", "curve", "message", "fix"}
 
 
-def test_compare_prints_the_warnings_on_stderr(tmp_path):
+def test_compare_prints_the_warnings_on_stderr(tmp_path, ARTICLE):
     out = tmp_path / "a.svg"
     result = run("compare", str(ARTICLE), "-o", str(out))
     assert result.exit_code == 0
     assert "warning: milestone 200 is listed twice" in result.stderr
     assert "warning" not in result.stdout
     assert out.exists()
+
+
+def test_the_article_acknowledges_its_quirks_and_lints_clean():
+    """configs/article.yaml keeps its deliberate quirks and says so: compare prints no warning,
+    and the README's CI recipe (lint configs/*.yaml --strict) passes on every config."""
+    assert run("lint", "--strict", *map(str, sorted((ROOT / "configs").glob("*.yaml")))) \
+        .exit_code == 0
+    doc = yamlio.load(str(CONFIG))
+    spec = from_document(doc)
+    assert lint.check(spec, doc) == []
+    assert [c.lint_ignore for c in spec.panels[2].curves] == [("duplicate-milestone",)]
+
+
+def test_acknowledgement_silences_only_its_rule_on_its_curve():
+    text = ("steps: 400\ncurves:\n"
+            "  - {type: multistep, milestones: [200, 200, 500], lint: {ignore: [duplicate-milestone]}}\n"
+            "  - {type: multistep, milestones: [200, 200]}\n")
+    doc = yamlio.loads(text, "f.yaml")
+    warnings = lint.check(from_document(doc), doc)
+    assert sorted((w.rule, w.where.split(": ")[-1]) for w in warnings) == [
+        ("duplicate-milestone", "curves[1].milestones[1]"),
+        ("milestone-beyond-run", "curves[0].milestones[2]")]
+    assert lint.check(from_document(doc), doc, ignore=["duplicate-milestone"])[0].rule == \
+        "milestone-beyond-run"
+
+
+@pytest.mark.parametrize("value, message", [
+    ("{ignore: [duplicate-milestones]}", "did you mean 'duplicate-milestone'?"),
+    ("[duplicate-milestone]", "expected a mapping such as {ignore: [duplicate-milestone]}"),
+    ("{skip: [duplicate-milestone]}", "unknown key 'skip' (accepted: ignore)"),
+])
+def test_a_bad_acknowledgement_is_refused_where_it_is_written(value, message):
+    from lrplot.spec import SpecError
+
+    text = f"curves:\n  - {{type: multistep, milestones: [2, 2], lint: {value}}}\n"
+    with pytest.raises(SpecError) as info:
+        from_document(yamlio.loads(text, "f.yaml"))
+    assert "f.yaml:2:" in str(info.value) and message in str(info.value)
+
+
+def test_the_schema_knows_the_acknowledgement():
+    import jsonschema
+
+    from lrplot import schema
+
+    validator = jsonschema.Draft7Validator(schema.generate())
+    good = {"curves": [{"type": "multistep", "milestones": [2, 2],
+                        "lint": {"ignore": ["duplicate-milestone"]}}]}
+    bad = {"curves": [{"type": "multistep", "milestones": [2, 2],
+                       "lint": {"ignore": ["no-such-rule"]}}]}
+    assert not list(validator.iter_errors(good))
+    assert list(validator.iter_errors(bad))
