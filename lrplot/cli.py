@@ -16,6 +16,7 @@ from typing import Any, Callable
 import click
 
 from lrplot import output, schedules
+from lrplot.cli_readers import run_options
 from lrplot._version import __version__
 from lrplot.params import COMMON_PARAMS, format_value, parse_number
 from lrplot.schedules import Kind
@@ -378,14 +379,18 @@ def main() -> None:
 @click.option("--steps", type=COUNT, metavar="N", help="Override the figure's default steps.")
 @click.option("--base-lr", type=float, metavar="LR", help="Override the figure's default base_lr.")
 @output_options
+@run_options
 def compare(configs, steps, base_lr, output, title, log_y, size, dpi, fmt):
     """Render YAML figure configs (one figure per file).
 
     Without -o each CONFIG is written to CONFIG-STEM.png in the current directory.
+
+    A CONFIG may also be a training config (Hugging Face TrainingArguments, LLaMA-Factory, TRL,
+    axolotl), detected from its content or named with --from: the curve is the lr of every
+    optimizer step the trainer takes, counted with its own rules from the flags below.
     """
-    from lrplot import lint
+    from lrplot import cli_readers, lint
     from lrplot import spec as specs
-    from lrplot import yamlio
 
     if output and len(configs) > 1:
         raise InputError(["-o/--output takes one CONFIG; without it each config is written to "
@@ -402,7 +407,7 @@ def compare(configs, steps, base_lr, output, title, log_y, size, dpi, fmt):
         raise InputError(problems)
 
     def build(config: str) -> Any:
-        doc = yamlio.load(config)
+        doc = cli_readers.load(config)  # an lrplot figure, or a training config read as one
         if isinstance(doc.data, dict):
             for key, value in (*overrides.items(), ("title", title)):
                 if value is not None:
