@@ -255,7 +255,7 @@ def test_public_configs(name, fmt, steps, warmup):
     figure, ex = readers.convert(doc, RunFacts(dataset_size=1091))
     derived = {line.name: line.value for line in ex.lines}
     assert (derived["num_training_steps"], derived["num_warmup_steps"]) == (steps, warmup)
-    assert figure.data["curves"][0]["steps"] == steps + 1
+    assert figure.data["steps"] == steps + 1
 
 
 def test_public_configs_name_their_origin():

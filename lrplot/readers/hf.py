@@ -21,7 +21,7 @@ import math
 from typing import Any
 
 from lrplot import schedules
-from lrplot.readers.run import (STEPS_PER_EPOCH_HINT, Explanation, RunFacts, Value,
+from lrplot.readers.run import (LAST_STEP, STEPS_PER_EPOCH_HINT, Explanation, RunFacts, Value,
                                 ceil_div, sharded_batches)
 from lrplot.readers.source import Output, Source
 from lrplot.yamlio import Document
@@ -239,14 +239,11 @@ def read(doc: Document, facts: RunFacts, flavour: Flavour | None = None
             values[key] = value
             origins[key] = ("lr_scheduler_kwargs", key)
             ex.read(key, Value(value, source.at(("lr_scheduler_kwargs", key))))
-    values["base_lr"] = lr.value
-    origins["base_lr"] = ("learning_rate",)
-    values["steps"] = ex.add("steps", steps + 1, f"{steps} + 1",
-                             "lr[i] is the lr of optimizer step i; lr[N], the value after the "
-                             "last step, is included")
     ex.note("the Trainer's two parameter groups (with and without weight decay) share one "
             "schedule: one curve shows both")
     out = Output(source)
+    out.figure("steps", ex.add("steps", steps + 1, f"{steps} + 1", LAST_STEP))
+    out.figure("base_lr", lr.value, ("learning_rate",))
     out.curve(values, origins)
     return out.document(), ex
 

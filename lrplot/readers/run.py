@@ -108,6 +108,8 @@ def missing(where: str, message: str) -> SpecError:
     return SpecError([Problem(where, message)])
 
 
+LAST_STEP = "lr[i] is the lr of optimizer step i; lr[N], the value after the last step, is included"
+
 STEPS_PER_EPOCH_HINT = ("give --dataset-size N [--world-size N] or --steps-per-epoch N "
                         "(optimizer steps per epoch)")
 
@@ -130,6 +132,21 @@ def sharded_batches(examples: int, batch: int, world: int, drop_last: bool) -> t
     if drop_last:
         return total // world, f"floor({total_how} / {world})"
     return -(-total // world), f"ceil({total_how} / {world})"
+
+
+def distributed_batches(examples: int, batch: int, world: int, drop_last: bool
+                        ) -> tuple[int, str]:
+    """Batches per epoch on each process when torch's ``DistributedSampler`` shards the dataset
+    (what Lightning injects under DDP): each process gets ``ceil(N / world)`` examples (the
+    sampler pads by repeating), then its DataLoader batches them, ``ceil`` (``floor`` with
+    drop_last)."""
+    if world == 1:
+        per, per_how = examples, str(examples)
+    else:
+        per, per_how = -(-examples // world), f"ceil({examples} / {world})"
+    if drop_last:
+        return per // batch, f"floor({per_how} / {batch})"
+    return -(-per // batch), f"ceil({per_how} / {batch})"
 
 
 def ceil_div(a: int, b: int) -> int:

@@ -125,6 +125,14 @@ class Output:
         if root:
             self.marks[()] = root
 
+    def figure(self, key: str, value: Any, origin: tuple = ()) -> None:
+        """A figure-level default (``steps``, ``base_lr``, ``steps_per_epoch``, ``interval``):
+        there, ``--steps`` and ``--base-lr`` of the commands still override it."""
+        self.data[key] = value
+        mark = self.source.mark(origin) if origin else None
+        if mark:
+            self.marks[(key,)] = mark
+
     def curve(self, values: dict[str, Any], origins: dict[str, tuple], origin: tuple = ()) -> int:
         """Append a curve; ``origins`` maps its keys to the source paths they were read from."""
         index = len(self.data["curves"])
