@@ -25,12 +25,14 @@ if TYPE_CHECKING:
 READERS = {
     "axolotl": "lrplot.readers.axolotl",
     "hf": "lrplot.readers.hf",
+    "lightning": "lrplot.readers.lightning",
 }
 """Format name -> module, in detection order."""
 
 ALIASES = {"transformers": "hf", "huggingface": "hf", "trainingarguments": "hf",
            "llamafactory": "hf", "llama-factory": "hf", "trl": "hf",
-           "alignment-handbook": "hf"}
+           "alignment-handbook": "hf", "lightningcli": "lightning",
+           "pytorch-lightning": "lightning"}
 
 FORMATS = tuple(READERS) + tuple(ALIASES)
 """Every name ``--from`` accepts."""
