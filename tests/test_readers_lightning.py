@@ -134,7 +134,7 @@ def test_the_assumed_interval_is_said_and_devices_auto_needs_world_size(tmp_path
     result = CliRunner().invoke(main, ["validate", str(path), "--dataset-size", "10",
                                        "--world-size", "4"])
     assert result.exit_code == 0, result.output
-    assert "steps its lr_scheduler once per epoch" in result.output and "--interval step" in \
+    assert "steps the lr_scheduler once per epoch" in result.output and "--interval step" in \
         result.output
 
 

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from lrplot.yamlio import Document
 
 READERS = {
+    "hydra": "lrplot.readers.hydra",
     "axolotl": "lrplot.readers.axolotl",
     "hf": "lrplot.readers.hf",
     "lightning": "lrplot.readers.lightning",
@@ -32,7 +33,7 @@ READERS = {
 ALIASES = {"transformers": "hf", "huggingface": "hf", "trainingarguments": "hf",
            "llamafactory": "hf", "llama-factory": "hf", "trl": "hf",
            "alignment-handbook": "hf", "lightningcli": "lightning",
-           "pytorch-lightning": "lightning"}
+           "pytorch-lightning": "lightning", "omegaconf": "hydra"}
 
 FORMATS = tuple(READERS) + tuple(ALIASES)
 """Every name ``--from`` accepts."""

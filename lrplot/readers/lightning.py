@@ -191,9 +191,9 @@ def read(doc: Document, facts: RunFacts) -> tuple[Document, Explanation]:
     m = ex.read("max_steps", max_steps)
     interval = facts.interval or "epoch"
     if facts.interval is None:
-        ex.note("LightningCLI steps its lr_scheduler once per epoch (it returns [optimizer], "
-                "[scheduler]); a configure_optimizers of your own may step it every optimizer "
-                "step: then give --interval step")
+        ex.note("Lightning steps the lr_scheduler once per epoch unless configure_optimizers "
+                "returns it with interval 'step' (LightningCLI's does not): if yours does, give "
+                "--interval step")
     if e == -1 and interval == "step" and m > 0 and facts.steps_per_epoch is None \
             and facts.dataset_size is None:
         per_epoch = None
@@ -227,7 +227,7 @@ def read(doc: Document, facts: RunFacts) -> tuple[Document, Explanation]:
     out.figure("steps", ex.add("steps", steps + 1, f"{steps} + 1", LAST_STEP))
     out.figure("base_lr", base_lr, ("optimizer",))
     ex.add("interval", interval, "", "--interval" if facts.interval else
-           "assumed: LightningCLI's [optimizer], [scheduler]")
+           "assumed: Lightning's default interval")
     if interval == "epoch":
         out.figure("steps_per_epoch", per_epoch)
         out.figure("interval", "epoch")
