@@ -148,4 +148,16 @@ class Output:
         return index
 
     def document(self) -> Document:
+        """The figure: titled after the config's file, its curve labelled after its stem (the
+        resolved parameters are in the JSON output and in --explain)."""
+        import os
+
+        name = os.path.basename(self.source.doc.file)
+        self.data.setdefault("title", name)
+        curves = self.data["curves"]
+        for curve in curves:
+            if "label" not in curve:
+                kind = curve.get("type", "")
+                curve["label"] = f"{os.path.splitext(name)[0]} ({kind})" if len(curves) == 1 \
+                    else kind
         return Document(self.data, self.marks, self.source.doc.file, self.source.doc.base_dir)
