@@ -79,13 +79,13 @@ def load(path: str) -> Any:
     """A config file as an lrplot figure :class:`~lrplot.yamlio.Document`. Raises what
     ``yamlio.load`` raises (OSError, YamlError) and SpecError for a training config that cannot
     be read. Prints the readers' notes, and the explanation with --explain, on stderr."""
-    from lrplot import readers, yamlio
+    from lrplot import readers
     from lrplot.readers.run import RunFacts
 
     given = _given()
     fmt = given.pop("from_", None)
     explain = given.pop("explain", False)
-    doc = yamlio.load(path)
+    doc, fmt = readers.load(path, fmt)
     converted, explanation = readers.convert(doc, RunFacts(**given), fmt)
     if explanation is not None:
         if explain:

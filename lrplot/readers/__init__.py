@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
 READERS = {
     "hydra": "lrplot.readers.hydra",
+    "timm": "lrplot.readers.timm",
     "axolotl": "lrplot.readers.axolotl",
     "hf": "lrplot.readers.hf",
     "lightning": "lrplot.readers.lightning",
@@ -33,7 +34,8 @@ READERS = {
 ALIASES = {"transformers": "hf", "huggingface": "hf", "trainingarguments": "hf",
            "llamafactory": "hf", "llama-factory": "hf", "trl": "hf",
            "alignment-handbook": "hf", "lightningcli": "lightning",
-           "pytorch-lightning": "lightning", "omegaconf": "hydra"}
+           "pytorch-lightning": "lightning", "omegaconf": "hydra",
+           "train.py": "timm"}
 
 FORMATS = tuple(READERS) + tuple(ALIASES)
 """Every name ``--from`` accepts."""
@@ -50,6 +52,30 @@ def module(name: str) -> Any:
         raise ValueError(f"--from {name}: unknown format{hint} (accepted: "
                          f"{', '.join(FORMATS)})")
     return importlib.import_module(READERS[key])
+
+
+SHELL = (".sh", ".bash")
+"""Files read as shell scripts holding a ``train.py`` command line (timm), not as YAML."""
+
+
+def load(path: str, fmt: str | None = None) -> tuple[Document, str | None]:
+    """Read a config file: YAML or JSON (with marks), or a shell file's ``train.py`` command
+    line. Returns the document and the format it implies (None: detect from the content)."""
+    from lrplot import yamlio
+
+    named = ALIASES.get(fmt.lower(), fmt.lower()) if fmt else None
+    if path.lower().endswith(SHELL) or (named == "timm" and not path.lower().endswith(
+            (".yaml", ".yml", ".json"))):
+        from lrplot.readers import timm
+        from lrplot.spec import Problem, SpecError
+
+        data = yamlio.read_config(path)
+        doc = timm.command_document(data.decode("utf-8", errors="replace"), path)
+        if doc is None:
+            raise SpecError([Problem(path, "no train.py (or distributed_train.sh) command line "
+                                           "in this file")])
+        return doc, "timm"
+    return yamlio.load(path), fmt
 
 
 def is_lrplot(data: Any) -> bool:
