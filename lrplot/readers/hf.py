@@ -245,7 +245,28 @@ def read(doc: Document, facts: RunFacts, flavour: Flavour | None = None
     out.figure("steps", ex.add("steps", steps + 1, f"{steps} + 1", LAST_STEP))
     out.figure("base_lr", lr.value, ("learning_rate",))
     out.curve(values, origins)
+    _lint(source, out, steps, warmup, rules)
     return out.document(), ex
+
+
+def _lint(source: Source, out: Output, steps: int, warmup: int, rules: str) -> None:
+    """Trainer-level mistakes (``lrplot lint``)."""
+    ratio, given = source.get(("warmup_ratio",)), source.get(("warmup_steps",))
+    if ratio and given:
+        out.warn("warmup-both-set", ("warmup_ratio",),
+                 f"warmup_ratio ({ratio}) and warmup_steps ({given}) are both set: "
+                 + ("warmup_steps wins under transformers 4 and warmup_ratio is ignored"
+                    if rules == "4" else "transformers 5 has no warmup_ratio (its "
+                    "TrainingArguments refuses it); warmup_steps is used"),
+                 "keep one: warmup_steps N (steps) or, with transformers 5, warmup_steps 0.1 "
+                 "(a ratio below 1)")
+    if warmup >= steps > 0:
+        key = "warmup_steps" if source.has(("warmup_steps",)) else "warmup_ratio"
+        out.warn("warmup-longer-than-run", (key,),
+                 f"the warm-up ({warmup} steps) is as long as the run ({steps} optimizer steps): "
+                 "the lr never reaches learning_rate",
+                 "shorten the warm-up, or check the run's length (--dataset-size, epochs, "
+                 "batch size)")
 
 
 def _kwargs(source: Source) -> dict[str, Any]:

@@ -232,4 +232,43 @@ def read(doc: Document, facts: RunFacts) -> tuple[Document, Explanation]:
         out.figure("steps_per_epoch", per_epoch)
         out.figure("interval", "epoch")
     out.curve(values, origins, ("lr_scheduler",))
+    _lint(out, kind, values, origins, steps, per_epoch, e, interval)
     return out.document(), ex
+
+
+LENGTHS = ("T_max", "total_steps", "step_size", "T_0", "total_iters", "num_training_steps",
+           "milestones")
+"""Scheduler arguments that are lengths in scheduler steps (epochs, or optimizer steps)."""
+
+
+def _lint(out: Output, kind: schedules.Kind, values: dict, origins: dict, steps: int,
+          per_epoch: int | None, epochs: int, interval: str) -> None:
+    """Trainer-level mistakes: a length sized for the other interval, a schedule that ends
+    before the run."""
+    stepped = epochs if interval == "epoch" and epochs > 0 else steps
+    for name in LENGTHS:
+        value = values.get(name)
+        if isinstance(value, list):
+            value = max(value, default=None)
+        if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+            continue
+        where = origins.get(name, ())
+        if interval == "epoch" and per_epoch and value > epochs > 0 and value >= per_epoch:
+            out.warn("step-sized-per-epoch", where,
+                     f"{name}={value} is sized in optimizer steps (the run takes {steps}), but the "
+                     f"scheduler is stepped once per epoch ({epochs} times): only "
+                     f"{min(epochs, value)} of its {value} steps happen",
+                     "return the scheduler with interval 'step' from configure_optimizers "
+                     "(then give --interval step), or size it in epochs")
+        elif interval == "step" and 0 < epochs and value <= epochs and steps >= 4 * epochs:
+            out.warn("epoch-sized-per-step", where,
+                     f"{name}={value} looks like epochs (max_epochs {epochs}), but the scheduler "
+                     f"is stepped every optimizer step ({steps} times)",
+                     "step the scheduler per epoch (interval 'epoch'), or multiply by the "
+                     f"optimizer steps per epoch ({per_epoch})")
+        elif name in ("T_max", "total_steps", "num_training_steps") and value < stepped:
+            out.warn("schedule-shorter-than-run", where,
+                     f"{name}={value} ends the schedule before the run's {stepped} scheduler "
+                     f"steps" + (": OneCycleLR raises past total_steps" if name == "total_steps"
+                                 else ""),
+                     f"set {name} to {stepped}")

@@ -3,6 +3,7 @@ lrplot mapping that keeps pointing at the lines the values came from."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
 from lrplot.params import describe_value
@@ -112,6 +113,14 @@ class Source:
         return Value(raw, self.at(path))
 
 
+@dataclass
+class Imported(Document):
+    """A training config read as an lrplot figure; ``trainer_findings`` are the lint warnings
+    only the trainer's rules reveal, as ``(rule, where, message, fix, curve label)``."""
+
+    trainer_findings: list = field(default_factory=list)
+
+
 class Output:
     """The lrplot mapping a reader builds, with a mark for each key pointing into the source, so
     that a problem lrplot finds in the converted spec (a bad kwarg) is located in the user's
@@ -121,9 +130,14 @@ class Output:
         self.source = source
         self.data: dict[str, Any] = {"curves": []}
         self.marks: dict[tuple, Mark] = {}
+        self.findings: list[tuple[str, tuple, str, str]] = []
         root = source.mark(())
         if root:
             self.marks[()] = root
+
+    def warn(self, rule: str, path: tuple, message: str, fix: str) -> None:
+        """A trainer-level mistake, located at ``path`` in the source (lrplot lint shows it)."""
+        self.findings.append((rule, path, message, fix))
 
     def figure(self, key: str, value: Any, origin: tuple = ()) -> None:
         """A figure-level default (``steps``, ``base_lr``, ``steps_per_epoch``, ``interval``):
@@ -160,4 +174,8 @@ class Output:
                 kind = curve.get("type", "")
                 curve["label"] = f"{os.path.splitext(name)[0]} ({kind})" if len(curves) == 1 \
                     else kind
-        return Document(self.data, self.marks, self.source.doc.file, self.source.doc.base_dir)
+        label = curves[0]["label"] if curves else ""
+        findings = [(rule, self.source.where(path) or self.source.doc.file, message, fix, label)
+                    for rule, path, message, fix in self.findings]
+        return Imported(self.data, self.marks, self.source.doc.file, self.source.doc.base_dir,
+                        findings)

@@ -257,6 +257,11 @@ def read(doc: Document, facts: RunFacts) -> tuple[Document, Explanation]:
         raise source.fail((), "--interval: train.py steps its scheduler per epoch unless "
                               "sched_on_updates is set; set that in the config instead")
     out.curve(values, origins)
+    if not warmup_prefix and params["warmup_t"] >= t_initial > 0:
+        out.warn("warmup-longer-than-run", ("warmup_epochs",),
+                 f"the warm-up ({warmup_epochs} epochs) is as long as the schedule ({epochs} "
+                 f"epochs): the lr never reaches {lr:g}",
+                 "fewer --warmup-epochs, or --warmup-prefix to run the schedule after it")
     return out.document(), ex
 
 
