@@ -373,7 +373,8 @@ def main() -> None:
 @main.command(context_settings=CONTEXT,
               epilog="Examples:\n\n  lrplot compare configs/article.yaml\n\n"
                      "  lrplot compare configs/article.yaml -o article.svg\n\n"
-                     "  lrplot compare configs/*.yaml")
+                     "  lrplot compare configs/*.yaml\n\n"
+                     "  lrplot compare trainer_args.yaml --dataset-size 50000 --explain")
 @click.argument("configs", nargs=-1, required=True, metavar="CONFIG...",
                 type=click.Path(exists=True, dir_okay=False))
 @click.option("--steps", type=COUNT, metavar="N", help="Override the figure's default steps.")

@@ -44,6 +44,9 @@ def check_config(path: str) -> tuple[list[str], object | None]:
 def validate(files: tuple[str, ...], quiet: bool) -> None:
     """Check YAML figure configs without rendering anything.
 
+    A FILE may also be a training config (see 'lrplot compare --help'): it is read with the
+    trainer's rules and the run flags, and --explain shows every derived number.
+
     Every problem of every file is listed, one per line, as FILE:LINE:COL: KEY.PATH: MESSAGE,
     with what was found, what is accepted and the near miss when there is one. Exit status: 0
     when every file is valid, 2 otherwise.

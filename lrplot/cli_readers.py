@@ -50,7 +50,8 @@ def run_options(f: Callable) -> Callable:
     extra = [
         click.option("--from", "from_", metavar="FORMAT", expose_value=False, callback=_keep,
                      help="The config's format when detection should not decide: hf (also "
-                          "transformers, llamafactory, trl), axolotl."),
+                          "transformers, llamafactory, trl), axolotl, lightning, hydra, timm "
+                          "(args.yaml, or a .sh file with a train.py command line)."),
         click.option("--explain", is_flag=True, expose_value=False, callback=_keep,
                      help="Print every number derived from a training config, with the "
                           "file:line, default or flag it came from and the trainer rule "
