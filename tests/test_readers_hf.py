@@ -262,3 +262,13 @@ def test_public_configs_name_their_origin():
     for path in FOREIGN.iterdir():
         head = path.read_text().splitlines()[:2]
         assert head[0].startswith("# From ") and "commit " in " ".join(head), path
+
+
+def test_a_run_too_long_to_draw_is_refused_by_what_made_it_long(tmp_path):
+    config = tmp_path / "args.yaml"
+    config.write_text("num_train_epochs: 1.0e300\nlr_scheduler_type: cosine\n"
+                      "per_device_train_batch_size: 8\n")
+    result = run("validate", str(config), "--dataset-size", "100")
+    assert result.exit_code == 2
+    assert "the run is 1.3e+301 optimizer steps, more than lrplot draws" in result.output
+    assert len(result.output) < 400

@@ -146,3 +146,11 @@ def test_the_ddp_trainer_composes_its_own_defaults(tmp_path):
     assert result.exit_code == 0, result.output
     assert "world_size = 2" in result.output
     assert "batches_per_epoch = ceil(ceil(55000 / 2) / 128) = 215" in result.output
+
+
+def test_defaults_stay_inside_the_config_directory(tmp_path):
+    config = tmp_path / "config.yaml"
+    config.write_text("defaults:\n  - ../../etc/passwd\n"
+                      "scheduler: {_target_: torch.optim.lr_scheduler.StepLR, step_size: 2}\n")
+    result = run("validate", config, "--max-steps", 10)
+    assert result.exit_code == 2 and "'..' leaves the config directory" in result.output

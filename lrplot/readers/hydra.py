@@ -94,6 +94,10 @@ class Composer:
             group, option = self._entry(doc, i, entry)
             if option is None:
                 continue
+            if ".." in f"{group}/{option}".replace("\\", "/").split("/"):
+                raise SpecError([Problem(str(doc.mark(("defaults", i)) or doc.file),
+                                         f"defaults[{i}]: '..' leaves the config directory; "
+                                         "name groups and options inside it")])
             absolute = group.startswith("/") or option.startswith("/")
             group, option = group.strip("/"), option.lstrip("/")
             relative = os.path.join(group, f"{option}.yaml") if group else f"{option}.yaml"

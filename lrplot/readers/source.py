@@ -113,6 +113,21 @@ class Source:
         return Value(raw, self.at(path))
 
 
+def _check_run_length(source: Source, steps: int) -> None:
+    """Refuse a run past lrplot's step limit here, where the message can say what made it so
+    long (a number of 300 digits helps nobody)."""
+    from lrplot import limits
+
+    try:
+        cap = limits.MAX_STEPS.value()
+    except limits.LimitError as exc:
+        raise SpecError([Problem("", str(exc))]) from None
+    if steps > cap:
+        raise source.fail((), f"the run is {float(steps):.3g} optimizer steps, more than lrplot "
+                              f"draws ({limits.MAX_STEPS.name}={cap}); check the epochs, "
+                              "max_steps and --dataset-size")
+
+
 @dataclass
 class Imported(Document):
     """A training config read as an lrplot figure; ``trainer_findings`` are the lint warnings
@@ -142,6 +157,8 @@ class Output:
     def figure(self, key: str, value: Any, origin: tuple = ()) -> None:
         """A figure-level default (``steps``, ``base_lr``, ``steps_per_epoch``, ``interval``):
         there, ``--steps`` and ``--base-lr`` of the commands still override it."""
+        if key == "steps":
+            _check_run_length(self.source, value)
         self.data[key] = value
         mark = self.source.mark(origin) if origin else None
         if mark:
