@@ -67,8 +67,9 @@ def run_options(f: Callable) -> Callable:
 
 def run_params() -> list[click.Option]:
     """The same options as click.Option objects, for commands built by hand."""
-    holder = run_options(click.Command("_"))
-    return list(holder.params)
+    holder = click.Command("_")
+    run_options(holder)  # click.option appends to a Command's params
+    return [p for p in holder.params if isinstance(p, click.Option)]
 
 
 def _given() -> dict[str, Any]:

@@ -27,7 +27,8 @@ OWN_KEYS = ("cosine_min_lr_ratio", "cosine_constant_lr_ratio", "lr_quadratic_war
 class Axolotl(hf.Flavour):
     name = NAME
     trainer = "axolotl + Trainer"
-    spellings = {"lr_scheduler_type": ("lr_scheduler", "lr_scheduler_type"),
+    spellings: dict[str, tuple[str, ...]] = {
+                 "lr_scheduler_type": ("lr_scheduler", "lr_scheduler_type"),
                  "num_train_epochs": ("num_epochs", "num_train_epochs"),
                  "per_device_train_batch_size": ("micro_batch_size",
                                                  "per_device_train_batch_size")}

@@ -32,17 +32,17 @@ RULES = {"5": "transformers 5.x", "4": "transformers 4.x"}
 DEFAULT_RULES = "5"
 
 # TrainingArguments' own defaults (transformers 5.24; the same in 4.x for these fields).
-DEFAULTS = {"learning_rate": 5e-5, "lr_scheduler_type": "linear", "warmup_steps": 0,
+DEFAULTS: dict[str, Any] = {"learning_rate": 5e-5, "lr_scheduler_type": "linear", "warmup_steps": 0,
             "warmup_ratio": 0.0, "num_train_epochs": 3.0, "max_steps": -1,
             "per_device_train_batch_size": 8, "gradient_accumulation_steps": 1,
             "dataloader_drop_last": False}
 
-SPELLINGS = {"lr_scheduler_type": ("lr_scheduler_type",), "num_train_epochs":
+SPELLINGS: dict[str, tuple[str, ...]] = {"lr_scheduler_type": ("lr_scheduler_type",), "num_train_epochs":
              ("num_train_epochs",), "per_device_train_batch_size":
              ("per_device_train_batch_size",)}
 """The keys each argument is written as, in the flavour's order of preference."""
 
-MARKERS = ("lr_scheduler_type", "per_device_train_batch_size", "num_train_epochs",
+MARKERS: tuple[str, ...] = ("lr_scheduler_type", "per_device_train_batch_size", "num_train_epochs",
            "gradient_accumulation_steps", "warmup_ratio", "lr_scheduler_kwargs",
            "dataloader_drop_last")
 """Keys that only a TrainingArguments-shaped config has (two of them make it one)."""
@@ -62,8 +62,8 @@ class Flavour:
 
     name = "hf"
     trainer = "Trainer"
-    spellings = SPELLINGS
-    markers = MARKERS
+    spellings: dict[str, tuple[str, ...]] = SPELLINGS
+    markers: tuple[str, ...] = MARKERS
 
     def detect(self, data: Any) -> bool:
         return isinstance(data, dict) and sum(k in data for k in self.markers) >= 2
@@ -154,6 +154,7 @@ def update_steps_per_epoch(source: Source, ex: Explanation, facts: RunFacts, fla
             raise source.fail((), "give --dataset-size or --steps-per-epoch, not both")
         return ex.add("update_steps_per_epoch", facts.steps_per_epoch, "", "--steps-per-epoch")
     if facts.dataset_size is None:
+        where: tuple
         if source.has((epochs_key,)):
             where, what = (epochs_key,), f"{epochs:g}"
         else:

@@ -87,9 +87,9 @@ class Composer:
         for i, entry in enumerate(entries):
             if entry == "_self_":
                 _merge(result, own)
-                for path, mark in doc.marks.items():
-                    if path and path[0] != "defaults":
-                        self.marks[package + path] = mark
+                for key_path, mark in doc.marks.items():
+                    if key_path and key_path[0] != "defaults":
+                        self.marks[package + key_path] = mark
                 continue
             group, option = self._entry(doc, i, entry)
             if option is None:
@@ -189,7 +189,8 @@ def resolve(tree: dict, value: Any, where: str) -> Any:
         # an interpolation inside __value__ refers to the root, so rebuild it there
         root = OmegaConf.create(tree)
         holder = OmegaConf.create({"v": value}, parent=root)
-        return OmegaConf.to_container(holder, resolve=True)["v"]
+        resolved: Any = OmegaConf.to_container(holder, resolve=True)
+        return resolved["v"]
     except OmegaConfBaseException as exc:
         message = str(exc).splitlines()[0]
         raise SpecError([Problem(where, f"cannot resolve an interpolation: {message}")]) \
@@ -254,37 +255,34 @@ def read(doc: Document, facts: RunFacts) -> tuple[Document, Explanation]:
     if node.get("_partial_") is True:
         ex.add("_partial_", True, "", source.at(path + ("_partial_",)) +
                ": the optimizer is bound later (by the training code)")
-    lightning_doc = {"lr_scheduler": {"class_path": node["_target_"], "init_args": args}}
+    lightning_doc: dict[str, Any] = {"lr_scheduler": {"class_path": node["_target_"], "init_args": args}}
     marks: dict[tuple, Mark] = {}
     for key in args:
-        mark = composed.mark(path + (key,))
-        if mark:
+        if (mark := composed.mark(path + (key,))) is not None:
             marks[("lr_scheduler", "init_args", key)] = mark
-    for key, target_path in (("class_path", path + ("_target_",)),):
-        mark = composed.mark(target_path)
-        if mark:
-            marks[("lr_scheduler", key)] = mark
+    if (mark := composed.mark(path + ("_target_",))) is not None:
+        marks[("lr_scheduler", "class_path")] = mark
     if optimizer is not None:
         opath, onode = optimizer
         oargs = {k: v for k, v in onode.items() if k == "lr"}
         oargs = resolve(tree, oargs, source.where(opath))
         lightning_doc["optimizer"] = {"class_path": onode["_target_"], "init_args": oargs}
-        if composed.mark(opath + ("lr",)):
-            marks[("optimizer", "init_args", "lr")] = composed.mark(opath + ("lr",))
+        if (mark := composed.mark(opath + ("lr",))) is not None:
+            marks[("optimizer", "init_args", "lr")] = mark
     if trainer is None:
         return _without_trainer(composed, lightning_doc, marks, facts, kind, ex)
     tpath, tnode = trainer
     keys = {k: v for k, v in tnode.items() if k in lightning.TRAINER_KEYS}
     lightning_doc["trainer"] = resolve(tree, keys, source.where(tpath))
     for key in keys:
-        if composed.mark(tpath + (key,)):
-            marks[("trainer", key)] = composed.mark(tpath + (key,))
+        if (mark := composed.mark(tpath + (key,))) is not None:
+            marks[("trainer", key)] = mark
     batch = _batch(tree)
     if batch is not None:
         bpath, value = batch
         lightning_doc["data"] = {"batch_size": resolve(tree, value, source.where(bpath))}
-        if composed.mark(bpath):
-            marks[("data", "batch_size")] = composed.mark(bpath)
+        if (mark := composed.mark(bpath)) is not None:
+            marks[("data", "batch_size")] = mark
     figure, inner = lightning.read(Document(lightning_doc, marks, doc.file, doc.base_dir), facts)
     inner.lines[:0] = ex.lines
     inner.notes[:0] = ex.notes
