@@ -16,6 +16,7 @@ from typing import Any, Callable
 import click
 
 from lrplot import output, schedules
+from lrplot.cli_readers import run_options
 from lrplot._version import __version__
 from lrplot.params import COMMON_PARAMS, format_value, parse_number
 from lrplot.schedules import Kind
@@ -462,19 +463,25 @@ def main() -> None:
 @main.command(context_settings=CONTEXT,
               epilog="Examples:\n\n  lrplot compare configs/article.yaml\n\n"
                      "  lrplot compare configs/article.yaml -o article.svg\n\n"
-                     "  lrplot compare configs/*.yaml")
+                     "  lrplot compare configs/*.yaml\n\n"
+                     "  lrplot compare trainer_args.yaml --dataset-size 50000 --explain")
 @click.argument("configs", nargs=-1, required=True, metavar="CONFIG...",
                 type=click.Path(exists=True, dir_okay=False))
 @click.option("--steps", type=COUNT, metavar="N", help="Override the figure's default steps.")
 @click.option("--base-lr", type=float, metavar="LR", help="Override the figure's default base_lr.")
 @output_options
+@run_options
 def compare(configs, steps, base_lr, output, title, log_y, size, dpi, fmt):
     """Render YAML figure configs (one figure per file).
 
     Without -o each CONFIG is written to CONFIG-STEM.png in the current directory.
+
+    A CONFIG may also be a training config (Hugging Face TrainingArguments, LLaMA-Factory, TRL,
+    axolotl), detected from its content or named with --from: the curve is the lr of every
+    optimizer step the trainer takes, counted with its own rules from the flags below.
     """
+    from lrplot import cli_readers
     from lrplot import spec as specs
-    from lrplot import yamlio
 
     if output and len(configs) > 1:
         raise InputError(["-o/--output takes one CONFIG; without it each config is written to "
@@ -491,7 +498,7 @@ def compare(configs, steps, base_lr, output, title, log_y, size, dpi, fmt):
         raise InputError(problems)
 
     def build(config: str) -> Any:
-        doc = yamlio.load(config)
+        doc = cli_readers.load(config)  # an lrplot figure, or a training config read as one
         if isinstance(doc.data, dict):
             for key, value in (*overrides.items(), ("title", title)):
                 if value is not None:

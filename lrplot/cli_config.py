@@ -10,20 +10,23 @@ from __future__ import annotations
 import click
 
 from lrplot.cli import CONTEXT, InputError, WriteError
+from lrplot.cli_readers import run_options
 
 
 def check_config(path: str) -> tuple[list[str], object | None]:
     """Every problem of one config file, as ``file:line:col: key.path: message`` lines, and its
     spec when there are none. Nothing is computed or drawn."""
+    from lrplot import cli_readers, yamlio
     from lrplot import spec as specs
-    from lrplot import yamlio
 
     try:
-        doc = yamlio.load(path)
+        doc = cli_readers.load(path)  # an lrplot figure, or a training config read as one
     except OSError as exc:
         return [yamlio.describe_os_error(path, exc)], None
     except yamlio.YamlError as exc:
         return exc.problems, None
+    except specs.SpecError as exc:
+        return [str(p) for p in exc.problems], None
     try:
         return [], specs.from_document(doc)
     except specs.SpecError as exc:
@@ -37,8 +40,12 @@ def check_config(path: str) -> tuple[list[str], object | None]:
 @click.argument("files", nargs=-1, required=True, metavar="FILE...")
 @click.option("-q", "--quiet", is_flag=True, help="Print problems only, not one line per valid "
                                                   "file.")
+@run_options
 def validate(files: tuple[str, ...], quiet: bool) -> None:
     """Check YAML figure configs without rendering anything.
+
+    A FILE may also be a training config (see 'lrplot compare --help'): it is read with the
+    trainer's rules and the run flags, and --explain shows every derived number.
 
     Every problem of every file is listed, one per line, as FILE:LINE:COL: KEY.PATH: MESSAGE,
     with what was found, what is accepted and the near miss when there is one. Exit status: 0

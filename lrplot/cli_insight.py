@@ -16,6 +16,7 @@ import click
 
 from lrplot import schedules
 from lrplot.cli import CONTEXT, COUNT, InputError, KindCommand, kind_command, output_options
+from lrplot.cli_readers import run_params
 
 if TYPE_CHECKING:
     from lrplot.spec import FigureSpec
@@ -53,12 +54,12 @@ def _guard(build: Callable[[], Any]) -> Any:
 
 def load_config(path: str, steps: int | None = None, base_lr: float | None = None) -> Source:
     """A config file as a :class:`Source`; ``steps``/``base_lr`` override the figure's defaults."""
+    from lrplot import cli_readers
     from lrplot import spec as specs
-    from lrplot import yamlio
 
     def build() -> Source:
         try:
-            doc = yamlio.load(path)
+            doc = cli_readers.load(path)  # an lrplot figure, or a training config read as one
         except FileNotFoundError:
             raise InputError([f"{path}: no such config file"]) from None
         except OSError as exc:
@@ -150,6 +151,7 @@ class SourceGroup(click.Group):
             click.Option(["--base-lr"], type=float, metavar="LR",
                          help="Override the figure's default base_lr."),
             *self.extra,
+            *run_params(),
         ]
         group = self
 

@@ -568,6 +568,9 @@ def check(spec: FigureSpec, doc: Document | None = None,
                     seen.add(key)
                     warnings.append(LintWarning(r.name, where, finding.message, finding.fix,
                                             curve.label))
+    # a training config read by lrplot.readers: mistakes only its trainer's rules reveal
+    for rule_name, where, message, fix, label in getattr(doc, "trainer_findings", ()):
+        warnings.append(LintWarning(rule_name, where, message, fix, label))
     return warnings
 
 

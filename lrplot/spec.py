@@ -728,6 +728,12 @@ class _DocumentBuilder:
             return []
         if data.get("type") == "data":
             return self.data_curve(data, path, inherited)
+        if data.get("type") == "import":  # a training config (lrplot.readers) as curves
+            from lrplot.readers import imports
+
+            return [draft for item in imports.curves(data, self.doc, lambda key, message:
+                                                     self.error(path + (key,), message))
+                    for draft in self.curve(item, path, inherited)]
         kind = self.kind(data, path)
         if kind is None:
             return []

@@ -329,6 +329,10 @@ print("HEAVY", json.dumps(sorted(m for m in sys.modules
 """
 
 
+FOREIGN_HF = "tests/data/foreign/hf/llamafactory_llama3_lora_sft.yaml"
+"""A training config (lrplot.readers): reading it needs no numpy either."""
+
+
 def _commands() -> list[str]:
     import click
 
@@ -338,7 +342,9 @@ def _commands() -> list[str]:
 
 
 @pytest.mark.parametrize("args", [["--help"], ["list"], ["validate", "--help"], ["schema"],
-                                  ["validate", "configs/article.yaml"]], ids=" ".join)
+                                  ["validate", "configs/article.yaml"],
+                                  ["validate", FOREIGN_HF, "--dataset-size", "1091"],
+                                  ["lint", FOREIGN_HF, "--dataset-size", "1091"]], ids=" ".join)
 def test_cheap_commands_import_neither_numpy_nor_matplotlib(args):
     if args[0] not in ("--help", *_commands()):
         pytest.skip(f"no {args[0]} command yet")

@@ -205,15 +205,38 @@ NAMESPACES = {"torch": "", "pytorch": "", "hf": "hf", "transformers": "hf", "tim
 ``cosine``), transformers kinds are ``hf.*`` (``transformers.cosine`` is ``hf.cosine``)."""
 
 
+MODULES = {"torch": ("optim.lr_scheduler",), "transformers": ("", "optimization"),
+           "timm": ("scheduler",), "keras": ("optimizers.schedules",),
+           "optax": ("", "schedules")}
+"""Module paths under which a framework defines its schedules: with them a fully qualified name
+(``torch.optim.lr_scheduler.OneCycleLR``, ``transformers.get_cosine_schedule_with_warmup``,
+``timm.scheduler.cosine_lr.CosineLRScheduler``) names the same kind as its short alias."""
+
+
+def _unqualified(key: str) -> str:
+    """``onecyclelr`` for ``torch.optim.lr_scheduler.onecyclelr`` (lower case), ``hf.x`` for
+    ``transformers.optimization.x``; the key unchanged when it is not such a name."""
+    first, _, rest = key.partition(".")
+    module, _, last = rest.rpartition(".")
+    for path in MODULES.get(first, ()):
+        if module == path or (path and module.startswith(path + ".")):
+            ns = NAMESPACES[first]
+            return f"{ns}.{last}" if ns else last
+    return key
+
+
 def get(name: str) -> Kind:
     """Look a kind up by name or framework class name (case-insensitive).
 
     Names of other frameworks' kinds carry a namespace (``hf.cosine``, ``timm.cosine``,
-    ``keras.CosineDecay``, ``optax.cosine_decay_schedule``); see :data:`NAMESPACES`.
+    ``keras.CosineDecay``, ``optax.cosine_decay_schedule``); see :data:`NAMESPACES`. Fully
+    qualified names work too (:data:`MODULES`).
     """
     _load_builtin()
     try:
         key = name.lower()
+        if key not in _REGISTRY and key.count(".") > 1:
+            key = _unqualified(key)
         if key not in _REGISTRY and "." in key:
             prefix, rest = key.split(".", 1)
             ns = NAMESPACES.get(prefix)
