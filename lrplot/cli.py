@@ -371,6 +371,7 @@ FRAMEWORK_TITLES = {
     "timm": "timm, timm.scheduler (timm.NAME)",
     "keras": "Keras 3, keras.optimizers.schedules, float32 (keras.NAME)",
     "optax": "Optax, optax.schedules, float32 as jax computes (optax.NAME)",
+    "deepspeed": "DeepSpeed, deepspeed.runtime.lr_schedules (deepspeed.NAME or ds.NAME)",
 }
 """How ``lrplot list`` and ``lrplot --help`` head each framework's kinds."""
 
@@ -527,8 +528,8 @@ def compare(configs, steps, base_lr, output, title, log_y, size, dpi, fmt):
 def list_kinds(frameworks: tuple[str, ...]) -> None:
     """List schedule kinds, their aliases and their parameters, grouped by framework.
 
-    FRAMEWORK (torch, hf or transformers, timm, keras, optax) lists one framework's kinds; a
-    KIND lists that kind alone. Without arguments: every kind.
+    FRAMEWORK (torch, hf or transformers, timm, keras, optax, deepspeed) lists one framework's
+    kinds; a KIND lists that kind alone. Without arguments: every kind.
     """
     groups = _by_framework()
     if frameworks:

@@ -262,3 +262,41 @@ def optax_lrs(kind: str, steps: int, base_lr: float, params: Mapping[str, Any]) 
         return np.full(steps, float(probe))
     jitted = jax.jit(schedule)
     return np.array([float(jitted(jnp.asarray(i, dtype=jnp.int32))) for i in range(steps)])
+
+
+# -- DeepSpeed (Python floats) ----------------------------------------------------------------
+
+DEEPSPEED_CLASSES = {"warmup": "WarmupLR", "warmup_decay": "WarmupDecayLR",
+                     "warmup_cosine": "WarmupCosineLR", "one_cycle": "OneCycle",
+                     "range_test": "LRRangeTest"}
+
+
+def deepspeed_series(kind: str, steps: int, base_lr: float,
+                     params: Mapping[str, Any]) -> dict[str, np.ndarray]:
+    """A ``deepspeed.runtime.lr_schedules`` class over one ``torch.optim.Adam`` group (Adam has
+    betas, so OneCycle cycles beta1), stepped ``steps - 1`` times as DeepSpeed's engine steps it
+    after each optimizer step: ``{"lr": ..., "momentum": beta1 (OneCycle with cycle_momentum)}``.
+    """
+    import logging
+
+    import torch
+    from deepspeed.runtime import lr_schedules
+
+    logging.getLogger("DeepSpeed").setLevel(logging.ERROR)  # "before it has started" warnings
+    cls = getattr(lr_schedules, DEEPSPEED_CLASSES[kind.split(".", 1)[1]])
+    param = torch.nn.Parameter(torch.zeros(1))
+    optimizer = torch.optim.Adam([param], lr=base_lr)
+    group = optimizer.param_groups[0]
+    scheduler = cls(optimizer, **params)
+    momentum = cls.__name__ == "OneCycle" and params.get("cycle_momentum", True)
+    lr, beta1 = np.empty(steps), np.empty(steps)
+    for i in range(steps):
+        if i:
+            scheduler.step()
+        lr[i] = group["lr"]
+        beta1[i] = group["betas"][0]
+    return {"lr": lr, "momentum": beta1} if momentum else {"lr": lr}
+
+
+def deepspeed_lrs(kind: str, steps: int, base_lr: float, params: Mapping[str, Any]) -> np.ndarray:
+    return deepspeed_series(kind, steps, base_lr, params)["lr"]

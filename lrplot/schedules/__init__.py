@@ -200,14 +200,14 @@ class UnknownKind(LookupError):
 
 
 NAMESPACES = {"torch": "", "pytorch": "", "hf": "hf", "transformers": "hf", "timm": "timm",
-              "keras": "keras", "optax": "optax"}
+              "keras": "keras", "optax": "optax", "deepspeed": "deepspeed", "ds": "deepspeed"}
 """Accepted name prefixes -> the registry's prefix: torch kinds have none (``torch.cosine`` is
 ``cosine``), transformers kinds are ``hf.*`` (``transformers.cosine`` is ``hf.cosine``)."""
 
 
 MODULES = {"torch": ("optim.lr_scheduler",), "transformers": ("", "optimization"),
            "timm": ("scheduler",), "keras": ("optimizers.schedules",),
-           "optax": ("", "schedules")}
+           "optax": ("", "schedules"), "deepspeed": ("runtime.lr_schedules",)}
 """Module paths under which a framework defines its schedules: with them a fully qualified name
 (``torch.optim.lr_scheduler.OneCycleLR``, ``transformers.get_cosine_schedule_with_warmup``,
 ``timm.scheduler.cosine_lr.CosineLRScheduler``) names the same kind as its short alias."""
@@ -255,3 +255,4 @@ def _load_builtin() -> None:
     from lrplot.schedules import keras  # noqa: F401
     from lrplot.schedules import timm  # noqa: F401
     from lrplot.schedules import optax  # noqa: F401
+    from lrplot.schedules import deepspeed  # noqa: F401

@@ -1,0 +1,165 @@
+"""numpy kernels for DeepSpeed's ``deepspeed.runtime.lr_schedules`` (DeepSpeed 0.19), bit for
+bit: the classes compute in Python floats, and each kernel keeps their order of operations
+(quoted in the docstrings); ``math.log`` and ``math.cos`` come from :mod:`lrplot.libm`.
+
+``lr[0]`` is what the constructor sets; ``lr[i]`` is ``get_lr()`` at ``last_batch_iteration = i -
+1`` (DeepSpeed's engine steps the scheduler after every optimizer step). Every kernel is a
+closed form of ``j = i - 1``.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from lrplot.kernels._frameworks import CHUNK, Chunks, pymax0, spans
+from lrplot.libm import cos, log
+
+
+def _warmup_gamma(j: np.ndarray, warm: int, warmup_type: str) -> np.ndarray:
+    """WarmupLR._get_gamma while ``j < warm``: ``inverse_log_warm_up * math.log(j + 1)`` with
+    ``inverse_log_warm_up = 1.0 / math.log(warm)``, or ``j / warm``."""
+    if warmup_type == "log":
+        return (1.0 / math.log(warm)) * log((j + 1).astype(np.float64))
+    return j / warm
+
+
+def warmup(n: int, base_lr: float, warmup_min_lr: float, warmup_max_lr: float | None,
+           warmup_num_steps: int, warmup_type: str, chunk: int = CHUNK) -> Chunks:
+    """``min_lr + (delta_lr * gamma)``, ``delta_lr = max_lr - min_lr``; gamma 1.0 after the
+    warm-up; ``lr[0] = min_lr``."""
+    yield from _warmup_series(n, base_lr if warmup_max_lr is None else warmup_max_lr,
+                              warmup_min_lr, warmup_num_steps, warmup_type, None, chunk)
+
+
+def warmup_decay(n: int, base_lr: float, total_num_steps: int, warmup_min_lr: float,
+                 warmup_max_lr: float | None, warmup_num_steps: int, warmup_type: str,
+                 chunk: int = CHUNK) -> Chunks:
+    """WarmupLR's warm-up, then gamma = ``max(0.0, float(total - j) / float(max(1.0, total -
+    warm)))``."""
+    yield from _warmup_series(n, base_lr if warmup_max_lr is None else warmup_max_lr,
+                              warmup_min_lr, warmup_num_steps, warmup_type, total_num_steps,
+                              chunk)
+
+
+def _warmup_series(n: int, max_lr: float, min_lr: float, warmup_num_steps: int,
+                   warmup_type: str, total: int | None, chunk: int) -> Chunks:
+    warm = max(2, warmup_num_steps)
+    delta = max_lr - min_lr
+    after = 1.0 if total is None else None
+    denominator = float(max(1.0, total - warm)) if total is not None else 1.0
+    for i in spans(n, chunk):
+        j = i - 1
+        gamma = np.empty(len(j))
+        early = j < warm
+        gamma[early] = _warmup_gamma(j[early], warm, warmup_type)
+        late = ~early
+        if after is not None:
+            gamma[late] = after
+        else:
+            gamma[late] = pymax0((total - j[late]).astype(np.float64) / denominator)
+        lr = min_lr + (delta * gamma)
+        lr[j < 0] = min_lr  # the constructor: get_lr() before any step returns min_lrs
+        yield lr
+
+
+def warmup_cosine(n: int, base_lr: float, total_num_steps: int, warmup_min_ratio: float,
+                  warmup_num_steps: int, cos_min_ratio: float, warmup_type: str,
+                  chunk: int = CHUNK) -> Chunks:
+    """``org_lr * ratio``. Warm-up: ``warmup_min_ratio + ratio * (1. - warmup_min_ratio)``;
+    then ``progress = min(1.0, (j - warm + 1) / max(1, total - warm))``, ``ratio = max(0.0,
+    cos_min_ratio + (1. - cos_min_ratio) * ((1 + math.cos(math.pi * progress)) / 2))``.
+    ``lr[0] = 0.0``."""
+    warm = max(2, warmup_num_steps)
+    real_total = max(1, total_num_steps - warm)
+    for i in spans(n, chunk):
+        j = i - 1
+        ratio = np.empty(len(j))
+        early = j < warm
+        ratio[early] = warmup_min_ratio + _warmup_gamma(j[early], warm, warmup_type) * (
+            1. - warmup_min_ratio)
+        late = ~early
+        progress = (j[late] - warm + 1) / real_total
+        progress = np.where(progress < 1.0, progress, 1.0)
+        cosine = (1 + cos(math.pi * progress)) / 2
+        ratio[late] = pymax0(cos_min_ratio + (1. - cos_min_ratio) * cosine)
+        lr = base_lr * ratio
+        lr[j < 0] = 0.0
+        yield lr
+
+
+def _onecycle_scale(b: np.ndarray, first: float, second: float, first_stairs: int,
+                    second_stairs: int) -> np.ndarray:
+    """OneCycle._get_scale_factor at ``batch_iteration = b`` (floats, as DeepSpeed's
+    ``float(cycle_first_step_size)``)."""
+    total = first + second
+    ratio = first / total
+    cycle = np.floor(1 + b / total)
+    x = 1. + b / total - cycle
+    rising = x <= ratio
+    with np.errstate(divide="ignore", invalid="ignore"):
+        scale = np.where(rising, x / ratio, (x - 1) / (ratio - 1))
+    stairs = np.where(rising, first_stairs, second_stairs)
+    if (stairs > 0).any():
+        at = np.mod(b, total)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            position = np.where(at <= first, at * stairs / first,
+                                (total - at) * stairs / second)
+            scale = np.where(stairs > 0, np.floor(position) / stairs, scale)
+    return scale
+
+
+def one_cycle(n: int, base_lr: float, cycle_min_lr: float, cycle_max_lr: float,
+             decay_lr_rate: float, cycle_first_step_size: int,
+             cycle_second_step_size: int | None, cycle_first_stair_count: int,
+             cycle_second_stair_count: int | None, decay_step_size: int, cycle_momentum: bool,
+             cycle_min_mom: float, cycle_max_mom: float, decay_mom_rate: float,
+             chunk: int = CHUNK, series: str = "lr") -> Chunks:
+    """In the cycle (``j < total``): ``min + (max - min) * scale`` (momentum: ``max_mom -
+    (max_mom - min_mom) * scale``); after it, with ``t = j - total + 1``: ``min_lr / (1 +
+    decay_lr_rate * (t / decay_step_size))`` (momentum: ``max_mom * (1 + decay_mom_rate *
+    (t / decay_step_size))``), or min_lr / max_mom unchanged when a rate or decay_step_size is
+    0. lr[0] is cycle_min_lr, momentum[0] cycle_min_mom (what the constructor sets)."""
+    first = float(cycle_first_step_size)
+    second = first if cycle_second_step_size is None else float(cycle_second_step_size)
+    total = first + second
+    first_stairs = cycle_first_stair_count
+    second_stairs = first_stairs if cycle_second_stair_count is None \
+        else cycle_second_stair_count
+    momentum = series == "momentum"
+    low, high = (cycle_min_mom, cycle_max_mom) if momentum else (cycle_min_lr, cycle_max_lr)
+    rate = decay_mom_rate if momentum else decay_lr_rate
+    no_decay = decay_step_size == 0 or rate == 0  # math.isclose(x, 0) is x == 0
+    for i in spans(n, chunk):
+        j = i - 1
+        out = np.empty(len(j))
+        cycling = j < total
+        scale = _onecycle_scale((j[cycling] + 1).astype(np.float64), first, second,
+                                first_stairs, second_stairs)
+        if momentum:
+            out[cycling] = high - (high - low) * scale
+        else:
+            out[cycling] = low + (high - low) * scale
+        late = ~cycling
+        steady = high if momentum else low
+        if no_decay:
+            out[late] = steady
+        else:
+            interval = (j[late] - total + 1) / decay_step_size
+            factor = 1 + rate * interval
+            out[late] = steady * factor if momentum else steady / factor
+        out[j < 0] = low
+        yield out
+
+
+def range_test(n: int, base_lr: float, lr_range_test_min_lr: float,
+               lr_range_test_step_size: int, lr_range_test_step_rate: float,
+               lr_range_test_staircase: bool, chunk: int = CHUNK) -> Chunks:
+    """``min_lr * (1 + step_rate * interval)``, ``interval = float(j + 1) / step_size`` (its
+    floor with the staircase); ``lr[0] = min_lr``, which is the same formula at ``j = -1``."""
+    for i in spans(n, chunk):
+        interval = i.astype(np.float64) / lr_range_test_step_size
+        if lr_range_test_staircase:
+            interval = np.floor(interval)
+        yield lr_range_test_min_lr * (1 + lr_range_test_step_rate * interval)
