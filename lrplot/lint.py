@@ -267,6 +267,14 @@ FLOORS: dict[str, Callable[[Mapping[str, Any]], tuple[str, int, str] | None]] = 
         "decay_steps", int(math.ceil(p["decay_steps"])),
         f"end_learning_rate={format_value(p['end_learning_rate'])}"),
     **{f"timm.{name}": lambda p: _timm_floor(p) for name in ("cosine", "poly", "tanh")},
+    # DeepSpeed's lr[i] is get_lr at last_batch_iteration i - 1: WarmupDecayLR reaches 0 one
+    # step after total_num_steps, WarmupCosineLR its floor at total_num_steps
+    "deepspeed.warmup_decay": lambda p: ("total_num_steps", p["total_num_steps"] + 1, "0")
+    if p["total_num_steps"] >= max(2, p["warmup_num_steps"]) else None,
+    "deepspeed.warmup_cosine": lambda p: (
+        "total_num_steps", p["total_num_steps"],
+        f"cos_min_ratio={format_value(p['cos_min_ratio'])} x the lr")
+    if p["total_num_steps"] > max(2, p["warmup_num_steps"]) else None,
 }
 """kind -> (parameter, the schedule's length, the floor's name); None: no floor.
 
@@ -312,6 +320,40 @@ def _floor_not_reached(ctx: Context) -> Iterator[Finding]:
         f"scheduler steps the run takes, as the framework's trainer sets it), or set steps to the real "
         f"length of training",
         (param,))
+
+
+# -- rules: DeepSpeed -----------------------------------------------------------------------------
+
+
+@rule("log-warmup-zero-lrs", "deepspeed.warmup", "deepspeed.warmup_decay",
+      "deepspeed.warmup_cosine",
+      summary="DeepSpeed's default log warm-up trains its first steps at lr 0")
+def _log_warmup_zero(ctx: Context) -> Iterator[Finding]:
+    start = ctx.p.get("warmup_min_lr", ctx.p.get("warmup_min_ratio"))
+    if ctx.p["warmup_type"] != "log" or start != 0:
+        return
+    key = "warmup_min_lr" if "warmup_min_lr" in ctx.p else "warmup_min_ratio"
+    warm = max(2, ctx.p["warmup_num_steps"])
+    yield Finding(
+        f"warmup_type is log (DeepSpeed's default) with {key}=0: the first "
+        f"{'two steps train' if 'warmup_min_lr' in ctx.p else 'steps train'} at lr 0 (log(1) = "
+        f"0), and the lr then jumps: half of the peak after sqrt({warm}) = "
+        f"{warm ** 0.5:.3g} steps",
+        f"set warmup_type: linear for a linear ramp, or {key} above 0",
+        ("warmup_type",))
+
+
+@rule("decay-ends-before-run", "deepspeed.warmup_decay",
+      summary="WarmupDecayLR reaches 0 before the run ends and trains on at lr 0")
+def _ds_decay_ends_early(ctx: Context) -> Iterator[Finding]:
+    total = ctx.p["total_num_steps"]
+    if not ctx.steps_given or ctx.last <= total + 1:
+        return
+    yield Finding(
+        f"total_num_steps={total} is shorter than the run ({ctx.steps} steps): the lr is 0 "
+        f"from step {total + 1} on, {ctx.last - total} steps that train at lr 0",
+        f"set total_num_steps: {ctx.steps - 1} (the optimizer steps of the run)",
+        ("total_num_steps",))
 
 
 # -- rules: OneCycleLR ----------------------------------------------------------------------------
