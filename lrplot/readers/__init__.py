@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
 READERS = {
     "hydra": "lrplot.readers.hydra",
+    "deepspeed": "lrplot.readers.deepspeed",
     "timm": "lrplot.readers.timm",
     "axolotl": "lrplot.readers.axolotl",
     "hf": "lrplot.readers.hf",
@@ -35,7 +36,7 @@ ALIASES = {"transformers": "hf", "huggingface": "hf", "trainingarguments": "hf",
            "llamafactory": "hf", "llama-factory": "hf", "trl": "hf",
            "alignment-handbook": "hf", "lightningcli": "lightning",
            "pytorch-lightning": "lightning", "omegaconf": "hydra",
-           "train.py": "timm"}
+           "train.py": "timm", "ds_config": "deepspeed", "ds": "deepspeed"}
 
 FORMATS = tuple(READERS) + tuple(ALIASES)
 """Every name ``--from`` accepts."""
