@@ -372,6 +372,7 @@ FRAMEWORK_TITLES = {
     "keras": "Keras 3, keras.optimizers.schedules, float32 (keras.NAME)",
     "optax": "Optax, optax.schedules, float32 as jax computes (optax.NAME)",
     "deepspeed": "DeepSpeed, deepspeed.runtime.lr_schedules (deepspeed.NAME or ds.NAME)",
+    "megatron": "Megatron-core, OptimizerParamScheduler (megatron.NAME)",
 }
 """How ``lrplot list`` and ``lrplot --help`` head each framework's kinds."""
 

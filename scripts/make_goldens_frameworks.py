@@ -7,6 +7,7 @@ From the repository root, with the framework installed in the running Python:
     KERAS_BACKEND=torch python scripts/make_goldens_frameworks.py keras
     python scripts/make_goldens_frameworks.py timm    # timm installed with --no-deps (no torchvision)
     python scripts/make_goldens_frameworks.py deepspeed   # deepspeed 0.19.8 (CPU accelerator)
+    python scripts/make_goldens_frameworks.py megatron    # megatron-core 0.16.1
     /tmp/optax-venv/bin/python scripts/make_goldens_frameworks.py optax   # a throwaway venv:
         # python3 -m venv /tmp/optax-venv && /tmp/optax-venv/bin/pip install optax jax numpy
 
@@ -322,7 +323,37 @@ def deepspeed_cases() -> list[dict]:
     ]
 
 
+def megatron_cases() -> list[dict]:
+    m = "megatron.param_scheduler"
+    wsd = {"lr_decay_style": "WSD", "wsd_decay_steps": 60}
+    return [
+        case(m, 250, lr_decay_steps=200),  # linear, no warm-up, every default
+        case(m, 250, lr_decay_steps=200, lr_warmup_steps=20, lr_decay_style="cosine",
+             min_lr=0.01),
+        case(m, 250, 3e-4, lr_decay_steps=200, lr_warmup_steps=20, init_lr=1e-5,
+             lr_decay_style="constant"),
+        case(m, 300, lr_decay_steps=250, lr_warmup_steps=20, lr_decay_style="inverse-square-root",
+             min_lr=0.02),
+        case(m, 300, lr_decay_steps=250, lr_decay_style="inverse-square-root"),
+        *[case(m, 260, lr_decay_steps=200, lr_warmup_steps=10, min_lr=0.001,
+               lr_wsd_decay_style=style, **wsd)
+          for style in ("linear", "cosine", "exponential", "minus_sqrt")],
+        # samples: Megatron steps by the global batch size; a warm-up fraction x samples
+        case(m, 300, 6e-4, lr_decay_steps=250 * 512, lr_warmup_steps=0.01 * 250 * 512,
+             increment=512, lr_decay_style="cosine", min_lr=6e-5),
+        case(m, 300, 1e-3, lr_decay_steps=200 * 256, lr_warmup_steps=0.017 * 200 * 256,
+             increment=256, lr_decay_style="WSD", wsd_decay_steps=40 * 256,
+             lr_wsd_decay_style="cosine"),
+        case(m, 250, lr_decay_steps=200, start_wd=0.0, end_wd=0.1, wd_incr_style="linear",
+             wd_incr_steps=150),
+        case(m, 250, lr_decay_steps=200, start_wd=0.01, end_wd=0.05, wd_incr_style="cosine"),
+        case(m, LONG, 3e-4, lr_decay_steps=18_000, lr_warmup_steps=2000,
+             lr_decay_style="cosine", min_lr=3e-5, extra=around(2000, 18_000)),
+    ]
+
+
 FRAMEWORKS = {
+    "megatron": (megatron_cases, oracle.megatron_lrs, ("megatron", "torch")),
     "deepspeed": (deepspeed_cases, oracle.deepspeed_lrs, ("deepspeed", "torch")),
     "transformers": (hf_cases, oracle.hf_lrs, ("transformers", "torch")),
     "keras": (keras_cases, oracle.keras_lrs, ("keras", "torch")),
@@ -331,7 +362,7 @@ FRAMEWORKS = {
 }
 """framework -> (its cases, its oracle, the modules whose versions the file records)."""
 
-SERIES = {"deepspeed": oracle.deepspeed_series}
+SERIES = {"deepspeed": oracle.deepspeed_series, "megatron": oracle.megatron_series}
 """framework -> an oracle of every series it sets (lr, momentum): the others are stored too."""
 
 

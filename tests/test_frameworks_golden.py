@@ -16,7 +16,8 @@ from frameworks_oracle import (RTOL_FLOAT32, RTOL_FLOAT64, assert_lr_close, gold
                                load_goldens)
 
 FRAMEWORKS = {"transformers": RTOL_FLOAT64, "timm": RTOL_FLOAT64, "keras": RTOL_FLOAT32,
-              "optax": RTOL_FLOAT32, "deepspeed": RTOL_FLOAT64}
+              "optax": RTOL_FLOAT32, "deepspeed": RTOL_FLOAT64,
+              "megatron": RTOL_FLOAT64}
 """framework -> the tolerance of its golden comparison."""
 
 PRESENT = [f for f in FRAMEWORKS if golden_path(f).exists()]
@@ -52,7 +53,8 @@ def test_matches_framework(framework, case):
                     context=case["id"])
 
 
-SERIES_CASES = [(f, c, name) for f, c in CASES for name in ("momentum",) if name in c]
+SERIES_CASES = [(f, c, name) for f, c in CASES for name in ("momentum", "weight_decay")
+                if name in c]
 
 
 @pytest.mark.parametrize("framework,case,series", SERIES_CASES,

@@ -200,14 +200,16 @@ class UnknownKind(LookupError):
 
 
 NAMESPACES = {"torch": "", "pytorch": "", "hf": "hf", "transformers": "hf", "timm": "timm",
-              "keras": "keras", "optax": "optax", "deepspeed": "deepspeed", "ds": "deepspeed"}
+              "keras": "keras", "optax": "optax", "deepspeed": "deepspeed", "ds": "deepspeed",
+              "megatron": "megatron"}
 """Accepted name prefixes -> the registry's prefix: torch kinds have none (``torch.cosine`` is
 ``cosine``), transformers kinds are ``hf.*`` (``transformers.cosine`` is ``hf.cosine``)."""
 
 
 MODULES = {"torch": ("optim.lr_scheduler",), "transformers": ("", "optimization"),
            "timm": ("scheduler",), "keras": ("optimizers.schedules",),
-           "optax": ("", "schedules"), "deepspeed": ("runtime.lr_schedules",)}
+           "optax": ("", "schedules"), "deepspeed": ("runtime.lr_schedules",),
+           "megatron": ("core.optimizer_param_scheduler",)}
 """Module paths under which a framework defines its schedules: with them a fully qualified name
 (``torch.optim.lr_scheduler.OneCycleLR``, ``transformers.get_cosine_schedule_with_warmup``,
 ``timm.scheduler.cosine_lr.CosineLRScheduler``) names the same kind as its short alias."""
@@ -256,3 +258,4 @@ def _load_builtin() -> None:
     from lrplot.schedules import timm  # noqa: F401
     from lrplot.schedules import optax  # noqa: F401
     from lrplot.schedules import deepspeed  # noqa: F401
+    from lrplot.schedules import megatron  # noqa: F401

@@ -1,0 +1,89 @@
+"""numpy kernel for Megatron-core's ``OptimizerParamScheduler.get_lr`` / ``get_wd`` (megatron-core
+0.16), bit for bit: the class computes in Python floats; the kernel keeps its order of
+operations, with ``math.cos`` / ``math.pow`` from :mod:`lrplot.libm`. Step ``i`` is
+``num_steps = i x increment`` (the constructor's ``step(0)`` is lr[0])."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from lrplot.kernels._frameworks import CHUNK, Chunks, spans
+from lrplot.libm import cos, power
+
+
+def _lr(n: np.ndarray, max_lr: float, min_lr: float, init_lr: float, warm: float, decay: int,
+        style: str, wsd_steps: int | None, wsd_style: str) -> np.ndarray:
+    nf = n.astype(np.float64)
+    out = np.empty(len(n))
+    warming = (nf <= warm) if warm > 0 else np.zeros(len(n), dtype=bool)
+    # init_lr + ((max_lr - init_lr) * float(num_steps) / float(lr_warmup_steps))
+    out[warming] = init_lr + ((max_lr - init_lr) * nf[warming] / float(warm))
+    rest = ~warming
+    if style == "constant":
+        out[rest] = max_lr
+        return out
+    past = rest & (n > decay)
+    out[past] = min_lr
+    live = rest & ~past
+    x = nf[live]
+    if style == "inverse-square-root":
+        w = float(max(warm, 1))
+        steps = np.maximum(x, 1.0)
+        lr = max_lr * power(w, 0.5) / power(steps, 0.5)
+        out[live] = np.where(lr > min_lr, lr, min_lr)  # max(min_lr, lr)
+        return out
+    ratio = (x - warm) / float(decay - warm)
+    delta = max_lr - min_lr
+    if style == "linear":
+        coeff = 1.0 - ratio
+    elif style == "cosine":
+        coeff = 0.5 * (cos(np.pi * ratio) + 1.0)
+    else:  # WSD
+        anneal_start = decay - wsd_steps
+        coeff = np.ones(len(x))
+        annealing = x > anneal_start
+        with np.errstate(divide="ignore", invalid="ignore"):
+            r = (x[annealing] - anneal_start) / float(wsd_steps)
+        if wsd_style == "linear":
+            coeff[annealing] = 1.0 - r
+        elif wsd_style == "cosine":
+            coeff[annealing] = 0.5 * (cos(np.pi * r) + 1.0)
+        elif wsd_style == "exponential":
+            coeff[annealing] = (2.0 * power(0.5, r)) - 1.0
+        else:  # minus_sqrt
+            coeff[annealing] = 1.0 - np.sqrt(r)
+    out[live] = min_lr + coeff * delta
+    return out
+
+
+def _wd(n: np.ndarray, start: float, end: float, incr: int, style: str) -> np.ndarray:
+    out = np.full(len(n), float(end))
+    if style == "constant":
+        return out
+    ramp = n <= incr
+    ratio = n[ramp].astype(np.float64) / float(incr)
+    coeff = ratio if style == "linear" else 0.5 * (cos(np.pi * (1 - ratio)) + 1.0)
+    out[ramp] = start + coeff * (end - start)
+    return out
+
+
+def param_scheduler(n: int, base_lr: float, lr_decay_steps: int, max_lr: float | None,
+                    min_lr: float, init_lr: float, lr_warmup_steps: float, lr_decay_style: str,
+                    wsd_decay_steps: int | None, lr_wsd_decay_style: str, start_wd: float,
+                    end_wd: float, wd_incr_steps: int | None, wd_incr_style: str,
+                    increment: int, chunk: int = CHUNK, series: str = "lr") -> Chunks:
+    """``get_lr``: the warm-up while ``num_steps <= lr_warmup_steps`` (when > 0), then
+    constant max_lr, or min_lr past lr_decay_steps, else ``min_lr + coeff * (max_lr -
+    min_lr)`` with the style's coeff of ``(num_steps - warmup) / (decay - warmup)``;
+    inverse-square-root is ``max(min_lr, max_lr * max(warmup, 1) ** 0.5 / max(num_steps, 1)
+    ** 0.5)``. ``get_wd``: end_wd past wd_incr_steps (or constant), else ``start_wd + coeff *
+    (end_wd - start_wd)``, coeff = ratio (linear) or ``0.5 * (cos(pi * (1 - ratio)) + 1)``."""
+    peak = float(base_lr if max_lr is None else max_lr)
+    incr = lr_decay_steps if wd_incr_steps is None else wd_incr_steps
+    for i in spans(n, chunk):
+        steps = i * increment
+        if series == "weight_decay":
+            yield _wd(steps, start_wd, end_wd, incr, wd_incr_style)
+        else:
+            yield _lr(steps, peak, min_lr, init_lr, lr_warmup_steps, lr_decay_steps,
+                      lr_decay_style, wsd_decay_steps, lr_wsd_decay_style)
