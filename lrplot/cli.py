@@ -288,13 +288,16 @@ class LearningRates(click.ParamType):
 
 LEARNING_RATES = LearningRates()
 
-EXTRA_FLAGS = {"momentum": "--momentum", "metric": "--show-metric"}
+EXTRA_FLAGS = {"momentum": "--momentum", "metric": "--show-metric",
+               "weight_decay": "--show-weight-decay"}
 """Flags that add a kind's extra series (lrplot.spec.SERIES) to the figure and the numbers."""
 EXTRA_HELP = {
     "momentum": "Also show the momentum (SGD; Adam's beta1) the schedule cycles: dashed, on a "
                 "second y axis, and as a column/field in CSV/JSON.",
     "metric": "Also show the metric the schedule watches: dashed, on a second y axis, and as a "
               "column/field in CSV/JSON.",
+    "weight_decay": "Also show the weight decay the scheduler sets: dashed, on a second y axis, "
+                    "and as a column/field in CSV/JSON.",
 }
 
 

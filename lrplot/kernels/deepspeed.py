@@ -43,24 +43,29 @@ def warmup_decay(n: int, base_lr: float, total_num_steps: int, warmup_min_lr: fl
                               chunk)
 
 
+def _split(i: np.ndarray, *bounds: float) -> list[slice]:
+    """Consecutive slices of the (increasing) step numbers ``i``: before ``bounds[0]``, from it
+    to ``bounds[1]``, ..., after the last — phases as index ranges, not masks (the kernels run
+    at numpy's speed only when each phase is one contiguous block)."""
+    cuts = [0, *(int(np.searchsorted(i, b, side="left")) for b in bounds), len(i)]
+    return [slice(a, b) for a, b in zip(cuts, cuts[1:])]
+
+
 def _warmup_series(n: int, max_lr: float, min_lr: float, warmup_num_steps: int,
                    warmup_type: str, total: int | None, chunk: int) -> Chunks:
     warm = max(2, warmup_num_steps)
     delta = max_lr - min_lr
-    after = 1.0 if total is None else None
     denominator = float(max(1.0, total - warm)) if total is not None else 1.0
     for i in spans(n, chunk):
-        j = i - 1
-        gamma = np.empty(len(j))
-        early = j < warm
-        gamma[early] = _warmup_gamma(j[early], warm, warmup_type)
-        late = ~early
-        if after is not None:
-            gamma[late] = after
+        lr = np.empty(len(i))
+        first, early, late = _split(i, 1, warm + 1)  # j = i - 1: < 0, < warm, after
+        lr[first] = min_lr  # the constructor: get_lr() before any step returns min_lrs
+        lr[early] = min_lr + (delta * _warmup_gamma(i[early] - 1, warm, warmup_type))
+        if total is None:
+            lr[late] = min_lr + (delta * 1.0)
         else:
-            gamma[late] = pymax0((total - j[late]).astype(np.float64) / denominator)
-        lr = min_lr + (delta * gamma)
-        lr[j < 0] = min_lr  # the constructor: get_lr() before any step returns min_lrs
+            j = i[late] - 1
+            lr[late] = min_lr + (delta * pymax0((total - j).astype(np.float64) / denominator))
         yield lr
 
 
@@ -73,19 +78,20 @@ def warmup_cosine(n: int, base_lr: float, total_num_steps: int, warmup_min_ratio
     ``lr[0] = 0.0``."""
     warm = max(2, warmup_num_steps)
     real_total = max(1, total_num_steps - warm)
+    # j - warm + 1 >= real_total: progress is 1.0 and the ratio a constant
+    end = float(real_total + warm - 1 + 1)
+    final = base_lr * max(0.0, cos_min_ratio + (1. - cos_min_ratio) * (
+        (1 + math.cos(math.pi * 1.0)) / 2))
     for i in spans(n, chunk):
-        j = i - 1
-        ratio = np.empty(len(j))
-        early = j < warm
-        ratio[early] = warmup_min_ratio + _warmup_gamma(j[early], warm, warmup_type) * (
-            1. - warmup_min_ratio)
-        late = ~early
-        progress = (j[late] - warm + 1) / real_total
-        progress = np.where(progress < 1.0, progress, 1.0)
-        cosine = (1 + cos(math.pi * progress)) / 2
-        ratio[late] = pymax0(cos_min_ratio + (1. - cos_min_ratio) * cosine)
-        lr = base_lr * ratio
-        lr[j < 0] = 0.0
+        lr = np.empty(len(i))
+        first, early, cosine, done = _split(i, 1, warm + 1, end)
+        lr[first] = 0.0
+        lr[early] = base_lr * (warmup_min_ratio + _warmup_gamma(i[early] - 1, warm, warmup_type)
+                               * (1. - warmup_min_ratio))
+        progress = (i[cosine] - 1 - warm + 1) / real_total
+        ratio = (1 + cos(math.pi * progress)) / 2
+        lr[cosine] = base_lr * pymax0(cos_min_ratio + (1. - cos_min_ratio) * ratio)
+        lr[done] = final
         yield lr
 
 
@@ -121,9 +127,9 @@ def one_cycle(n: int, base_lr: float, cycle_min_lr: float, cycle_max_lr: float,
     decay_lr_rate * (t / decay_step_size))`` (momentum: ``max_mom * (1 + decay_mom_rate *
     (t / decay_step_size))``), or min_lr / max_mom unchanged when a rate or decay_step_size is
     0. lr[0] is cycle_min_lr, momentum[0] cycle_min_mom (what the constructor sets)."""
-    first = float(cycle_first_step_size)
-    second = first if cycle_second_step_size is None else float(cycle_second_step_size)
-    total = first + second
+    first_size = float(cycle_first_step_size)
+    second = first_size if cycle_second_step_size is None else float(cycle_second_step_size)
+    total = first_size + second
     first_stairs = cycle_first_stair_count
     second_stairs = first_stairs if cycle_second_stair_count is None \
         else cycle_second_stair_count
@@ -131,25 +137,23 @@ def one_cycle(n: int, base_lr: float, cycle_min_lr: float, cycle_max_lr: float,
     low, high = (cycle_min_mom, cycle_max_mom) if momentum else (cycle_min_lr, cycle_max_lr)
     rate = decay_mom_rate if momentum else decay_lr_rate
     no_decay = decay_step_size == 0 or rate == 0  # math.isclose(x, 0) is x == 0
+    after = high if momentum else low  # after the cycle, without decay
     for i in spans(n, chunk):
-        j = i - 1
-        out = np.empty(len(j))
-        cycling = j < total
-        scale = _onecycle_scale((j[cycling] + 1).astype(np.float64), first, second,
-                                first_stairs, second_stairs)
+        out = np.empty(len(i))
+        first, cycling, late = _split(i, 1, total + 1)  # j = i - 1: < 0, < total, after
+        out[first] = low
+        scale = _onecycle_scale(i[cycling].astype(np.float64), first_size, second, first_stairs,
+                                second_stairs)  # batch_iteration = j + 1 = i
         if momentum:
             out[cycling] = high - (high - low) * scale
         else:
             out[cycling] = low + (high - low) * scale
-        late = ~cycling
-        steady = high if momentum else low
         if no_decay:
-            out[late] = steady
+            out[late] = after
         else:
-            interval = (j[late] - total + 1) / decay_step_size
+            interval = (i[late] - 1 - total + 1) / decay_step_size
             factor = 1 + rate * interval
-            out[late] = steady * factor if momentum else steady / factor
-        out[j < 0] = low
+            out[late] = after * factor if momentum else after / factor
         yield out
 
 

@@ -86,5 +86,5 @@ PARAM_SCHEDULER = register(Kind(
     example="--lr-decay-steps 1000 --lr-warmup-steps 100 --lr-decay-style linear,cosine,WSD "
             "--wsd-decay-steps 200",
     horizon=_horizon, check=_check, framework="megatron", extras=_extras,
-    extra_series=(),
+    extra_series=("weight_decay",),
 ))
