@@ -218,9 +218,4 @@ def read(doc: Document, facts: RunFacts) -> tuple[Document, Explanation]:
     out.figure("steps", ex.add("steps", iters + 1, f"{iters} + 1", LAST_STEP))
     out.figure("base_lr", lr, ("lr",))
     out.curve(values, origins)
-    if values["lr_decay_style"] == "inverse-square-root" and iters * gbs > decay:
-        out.warn("lr-drops-at-decay-end", ("lr_decay_style",),
-                 f"inverse-square-root does not reach min_lr by itself: at lr_decay_steps "
-                 f"({decay}) Megatron switches to min_lr at once, a drop, and the run goes on "
-                 f"past it", "set --lr-decay-iters to --train-iters, or accept the drop")
     return out.document(), ex
