@@ -88,9 +88,18 @@ def warmup_cosine(n: int, base_lr: float, total_num_steps: int, warmup_min_ratio
         lr[first] = 0.0
         lr[early] = base_lr * (warmup_min_ratio + _warmup_gamma(i[early] - 1, warm, warmup_type)
                                * (1. - warmup_min_ratio))
-        progress = (i[cosine] - 1 - warm + 1) / real_total
-        ratio = (1 + cos(math.pi * progress)) / 2
-        lr[cosine] = base_lr * pymax0(cos_min_ratio + (1. - cos_min_ratio) * ratio)
+        # in place, in DeepSpeed's order: progress = (j - warm + 1) / real_total, ...
+        ratio = (i[cosine] - warm).astype(np.float64)  # j - warm + 1 = i - warm, exact
+        ratio /= real_total
+        ratio *= math.pi
+        ratio = cos(ratio)
+        ratio += 1
+        ratio /= 2
+        ratio *= 1. - cos_min_ratio
+        ratio += cos_min_ratio
+        np.maximum(ratio, 0.0, out=ratio)  # max(0.0, x): x is never NaN or -0.0 here
+        ratio *= base_lr
+        lr[cosine] = ratio
         lr[done] = final
         yield lr
 

@@ -38,8 +38,16 @@ def _lr(n: np.ndarray, max_lr: float, min_lr: float, init_lr: float, warm: float
     delta = max_lr - min_lr
     if style == "linear":
         out[w:d] = min_lr + (1.0 - (x - warm) / float(decay - warm)) * delta
-    elif style == "cosine":
-        out[w:d] = min_lr + 0.5 * (cos(np.pi * ((x - warm) / float(decay - warm))) + 1.0) * delta
+    elif style == "cosine":  # in place, in Megatron's order of operations
+        x -= warm
+        x /= float(decay - warm)
+        x *= np.pi
+        x = cos(x)
+        x += 1.0
+        x *= 0.5
+        x *= delta
+        x += min_lr
+        out[w:d] = x
     else:  # WSD: 1.0 until lr_decay_steps - wsd_decay_steps, then the annealing
         anneal_start = decay - wsd_steps
         a = min(d, max(w, _cut(n, anneal_start)))
