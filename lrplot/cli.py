@@ -365,16 +365,6 @@ def kind_command(kind: Kind) -> click.Command:
 # -- the group -----------------------------------------------------------------------------------
 
 
-FRAMEWORK_TITLES = {
-    "torch": "PyTorch, torch.optim.lr_scheduler (also as torch.NAME)",
-    "transformers": "Hugging Face transformers, get_scheduler (hf.NAME or transformers.NAME)",
-    "timm": "timm, timm.scheduler (timm.NAME)",
-    "keras": "Keras 3, keras.optimizers.schedules, float32 (keras.NAME)",
-    "optax": "Optax, optax.schedules, float32 as jax computes (optax.NAME)",
-}
-"""How ``lrplot list`` and ``lrplot --help`` head each framework's kinds."""
-
-
 def _by_framework() -> list[tuple[str, list[Kind]]]:
     """Every kind, grouped by framework in registration order (torch first)."""
     groups: dict[str, list[Kind]] = {}
@@ -439,7 +429,7 @@ class LrplotGroup(click.Group):
             rows = []
             for framework, kinds in _by_framework():
                 names = " ".join(k.name for k in kinds)
-                if framework == "torch":
+                if not schedules.framework(framework).namespace:  # torch's bare names
                     names += " (or the class name: CosineAnnealingLR, ...)"
                 rows.append((framework, names))
             formatter.write_dl(rows)
@@ -539,7 +529,7 @@ def list_kinds(frameworks: tuple[str, ...]) -> None:
             if found is None:
                 import difflib
 
-                choices = [*schedules.NAMESPACES, *(f for f, _ in groups)]
+                choices = [*schedules.namespaces(), *(f for f, _ in groups)]
                 close = difflib.get_close_matches(name.lower(), [*choices, *schedules.names()],
                                                   n=1, cutoff=0.6)
                 hint = f" Did you mean {close[0]!r}?" if close else ""
@@ -553,7 +543,7 @@ def list_kinds(frameworks: tuple[str, ...]) -> None:
             raise InputError(problems)
         groups = list(wanted.items())
     for framework, kinds in groups:
-        click.secho(f"== {FRAMEWORK_TITLES.get(framework, framework)} ==", bold=True)
+        click.secho(f"== {schedules.framework(framework).title} ==", bold=True)
         click.echo()
         for kind in kinds:
             _list_kind(kind)
@@ -564,7 +554,7 @@ def _kinds_named(name: str, groups: list[tuple[str, list[Kind]]]
     """The (framework, kinds) that ``name`` means: a framework, a namespace prefix (hf,
     pytorch) or one kind; None when it means nothing."""
     key = name.lower()
-    namespace = schedules.NAMESPACES.get(key)
+    namespace = schedules.namespaces().get(key)
     found = [(f, [k for k in kinds if (namespace is not None and (k.namespace or "") == namespace)
                   or f == key]) for f, kinds in groups]
     found = [(f, kinds) for f, kinds in found if kinds]

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, Se
 from lrplot.params import format_value
 
 if TYPE_CHECKING:
+    from lrplot.schedules import Kind
     from lrplot.spec import Curve, FigureSpec
     from lrplot.yamlio import Document
 
@@ -61,19 +62,35 @@ class LintWarning:
 @dataclass(frozen=True)
 class Rule:
     name: str
-    kinds: tuple[str, ...]  # kind names the rule applies to
+    names: tuple[str, ...]  # kind names the rule applies to
     check: Callable[[Context], Iterable[Finding]]
     summary: str
+    hook: str | None = None  # ... and every kind that declares this hook (``floor``)
+
+    @property
+    def kinds(self) -> tuple[str, ...]:
+        """The names of the kinds the rule applies to."""
+        if self.hook is None:
+            return self.names
+        from lrplot import schedules
+
+        hooked = [k.name for k in schedules.all_kinds() if getattr(k, self.hook) is not None]
+        return tuple(dict.fromkeys([*self.names, *hooked]))
+
+    def applies(self, kind: Kind) -> bool:
+        return kind.name in self.names or (self.hook is not None and
+                                           getattr(kind, self.hook) is not None)
 
 
 RULES: list[Rule] = []
 """Every rule, in the order its warnings are reported."""
 
 
-def rule(name: str, *kinds: str, summary: str) -> Callable:
-    """Register ``check(ctx)`` as rule ``name`` for the given kind names."""
+def rule(name: str, *kinds: str, summary: str, hook: str | None = None) -> Callable:
+    """Register ``check(ctx)`` as rule ``name`` for the given kind names, and for every kind
+    that declares ``hook`` (a field of :class:`~lrplot.schedules.Kind`)."""
     def register(check: Callable[[Context], Iterable[Finding]]) -> Callable:
-        RULES.append(Rule(name, kinds, check, summary))
+        RULES.append(Rule(name, kinds, check, summary, hook))
         return check
     return register
 
@@ -237,64 +254,25 @@ def _hf_cosine_past(ctx: Context) -> Iterator[Finding]:
 
 
 # -- rules: floors that the run never reaches -----------------------------------------------------
-
-FLOORS: dict[str, Callable[[Mapping[str, Any]], tuple[str, int, str] | None]] = {
-    "cosine": lambda p: ("T_max", p["T_max"], f"eta_min={format_value(p['eta_min'])}"),
-    "polynomial": lambda p: ("total_iters", p["total_iters"], "0"),
-    "linear": lambda p: ("total_iters", p["total_iters"],
-                         f"end_factor={format_value(p['end_factor'])}")
-    if p["end_factor"] < p["start_factor"] else None,
-    "hf.linear": lambda p: ("num_training_steps", p["num_training_steps"], "0"),
-    "hf.cosine": lambda p: ("num_training_steps", p["num_training_steps"], "0")
-    if p.get("num_cycles", 0.5) == 0.5 else None,
-    "hf.polynomial": lambda p: ("num_training_steps", p["num_training_steps"],
-                                f"lr_end={format_value(p['lr_end'])}"),
-    "hf.cosine_with_min_lr": lambda p: ("num_training_steps", p["num_training_steps"], "min_lr"),
-    "keras.cosine_decay": lambda p: ("decay_steps", int(math.ceil(
-        p["decay_steps"] + (p.get("warmup_steps") or 0 if p.get("warmup_target") is not None
-                            else 0))), f"alpha={format_value(p['alpha'])} x the initial lr"),
-    "optax.cosine_decay": lambda p: ("decay_steps", p["decay_steps"],
-                                     f"alpha={format_value(p['alpha'])} x init_value"),
-    "optax.warmup_cosine_decay": lambda p: ("decay_steps", p["decay_steps"],
-                                            f"end_value={format_value(p.get('end_value', 0.0))}"),
-    "optax.linear": lambda p: ("transition_steps", p["transition_steps"]
-                               + p.get("transition_begin", 0),
-                               f"end_value={format_value(p['end_value'])}"),
-    "optax.polynomial": lambda p: ("transition_steps", p["transition_steps"]
-                                   + p.get("transition_begin", 0),
-                                   f"end_value={format_value(p['end_value'])}"),
-    "keras.polynomial_decay": lambda p: None if p.get("cycle") else (
-        "decay_steps", int(math.ceil(p["decay_steps"])),
-        f"end_learning_rate={format_value(p['end_learning_rate'])}"),
-    **{f"timm.{name}": lambda p: _timm_floor(p) for name in ("cosine", "poly", "tanh")},
-}
-"""kind -> (parameter, the schedule's length, the floor's name); None: no floor.
-
-The length is the step where the floor is reached: ``lr[length]`` is the floor. A trainer that
-runs ``length`` optimizer steps (transformers' Trainer with ``num_training_steps = max_steps``,
-torch's ``T_max = epochs``, Keras and Optax with ``decay_steps`` = the steps taken) uses
-``lr[0..length-1]`` and never ``lr[length]``: that is the standard recipe, not a mistake, so the
-rule compares the run's length with the schedule's length — ``steps >= length`` is clean — the
-same way for every framework (timm's schedulers, stepped to ``t_initial``, are the same)."""
+#
+# A kind with a floor declares it as its ``floor`` hook (in its framework's kinds module):
+# ``floor(params)`` -> (parameter, the schedule's length, the floor's name), or None.
+#
+# The length is the step where the floor is reached: ``lr[length]`` is the floor. A trainer that
+# runs ``length`` optimizer steps (transformers' Trainer with ``num_training_steps = max_steps``,
+# torch's ``T_max = epochs``, Keras and Optax with ``decay_steps`` = the steps taken) uses
+# ``lr[0..length-1]`` and never ``lr[length]``: that is the standard recipe, not a mistake, so the
+# rule compares the run's length with the schedule's length — ``steps >= length`` is clean — the
+# same way for every framework (timm's schedulers, stepped to ``t_initial``, are the same).
 
 
-def _timm_floor(p: Mapping[str, Any]) -> tuple[str, int, str] | None:
-    """timm's one-cycle schedulers reach lr_min at t_initial (after a prefixed warmup). Only
-    when a step is one t (stepped per epoch with one update each, or per update): the advice
-    is then in t_initial's own unit. Restarts and noise have no single floor."""
-    if p["cycle_limit"] != 1 or p.get("noise_range_t") or \
-            (p["t_in_epochs"] and p.get("updates_per_epoch", 1) != 1):
-        return None
-    length = p["t_initial"] + (p["warmup_t"] if p["warmup_prefix"] else 0)
-    return "t_initial", length, f"lr_min={format_value(p['lr_min'])}"
-
-
-@rule("floor-not-reached", *FLOORS,
+@rule("floor-not-reached", hook="floor",
       summary="the run ends before the schedule reaches its floor")
 def _floor_not_reached(ctx: Context) -> Iterator[Finding]:
     if not ctx.steps_given:
         return
-    floor = FLOORS[ctx.curve.kind.name](ctx.p)
+    assert ctx.curve.kind.floor is not None
+    floor = ctx.curve.kind.floor(ctx.p)
     if floor is None:
         return
     param, length, name = floor
@@ -318,11 +296,9 @@ def _floor_not_reached(ctx: Context) -> Iterator[Finding]:
 
 
 def _onecycle_total(p: Mapping[str, Any]) -> int | None:
-    if p.get("total_steps") is not None:
-        return p["total_steps"]
-    if p.get("epochs") is not None and p.get("steps_per_epoch") is not None:
-        return p["epochs"] * p["steps_per_epoch"]
-    return None
+    from lrplot.frameworks.pytorch import onecycle
+
+    return onecycle.total(p.get("total_steps"), p.get("epochs"), p.get("steps_per_epoch"))
 
 
 @rule("onecycle-overrun", "onecycle",
@@ -533,14 +509,14 @@ def ack_schema() -> dict[str, Any]:
 # -- running the rules ------------------------------------------------------------------------------
 
 
-def rules_for(kind_name: str) -> list[Rule]:
-    return [r for r in RULES if kind_name in r.kinds]
+def rules_for(kind: Kind) -> list[Rule]:
+    return [r for r in RULES if r.applies(kind)]
 
 
 def check_curve(curve: Curve) -> Iterator[tuple[Rule, Finding]]:
     """Every finding of every rule that applies to the curve's kind."""
     ctx = Context(curve)
-    for r in rules_for(curve.kind.name):
+    for r in rules_for(curve.kind):
         for finding in r.check(ctx):
             yield r, finding
 

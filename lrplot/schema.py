@@ -111,7 +111,7 @@ def spellings(kind: Kind) -> list[str]:
     names = [kind.name, *kind.aliases]
     out = list(names)
     own = kind.namespace or ""
-    for prefix, target in getattr(schedules, "NAMESPACES", {}).items():
+    for prefix, target in schedules.namespaces().items():
         if target != own:
             continue
         for name in names:

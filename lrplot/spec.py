@@ -317,8 +317,8 @@ def child_refusal(kind: Kind, child_kinds: str = "") -> str | None:
             return None if kind.name == child_kinds else f"the schedules here are {child_kinds}"
         return None if kind.framework == child_kinds else \
             f"only {child_kinds} schedules can be joined here"
-    if kind.name == "plateau":
-        return "ReduceLROnPlateau needs a metric at every step (torch refuses it too)"
+    if kind.refused_as_child:
+        return kind.refused_as_child
     if kind.framework != "torch":
         return "only torch schedulers share an optimizer this way"
     return None

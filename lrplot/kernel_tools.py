@@ -16,7 +16,7 @@ import numpy as np
 from lrplot import libm
 
 CHUNK = 1 << 20
-"""Steps evaluated at once (the same trade-off as lrplot.kernels.pytorch.CHUNK)."""
+"""Steps evaluated at once (the same trade-off as lrplot.frameworks.pytorch.kernels.CHUNK)."""
 
 Chunks = Iterator[np.ndarray]
 

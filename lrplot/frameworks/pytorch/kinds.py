@@ -1,4 +1,4 @@
-"""PyTorch's ``torch.optim.lr_scheduler`` kinds: declarations only (kernels: lrplot.kernels.pytorch).
+"""PyTorch's ``torch.optim.lr_scheduler`` kinds: declarations only (kernels: lrplot.frameworks.pytorch.kernels).
 
 Bounds refuse what torch accepts but cannot mean: T_max = 0 (torch divides by zero), a zero or
 fractional step_size, a NaN, infinite, zero or negative gamma.
@@ -10,10 +10,11 @@ import math
 from functools import lru_cache
 from typing import Any, Mapping
 
-from lrplot.params import REQUIRED, Param
+from lrplot.frameworks.pytorch import events, onecycle
+from lrplot.params import REQUIRED, Param, format_value
 from lrplot.schedules import Kind, register
 
-KERNELS = "lrplot.kernels.pytorch"
+KERNELS = "lrplot.frameworks.pytorch.kernels"
 
 GAMMA_HELP = "multiplicative factor of learning-rate decay"
 
@@ -52,6 +53,12 @@ def _cosine_horizon(p: Mapping[str, Any]) -> tuple[int, str]:
     return 2 * p["T_max"] + 1, "one full period, 2*T_max, to show the rise after T_max"
 
 
+def _linear_floor(p: Mapping[str, Any]) -> tuple[str, int, str] | None:
+    if p["end_factor"] >= p["start_factor"]:
+        return None  # a warm-up: it ends high
+    return "total_iters", p["total_iters"], f"end_factor={format_value(p['end_factor'])}"
+
+
 EXPONENTIAL = register(Kind(
     name="exponential",
     framework_class="ExponentialLR",
@@ -73,6 +80,7 @@ STEP = register(Kind(
     kernel=f"{KERNELS}:step",
     example="--step-size 50 --gamma 0.5,0.65,0.8",
     horizon=_step_horizon,
+    events=events.step,
 ))
 
 MULTISTEP = register(Kind(
@@ -87,6 +95,7 @@ MULTISTEP = register(Kind(
     kernel=f"{KERNELS}:multistep",
     example="--milestones 200,300,320,340 --gamma 0.8",
     horizon=_multistep_horizon,
+    events=events.multistep,
 ))
 
 COSINE = register(Kind(
@@ -100,6 +109,8 @@ COSINE = register(Kind(
     kernel=f"{KERNELS}:cosine",
     example="--t-max 50,100,150",
     horizon=_cosine_horizon,
+    events=events.cosine,
+    floor=lambda p: ("T_max", p["T_max"], f"eta_min={format_value(p['eta_min'])}"),
 ))
 
 
@@ -130,6 +141,7 @@ CONSTANT = register(Kind(
     kernel=f"{KERNELS}:constant",
     example="--factor 0.25,0.5 --total-iters 10",
     horizon=_warmup_horizon,
+    events=events.warmup,
 ))
 
 LINEAR = register(Kind(
@@ -146,6 +158,8 @@ LINEAR = register(Kind(
     kernel=f"{KERNELS}:linear",
     example="--start-factor 0.1 --total-iters 10,20",
     horizon=_warmup_horizon,
+    events=events.warmup,
+    floor=_linear_floor,
 ))
 
 
@@ -166,6 +180,8 @@ POLYNOMIAL = register(Kind(
     kernel=f"{KERNELS}:polynomial",
     example="--total-iters 100 --power 0.5,1,2",
     horizon=_polynomial_horizon,
+    events=events.warmup,
+    floor=lambda p: ("total_iters", p["total_iters"], "0"),
 ))
 
 
@@ -188,6 +204,7 @@ COSINE_RESTARTS = register(Kind(
     kernel=f"{KERNELS}:cosine_restarts",
     example="--t-0 50 --t-mult 1,2",
     horizon=_restarts_horizon,
+    events=events.restarts,
 ))
 
 
@@ -297,15 +314,12 @@ CYCLIC = register(Kind(
     extras=_momentum_extras,
     extra_series=("momentum",),
     own_base_lr=True,
+    events=events.cyclic,
 ))
 
 
 def _onecycle_total(p: Mapping[str, Any]) -> int | None:
-    if p["total_steps"] is not None:
-        return p["total_steps"]
-    if p["epochs"] is not None and p["steps_per_epoch"] is not None:
-        return p["epochs"] * p["steps_per_epoch"]
-    return None
+    return onecycle.total(p["total_steps"], p["epochs"], p["steps_per_epoch"])
 
 
 def _onecycle_check(p: Mapping[str, Any]) -> list[tuple[str, str]]:
@@ -327,22 +341,6 @@ def _onecycle_check(p: Mapping[str, Any]) -> list[tuple[str, str]]:
     return problems
 
 
-def onecycle_phases(total: int, pct_start: float, three_phase: bool
-                    ) -> list[tuple[float, str, str, str, str]]:
-    """(end_step, start_lr, end_lr, start_momentum, end_momentum) per phase, as torch builds
-    them."""
-    if three_phase:
-        return [
-            (float(pct_start * total) - 1, "initial", "max", "max_m", "base_m"),
-            (float(2 * pct_start * total) - 2, "max", "initial", "base_m", "max_m"),
-            (total - 1, "initial", "min", "max_m", "max_m"),
-        ]
-    return [
-        (float(pct_start * total) - 1, "initial", "max", "max_m", "base_m"),
-        (total - 1, "max", "min", "base_m", "max_m"),
-    ]
-
-
 def _onecycle_check_steps(p: Mapping[str, Any], steps: int) -> str | None:
     total = _onecycle_total(p)
     if total is None:
@@ -350,7 +348,7 @@ def _onecycle_check_steps(p: Mapping[str, Any], steps: int) -> str | None:
     if steps > total + 1:
         return (f"exceeds total_steps + 1 = {total + 1} (torch raises ValueError when stepped "
                 f"past total_steps); use steps <= {total + 1} or a larger total_steps")
-    phases = onecycle_phases(total, p["pct_start"], p["three_phase"])
+    phases = onecycle.phases(total, p["pct_start"], p["three_phase"])
     if steps == total + 1 and phases[-2][0] == total - 1:
         return (f"reaches step {total}, where torch divides by zero (with these pct_start and "
                 f"three_phase the last phase is zero steps long); use steps <= {total}")
@@ -395,12 +393,13 @@ ONECYCLE = register(Kind(
     extras=_momentum_extras,
     extra_series=("momentum",),
     uses_base_lr=False,
+    events=events.onecycle,
 ))
 
 
 # -- composites ----------------------------------------------------------------------------------
 
-SIM = "lrplot.kernels.torchsim"
+SIM = "lrplot.frameworks.pytorch.stepping"
 
 
 def _child_kind(child: Any) -> Kind:
@@ -480,6 +479,7 @@ SEQUENTIAL = register(Kind(
     extras=_children_extras,
     extra_series=("momentum",),
     composite=True,
+    events=events.sequential,
 ))
 
 
@@ -626,11 +626,12 @@ PLATEAU = register(Kind(
         Param("metric_column", "text", "the column of metric_file holding the metric (default: "
               "its only column besides step/epoch)", default=None),
     ),
-    kernel="lrplot.kernels.plateau:plateau",
+    kernel="lrplot.frameworks.pytorch.plateau:plateau",
     example="--metric-file configs/sample-val-loss.csv --patience 5,10",
     horizon=_plateau_horizon,
     check=_plateau_check,
     check_steps=_plateau_check_steps,
     extras=lambda p: ("metric",),
     extra_series=("metric",),
+    refused_as_child="ReduceLROnPlateau needs a metric at every step (torch refuses it too)",
 ))

@@ -1,6 +1,6 @@
 """Hugging Face transformers' schedules (``transformers.get_scheduler`` names), as ``hf.<name>``.
 
-Declarations only; kernels in lrplot.kernels.transformers. Each is a torch ``LambdaLR`` over the
+Declarations only; kernels in lrplot.frameworks.transformers.kernels. Each is a torch ``LambdaLR`` over the
 optimizer's lr (lrplot's ``base_lr``): ``lr[t] = base_lr * f(t)`` with ``f`` computed in Python
 floats, so lrplot matches transformers bit for bit (tolerance 1e-12). Parameter names and
 defaults are those of the transformers function each kind names (``framework_class``); the
@@ -16,10 +16,11 @@ from __future__ import annotations
 import math
 from typing import Any, Mapping
 
-from lrplot.params import REQUIRED, Param
+from lrplot.frameworks.transformers import events
+from lrplot.params import REQUIRED, Param, format_value
 from lrplot.schedules import Kind, register
 
-KERNELS = "lrplot.kernels.transformers"
+KERNELS = "lrplot.frameworks.transformers.kernels"
 FRAMEWORK = "transformers"
 EXACT = "bit for bit with transformers (Python floats)"
 
@@ -46,11 +47,12 @@ def _past_training(p: Mapping[str, Any]) -> tuple[int, str]:
 
 
 def _hf(name: str, function: str, summary: str, params: tuple[Param, ...], example: str,
-        horizon: Any = _past_training, check: Any = None, kernel: str | None = None) -> Kind:
+        horizon: Any = _past_training, check: Any = None, kernel: str | None = None, floor: Any = None) -> Kind:
     return register(Kind(
         name=f"hf.{name}", framework_class=function, summary=summary, params=params,
         kernel=f"{KERNELS}:{kernel or name}", horizon=horizon,
         check=check or (lambda p: []), example=example, framework=FRAMEWORK,
+        floor=floor, events=events.events,
     ))
 
 
@@ -83,13 +85,15 @@ CONSTANT_WITH_WARMUP = _hf(
 LINEAR = _hf(
     "linear", "get_linear_schedule_with_warmup",
     "linear warmup from 0, then linear decay to 0 at num_training_steps",
-    (_warmup(), _training()), "--num-warmup-steps 100 --num-training-steps 1000")
+    (_warmup(), _training()), "--num-warmup-steps 100 --num-training-steps 1000",
+    floor=lambda p: ("num_training_steps", p["num_training_steps"], "0"))
 
 COSINE = _hf(
     "cosine", "get_cosine_schedule_with_warmup",
     "linear warmup from 0, then cosine to 0 at num_training_steps; it rises again after it",
     (_warmup(), _training(), _cycles(0.5, COSINE_CYCLES)),
-    "--num-warmup-steps 100 --num-training-steps 1000")
+    "--num-warmup-steps 100 --num-training-steps 1000",
+    floor=lambda p: ("num_training_steps", p["num_training_steps"], "0") if p.get("num_cycles", 0.5) == 0.5 else None)
 
 COSINE_WITH_RESTARTS = _hf(
     "cosine_with_restarts", "get_cosine_with_hard_restarts_schedule_with_warmup",
@@ -118,7 +122,8 @@ POLYNOMIAL = _hf(
      Param("lr_end", "float", "the lr at num_training_steps and after", default=1e-7, min=0),
      Param("power", "float", "power of the decay (1: linear)", default=1.0, min=0)),
     "--num-warmup-steps 100 --num-training-steps 1000 --power 0.5,1,2",
-    check=_polynomial_check)
+    check=_polynomial_check,
+    floor=lambda p: ("num_training_steps", p["num_training_steps"], f"lr_end={format_value(p['lr_end'])}"))
 
 INVERSE_SQRT = _hf(
     "inverse_sqrt", "get_inverse_sqrt_schedule",
@@ -135,7 +140,8 @@ COSINE_WITH_MIN_LR = _hf(
     "linear warmup from 0, then cosine down to min_lr (or min_lr_rate * base_lr)",
     (_warmup(), _training(), _cycles(0.5, COSINE_CYCLES), *_min_lr_params()),
     "--num-warmup-steps 100 --num-training-steps 1000 --min-lr-rate 0.1",
-    check=_min_lr_check)
+    check=_min_lr_check,
+    floor=lambda p: ("num_training_steps", p["num_training_steps"], "min_lr"))
 
 COSINE_WARMUP_WITH_MIN_LR = _hf(
     "cosine_warmup_with_min_lr", "get_cosine_with_min_lr_schedule_with_warmup_lr_rate",

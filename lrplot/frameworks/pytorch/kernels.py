@@ -21,6 +21,7 @@ from typing import Any, Callable, Iterator, Sequence
 import numpy as np
 
 from lrplot import libm
+from lrplot.frameworks.pytorch import onecycle as one_cycle
 
 CHUNK = 1 << 20
 """Steps evaluated at once: large enough to amortize numpy's overhead, small enough for memory."""
@@ -47,7 +48,7 @@ class RunningProduct:
 
     ``factors`` stays visible, so that a composite of such schedules (ChainedScheduler, where
     every child multiplies the shared lr in turn) can interleave its children's factors into one
-    running product (lrplot.kernels.torchsim.chained).
+    running product (lrplot.frameworks.pytorch.stepping.chained).
     """
 
     def __init__(self, n: int, base_lr: Any, factors: Callable[[np.ndarray], np.ndarray],
@@ -534,19 +535,6 @@ def cyclic(n: int, base_lr: float, max_lr: float, step_size_up: int,
 # -- OneCycleLR ----------------------------------------------------------------------------------
 
 
-def onecycle_total(total_steps: int | None, epochs: int | None,
-                   steps_per_epoch: int | None) -> int:
-    """torch's total_steps: given, or epochs * steps_per_epoch."""
-    if total_steps is not None:
-        return total_steps
-    assert epochs is not None and steps_per_epoch is not None
-    return epochs * steps_per_epoch
-
-
-# pure Python, so that checking a spec needs no numpy: declared with the kind
-from lrplot.schedules.pytorch import onecycle_phases  # noqa: E402
-
-
 def onecycle(n: int, base_lr: float, max_lr: float, total_steps: int | None,
              epochs: int | None, steps_per_epoch: int | None, pct_start: float,
              anneal_strategy: str, cycle_momentum: bool, base_momentum: float,
@@ -560,11 +548,12 @@ def onecycle(n: int, base_lr: float, max_lr: float, total_steps: int | None,
     min_lr = initial_lr / final_div_factor. t runs to total_steps (index total_steps is valid in
     torch and overshoots: pct > 1).
     """
-    total = onecycle_total(total_steps, epochs, steps_per_epoch)
+    total = one_cycle.total(total_steps, epochs, steps_per_epoch)
+    assert total is not None  # validated: total_steps, or epochs and steps_per_epoch
     initial = max_lr / div_factor
     values = {"initial": initial, "max": max_lr, "min": initial / final_div_factor,
               "max_m": max_momentum, "base_m": base_momentum}
-    phases = onecycle_phases(total, pct_start, three_phase)
+    phases = one_cycle.phases(total, pct_start, three_phase)
     ends = np.array([p[0] for p in phases])
     begins = np.array([0.0] + [p[0] for p in phases[:-1]])
     pick = (1, 2) if series == "lr" else (3, 4)

@@ -29,7 +29,7 @@ from typing import Callable, Iterator
 
 import numpy as np
 
-from lrplot.kernels.pytorch import CHUNK, Chunks, _spans
+from lrplot.frameworks.pytorch.kernels import CHUNK, Chunks, _spans
 
 BLOCK = 1 << 14
 """Steps searched for improvements at once: small enough that little is wasted after the lr
@@ -47,7 +47,7 @@ def _metrics(metric: str | None, metric_file: str | None, metric_column: str | N
         expression = expr.parse(metric)
         return lambda first, stop: np.asarray(
             expression.evaluate(np.arange(first + 1, stop + 1)), dtype=np.float64)
-    from lrplot.schedules.pytorch import metric_values
+    from lrplot.frameworks.pytorch.kinds import metric_values
 
     column = np.array(metric_values(metric_file, metric_column), dtype=np.float64)
     return lambda first, stop: column[first:stop]

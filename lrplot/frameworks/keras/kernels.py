@@ -8,7 +8,7 @@ That float32 arithmetic is part of the schedule: near a cosine minimum ``1 + cos
 float32, and whether a CosineDecayRestarts step is a restart is decided by a float32 ``floor``.
 
 Tolerance: the float32 ``cos``, ``log`` and ``pow`` of Keras' backends are not always correctly
-rounded, and lrplot's are (see lrplot.kernels._frameworks); values agree with Keras on the torch
+rounded, and lrplot's are (see lrplot.kernel_tools); values agree with Keras on the torch
 backend bit for bit at most steps and otherwise within 1e-6 relative (or one float32 ulp of
 initial_learning_rate near a minimum, where float32 itself has no more digits).
 """
@@ -20,7 +20,7 @@ from typing import Sequence
 
 import numpy as np
 
-from lrplot.kernels._frameworks import (CHUNK, Chunks, closed_form, cos32, f32, log32, pow32)
+from lrplot.kernel_tools import (CHUNK, Chunks, closed_form, cos32, f32, log32, pow32)
 
 F32 = np.float32
 

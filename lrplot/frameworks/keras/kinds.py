@@ -1,5 +1,5 @@
 """Keras 3's ``keras.optimizers.schedules`` as ``keras.<name>`` kinds (also
-``keras.<ClassName>``). Declarations only; kernels in lrplot.kernels.keras.
+``keras.<ClassName>``). Declarations only; kernels in lrplot.frameworks.keras.kernels.
 
 A Keras schedule maps the optimizer's iteration count to the lr: ``lr[t] = schedule(t)``.
 Its ``initial_learning_rate`` defaults to lrplot's ``base_lr`` (so ``--base-lr`` works as for
@@ -19,20 +19,21 @@ from __future__ import annotations
 import math
 from typing import Any, Mapping
 
-from lrplot.params import Param
+from lrplot.params import Param, format_value
 from lrplot.schedules import Kind, register
 
-KERNELS = "lrplot.kernels.keras"
+KERNELS = "lrplot.frameworks.keras.kernels"
 F32 = "in float32 as Keras computes it (parity 1e-6)"
 INITIAL = "initial_learning_rate defaults to base_lr"
 
 
 def _keras(name: str, cls: str, summary: str, params: tuple[Param, ...], example: str,
-           horizon: Any, check: Any = None, uses_base_lr: bool = True) -> Kind:
+           horizon: Any, check: Any = None, uses_base_lr: bool = True, floor: Any = None) -> Kind:
     return register(Kind(
         name=f"keras.{name}", framework_class=cls, summary=summary, params=params,
         kernel=f"{KERNELS}:{name}", horizon=horizon, check=check or (lambda p: []),
         example=example, framework="keras", uses_base_lr=uses_base_lr,
+        floor=floor,
     ))
 
 
@@ -61,6 +62,19 @@ def _exponential_horizon(p: Mapping[str, Any]) -> tuple[int, str]:
         return max(100, math.ceil(5 * steps)), "decay_rate >= 1 never decays"
     units = math.log(0.01) / math.log(rate)
     return max(10, math.ceil(units * steps) + 1), "until the lr falls to 1% of its start"
+
+
+def _cosine_floor(p: Mapping[str, Any]) -> tuple[str, int, str]:
+    warmup = p.get("warmup_steps") or 0 if p.get("warmup_target") is not None else 0
+    return ("decay_steps", int(math.ceil(p["decay_steps"] + warmup)),
+            f"alpha={format_value(p['alpha'])} x the initial lr")
+
+
+def _polynomial_floor(p: Mapping[str, Any]) -> tuple[str, int, str] | None:
+    if p.get("cycle"):
+        return None  # it decays again after each multiple of decay_steps
+    return ("decay_steps", int(math.ceil(p["decay_steps"])),
+            f"end_learning_rate={format_value(p['end_learning_rate'])}")
 
 
 EXPONENTIAL_DECAY = _keras(
@@ -108,7 +122,8 @@ POLYNOMIAL_DECAY = _keras(
            "bigger than the step", default=False)),
     "--decay-steps 1000 --power 0.5,1,2",
     horizon=lambda p: (math.ceil(p["decay_steps"] * (3 if p["cycle"] else 1.25)) + 1,
-                       "three decays" if p["cycle"] else "25% past decay_steps"))
+                       "three decays" if p["cycle"] else "25% past decay_steps"),
+    floor=_polynomial_floor)
 
 INVERSE_TIME_DECAY = _keras(
     "inverse_time_decay", "InverseTimeDecay",
@@ -137,7 +152,8 @@ COSINE_DECAY = _keras(
      Param("warmup_steps", "int", "steps of linear warmup (with warmup_target only)",
            default=0, min=0)),
     "--decay-steps 900 --initial-learning-rate 0 --warmup-target 0.1 --warmup-steps 100",
-    horizon=_cosine_horizon)
+    horizon=_cosine_horizon,
+    floor=_cosine_floor)
 
 
 def _restarts_horizon(p: Mapping[str, Any]) -> tuple[int, str]:

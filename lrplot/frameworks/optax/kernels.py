@@ -27,7 +27,7 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from lrplot.kernels._frameworks import CHUNK, Chunks, closed_form, cos32, f32, fma32, pow32
+from lrplot.kernel_tools import CHUNK, Chunks, closed_form, cos32, f32, fma32, pow32
 
 F32 = np.float32
 Schedule = Callable[[np.ndarray], np.ndarray]

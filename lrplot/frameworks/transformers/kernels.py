@@ -14,7 +14,7 @@ import math
 
 import numpy as np
 
-from lrplot.kernels._frameworks import CHUNK, Chunks, closed_form, pymax0
+from lrplot.kernel_tools import CHUNK, Chunks, closed_form, pymax0
 from lrplot.libm import cos, power
 
 

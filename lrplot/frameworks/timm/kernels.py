@@ -25,7 +25,7 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from lrplot.kernels._frameworks import CHUNK, Chunks, spans
+from lrplot.kernel_tools import CHUNK, Chunks, spans
 from lrplot.libm import cos, log, tanh
 from lrplot.libm import power as _power
 

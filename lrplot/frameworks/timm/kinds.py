@@ -1,5 +1,5 @@
 """timm's ``timm.scheduler`` classes as ``timm.<name>`` kinds (also ``timm.<ClassName>``).
-Declarations only; kernels in lrplot.kernels.timm.
+Declarations only; kernels in lrplot.frameworks.timm.kernels.
 
 Parameter names and defaults are the scheduler classes' (``CosineLRScheduler(optimizer,
 t_initial, lr_min=0., ...)``); base_lr is the optimizer's lr. One parameter is lrplot's:
@@ -20,10 +20,10 @@ from __future__ import annotations
 import math
 from typing import Any, Mapping
 
-from lrplot.params import Param
+from lrplot.params import Param, format_value
 from lrplot.schedules import Kind, register
 
-KERNELS = "lrplot.kernels.timm"
+KERNELS = "lrplot.frameworks.timm.kernels"
 
 
 def _warmup(prefix_default: bool) -> tuple[Param, ...]:
@@ -106,7 +106,7 @@ def _cycle_horizon(p: Mapping[str, Any]) -> tuple[int, str]:
 
 
 def _timm(name: str, cls: str, summary: str, params: tuple[Param, ...], example: str,
-          horizon: Any, check: Any = None, kernel: str | None = None) -> Kind:
+          horizon: Any, check: Any = None, kernel: str | None = None, floor: Any = None) -> Kind:
     def checks(p: Mapping[str, Any]) -> list[tuple[str, str]]:
         return _noise_check(p) + (check(p) if check else [])
 
@@ -114,7 +114,19 @@ def _timm(name: str, cls: str, summary: str, params: tuple[Param, ...], example:
         name=f"timm.{name}", framework_class=cls, summary=summary, params=params,
         kernel=f"{KERNELS}:{kernel or name}", horizon=horizon, check=checks, example=example,
         framework="timm",
+        floor=floor,
     ))
+
+
+def _one_cycle_floor(p: Mapping[str, Any]) -> tuple[str, int, str] | None:
+    """timm's one-cycle schedulers reach lr_min at t_initial (after a prefixed warmup). Only
+    when a step is one t (stepped per epoch with one update each, or per update): the advice
+    is then in t_initial's own unit. Restarts and noise have no single floor."""
+    if p["cycle_limit"] != 1 or p.get("noise_range_t") or \
+            (p["t_in_epochs"] and p.get("updates_per_epoch", 1) != 1):
+        return None
+    length = p["t_initial"] + (p["warmup_t"] if p["warmup_prefix"] else 0)
+    return "t_initial", length, f"lr_min={format_value(p['lr_min'])}"
 
 
 COSINE = _timm(
@@ -122,7 +134,8 @@ COSINE = _timm(
     "cosine from base_lr to lr_min over t_initial, optional warmup, restarts and k-decay",
     (_t_initial(), *_cycles(), *_warmup(False), *_common(), _k_decay()),
     "--t-initial 100 --warmup-t 5 --warmup-prefix false,true",
-    horizon=_cycle_horizon)
+    horizon=_cycle_horizon,
+    floor=_one_cycle_floor)
 
 
 def _tanh_check(p: Mapping[str, Any]) -> list[tuple[str, str]]:
@@ -137,7 +150,8 @@ TANH = _timm(
      Param("ub", "float", "tanh argument at the end of a cycle", default=3.0),
      *_cycles(), *_warmup(False), *_common()),
     "--t-initial 100 --warmup-t 5",
-    horizon=_cycle_horizon, check=_tanh_check, kernel="tanh_")
+    horizon=_cycle_horizon, check=_tanh_check, kernel="tanh_",
+    floor=_one_cycle_floor)
 
 POLY = _timm(
     "poly", "PolyLRScheduler",
@@ -145,7 +159,8 @@ POLY = _timm(
     (_t_initial(), Param("power", "float", "power of the decay", default=0.5, min=0),
      *_cycles(), *_warmup(False), *_common(), _k_decay()),
     "--t-initial 100 --power 0.5,1,2",
-    horizon=_cycle_horizon)
+    horizon=_cycle_horizon,
+    floor=_one_cycle_floor)
 
 
 def _step_horizon(p: Mapping[str, Any]) -> tuple[int, str]:

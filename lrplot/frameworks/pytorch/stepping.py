@@ -11,7 +11,7 @@ statement for statement, on a plain dict standing in for the param group — a P
 step (documented exception to lrplot's vectorized kernels; about 1-3 microseconds per child and
 step).
 
-Standalone kinds never come here: they have vectorized kernels (lrplot.kernels.pytorch). The
+Standalone kinds never come here: they have vectorized kernels (lrplot.frameworks.pytorch.kernels). The
 parity tests check this port against real torch for every kind as a child, nested and chained.
 """
 
@@ -368,13 +368,13 @@ class OneCycleLR(LRScheduler):
                  pct_start: float, anneal_strategy: str, cycle_momentum: bool,
                  base_momentum: float, max_momentum: float, div_factor: float,
                  final_div_factor: float, three_phase: bool):
-        from lrplot.kernels.pytorch import onecycle_phases, onecycle_total
+        from lrplot.frameworks.pytorch import onecycle
 
-        self.total_steps = onecycle_total(total_steps, epochs, steps_per_epoch)
+        self.total_steps = onecycle.total(total_steps, epochs, steps_per_epoch)
         names = {"initial": "initial_lr", "max": "max_lr", "min": "min_lr",
                  "max_m": "max_momentum", "base_m": "base_momentum"}
         self.phases = [(end, names[a], names[b], names[c], names[d])
-                       for end, a, b, c, d in onecycle_phases(self.total_steps, pct_start,
+                       for end, a, b, c, d in onecycle.phases(self.total_steps, pct_start,
                                                               three_phase)]
         self.anneal_strategy = anneal_strategy
         group = optimizer.group
@@ -556,7 +556,7 @@ def chained(n: int, base_lr: float, schedulers: Sequence[Child], chunk: int = 1 
             series: str = "lr") -> Iterator[np.ndarray]:
     """ChainedScheduler. When every child multiplies the lr by a factor of its own epoch
     (ExponentialLR, StepLR, MultiStepLR, ConstantLR, LinearLR, PolynomialLR,
-    MultiplicativeLR: kernels that are a :class:`~lrplot.kernels.pytorch.RunningProduct`), the
+    MultiplicativeLR: kernels that are a :class:`~lrplot.frameworks.pytorch.kernels.RunningProduct`), the
     chain is one running product of their factors interleaved in child order — child 1's at
     epoch t, child 2's at t, ..., then epoch t + 1 — the very multiplications torch makes, in its
     order; anything else is replayed step by step (see the module docstring for why)."""
@@ -572,7 +572,7 @@ def _product_factors(schedulers: Sequence[Child]) -> list[tuple[Callable, str]] 
     the step-by-step replay names it), or None when a child is not a plain product."""
     import importlib
 
-    from lrplot.kernels.pytorch import RunningProduct
+    from lrplot.frameworks.pytorch.kernels import RunningProduct
     from lrplot.schedules import get
 
     factors = []

@@ -1,5 +1,5 @@
 """Optax's schedules as ``optax.<name>`` kinds (also ``optax.<function name>``, e.g.
-``optax.warmup_cosine_decay_schedule``). Declarations only; kernels in lrplot.kernels.optax.
+``optax.warmup_cosine_decay_schedule``). Declarations only; kernels in lrplot.frameworks.optax.kernels.
 
 An Optax schedule maps the step count to the lr: ``lr[t] = schedule(t)``. Parameter names are
 the functions'; the value a schedule starts from or peaks at (``init_value``, ``value``,
@@ -20,19 +20,20 @@ import math
 import struct
 from typing import Any, Mapping
 
-from lrplot.params import REQUIRED, Param
+from lrplot.params import REQUIRED, Param, format_value
 from lrplot.schedules import Kind, register
 
-KERNELS = "lrplot.kernels.optax"
+KERNELS = "lrplot.frameworks.optax.kernels"
 F32 = "in float32 as jax computes it (parity 1e-6)"
 
 
 def _optax(name: str, function: str, summary: str, params: tuple[Param, ...], example: str,
-           horizon: Any, check: Any = None, kernel: str | None = None) -> Kind:
+           horizon: Any, check: Any = None, kernel: str | None = None, floor: Any = None) -> Kind:
     return register(Kind(
         name=f"optax.{name}", framework_class=function, summary=summary, params=params,
         kernel=f"{KERNELS}:{kernel or name}", horizon=horizon, check=check or (lambda p: []),
         example=example, framework="optax",
+        floor=floor,
     ))
 
 
@@ -57,6 +58,11 @@ def _past(end: float, why: str = "20% past the end of the schedule") -> tuple[in
     return end + max(10, math.ceil(end * 0.2)), why
 
 
+def _transition_floor(p: Mapping[str, Any]) -> tuple[str, int, str]:
+    return ("transition_steps", p["transition_steps"] + p.get("transition_begin", 0),
+            f"end_value={format_value(p['end_value'])}")
+
+
 CONSTANT = _optax(
     "constant", "constant_schedule", "value at every step (the Python number itself)",
     (_main("value", "the lr"),), "--value 0.01", horizon=lambda p: (100, "a constant schedule"))
@@ -67,7 +73,8 @@ LINEAR = _optax(
     (_main("init_value", "the lr at the start"), _value("end_value", "the lr at the end"),
      _steps("transition_steps", "length of the transition"), _begin()),
     "--end-value 0.001 --transition-steps 1000",
-    horizon=lambda p: _past(p["transition_begin"] + p["transition_steps"]))
+    horizon=lambda p: _past(p["transition_begin"] + p["transition_steps"]),
+    floor=_transition_floor)
 
 def _f32(x: float) -> float:
     return struct.unpack("f", struct.pack("f", x))[0]
@@ -99,7 +106,8 @@ POLYNOMIAL = _optax(
      _steps("transition_steps", "length of the transition"), _begin()),
     "--end-value 0.001 --power 0.5,1,2 --transition-steps 100",
     horizon=lambda p: _past(p["transition_begin"] + p["transition_steps"]),
-    check=_polynomial_check)
+    check=_polynomial_check,
+    floor=_transition_floor)
 
 
 def _exponential_horizon(p: Mapping[str, Any], offset: int = 0) -> tuple[int, str]:
@@ -134,7 +142,8 @@ COSINE_DECAY = _optax(
      Param("exponent", "float", "power of the cosine factor", default=1.0, min=0,
            min_exclusive=True)),
     "--decay-steps 1000 --exponent 1,2",
-    horizon=lambda p: _past(p["decay_steps"]))
+    horizon=lambda p: _past(p["decay_steps"]),
+    floor=lambda p: ("decay_steps", p["decay_steps"], f"alpha={format_value(p['alpha'])} x init_value"))
 
 
 def _warmup_cosine_check(p: Mapping[str, Any]) -> list[tuple[str, str]]:
@@ -155,7 +164,8 @@ WARMUP_COSINE_DECAY = _optax(
      Param("exponent", "float", "power of the cosine factor", default=1.0, min=0,
            min_exclusive=True)),
     "--init-value 0 --warmup-steps 100 --decay-steps 1000",
-    horizon=lambda p: _past(p["decay_steps"]), check=_warmup_cosine_check)
+    horizon=lambda p: _past(p["decay_steps"]), check=_warmup_cosine_check,
+    floor=lambda p: ("decay_steps", p["decay_steps"], f"end_value={format_value(p.get('end_value', 0.0))}"))
 
 WARMUP_EXPONENTIAL_DECAY = _optax(
     "warmup_exponential_decay", "warmup_exponential_decay_schedule",
