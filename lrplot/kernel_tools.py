@@ -16,7 +16,8 @@ import numpy as np
 from lrplot import libm
 
 CHUNK = 1 << 20
-"""Steps evaluated at once (the same trade-off as lrplot.frameworks.pytorch.kernels.CHUNK)."""
+"""Steps evaluated at once, and values per streamed piece of a series (lrplot.compute): 8 MiB of
+float64, large enough to amortize numpy's overhead, small enough for memory."""
 
 Chunks = Iterator[np.ndarray]
 

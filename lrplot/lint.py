@@ -467,11 +467,9 @@ def unknown_rule(name: Any) -> str | None:
     names = rule_names()
     if isinstance(name, str) and name in names:
         return None
-    import difflib  # only for a suggestion, on error
+    from lrplot.suggest import hint
 
-    close = difflib.get_close_matches(str(name), names, n=1, cutoff=0.6)
-    hint = f"; did you mean {close[0]!r}?" if close else ""
-    return f"unknown lint rule {name!r}{hint} (rules: {', '.join(names)})"
+    return f"unknown lint rule {name!r}{hint(str(name), names)} (rules: {', '.join(names)})"
 
 
 def parse_ack(value: Any, error: Callable[[tuple, str], None]) -> tuple[str, ...]:

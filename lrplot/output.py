@@ -264,13 +264,13 @@ def stamp(spec: FigureSpec, fmt: str, *, dpi: int | None = None,
     default does; a file a curve reads counts by its content. Values are JSON (ASCII only),
     floats in their shortest exact form: the text is the same on every machine.
     """
-    from lrplot import render
+    from lrplot import style
 
     lines = [f"lrplot-stamp: {STAMP_VERSION}",
-             f"render-style: {render.RENDER_STYLE_VERSION}",
+             f"render-style: {style.RENDER_STYLE_VERSION}",
              f"format: {_value(fmt)}"]
     if fmt == "png":  # svg and pdf are vector output: the dpi does not change them
-        lines.append(f"dpi: {_value(dpi or render.DEFAULT_DPI)}")
+        lines.append(f"dpi: {_value(dpi or style.DEFAULT_DPI)}")
     lines.append(f"size: {_value(list(size) if size else 'auto')}")
     _flatten(spec, "", lines)
     return Stamp("\n".join(lines) + "\n")

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, Se
 
 from lrplot import schedules
 from lrplot.params import COMMON_PARAMS, Param, ParamError, describe_value, format_value
+from lrplot.problems import Problem, SpecError
 from lrplot.schedules import Kind
 
 if TYPE_CHECKING:
@@ -22,23 +23,6 @@ if TYPE_CHECKING:
     from lrplot.yamlio import Document
 
 STEPS, BASE_LR = COMMON_PARAMS
-
-
-@dataclass(frozen=True)
-class Problem:
-    where: str  # "file:line:col" or "--flag"
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.where}: {self.message}" if self.where else self.message
-
-
-class SpecError(ValueError):
-    """One or more problems in a figure specification, each with its location."""
-
-    def __init__(self, problems: Sequence[Problem]):
-        self.problems = list(problems)
-        super().__init__("\n".join(str(p) for p in self.problems))
 
 
 @dataclass(frozen=True)
@@ -194,10 +178,9 @@ def _key_path(path: tuple) -> str:
 
 
 def _near(word: str, options: Iterable[str]) -> str:
-    import difflib  # only for a suggestion, on error
+    from lrplot.suggest import hint
 
-    close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
-    return f"; did you mean {close[0]!r}?" if close else ""
+    return hint(word, options)
 
 
 @dataclass

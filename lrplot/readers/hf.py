@@ -296,10 +296,9 @@ def _kind(source: Source, key: str, name: str) -> schedules.Kind:
                                   "lr cannot be known from the config (draw a logged lr with a "
                                   "'type: data' curve instead)")
     if short not in known:
-        import difflib
+        from lrplot.suggest import hint as near_miss
 
-        close = difflib.get_close_matches(short, known, n=1, cutoff=0.6)
-        hint = f"; did you mean {close[0]!r}?" if close else ""
+        hint = near_miss(short, known)
         raise source.fail((key,), f"unknown lr_scheduler_type {name!r}{hint} (accepted: "
                                   f"{', '.join(known)})")
     return schedules.get(f"hf.{short}")

@@ -27,7 +27,7 @@ from lrplot import schedules
 from lrplot.readers import lightning
 from lrplot.readers.run import LAST_STEP, Explanation, RunFacts
 from lrplot.readers.source import Output, Source
-from lrplot.spec import Problem, SpecError
+from lrplot.problems import Problem, SpecError
 from lrplot.yamlio import Document, Mark
 
 NAME = "hydra"

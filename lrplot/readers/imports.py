@@ -20,7 +20,7 @@ def curves(data: dict, figure: Any, error: Callable[[str, str], None]) -> list[d
     """The curve mappings of the imported config; problems are reported through ``error``
     (key, message) and give no curve."""
     from lrplot import readers
-    from lrplot.spec import SpecError
+    from lrplot.problems import SpecError
     from lrplot.yamlio import YamlError, describe_os_error
 
     bad = [k for k in data if k not in KEYS]

@@ -104,11 +104,15 @@ class Kind:
     def defaults(self) -> dict[str, Any]:
         return {p.name: p.default for p in self.params if not p.required}
 
+    def kernel_function(self) -> Callable[..., Iterator[np.ndarray]]:
+        """The kernel (its module imported on first use): the one lookup of ``kernel``."""
+        return resolve(self.kernel)
+
     def chunks(self, n: int, base_lr: float, params: Mapping[str, Any],
                chunk: int | None = None, series: str = "lr") -> Iterator[np.ndarray]:
         """``lr[0..n-1]`` (or another of its ``extras``) in consecutive pieces; ``params`` must
         be complete and validated."""
-        kernel = resolve(self.kernel)
+        kernel = self.kernel_function()
         options: dict[str, Any] = {"chunk": chunk} if chunk else {}
         if series != "lr":
             if series not in self.extras(params):
@@ -255,10 +259,9 @@ def names() -> list[str]:
 class UnknownKind(LookupError):
     def __init__(self, name: str):
         self.name = name
-        import difflib  # only for a suggestion, on error
+        from lrplot.suggest import closest
 
-        close = difflib.get_close_matches(name, names(), n=1, cutoff=0.6)
-        self.suggestion = close[0] if close else None
+        self.suggestion = closest(name, names())
         hint = f"; did you mean {self.suggestion!r}?" if self.suggestion else ""
         # name the kinds of the namespace asked for (torch's when none), and the other
         # namespaces by their prefix: the full list is 'lrplot list', not one line

@@ -22,11 +22,7 @@ import numpy as np
 
 from lrplot import libm
 from lrplot.frameworks.pytorch import onecycle as one_cycle
-
-CHUNK = 1 << 20
-"""Steps evaluated at once: large enough to amortize numpy's overhead, small enough for memory."""
-
-Chunks = Iterator[np.ndarray]
+from lrplot.kernel_tools import CHUNK, Chunks
 
 CACHE_BLOCK = 1 << 16
 """Steps a chain of element-wise passes works on at once: 512 kB of float64, which stays in the

@@ -29,7 +29,8 @@ from typing import Callable, Iterator
 
 import numpy as np
 
-from lrplot.frameworks.pytorch.kernels import CHUNK, Chunks, _spans
+from lrplot.frameworks.pytorch.kernels import _spans
+from lrplot.kernel_tools import CHUNK, Chunks
 
 BLOCK = 1 << 14
 """Steps searched for improvements at once: small enough that little is wasted after the lr

@@ -540,10 +540,7 @@ def _segments(n: int, base_lr: float, schedulers: Sequence[Child], milestones: S
         if child.kind == "cosine" and i > 0:
             eta = params["eta_min"]
             options["start"] = eta + (base_lr - eta) * (1 + math.cos(0.0)) / 2
-        module, function = get(child.kind).kernel.split(":")
-        import importlib
-
-        kernel = getattr(importlib.import_module(module), function)
+        kernel = get(child.kind).kernel_function()
         try:
             yield from kernel(end - begin, base_lr, **params, **options)
         except ScheduleError:
@@ -570,8 +567,6 @@ def chained(n: int, base_lr: float, schedulers: Sequence[Child], chunk: int = 1 
 def _product_factors(schedulers: Sequence[Child]) -> list[tuple[Callable, str]] | None:
     """Each child's per-epoch factor function (and what to blame when its expression fails, as
     the step-by-step replay names it), or None when a child is not a plain product."""
-    import importlib
-
     from lrplot.frameworks.pytorch.kernels import RunningProduct
     from lrplot.schedules import get
 
@@ -579,8 +574,7 @@ def _product_factors(schedulers: Sequence[Child]) -> list[tuple[Callable, str]] 
     for index, child in enumerate(schedulers):
         if child.base_lr is not None:
             return None
-        module, function = get(child.kind).kernel.split(":")
-        kernel = getattr(importlib.import_module(module), function)
+        kernel = get(child.kind).kernel_function()
         try:
             product = kernel(1, 1.0, **child.mapping)
         except Exception:  # torch's own error, reproduced by the step-by-step replay

@@ -10,13 +10,14 @@ from __future__ import annotations
 import click
 
 from lrplot.cli import CONTEXT, InputError, WriteError
-from lrplot.cli_readers import run_options
+from lrplot.cli.readers import run_options
 
 
 def check_config(path: str) -> tuple[list[str], object | None]:
     """Every problem of one config file, as ``file:line:col: key.path: message`` lines, and its
     spec when there are none. Nothing is computed or drawn."""
-    from lrplot import cli_readers, yamlio
+    from lrplot import yamlio
+    from lrplot.cli import readers as cli_readers
     from lrplot import spec as specs
 
     try:
@@ -114,8 +115,8 @@ def _schema_text() -> str:
     import os
 
     try:
-        with open(os.path.join(os.path.dirname(__file__), "lrplot.schema.json"),
-                  encoding="utf-8") as handle:
+        package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # lrplot/
+        with open(os.path.join(package, "lrplot.schema.json"), encoding="utf-8") as handle:
             return handle.read()
     except OSError:
         from lrplot import schema as schemas

@@ -7,7 +7,6 @@ numpy and matplotlib are imported only when something is computed or drawn.
 
 from __future__ import annotations
 
-import importlib
 import math
 import os
 import sys
@@ -16,7 +15,7 @@ from typing import Any, Callable
 import click
 
 from lrplot import output, schedules
-from lrplot.cli_readers import run_options
+from lrplot.cli.readers import run_options
 from lrplot._version import __version__
 from lrplot.params import COMMON_PARAMS, format_value, parse_number
 from lrplot.schedules import Kind
@@ -374,12 +373,12 @@ def _by_framework() -> list[tuple[str, list[Kind]]]:
 
 
 LAZY_COMMANDS = {
-    "gallery": "lrplot.gallery:command",  # configs/*.yaml -> gallery/
-    "stats": "lrplot.cli_insight:stats",  # stats, lint, code: a kind and its flags, or configs
-    "lint": "lrplot.cli_insight:lint",
-    "code": "lrplot.cli_insight:code",
-    "validate": "lrplot.cli_config:validate",  # configs checked without rendering
-    "schema": "lrplot.cli_config:schema",  # ... and their JSON Schema
+    "gallery": "lrplot.cli.gallery:command",  # configs/*.yaml -> gallery/
+    "stats": "lrplot.cli.insight:stats",  # stats, lint, code: a kind and its flags, or configs
+    "lint": "lrplot.cli.insight:lint",
+    "code": "lrplot.cli.insight:code",
+    "validate": "lrplot.cli.config:validate",  # configs checked without rendering
+    "schema": "lrplot.cli.config:schema",  # ... and their JSON Schema
 }
 """Commands whose modules are imported only when the command runs (or --help lists it), so
 that drawing a schedule never pays for them. ``module:attribute`` of each click command."""
@@ -397,8 +396,7 @@ class LrplotGroup(click.Group):
         if command is not None:
             return command
         if name in LAZY_COMMANDS:
-            module, attribute = LAZY_COMMANDS[name].split(":")
-            command = getattr(importlib.import_module(module), attribute)
+            command = schedules.resolve(LAZY_COMMANDS[name])
             self.add_command(command, name)
             return command
         try:
@@ -409,11 +407,10 @@ class LrplotGroup(click.Group):
     def resolve_command(self, ctx: click.Context, args: list[str]):
         name = args[0] if args else ""
         if not name.startswith("-") and self.get_command(ctx, name) is None:
-            import difflib
+            from lrplot.suggest import closest
 
-            choices = [*self.commands, *LAZY_COMMANDS, *schedules.names()]
-            close = difflib.get_close_matches(name, choices, n=1, cutoff=0.6)
-            hint = f" Did you mean {close[0]!r}?" if close else ""
+            close = closest(name, [*self.commands, *LAZY_COMMANDS, *schedules.names()])
+            hint = f" Did you mean {close!r}?" if close else ""
             raise InputError([f"unknown command or schedule {name!r}.{hint} "
                               f"'lrplot list' shows every schedule."])
         return super().resolve_command(ctx, args)
@@ -470,7 +467,7 @@ def compare(configs, steps, base_lr, output, title, log_y, size, dpi, fmt):
     axolotl), detected from its content or named with --from: the curve is the lr of every
     optimizer step the trainer takes, counted with its own rules from the flags below.
     """
-    from lrplot import cli_readers
+    from lrplot.cli import readers as cli_readers
     from lrplot import spec as specs
 
     if output and len(configs) > 1:
@@ -527,12 +524,11 @@ def list_kinds(frameworks: tuple[str, ...]) -> None:
         for name in frameworks:
             found = _kinds_named(name, groups)
             if found is None:
-                import difflib
+                from lrplot.suggest import closest
 
                 choices = [*schedules.namespaces(), *(f for f, _ in groups)]
-                close = difflib.get_close_matches(name.lower(), [*choices, *schedules.names()],
-                                                  n=1, cutoff=0.6)
-                hint = f" Did you mean {close[0]!r}?" if close else ""
+                close = closest(name.lower(), [*choices, *schedules.names()])
+                hint = f" Did you mean {close!r}?" if close else ""
                 problems.append(f"lrplot list: {name!r} is neither a framework ("
                                 f"{', '.join(dict.fromkeys(choices))}) nor a schedule.{hint}")
                 continue

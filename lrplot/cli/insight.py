@@ -16,7 +16,7 @@ import click
 
 from lrplot import schedules
 from lrplot.cli import CONTEXT, COUNT, InputError, KindCommand, kind_command, output_options
-from lrplot.cli_readers import run_params
+from lrplot.cli.readers import run_params
 
 if TYPE_CHECKING:
     from lrplot.spec import FigureSpec
@@ -54,7 +54,7 @@ def _guard(build: Callable[[], Any]) -> Any:
 
 def load_config(path: str, steps: int | None = None, base_lr: float | None = None) -> Source:
     """A config file as a :class:`Source`; ``steps``/``base_lr`` override the figure's defaults."""
-    from lrplot import cli_readers
+    from lrplot.cli import readers as cli_readers
     from lrplot import spec as specs
 
     def build() -> Source:
@@ -131,10 +131,10 @@ class SourceGroup(click.Group):
             return name, self.config_command(), args[1:]
         if os.path.exists(name) or name.lower().endswith((".yaml", ".yml")):
             return "CONFIG", self.config_command(), args
-        import difflib  # only for a suggestion, on error
+        from lrplot.suggest import closest
 
-        close = difflib.get_close_matches(name, schedules.names(), n=1, cutoff=0.6)
-        hint = f" Did you mean {close[0]!r}?" if close else ""
+        close = closest(name, schedules.names())
+        hint = f" Did you mean {close!r}?" if close else ""
         raise InputError([f"{name!r} is neither a schedule nor a config file.{hint} "
                           f"'lrplot list' shows every schedule."])
 
