@@ -21,14 +21,14 @@ the ``events`` hook of its kind, declared with the kind in its framework's folde
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Iterable
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
     from lrplot.compute import PanelSeries, Series
 
-from lrplot.schedules import MAX_EVENTS, Event, events_of
+from lrplot.schedules import MAX_EVENTS, events_of
 
 MAX_LABELLED = 12
 

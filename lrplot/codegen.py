@@ -42,7 +42,7 @@ class _Script:
             self.imports.append(line)
 
 
-# -- values -----------------------------------------------------------------------------------------
+# -- values ----------------------------------------------------------------------------------------
 
 _MATH = ("cos", "sin", "tan", "exp", "log", "log10", "sqrt", "floor", "ceil", "pi", "e")
 
@@ -100,7 +100,7 @@ def _arguments(kind: schedules.Kind, params: Mapping[str, Any], script: _Script,
     return args
 
 
-# -- frameworks -------------------------------------------------------------------------------------
+# -- frameworks ------------------------------------------------------------------------------------
 
 LRPLOT_ONLY = {"metric", "metric_file", "metric_column", "updates_per_epoch"}
 """Parameters that are lrplot's, not the framework's: they say how the scheduler is driven
@@ -124,7 +124,7 @@ def _stepping_loop(curve: Curve, step_call: str = "scheduler.step()") -> list[st
             f"    {_RECORD}"]
 
 
-# -- scripts ------------------------------------------------------------------------------------------
+# -- scripts ---------------------------------------------------------------------------------------
 
 
 def _writer(kind: schedules.Kind) -> Callable[[Curve, _Script], None]:

@@ -106,8 +106,8 @@ def rechunk(pieces: Iterable[np.ndarray], size: int) -> Iterator[np.ndarray]:
 
 
 def aligned(series: Sequence[Series], size: int = CHUNK) -> Iterator[tuple[int, list[np.ndarray]]]:
-    """``(start, pieces)`` for consecutive step ranges ``[start, start + size)``: ``pieces[i]`` holds
-    series i's values there (shorter, or empty, where that series has ended)."""
+    """``(start, pieces)`` for consecutive step ranges ``[start, start + size)``: ``pieces[i]``
+    holds series i's values there (shorter, or empty, where that series has ended)."""
     streams = [rechunk(s.chunks(size), size) for s in series]
     longest = max((s.steps for s in series), default=0)
     empty = np.empty(0)

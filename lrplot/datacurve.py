@@ -77,7 +77,8 @@ DATA = Kind(
 
 def build(data: Mapping[str, Any], base_dir: str,
           error: Callable[[str, str], None]) -> dict[str, Any] | None:
-    """Validate a ``type: data`` curve mapping; return its params, or None after ``error(key, message)``."""
+    """Validate a ``type: data`` curve mapping; return its params, or None after
+    ``error(key, message)``."""
     ok = True
     for key in data:
         if key not in KEYS:

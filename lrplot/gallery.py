@@ -273,7 +273,8 @@ def index_page(the_plan: Plan) -> str:
     dirs = ", ".join(f"`{shown(d)}/`" for d in the_plan.config_dirs)
     check = the_plan.command + " --check"
     lines = [
-        f"{INDEX_MARK} from the configs in {', '.join(shown(d) + '/' for d in the_plan.config_dirs)}"
+        f"{INDEX_MARK} from the configs in "
+        f"{', '.join(shown(d) + '/' for d in the_plan.config_dirs)}"
         f": do not edit. Regenerate with: {the_plan.command} -->",
         "",
         "# Gallery",

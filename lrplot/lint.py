@@ -287,8 +287,8 @@ def _floor_not_reached(ctx: Context) -> Iterator[Finding]:
         f"the run takes {ctx.steps} steps, fewer than the schedule's {length} ({where}): the lr "
         f"stops at {_fmt(final)} and never decays to its floor ({name})",
         f"set {param}: {format_value(suggest)} so the schedule is as long as the run (the "
-        f"scheduler steps the run takes, as the framework's trainer sets it), or set steps to the real "
-        f"length of training",
+        f"scheduler steps the run takes, as the framework's trainer sets it), or set steps to the "
+        f"real length of training",
         (param,))
 
 
@@ -504,7 +504,7 @@ def ack_schema() -> dict[str, Any]:
                                       "description": "Rules not to report for this curve."}}}
 
 
-# -- running the rules ------------------------------------------------------------------------------
+# -- running the rules -----------------------------------------------------------------------------
 
 
 def rules_for(kind: Kind) -> list[Rule]:

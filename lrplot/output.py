@@ -78,7 +78,8 @@ def check_writable(path: str) -> None:
     if path == STDOUT:
         return
     if os.path.isdir(path):
-        raise OutputError(f"{path!r} is a directory; give a file name such as {path.rstrip('/')}/lr.png")
+        raise OutputError(f"{path!r} is a directory; give a file name such as "
+                          f"{path.rstrip('/')}/lr.png")
     parent = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(parent):
         raise OutputError(f"cannot write {path!r}: directory {parent!r} does not exist")

@@ -49,6 +49,8 @@ def _style() -> dict:
         rc.update(matplotlib.rc_params_from_file(STYLE, use_default_template=False))
         _RC = rc
     return _RC
+
+
 PANEL_SIZE = (5.6, 3.6)  # inches per panel
 
 FULL_RESOLUTION = 1 << 16

@@ -45,6 +45,7 @@ _TEXT = {"type": ["string", "number", "null"]}  # null: as if not given
 _BOOL = {"type": "boolean"}
 _NAME = {"type": "string", "minLength": 1, "pattern": r"\S"}
 
+
 def _series() -> dict[str, Any]:
     names = list(getattr(spec, "SERIES", ("lr",)))
     return {"anyOf": [{"enum": names},

@@ -822,7 +822,8 @@ class _DocumentBuilder:
         return convert_value(p, raw, path, error, base)
 
     def data_curve(self, data: dict, path: tuple, inherited: dict) -> list[_Draft]:
-        """A logged lr series from a CSV file (lrplot.datacurve); paths are relative to the config."""
+        """A logged lr series from a CSV file (lrplot.datacurve); paths are relative to the
+        config."""
         import os
 
         from lrplot import datacurve

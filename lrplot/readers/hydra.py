@@ -255,7 +255,8 @@ def read(doc: Document, facts: RunFacts) -> tuple[Document, Explanation]:
     if node.get("_partial_") is True:
         ex.add("_partial_", True, "", source.at(path + ("_partial_",)) +
                ": the optimizer is bound later (by the training code)")
-    lightning_doc: dict[str, Any] = {"lr_scheduler": {"class_path": node["_target_"], "init_args": args}}
+    lightning_doc: dict[str, Any] = {"lr_scheduler": {"class_path": node["_target_"],
+                                                      "init_args": args}}
     marks: dict[tuple, Mark] = {}
     for key in args:
         if (mark := composed.mark(path + (key,))) is not None:

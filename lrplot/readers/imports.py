@@ -41,8 +41,8 @@ def curves(data: dict, figure: Any, error: Callable[[str, str], None]) -> list[d
                 ok = value == int(value)
                 value = int(value) if ok else value
             if not ok:
-                error(key, f"expected {'step or epoch' if key == 'interval' else 'a positive number'}"
-                           f", got {value!r}")
+                wanted = "step or epoch" if key == "interval" else "a positive number"
+                error(key, f"expected {wanted}, got {value!r}")
                 return []
             facts[key] = value
     if bad:

@@ -40,8 +40,8 @@ def _step(t: np.ndarray) -> np.ndarray:
 
 
 def exponential_decay(n: int, base_lr: float, initial_learning_rate: float | None,
-        decay_steps: float, decay_rate: float,
-                      staircase: bool, chunk: int = CHUNK) -> Chunks:
+                      decay_steps: float, decay_rate: float, staircase: bool,
+                      chunk: int = CHUNK) -> Chunks:
     """ExponentialDecay::
 
         p = global_step_recomp / decay_steps
@@ -74,8 +74,8 @@ def piecewise_constant_decay(n: int, base_lr: float, boundaries: Sequence[int],
 
 
 def polynomial_decay(n: int, base_lr: float, initial_learning_rate: float | None,
-        decay_steps: float, end_learning_rate: float,
-                     power: float, cycle: bool, chunk: int = CHUNK) -> Chunks:
+                     decay_steps: float, end_learning_rate: float, power: float, cycle: bool,
+                     chunk: int = CHUNK) -> Chunks:
     """PolynomialDecay::
 
         if self.cycle:
@@ -109,8 +109,8 @@ def polynomial_decay(n: int, base_lr: float, initial_learning_rate: float | None
 
 
 def inverse_time_decay(n: int, base_lr: float, initial_learning_rate: float | None,
-        decay_steps: float, decay_rate: float,
-                       staircase: bool, chunk: int = CHUNK) -> Chunks:
+                       decay_steps: float, decay_rate: float, staircase: bool,
+                       chunk: int = CHUNK) -> Chunks:
     """InverseTimeDecay::
 
         p = global_step_recomp / decay_steps
@@ -145,9 +145,9 @@ def _cosine(step: np.ndarray, decay_steps: np.ndarray, decay_from: np.ndarray,
     return decay_from * decayed
 
 
-def cosine_decay(n: int, base_lr: float, initial_learning_rate: float | None,
-        decay_steps: int, alpha: float,
-                 warmup_target: float | None, warmup_steps: int, chunk: int = CHUNK) -> Chunks:
+def cosine_decay(n: int, base_lr: float, initial_learning_rate: float | None, decay_steps: int,
+                 alpha: float, warmup_target: float | None, warmup_steps: int,
+                 chunk: int = CHUNK) -> Chunks:
     """CosineDecay: without warmup_target, ``step = min(step, decay_steps)`` and a cosine from
     initial_learning_rate; with it, ``step = min(step, decay_steps + warmup_steps)``, then::
 
@@ -175,8 +175,8 @@ def cosine_decay(n: int, base_lr: float, initial_learning_rate: float | None,
 
 
 def cosine_decay_restarts(n: int, base_lr: float, initial_learning_rate: float | None,
-        first_decay_steps: int, t_mul: float,
-                          m_mul: float, alpha: float, chunk: int = CHUNK) -> Chunks:
+                          first_decay_steps: int, t_mul: float, m_mul: float, alpha: float,
+                          chunk: int = CHUNK) -> Chunks:
     """CosineDecayRestarts::
 
         completed_fraction = global_step_recomp / first_decay_steps
@@ -184,7 +184,8 @@ def cosine_decay_restarts(n: int, base_lr: float, initial_learning_rate: float |
             i_restart = ops.floor(completed_fraction)
             completed_fraction -= i_restart
         else:
-            i_restart = ops.floor(ops.log(1.0 - completed_fraction * (1.0 - t_mul)) / ops.log(t_mul))
+            i_restart = ops.floor(ops.log(1.0 - completed_fraction * (1.0 - t_mul))
+                                  / ops.log(t_mul))
             sum_r = ops.divide(1.0 - ops.power(t_mul, i_restart), (1.0 - t_mul))
             completed_fraction = ops.divide(completed_fraction - sum_r, ops.power(t_mul, i_restart))
         m_fac = ops.power(m_mul, i_restart)

@@ -1,5 +1,6 @@
 """Optax's schedules as ``optax.<name>`` kinds (also ``optax.<function name>``, e.g.
-``optax.warmup_cosine_decay_schedule``). Declarations only; kernels in lrplot.frameworks.optax.kernels.
+``optax.warmup_cosine_decay_schedule``). Declarations only; kernels in
+lrplot.frameworks.optax.kernels.
 
 An Optax schedule maps the step count to the lr: ``lr[t] = schedule(t)``. Parameter names are
 the functions'; the value a schedule starts from or peaks at (``init_value``, ``value``,
@@ -76,6 +77,7 @@ LINEAR = _optax(
     horizon=lambda p: _past(p["transition_begin"] + p["transition_steps"]),
     floor=_transition_floor)
 
+
 def _f32(x: float) -> float:
     return struct.unpack("f", struct.pack("f", x))[0]
 
@@ -143,7 +145,8 @@ COSINE_DECAY = _optax(
            min_exclusive=True)),
     "--decay-steps 1000 --exponent 1,2",
     horizon=lambda p: _past(p["decay_steps"]),
-    floor=lambda p: ("decay_steps", p["decay_steps"], f"alpha={format_value(p['alpha'])} x init_value"))
+    floor=lambda p: ("decay_steps", p["decay_steps"],
+                     f"alpha={format_value(p['alpha'])} x init_value"))
 
 
 def _warmup_cosine_check(p: Mapping[str, Any]) -> list[tuple[str, str]]:
@@ -165,7 +168,8 @@ WARMUP_COSINE_DECAY = _optax(
            min_exclusive=True)),
     "--init-value 0 --warmup-steps 100 --decay-steps 1000",
     horizon=lambda p: _past(p["decay_steps"]), check=_warmup_cosine_check,
-    floor=lambda p: ("decay_steps", p["decay_steps"], f"end_value={format_value(p.get('end_value', 0.0))}"))
+    floor=lambda p: ("decay_steps", p["decay_steps"],
+                     f"end_value={format_value(p.get('end_value', 0.0))}"))
 
 WARMUP_EXPONENTIAL_DECAY = _optax(
     "warmup_exponential_decay", "warmup_exponential_decay_schedule",

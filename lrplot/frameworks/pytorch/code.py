@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Mapping
 
-from lrplot.codegen import (_RECORD, _TRAIN, _arguments, _lambda, _optimizer_lines, _Script,
+from lrplot.codegen import (_arguments, _lambda, _optimizer_lines, _Script,
                             _stepping_loop, literal)
 from lrplot.schedules import Kind, get
 

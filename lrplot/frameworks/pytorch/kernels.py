@@ -143,7 +143,8 @@ def cosine(n: int, base_lr: float, T_max: int, eta_min: float, chunk: int = CHUN
 
     - a restart, t = T_max + 1 + 2k*T_max (the step after each minimum):
       ``lr = lr + (base_lr - eta_min) * (1 - cos(pi / T_max)) / 2``
-    - otherwise: ``lr = (1 + cos(pi*t/T_max)) / (1 + cos(pi*(t-1)/T_max)) * (lr - eta_min) + eta_min``
+    - otherwise:
+      ``lr = (1 + cos(pi*t/T_max)) / (1 + cos(pi*(t-1)/T_max)) * (lr - eta_min) + eta_min``
 
     With eta_min == 0 the second line is a running product that lands exactly on 0.0 at each
     minimum, so every period is an independent product starting from the restart value. With

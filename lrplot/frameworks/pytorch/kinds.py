@@ -1,4 +1,5 @@
-"""PyTorch's ``torch.optim.lr_scheduler`` kinds: declarations only (kernels: lrplot.frameworks.pytorch.kernels).
+"""PyTorch's ``torch.optim.lr_scheduler`` kinds: declarations only (kernels in
+lrplot.frameworks.pytorch.kernels, the step-by-step port of composites in .stepping).
 
 Bounds refuse what torch accepts but cannot mean: T_max = 0 (torch divides by zero), a zero or
 fractional step_size, a NaN, infinite, zero or negative gamma.

@@ -11,8 +11,9 @@ statement for statement, on a plain dict standing in for the param group — a P
 step (documented exception to lrplot's vectorized kernels; about 1-3 microseconds per child and
 step).
 
-Standalone kinds never come here: they have vectorized kernels (lrplot.frameworks.pytorch.kernels). The
-parity tests check this port against real torch for every kind as a child, nested and chained.
+Standalone kinds never come here: they have vectorized kernels
+(lrplot.frameworks.pytorch.kernels). The parity tests check this port against real torch for every
+kind as a child, nested and chained.
 """
 
 from __future__ import annotations
@@ -553,7 +554,8 @@ def chained(n: int, base_lr: float, schedulers: Sequence[Child], chunk: int = 1 
             series: str = "lr") -> Iterator[np.ndarray]:
     """ChainedScheduler. When every child multiplies the lr by a factor of its own epoch
     (ExponentialLR, StepLR, MultiStepLR, ConstantLR, LinearLR, PolynomialLR,
-    MultiplicativeLR: kernels that are a :class:`~lrplot.frameworks.pytorch.kernels.RunningProduct`), the
+    MultiplicativeLR: kernels that are a
+    :class:`~lrplot.frameworks.pytorch.kernels.RunningProduct`), the
     chain is one running product of their factors interleaved in child order — child 1's at
     epoch t, child 2's at t, ..., then epoch t + 1 — the very multiplications torch makes, in its
     order; anything else is replayed step by step (see the module docstring for why)."""

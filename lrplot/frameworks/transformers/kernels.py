@@ -62,7 +62,8 @@ def linear(n: int, base_lr: float, num_warmup_steps: int, num_training_steps: in
 
 
 def _progress(t: np.ndarray, W: int, T: int) -> np.ndarray:
-    """``float(current_step - num_warmup_steps) / float(max(1, num_training_steps - num_warmup_steps))``."""
+    """``float(current_step - num_warmup_steps)
+    / float(max(1, num_training_steps - num_warmup_steps))``."""
     return (t - W).astype(np.float64) / float(max(1, T - W))
 
 
@@ -194,8 +195,10 @@ def cosine_warmup_with_min_lr(n: int, base_lr: float, num_warmup_steps: int,
         if current_step < num_warmup_steps:
             if warmup_lr_rate is None:
                 return (current_step + 1.0) / max(1.0, num_warmup_steps)
-            return warmup_lr_rate + (1.0 - warmup_lr_rate) * (current_step) / (max(1, num_warmup_steps - 1))
-        progress = (current_step - num_warmup_steps + 1.0) / (max(1.0, num_training_steps - num_warmup_steps))
+            return warmup_lr_rate + (1.0 - warmup_lr_rate) * (current_step) / (
+                max(1, num_warmup_steps - 1))
+        progress = (current_step - num_warmup_steps + 1.0) / (
+            max(1.0, num_training_steps - num_warmup_steps))
         factor = 0.5 * (1.0 + math.cos(math.pi * num_cycles * 2.0 * progress))
         factor = factor * (1 - min_lr_rate) + min_lr_rate
         return max(0, factor)
@@ -236,7 +239,8 @@ def warmup_stable_decay(n: int, base_lr: float, num_warmup_steps: int, num_decay
         if current_step < num_warmup_steps + num_stable_steps:
             return 1.0
         if current_step < num_warmup_steps + num_stable_steps + num_decay_steps:
-            progress = float(current_step - num_warmup_steps - num_stable_steps) / float(max(1, num_decay_steps))
+            progress = float(current_step - num_warmup_steps - num_stable_steps) / float(
+                max(1, num_decay_steps))
             factor = 1.0 - progress                                                      # linear
                    | 0.5 * (1.0 + math.cos(math.pi * float(num_cycles) * 2.0 * progress))  # cosine
                    | 1.0 - math.sqrt(progress)                                           # 1-sqrt

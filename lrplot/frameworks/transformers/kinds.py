@@ -1,8 +1,9 @@
 """Hugging Face transformers' schedules (``transformers.get_scheduler`` names), as ``hf.<name>``.
 
-Declarations only; kernels in lrplot.frameworks.transformers.kernels. Each is a torch ``LambdaLR`` over the
-optimizer's lr (lrplot's ``base_lr``): ``lr[t] = base_lr * f(t)`` with ``f`` computed in Python
-floats, so lrplot matches transformers bit for bit (tolerance 1e-12). Parameter names and
+Declarations only; kernels in lrplot.frameworks.transformers.kernels. Each is a torch
+``LambdaLR`` over the optimizer's lr (lrplot's ``base_lr``): ``lr[t] = base_lr * f(t)`` with
+``f`` computed in Python floats, so lrplot matches transformers bit for bit (tolerance 1e-12).
+Parameter names and
 defaults are those of the transformers function each kind names (``framework_class``); the
 metric-driven ``reduce_lr_on_plateau`` and ``greedy`` have no fixed series and are left out.
 
@@ -47,7 +48,8 @@ def _past_training(p: Mapping[str, Any]) -> tuple[int, str]:
 
 
 def _hf(name: str, function: str, summary: str, params: tuple[Param, ...], example: str,
-        horizon: Any = _past_training, check: Any = None, kernel: str | None = None, floor: Any = None) -> Kind:
+        horizon: Any = _past_training, check: Any = None, kernel: str | None = None,
+        floor: Any = None) -> Kind:
     return register(Kind(
         name=f"hf.{name}", framework_class=function, summary=summary, params=params,
         kernel=f"{KERNELS}:{kernel or name}", horizon=horizon,
@@ -93,7 +95,8 @@ COSINE = _hf(
     "linear warmup from 0, then cosine to 0 at num_training_steps; it rises again after it",
     (_warmup(), _training(), _cycles(0.5, COSINE_CYCLES)),
     "--num-warmup-steps 100 --num-training-steps 1000",
-    floor=lambda p: ("num_training_steps", p["num_training_steps"], "0") if p.get("num_cycles", 0.5) == 0.5 else None)
+    floor=lambda p: ("num_training_steps", p["num_training_steps"], "0")
+    if p.get("num_cycles", 0.5) == 0.5 else None)  # more cycles end back at base_lr
 
 COSINE_WITH_RESTARTS = _hf(
     "cosine_with_restarts", "get_cosine_with_hard_restarts_schedule_with_warmup",
@@ -123,7 +126,8 @@ POLYNOMIAL = _hf(
      Param("power", "float", "power of the decay (1: linear)", default=1.0, min=0)),
     "--num-warmup-steps 100 --num-training-steps 1000 --power 0.5,1,2",
     check=_polynomial_check,
-    floor=lambda p: ("num_training_steps", p["num_training_steps"], f"lr_end={format_value(p['lr_end'])}"))
+    floor=lambda p: ("num_training_steps", p["num_training_steps"],
+                     f"lr_end={format_value(p['lr_end'])}"))
 
 INVERSE_SQRT = _hf(
     "inverse_sqrt", "get_inverse_sqrt_schedule",
