@@ -74,6 +74,10 @@ def save(spec: specs.FigureSpec, path: str | os.PathLike | IO[bytes], *, format:
     ``SOURCE_DATE_EPOCH``.
     """
     if isinstance(path, str) and path == output.STDOUT:
+        if sys.stdout is None or not hasattr(sys.stdout, "buffer"):  # started with >&-
+            import errno
+
+            raise OSError(errno.EBADF, "standard output is closed")
         path = sys.stdout.buffer
     if hasattr(path, "write"):
         stream = path

@@ -117,7 +117,7 @@ def output_options(f: Callable) -> Callable:
 
 
 def _prepare(spec_factory: Callable[[], Any], default_name: str, out: str | None,
-             fmt: str | None = None) -> tuple[Any, str, str]:
+             fmt: str | None = None, reads: tuple[str, ...] = ()) -> tuple[Any, str, str]:
     """Resolve the output and build the spec, or fail with exit 2: (spec, path, format)."""
     from lrplot.spec import SpecError
 
@@ -137,9 +137,10 @@ def _prepare(spec_factory: Callable[[], Any], default_name: str, out: str | None
         if yamlio is not None and isinstance(exc, yamlio.YamlError):
             raise InputError([str(exc)]) from None
         raise
-    for source in _inputs(spec):  # a logged lr or metric CSV must survive -o
-        if path != output.STDOUT and os.path.exists(path) and os.path.samefile(path, source):
-            raise InputError([f"-o {path}: refusing to write over {source}, which this figure "
+    for source in [*reads, *_inputs(spec)]:  # a config, a logged lr or metric CSV survive -o
+        if path != output.STDOUT and os.path.exists(path) and output.same_file(path, source):
+            what = "the input config" if source in reads else source
+            raise InputError([f"-o {path}: refusing to write over {what}, which this figure "
                               "reads"])
     if _flag("annotate"):
         from dataclasses import replace
@@ -341,6 +342,18 @@ class LrplotGroup(click.Group):
                               f"'lrplot list' shows every schedule."])
         return super().resolve_command(ctx, args)
 
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except OSError as exc:  # the environment failed (a full disk, a closed stream): exit 1
+            import errno
+
+            if exc.errno == errno.EPIPE:
+                raise  # click quiets a closed pipe (lrplot list | head) itself
+            where = f"{exc.filename}: " if exc.filename else "cannot write standard output: " \
+                if exc.errno in (errno.ENOSPC, errno.EBADF, errno.EIO, errno.EDQUOT) else ""
+            raise WriteError(f"{where}{exc.strerror or exc}") from None
+
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         builtin = [(n, self.get_command(ctx, n).get_short_help_str(60))
                    for n in sorted({*self.commands, *LAZY_COMMANDS})]
@@ -384,6 +397,7 @@ def compare(configs, steps, base_lr, output, title, log_y, size, dpi, fmt):
     Without -o each CONFIG is written to CONFIG-STEM.png in the current directory.
     """
     from lrplot import lint
+    from lrplot import output as outputs
     from lrplot import spec as specs
     from lrplot import yamlio
 
@@ -417,10 +431,14 @@ def compare(configs, steps, base_lr, output, title, log_y, size, dpi, fmt):
     # Every config is checked before anything is written: an error leaves no file behind.
     prepared = []
     for config in configs:
-        if output and os.path.abspath(output) == os.path.abspath(config):
-            raise InputError([f"-o {output}: refusing to write over the input config"])
         stem = os.path.splitext(os.path.basename(config))[0]  # pathlib's .stem, without pathlib
-        prepared.append(_prepare(lambda: build(config), stem, output, fmt))
+        if os.path.exists(config) and any(  # through symlinks; also the default STEM.png
+                os.path.exists(p) and outputs.same_file(p, config) for p in
+                ([output] if output and output != "-" else [f"{stem}.{(fmt or 'png').lower()}"])):
+            culprit = f"-o {output}" if output else \
+                f"the default output {stem}.{(fmt or 'png').lower()} (give -o)"
+            raise InputError([f"{culprit}: refusing to write over the input config {config}"])
+        prepared.append(_prepare(lambda: build(config), stem, output, fmt, reads=(config,)))
     for spec, path, fmt in prepared:
         _write(spec, path, fmt, size, dpi)
 

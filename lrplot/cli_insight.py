@@ -191,9 +191,21 @@ def _stats(sources: list[Source], below: float | None, fmt: str, rtol: float) ->
     click.echo(stats.FORMATS[fmt](rows), nl=False)
 
 
+def _finite(value: float | None, param: click.Parameter) -> float | None:
+    """A threshold must be a number: every comparison with NaN is false, so ``--below nan``
+    would silently report nothing."""
+    import math
+
+    if value is not None and not math.isfinite(value):
+        raise click.BadParameter(f"expected a finite number such as 0.01, got {value}",
+                                 param=param)
+    return value
+
+
 stats = SourceGroup(
     "stats", _stats,
-    [click.Option(["--below"], type=float, metavar="LR",
+    [click.Option(["--below"], type=float, metavar="LR", callback=lambda ctx, param, value:
+                  _finite(value, param),
                   help="Also report the first step whose lr is below LR."),
      click.Option(["--format", "fmt"], type=click.Choice(["table", "csv", "json"]),
                   default="table", show_default=True, help="Output format."),

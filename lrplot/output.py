@@ -74,30 +74,134 @@ def resolve(path: str | None, fmt: str | None, default_name: str) -> tuple[str, 
 
 
 def check_writable(path: str) -> None:
-    """Refuse early what cannot become the output file."""
+    """Refuse early what cannot become the output file: a directory, a missing directory, a
+    block device or socket. A character device (``/dev/null``) or a FIFO is written straight
+    through; a symbolic link is followed and its target written."""
     if path == STDOUT:
         return
+    import stat
+
     if os.path.isdir(path):
         raise OutputError(f"{path!r} is a directory; give a file name such as {path.rstrip('/')}/lr.png")
-    parent = os.path.dirname(os.path.abspath(path))
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        mode = None
+    if mode is not None and not (stat.S_ISREG(mode) or stat.S_ISCHR(mode) or stat.S_ISFIFO(mode)):
+        raise OutputError(f"{path!r} is {_kind_of(mode)}, not a file lrplot can write; give a "
+                          "file name such as lr.png")
+    parent = os.path.dirname(os.path.realpath(path))
     if not os.path.isdir(parent):
         raise OutputError(f"cannot write {path!r}: directory {parent!r} does not exist")
 
 
+def _kind_of(mode: int) -> str:
+    import stat
+
+    for test, name in ((stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"),
+                       (stat.S_ISDIR, "a directory"), (stat.S_ISCHR, "a character device"),
+                       (stat.S_ISFIFO, "a FIFO")):
+        if test(mode):
+            return name
+    return "a special file"
+
+
+def same_file(a: str, b: str) -> bool:
+    """Whether two paths name the same file: through symbolic links, ``..`` and hard links."""
+    try:
+        return os.path.samefile(a, b)
+    except (OSError, ValueError):
+        return os.path.realpath(a) == os.path.realpath(b)
+
+
 def write_atomically(path: str, write: Callable[[IO[bytes]], None]) -> None:
-    """Write through a temporary file in the same directory, renamed over ``path`` on success."""
+    """Write ``path`` so that it holds all of the output or is left as it was.
+
+    A regular file (or a new one) is written through a temporary file in the same directory,
+    renamed over it on success; an existing file keeps its permission bits. A symbolic link is
+    followed: its target is written, the link stays. A character device (``/dev/null``) or a FIFO
+    is never replaced: the finished output is written straight into it (a full device reports
+    its error). A directory or another special file is refused (:class:`OutputError`).
+    SIGTERM and SIGHUP during the write remove the temporary file before lrplot exits.
+    """
+    import stat
+
+    target = os.path.realpath(path)  # write through a symbolic link, never replace it
+    try:
+        info = os.stat(target)
+    except FileNotFoundError:
+        info = None
+    if info is not None and (stat.S_ISCHR(info.st_mode) or stat.S_ISFIFO(info.st_mode)):
+        with open(target, "wb") as stream:
+            write_stream(stream, write)
+        return
+    if info is not None and not stat.S_ISREG(info.st_mode):
+        raise OutputError(f"{path!r} is {_kind_of(info.st_mode)}, not a file lrplot can write")
     import tempfile
 
-    directory = os.path.dirname(os.path.abspath(path))
-    handle, temp = tempfile.mkstemp(prefix=".lrplot-", suffix=".tmp", dir=directory)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            write(stream)
-        os.chmod(temp, 0o644)
-        os.replace(temp, path)
-    except BaseException:
-        os.unlink(temp)
-        raise
+    directory = os.path.dirname(target)
+    with _signals_exit():
+        handle, temp = tempfile.mkstemp(prefix=".lrplot-", suffix=".tmp", dir=directory)
+        try:
+            with os.fdopen(handle, "wb") as stream:
+                write(stream)
+            if info is not None:  # rewriting a file keeps its mode (0600 stays 0600) and owner
+                os.chmod(temp, stat.S_IMODE(info.st_mode))
+                if hasattr(os, "chown") and (info.st_uid, info.st_gid) != (os.getuid(), os.getgid()):
+                    try:
+                        os.chown(temp, info.st_uid, info.st_gid)
+                    except OSError:
+                        pass
+            else:
+                os.chmod(temp, 0o666 & ~_umask())
+            os.replace(temp, target)
+        except BaseException:
+            try:
+                os.unlink(temp)
+            except FileNotFoundError:
+                pass
+            raise
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+class _signals_exit:
+    """Within the block, SIGTERM and SIGHUP exit through Python (``SystemExit``), so that
+    ``finally``/``except`` blocks run and no temporary file is left behind. Only in the main
+    thread, where Python can install handlers; elsewhere a no-op."""
+
+    SIGNALS = ("SIGTERM", "SIGHUP")
+
+    def __enter__(self) -> None:
+        import signal
+        import threading
+
+        self.saved: dict[int, Any] = {}
+        if threading.current_thread() is not threading.main_thread():
+            return
+        for name in self.SIGNALS:
+            number = getattr(signal, name, None)
+            if number is None:
+                continue
+            previous = signal.getsignal(number)
+            if previous is signal.SIG_IGN:  # nohup: the user asked to survive SIGHUP
+                continue
+            self.saved[number] = previous
+            signal.signal(number, _exit_on_signal)
+
+    def __exit__(self, *exc: Any) -> None:
+        import signal
+
+        for number, previous in self.saved.items():
+            signal.signal(number, previous if previous is not None else signal.SIG_DFL)
+
+
+def _exit_on_signal(number: int, frame: Any) -> None:
+    raise SystemExit(128 + number)
 
 
 def write_stream(stream: IO[bytes], write: Callable[[IO[bytes]], None]) -> None:

@@ -9,6 +9,7 @@ with its location (``file:line:col`` or the flag) and raises them together as a
 from __future__ import annotations
 
 import itertools
+import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, Sequence
 
@@ -164,7 +165,13 @@ def describe(kind: Kind, params: Mapping[str, Any]) -> str:
     defaults = kind.defaults()
     inner = ", ".join(f"{name}={format_value(v)}" for name, v in params.items()
                       if name not in defaults or defaults[name] != v)
-    return f"{kind.framework_class}({inner})"
+    text = f"{kind.framework_class}({inner})"
+    return text if len(text) <= _AUTO_LABEL else text[:_AUTO_LABEL - 4] + "...)"
+
+
+_AUTO_LABEL = 1000
+"""Longest generated label (40,000 milestones would otherwise make one that takes minutes to
+draw); one a user writes is refused over ``LRPLOT_MAX_TEXT`` instead."""
 
 
 # -- shared machinery ---------------------------------------------------------------------------
@@ -176,9 +183,13 @@ class _Collector:
     def __init__(self, where: Any):
         self.problems: list[Problem] = []
         self.where = where
+        self.seen: set[Problem] = set()
 
     def add(self, path: tuple, message: str) -> None:
-        self.problems.append(Problem(self.where(path), message))
+        problem = Problem(self.where(path), message)
+        if problem not in self.seen:  # a sweep's curves share their problems: report once
+            self.seen.add(problem)
+            self.problems.append(problem)
 
     def raise_if_any(self) -> None:
         if self.problems:
@@ -255,6 +266,40 @@ def _finish(drafts: list[_Draft], notes: list[str],
     return curves
 
 
+def _limit_value(name: str, problems: _Collector) -> int:
+    """The cap ``limits.NAME`` in force; a malformed variable is reported, the default used."""
+    from lrplot import limits
+
+    limit = getattr(limits, name)
+    try:
+        return limit.value()
+    except limits.LimitError as exc:
+        problems.problems.append(Problem("", str(exc)))
+        return limit.default
+
+
+def _check_curves(planned: int, report: Callable[[str], None]) -> None:
+    from lrplot import limits
+
+    try:
+        message = limits.curves_problem(planned)
+    except limits.LimitError as exc:
+        message = str(exc)
+    if message:
+        report(message)
+
+
+def _check_text(text: str, report: Callable[[str], None]) -> None:
+    from lrplot import limits
+
+    try:
+        message = limits.text_problem(text)
+    except limits.LimitError as exc:
+        message = str(exc)
+    if message:
+        report(message)
+
+
 def _check_params(kind: Kind, params: dict[str, Any], report: Any,
                   invalid: Iterable[str] = (), base_lr: float | None = None) -> bool:
     """Report missing required parameters and cross-parameter problems; True when all is well.
@@ -298,7 +343,13 @@ def convert_value(p: Param, raw: Any, path: tuple, error: Callable[[tuple, str],
         error(path, str(exc))
         return INVALID
     if p.type == "path" and value is not None:
+        from lrplot import inputs
+
         full = value if os.path.isabs(value) else os.path.join(base_dir, value)
+        refusal = inputs.regular_problem(full)
+        if refusal:
+            error(path, refusal)
+            return INVALID
         if not os.path.isfile(full):
             where = f" (relative to {base_dir})" if base_dir and not os.path.isabs(value) else ""
             error(path, f"no such file: {value!r}{where}")
@@ -499,6 +550,11 @@ def from_flags(kind_name: str, values: Mapping[str, Sequence[str]], *, steps: in
                 param.convert(value)
             except ParamError as exc:
                 problems.add((name,), str(exc))
+    if title is not None:
+        _check_text(title, lambda m: problems.add(("--title",), m))
+    planned = math.prod(len(options) for options in choices.values()) * len(groups)
+    _check_curves(planned, lambda m: problems.add(tuple(
+        p.flag for p in kind.params if len(choices.get(p.name, ())) > 1) or ("--base-lr",), m))
     problems.raise_if_any()
     report = lambda p, message: problems.add((p.flag,), message)  # noqa: E731
     swept = [name for name, options in choices.items() if len(options) > 1]
@@ -591,6 +647,9 @@ class _DocumentBuilder:
         self.problems = problems
         self.notes: list[str] = []
         self.series_asked: list[tuple[tuple, tuple[str, ...]]] = []  # (where, names)
+        self.planned = 0  # curves so far, counted before they are built
+        self.too_many = False
+        self.curve_limit = _limit_value("MAX_CURVES", problems)
 
     def error(self, path: tuple, message: str) -> None:
         self.problems.add(path, message)
@@ -690,6 +749,8 @@ class _DocumentBuilder:
         if value is not None and not isinstance(value, (str, int, float)):
             self.error(path + (key,), f"expected text, got {describe_value(value)}")
             return None
+        if value is not None:
+            _check_text(str(value), lambda m: self.error(path + (key,), m))
         return None if value is None else str(value)
 
     def sequence(self, value: Any, path: tuple, what: str) -> list:
@@ -760,6 +821,15 @@ class _DocumentBuilder:
             if p.name not in params and p.name not in sweep and not p.required:
                 params[p.name] = p.default
         label = self.text(data, path, "label")
+        planned = math.prod(len(values) for values in sweep.values()) * \
+            len(defaults.get("groups") or (1,))
+        self.planned += planned
+        if self.planned > self.curve_limit:  # counted before a single curve is built
+            if not self.too_many:
+                self.too_many = True
+                _check_curves(self.planned, lambda m: self.error(
+                    path + (("sweep",) if sweep else ()), f"at least {m}"))
+            return []
         drafts = []
         for combo in itertools.product(*sweep.values()):
             full = {p.name: params.get(p.name) for p in kind.params if p.name in params}
@@ -822,7 +892,15 @@ class _DocumentBuilder:
             def error(where: tuple, message: str) -> None:  # a list where one value goes
                 self.error(where, f"{message}; for one curve per value write sweep: "
                                   f"{{{where[-1]}: {format_value(raw)}}}")
-        return convert_value(p, raw, path, error, base)
+        value = convert_value(p, raw, path, error, base)
+        if p.type == "path" and isinstance(value, str) and os.path.isfile(self.doc.file):
+            from lrplot import inputs  # a file a config names stays in the config's directory
+
+            refusal = inputs.outside_problem(value, self.doc.file)
+            if refusal:
+                error(path, refusal)
+                return INVALID
+        return value
 
     def data_curve(self, data: dict, path: tuple, inherited: dict) -> list[_Draft]:
         """A logged lr series from a CSV file (lrplot.datacurve); paths are relative to the config."""
@@ -832,7 +910,8 @@ class _DocumentBuilder:
 
         defaults = self.common(data, path, inherited)
         base = os.path.dirname(self.doc.file) if os.path.isfile(self.doc.file) else ""
-        params = datacurve.build(data, base, lambda key, m: self.error(path + (key,), m))
+        params = datacurve.build(data, base, lambda key, m: self.error(path + (key,), m),
+                                 self.doc.file if os.path.isfile(self.doc.file) else None)
         if params is None:
             return []
         label = self.text(data, path, "label") or os.path.basename(params["path"])
