@@ -99,5 +99,12 @@ def save(spec: specs.FigureSpec, path: str | os.PathLike | IO[bytes], *, format:
         metadata = {**output.date_metadata(fmt),
                     **output.stamp(spec, fmt, dpi=dpi, size=size).metadata(fmt)}
         fig = plot(spec, size=size, dpi=dpi)
+        if fmt == "png":  # the pixels are allocated only when drawn: refuse a huge canvas first
+            from lrplot import limits
+
+            width, height = fig.get_size_inches()
+            problem = limits.pixels_problem(float(width), float(height), float(fig.dpi))
+            if problem:
+                raise specs.SpecError([specs.Problem("--dpi/--size", problem)])
         emit(lambda stream: render.save(fig, stream, fmt, metadata))
     return path

@@ -125,6 +125,8 @@ def _duration(seconds: float) -> str:
 
 def human_bytes(size: float) -> str:
     """``1.6 GB``: a size in decimal units, as a user would say it."""
+    if size >= 10**30:  # beyond yottabytes (an int of 10**400 steps cannot even be a float)
+        return f"{sci(size // 10**24)} YB"
     for unit in ("bytes", "kB", "MB", "GB", "TB", "PB", "EB", "ZB", "YB"):
         if size < 1000 or unit == "YB":
             return f"{size:.0f} {unit}" if unit == "bytes" else f"{size:.3g} {unit}"
@@ -146,7 +148,10 @@ def sci(n: float, round_up: bool = False) -> str:
 
 
 def count(n: int) -> str:
-    """``2,000,000,000 (2e9)``: a large count, exact and at a glance."""
+    """``2,000,000,000 (2e9)``: a large count, exact and at a glance (only at a glance beyond
+    10^18, where the digits would make the message unreadable)."""
+    if n >= 10**18:
+        return sci(n)
     return f"{n:,}" if n < 10**6 else f"{n:,} ({sci(n)})"
 
 

@@ -454,10 +454,17 @@ def rules_for(kind_name: str) -> list[Rule]:
 
 def check_curve(curve: Curve) -> Iterator[tuple[Rule, Finding]]:
     """Every finding of every rule that applies to the curve's kind."""
+    from lrplot.expr import ExprError
+    from lrplot.schedules import ScheduleError
+    from lrplot.spec import SpecError
+
     ctx = Context(curve)
     for r in rules_for(curve.kind.name):
-        for finding in r.check(ctx):
-            yield r, finding
+        try:
+            for finding in r.check(ctx):
+                yield r, finding
+        except (ExprError, ScheduleError, SpecError):
+            return  # the schedule itself fails (a child dividing by zero): drawing reports it
 
 
 def check(spec: FigureSpec, doc: Document | None = None) -> list[LintWarning]:

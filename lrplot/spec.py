@@ -120,7 +120,7 @@ class Curve:
                 start += len(piece)
                 yield piece
         except (ExprError, ScheduleError) as exc:
-            raise SpecError([Problem(self.where, str(exc))]) from None
+            raise SpecError([Problem(self.where, self._name_expression(str(exc)))]) from None
         except (OverflowError, ZeroDivisionError) as exc:  # Python float arithmetic in a kernel
             what = "overflows float64" if isinstance(exc, OverflowError) else "divides by zero"
             raise SpecError([Problem(self.where, f"curve {self.label!r}: the {series} "
@@ -129,15 +129,30 @@ class Curve:
                                                  "fewer steps or gentler parameters")]) from None
 
 
+    def _name_expression(self, message: str) -> str:
+        """``--lr-lambda: '1/(epoch-5)' fails at ...``: the flag (or key) whose expression failed
+        while evaluating, before the message that quotes it."""
+        for p in self.kind.params:
+            value = self.params.get(p.name)
+            if p.type == "expr" and value is not None and message.startswith(repr(str(value))):
+                return f"{p.flag if not self.origin else p.key}: {message}"
+        return message
+
+
 def _per_iteration(pieces: Iterator[np.ndarray], repeat: int, steps: int
                    ) -> Iterator[np.ndarray]:
     import numpy as np
 
     left = steps
+    block = 1 << 20  # values per array yielded: an epoch of 10^9 iterations is not one array
     for piece in pieces:
-        values = np.repeat(piece, repeat)[:left]
-        left -= len(values)
-        yield values
+        total = min(len(piece) * repeat, left)  # never expand values past the last step
+        for start in range(0, total, block):
+            index = np.arange(start, min(start + block, total), dtype=np.int64) // repeat
+            yield piece[index]
+        left -= total
+        if left <= 0:
+            break
 
 
 @dataclass(frozen=True)
@@ -638,7 +653,41 @@ def from_mapping(data: Mapping[str, Any], name: str = "<mapping>") -> FigureSpec
     """Build a figure from a plain mapping (the same structure as a YAML config)."""
     from lrplot.yamlio import Document
 
+    problem = _plain_data_problem(data)
+    if problem:
+        raise SpecError([problem])
     return from_document(Document(data, {}, name))
+
+
+def _plain_data_problem(data: Any) -> Problem | None:
+    """A mapping from Python code must be what YAML can hold: text keys, no cycles, not too
+    deep or large (checked without recursion, so a self-containing dict cannot hang us)."""
+    from lrplot import limits
+
+    if not isinstance(data, Mapping):
+        return Problem("", f"expected a mapping (the shape of a YAML config), got "
+                           f"{describe_value(data)}")
+    stack: list[tuple[Any, tuple]] = [(data, ())]
+    seen: set[int] = set()
+    nodes = 0
+    while stack:
+        value, path = stack.pop()
+        nodes += 1
+        if nodes > limits.MAX_NODES or len(path) > limits.MAX_DEPTH:
+            return Problem(_key_path(path), "the mapping is too large or too deeply nested "
+                                            "for a figure")
+        if isinstance(value, (Mapping, list, tuple)):
+            if id(value) in seen:
+                return Problem(_key_path(path), "the mapping contains itself (a cycle)")
+            seen.add(id(value))
+        if isinstance(value, Mapping):
+            for key, item in value.items():
+                if not isinstance(key, str):
+                    return Problem(_key_path(path), f"keys are text, got the key {key!r}")
+                stack.append((item, path + (key,)))
+        elif isinstance(value, (list, tuple)):
+            stack.extend((item, path + (i,)) for i, item in enumerate(value))
+    return None
 
 
 class _DocumentBuilder:
