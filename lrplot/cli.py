@@ -89,6 +89,26 @@ def _flag(name: str) -> bool:
     return bool(ctx and ctx.meta.get(f"lrplot.{name}"))
 
 
+def _allow_outside(ctx: click.Context, param: click.Parameter, value: bool) -> bool:
+    if value:  # for this command only (lrplot.inputs)
+        from lrplot import inputs
+
+        ctx.with_resource(inputs.allowing_outside())
+    return value
+
+
+ALLOW_OUTSIDE = click.Option(
+    ["--allow-outside"], is_flag=True, expose_value=False, is_eager=True, callback=_allow_outside,
+    help="Let configs read data and metric files outside their own directory (for configs you "
+         "trust; also LRPLOT_ALLOW_OUTSIDE=1).")
+"""A config may name files only in its own directory tree unless this is given."""
+
+
+def allow_outside_option(f: Callable) -> Callable:
+    f.__click_params__ = [*getattr(f, "__click_params__", []), ALLOW_OUTSIDE]  # type: ignore
+    return f
+
+
 def output_options(f: Callable) -> Callable:
     """Options shared by every command that draws or writes series."""
     for option in reversed([
@@ -391,6 +411,7 @@ def main() -> None:
 @click.option("--steps", type=COUNT, metavar="N", help="Override the figure's default steps.")
 @click.option("--base-lr", type=float, metavar="LR", help="Override the figure's default base_lr.")
 @output_options
+@allow_outside_option
 def compare(configs, steps, base_lr, output, title, log_y, size, dpi, fmt):
     """Render YAML figure configs (one figure per file).
 

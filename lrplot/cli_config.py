@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import click
 
-from lrplot.cli import CONTEXT, InputError, WriteError
+from lrplot.cli import CONTEXT, InputError, WriteError, allow_outside_option
 
 
 def check_config(path: str) -> tuple[list[str], object | None]:
@@ -37,6 +37,7 @@ def check_config(path: str) -> tuple[list[str], object | None]:
 @click.argument("files", nargs=-1, required=True, metavar="FILE...")
 @click.option("-q", "--quiet", is_flag=True, help="Print problems only, not one line per valid "
                                                   "file.")
+@allow_outside_option
 def validate(files: tuple[str, ...], quiet: bool) -> None:
     """Check YAML figure configs without rendering anything.
 

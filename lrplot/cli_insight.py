@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Any, Callable
 import click
 
 from lrplot import schedules
-from lrplot.cli import CONTEXT, COUNT, InputError, kind_command, output_options
+from lrplot.cli import (ALLOW_OUTSIDE, CONTEXT, COUNT, InputError, kind_command,
+                        output_options)
 
 if TYPE_CHECKING:
     from lrplot.spec import FigureSpec
@@ -128,6 +129,7 @@ class SourceGroup(click.Group):
                          help="Override the figure's default steps."),
             click.Option(["--base-lr"], type=float, metavar="LR",
                          help="Override the figure's default base_lr."),
+            ALLOW_OUTSIDE,
             *self.extra,
         ]
         group = self

@@ -68,7 +68,7 @@ def outside_problem(path: str, config: str) -> str | None:
     real = os.path.realpath(path)
     if real == home or real.startswith(home.rstrip(os.sep) + os.sep):
         return None
-    return (f"{path!r} is outside the config's directory {home}; a config may only read files "
+    return (f"{real} is outside the config's directory {home}; a config may only read files "
             f"in its own directory tree (pass --allow-outside or set {ALLOW_OUTSIDE}=1 to "
             "trust this config)")
 
@@ -176,3 +176,21 @@ def _lines(raw: IO[bytes], path: str) -> Iterator[str]:
             raise InputFileError(f"{path}:{line}: not UTF-8 text (byte "
                                  f"0x{data[exc.start]:02x} at column {exc.start + 1})") from None
         yield text
+
+
+_CONTROL: dict[int, str] = {c: f"\\x{c:02x}" for c in [*range(0x00, 0x20), 0x7f,
+                                                       *range(0x80, 0xa0)] if chr(c) != "\n"}
+_CONTROL[ord("\t")] = " "  # fonts have no glyph for a tab
+
+
+def printable(text: str) -> str:
+    """A title or label as lrplot draws and writes it: control characters other than newline
+    (which XML 1.0 cannot hold, and which would drive a terminal) and lone surrogates (which
+    UTF-8 cannot encode) shown as their escapes, ``\\x1b``; a tab as a space."""
+    if text.isprintable():
+        return text
+    cleaned = text.translate(_CONTROL)
+    if any("\ud800" <= c <= "\udfff" for c in cleaned):
+        cleaned = "".join(f"\\u{ord(c):04x}" if "\ud800" <= c <= "\udfff" else c
+                          for c in cleaned)
+    return cleaned

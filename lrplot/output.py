@@ -380,15 +380,26 @@ def stamp(spec: FigureSpec, fmt: str, *, dpi: int | None = None,
     return Stamp("\n".join(lines) + "\n")
 
 
+STAMP_READ = 16 << 20
+"""Bytes of a figure searched for its stamp: the start of a PNG or SVG (the stamp precedes the
+pixels and drawing), the end of a PDF. A stamp is a few kB; a config is at most 1 MiB."""
+
+
 def read_stamp(path: str) -> FoundStamp | None:
     """The stamp embedded in the figure at ``path``, or None when it has none (or is no figure)."""
     import struct
     from pathlib import Path
 
-    try:
-        with open(path, "rb") as handle:
-            data = handle.read()
-    except OSError:
+    from lrplot import inputs
+
+    try:  # a regular file only, and only where a stamp can be: a huge image is not read whole
+        with inputs.open_binary(path) as handle:
+            data = handle.read(STAMP_READ)
+            size = os.fstat(handle.fileno()).st_size
+            if size > STAMP_READ and path.lower().endswith(".pdf"):
+                handle.seek(size - STAMP_READ)  # the info dictionary is at the end of a PDF
+                data = handle.read(STAMP_READ)
+    except (OSError, inputs.InputFileError):
         return None
     fmt = Path(path).suffix.lower().lstrip(".")
     reader = {"png": _png_fields, "svg": _svg_fields, "pdf": _pdf_fields}.get(fmt)

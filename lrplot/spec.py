@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 from lrplot import schedules
+from lrplot.inputs import printable
 from lrplot.params import COMMON_PARAMS, Param, ParamError, describe_value, format_value
 from lrplot.schedules import Kind
 
@@ -269,7 +270,8 @@ def _finish(drafts: list[_Draft], notes: list[str],
             horizon, why = steps, reason
     if auto:
         notes.append(f"steps: {horizon} ({why}; set steps to change)")
-    curves = tuple(Curve(d.kind, d.params, d.base_lr, d.steps or horizon, d.label, d.origin,
+    curves = tuple(Curve(d.kind, d.params, d.base_lr, d.steps or horizon, printable(d.label),
+                         d.origin,
                          d.steps is None, locate(d) if locate else "", d.extras,
                          d.steps_per_epoch, d.interval)
                    for d in drafts)
@@ -597,7 +599,8 @@ def from_flags(kind_name: str, values: Mapping[str, Sequence[str]], *, steps: in
     problems.problems.extend(_limit_problems(curves, lambda c: "--steps", ""))
     problems.raise_if_any()
     default_title = describe(kind, fixed) if swept else describe(kind, drafts[0].params)
-    return FigureSpec(title or default_title, (Panel(None, curves),), log_y, tuple(notes))
+    return FigureSpec(printable(title) if title else default_title, (Panel(None, curves),),
+                      log_y, tuple(notes))
 
 
 # -- from a YAML document ----------------------------------------------------------------------
@@ -800,7 +803,7 @@ class _DocumentBuilder:
             return None
         if value is not None:
             _check_text(str(value), lambda m: self.error(path + (key,), m))
-        return None if value is None else str(value)
+        return None if value is None else printable(str(value))
 
     def sequence(self, value: Any, path: tuple, what: str) -> list:
         if not isinstance(value, list) or not value:
