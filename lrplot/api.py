@@ -103,7 +103,10 @@ def save(spec: specs.FigureSpec, path: str | os.PathLike | IO[bytes], *, format:
             from lrplot import limits
 
             width, height = fig.get_size_inches()
-            problem = limits.pixels_problem(float(width), float(height), float(fig.dpi))
+            try:
+                problem = limits.pixels_problem(float(width), float(height), float(fig.dpi))
+            except limits.LimitError as exc:
+                problem = str(exc)
             if problem:
                 raise specs.SpecError([specs.Problem("--dpi/--size", problem)])
         emit(lambda stream: render.save(fig, stream, fmt, metadata))

@@ -189,7 +189,9 @@ def _stats(sources: list[Source], below: float | None, fmt: str, rtol: float) ->
         try:
             rows.extend(stats.figure_stats(source.spec, below=below, rtol=rtol))
         except ValueError as exc:
-            raise InputError([f"{source.name}: {exc}"]) from None
+            located = getattr(exc, "problems", None)  # a SpecError names its place already
+            raise InputError([str(p) for p in located] if located else
+                             [f"{source.name}: {exc}"]) from None
     click.echo(stats.FORMATS[fmt](rows), nl=False)
 
 
@@ -240,7 +242,12 @@ def lint_messages(source: Source) -> list[str]:
 def _lint(sources: list[Source], strict: bool, fmt: str) -> None:
     from lrplot import lint
 
-    warnings = [w for source in sources for w in lint.check(source.spec, source.doc)]
+    from lrplot.spec import SpecError
+
+    try:
+        warnings = [w for source in sources for w in lint.check(source.spec, source.doc)]
+    except SpecError as exc:  # a schedule that fails at some step (found by a rule computing it)
+        raise InputError([str(p) for p in exc.problems]) from None
     click.echo(lint.FORMATS[fmt](warnings), nl=False)
     count = len(warnings)
     click.echo(f"{count} warning{'s' if count != 1 else ''}" if count else "no warnings",

@@ -456,15 +456,16 @@ def check_curve(curve: Curve) -> Iterator[tuple[Rule, Finding]]:
     """Every finding of every rule that applies to the curve's kind."""
     from lrplot.expr import ExprError
     from lrplot.schedules import ScheduleError
-    from lrplot.spec import SpecError
+    from lrplot.spec import Problem, SpecError
 
     ctx = Context(curve)
     for r in rules_for(curve.kind.name):
         try:
             for finding in r.check(ctx):
                 yield r, finding
-        except (ExprError, ScheduleError, SpecError):
-            return  # the schedule itself fails (a child dividing by zero): drawing reports it
+        except (ExprError, ScheduleError) as exc:  # the schedule itself fails (a child
+            # dividing by zero): a spec error at the curve, as drawing it would report
+            raise SpecError([Problem(curve.where, curve._name_expression(str(exc)))]) from None
 
 
 def check(spec: FigureSpec, doc: Document | None = None) -> list[LintWarning]:
