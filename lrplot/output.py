@@ -398,7 +398,7 @@ def read_stamp(path: str) -> FoundStamp | None:
             size = os.fstat(handle.fileno()).st_size
             if size > STAMP_READ and path.lower().endswith(".pdf"):
                 handle.seek(size - STAMP_READ)  # the info dictionary is at the end of a PDF
-                data = handle.read(STAMP_READ)
+                data += handle.read(STAMP_READ)
     except (OSError, inputs.InputFileError):
         return None
     fmt = Path(path).suffix.lower().lstrip(".")
