@@ -159,7 +159,7 @@ def _prepare(spec_factory: Callable[[], Any], default_name: str, out: str | None
         raise
     for source in [*reads, *_inputs(spec)]:  # a config, a logged lr or metric CSV survive -o
         if path != output.STDOUT and os.path.exists(path) and output.same_file(path, source):
-            what = "the input config" if source in reads else source
+            what = f"the input config {source}" if source in reads else source
             raise InputError([f"-o {path}: refusing to write over {what}, which this figure "
                               "reads"])
     if _flag("annotate"):
@@ -459,7 +459,8 @@ def compare(configs, steps, base_lr, output, title, log_y, size, dpi, fmt):
             culprit = f"-o {output}" if output else \
                 f"the default output {stem}.{(fmt or 'png').lower()} (give -o)"
             raise InputError([f"{culprit}: refusing to write over the input config {config}"])
-        prepared.append(_prepare(lambda: build(config), stem, output, fmt, reads=(config,)))
+        prepared.append(_prepare(lambda: build(config), stem, output, fmt,
+                                 reads=tuple(configs)))  # nor over another config of the run
     for spec, path, fmt in prepared:
         _write(spec, path, fmt, size, dpi)
 

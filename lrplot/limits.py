@@ -13,7 +13,7 @@ variable                       default               what it caps
                                                      before they are built)
 ``LRPLOT_MAX_TEXT``            1000                  characters of one title or label
 ``LRPLOT_MAX_PIXELS``          1e8                   pixels of a PNG (width x height x dpi^2)
-``LRPLOT_MAX_DATA_ROWS``       1e7                   rows of a logged lr or metric CSV file
+``LRPLOT_MAX_DATA_ROWS``       1e6                   rows of a logged lr or metric CSV file
 =============================  ====================  =============================================
 
 The YAML loader has fixed structural caps as well (:data:`MAX_NODES` values after alias
@@ -75,7 +75,7 @@ MAX_CONFIG_BYTES = Limit("LRPLOT_MAX_CONFIG_BYTES", 1 << 20, "size of a config f
 MAX_CURVES = Limit("LRPLOT_MAX_CURVES", 1000, "curves of one figure")
 MAX_TEXT = Limit("LRPLOT_MAX_TEXT", 1000, "characters of one title or label")
 MAX_PIXELS = Limit("LRPLOT_MAX_PIXELS", 10**8, "pixels of one PNG")
-MAX_DATA_ROWS = Limit("LRPLOT_MAX_DATA_ROWS", 10**7, "rows of a data file")
+MAX_DATA_ROWS = Limit("LRPLOT_MAX_DATA_ROWS", 10**6, "rows of a data file")
 
 SECONDS_PER_CURVE = 0.006
 """About what drawing one curve costs (legend entry, line, layout): for messages only."""

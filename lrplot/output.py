@@ -132,7 +132,7 @@ def write_atomically(path: str, write: Callable[[IO[bytes]], None]) -> None:
     except FileNotFoundError:
         info = None
     if info is not None and (stat.S_ISCHR(info.st_mode) or stat.S_ISFIFO(info.st_mode)):
-        with open(target, "wb") as stream:
+        with _open_special(target, stat.S_ISFIFO(info.st_mode)) as stream:
             write_stream(stream, write)
         return
     if info is not None and not stat.S_ISREG(info.st_mode):
@@ -140,8 +140,9 @@ def write_atomically(path: str, write: Callable[[IO[bytes]], None]) -> None:
     import tempfile
 
     directory = os.path.dirname(target)
-    with _signals_exit():
+    with _signals_exit() as temps:
         handle, temp = tempfile.mkstemp(prefix=".lrplot-", suffix=".tmp", dir=directory)
+        temps.append(temp)
         try:
             with os.fdopen(handle, "wb") as stream:
                 write(stream)
@@ -163,26 +164,62 @@ def write_atomically(path: str, write: Callable[[IO[bytes]], None]) -> None:
             raise
 
 
+FIFO_WAIT = 5.0
+"""Seconds to wait for a process to open a FIFO for reading before giving up (a shell's
+``> fifo`` would wait forever)."""
+
+
+def _open_special(path: str, fifo: bool) -> IO[bytes]:
+    """A character device or FIFO opened for writing, never created or truncated. A FIFO that
+    no process reads is an error after :data:`FIFO_WAIT` seconds, not a hang."""
+    import errno
+    import time
+
+    flags = os.O_WRONLY | getattr(os, "O_NOCTTY", 0) | (os.O_NONBLOCK if fifo else 0)
+    deadline = time.monotonic() + FIFO_WAIT
+    while True:
+        try:
+            fd = os.open(path, flags)
+            break
+        except OSError as exc:
+            if not fifo or exc.errno != errno.ENXIO or time.monotonic() > deadline:
+                if fifo and exc.errno == errno.ENXIO:
+                    raise OSError(errno.ENXIO, f"no process reads the FIFO (waited "
+                                               f"{FIFO_WAIT:g} s)") from None
+                raise
+            time.sleep(0.05)
+    if fifo:
+        os.set_blocking(fd, True)
+    return os.fdopen(fd, "wb")
+
+
 def _umask() -> int:
     mask = os.umask(0o022)
     os.umask(mask)
     return mask
 
 
+_TEMPS: list[str] = []
+"""Temporary files being written, removed by a SIGTERM or SIGHUP handler."""
+
+
 class _signals_exit:
-    """Within the block, SIGTERM and SIGHUP exit through Python (``SystemExit``), so that
-    ``finally``/``except`` blocks run and no temporary file is left behind. Only in the main
-    thread, where Python can install handlers; elsewhere a no-op."""
+    """Within the block, SIGTERM and SIGHUP first remove the temporary files listed in the list
+    the block is given, then end the process by the same signal. The handler does the removal
+    itself: an exception raised from it could land in C code that swallows it (numpy) and the
+    write would go on. Only in the main thread, where Python can install handlers; elsewhere
+    the list is kept but no handler installed."""
 
     SIGNALS = ("SIGTERM", "SIGHUP")
 
-    def __enter__(self) -> None:
+    def __enter__(self) -> list[str]:
         import signal
         import threading
 
         self.saved: dict[int, Any] = {}
+        self.start = len(_TEMPS)
         if threading.current_thread() is not threading.main_thread():
-            return
+            return _TEMPS
         for name in self.SIGNALS:
             number = getattr(signal, name, None)
             if number is None:
@@ -192,16 +229,26 @@ class _signals_exit:
                 continue
             self.saved[number] = previous
             signal.signal(number, _exit_on_signal)
+        return _TEMPS
 
     def __exit__(self, *exc: Any) -> None:
         import signal
 
         for number, previous in self.saved.items():
             signal.signal(number, previous if previous is not None else signal.SIG_DFL)
+        del _TEMPS[self.start:]
 
 
 def _exit_on_signal(number: int, frame: Any) -> None:
-    raise SystemExit(128 + number)
+    import signal
+
+    for temp in _TEMPS:
+        try:
+            os.unlink(temp)
+        except OSError:
+            pass
+    signal.signal(number, signal.SIG_DFL)
+    os.kill(os.getpid(), number)  # die of the signal, as without lrplot's handler
 
 
 def write_stream(stream: IO[bytes], write: Callable[[IO[bytes]], None]) -> None:

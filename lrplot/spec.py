@@ -684,8 +684,11 @@ def _plain_data_problem(data: Any) -> Problem | None:
                 return Problem(_key_path(path), "the mapping contains itself (a cycle)")
             seen.add(id(value))
         if isinstance(value, Mapping):
+            # a figure, panel, curve or sweep is keyed by names; a parameter's own mapping
+            # (optax's boundaries_and_scales: {10: 0.5}) may have numbers as keys
+            structural = not path or isinstance(path[-1], int) or path[-1] == "sweep"
             for key, item in value.items():
-                if not isinstance(key, str):
+                if structural and not isinstance(key, str):
                     return Problem(_key_path(path), f"keys are text, got the key {key!r}")
                 stack.append((item, path + (key,)))
         elif isinstance(value, (list, tuple)):
