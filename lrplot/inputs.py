@@ -62,7 +62,7 @@ def allowing_outside(allow: bool = True) -> Iterator[None]:
 
 def outside_problem(path: str, config: str) -> str | None:
     """Why the file ``path`` (named by the config file ``config``) may not be read, or None."""
-    if outside_allowed():
+    if outside_allowed() or "\0" in path:  # a NUL is refused by regular_problem
         return None
     home = os.path.realpath(os.path.dirname(os.path.abspath(config)))
     real = os.path.realpath(path)
@@ -76,6 +76,8 @@ def outside_problem(path: str, config: str) -> str | None:
 def regular_problem(path: str) -> str | None:
     """Why ``path`` is not a readable regular file (a FIFO, a device, /proc/...), or None.
     A missing file is not a problem here: opening it says so."""
+    if "\0" in path:  # no file name holds one; os functions would raise ValueError
+        return f"{path!r} is not a file name (it contains a NUL character)"
     real = os.path.realpath(path)
     if any(real == root or real.startswith(root + "/") for root in PSEUDO_ROOTS):
         return f"{path} is a system file ({real}), not a file lrplot reads"

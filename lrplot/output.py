@@ -81,8 +81,13 @@ def check_writable(path: str) -> None:
         return
     import stat
 
+    if "\0" in path:
+        raise OutputError(f"{path!r} is not a file name (it contains a NUL character)")
     if os.path.isdir(path):
         raise OutputError(f"{path!r} is a directory; give a file name such as {path.rstrip('/')}/lr.png")
+    if path.endswith(("/", os.sep)):
+        raise OutputError(f"{path!r} ends in '/', which names a directory; give a file name "
+                          f"such as {path}lr.png")
     try:
         mode = os.stat(path).st_mode
     except OSError:
