@@ -206,6 +206,8 @@ def _umask() -> int:
 
 _TEMPS: list[str] = []
 """Temporary files being written, removed by a SIGTERM or SIGHUP handler."""
+_PREVIOUS: dict[int, Any] = {}
+"""The handlers in force before lrplot's, called after the removal when they are Python's."""
 
 
 class _signals_exit:
@@ -233,6 +235,7 @@ class _signals_exit:
             if previous is signal.SIG_IGN:  # nohup: the user asked to survive SIGHUP
                 continue
             self.saved[number] = previous
+            _PREVIOUS.setdefault(number, previous)
             signal.signal(number, _exit_on_signal)
         return _TEMPS
 
@@ -241,6 +244,7 @@ class _signals_exit:
 
         for number, previous in self.saved.items():
             signal.signal(number, previous if previous is not None else signal.SIG_DFL)
+            _PREVIOUS.pop(number, None)
         del _TEMPS[self.start:]
 
 
@@ -252,6 +256,10 @@ def _exit_on_signal(number: int, frame: Any) -> None:
             os.unlink(temp)
         except OSError:
             pass
+    previous = _PREVIOUS.get(number)
+    if callable(previous):  # a program using lrplot handles the signal itself: let it
+        previous(number, frame)
+        return
     signal.signal(number, signal.SIG_DFL)
     os.kill(os.getpid(), number)  # die of the signal, as without lrplot's handler
 

@@ -129,7 +129,6 @@ class Curve:
                                                  "overflows, as it would in the framework; use "
                                                  "fewer steps or gentler parameters")]) from None
 
-
     def _name_expression(self, message: str) -> str:
         """``--lr-lambda: '1/(epoch-5)' fails at ...``: the flag (or key) whose expression failed
         while evaluating, before the message that quotes it."""
@@ -670,19 +669,18 @@ def _plain_data_problem(data: Any) -> Problem | None:
     if not isinstance(data, Mapping):
         return Problem("", f"expected a mapping (the shape of a YAML config), got "
                            f"{describe_value(data)}")
-    stack: list[tuple[Any, tuple]] = [(data, ())]
-    seen: set[int] = set()
+    stack: list[tuple[Any, tuple, frozenset]] = [(data, (), frozenset())]
     nodes = 0
     while stack:
-        value, path = stack.pop()
+        value, path, ancestors = stack.pop()
         nodes += 1
         if nodes > limits.MAX_NODES or len(path) > limits.MAX_DEPTH:
             return Problem(_key_path(path), "the mapping is too large or too deeply nested "
                                             "for a figure")
-        if isinstance(value, (Mapping, list, tuple)):
-            if id(value) in seen:
+        if isinstance(value, (Mapping, list, tuple)):  # shared values are fine, cycles are not
+            if id(value) in ancestors:
                 return Problem(_key_path(path), "the mapping contains itself (a cycle)")
-            seen.add(id(value))
+            ancestors = ancestors | {id(value)}
         if isinstance(value, Mapping):
             # a figure, panel, curve or sweep is keyed by names; a parameter's own mapping
             # (optax's boundaries_and_scales: {10: 0.5}) may have numbers as keys
@@ -690,9 +688,9 @@ def _plain_data_problem(data: Any) -> Problem | None:
             for key, item in value.items():
                 if structural and not isinstance(key, str):
                     return Problem(_key_path(path), f"keys are text, got the key {key!r}")
-                stack.append((item, path + (key,)))
+                stack.append((item, path + (key,), ancestors))
         elif isinstance(value, (list, tuple)):
-            stack.extend((item, path + (i,)) for i, item in enumerate(value))
+            stack.extend((item, path + (i,), ancestors) for i, item in enumerate(value))
     return None
 
 

@@ -558,3 +558,29 @@ def test_an_expression_failing_at_a_step_names_its_flag_or_key(tmp_path):
     config.write_text("curves: [{type: multiplicative, lr_lambda: '1/(epoch-3)', steps: 6}]\n")
     clean(invoke("compare", str(config), "-o", str(tmp_path / "x.csv")), 2,
           "curves[0]: lr_lambda: '1/(epoch-3)' fails at epoch = 3")
+
+
+def test_a_programs_own_signal_handler_still_runs_after_the_cleanup(tmp_path):
+    heard = []
+    previous = signal.signal(signal.SIGTERM, lambda number, frame: heard.append(number))
+    try:
+        def write(stream):
+            stream.write(b"partial")
+            os.kill(os.getpid(), signal.SIGTERM)  # arrives during the write
+            time.sleep(0.05)
+            raise KeyboardInterrupt  # the program's handler chose to carry on; stop here
+
+        with pytest.raises(KeyboardInterrupt):
+            output.write_atomically(str(tmp_path / "x.csv"), write)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    assert heard == [signal.SIGTERM]
+    assert list(tmp_path.iterdir()) == []
+    assert signal.getsignal(signal.SIGTERM) is previous
+
+
+def test_a_value_shared_by_two_curves_is_no_cycle():
+    milestones = [2, 4]
+    curve = {"type": "multistep", "milestones": milestones}
+    figure = lrplot.load({"panels": [{"curves": [curve, curve]}, {"curves": [curve]}]})
+    assert len(figure.curves) == 3
