@@ -11,6 +11,7 @@ variable                       default               what it caps
 ``LRPLOT_MAX_CONFIG_BYTES``    1048576 (1 MiB)       size of a YAML config file
 ``LRPLOT_MAX_CURVES``          1000                  curves of one figure (sweep products counted
                                                      before they are built)
+``LRPLOT_MAX_PANELS``          100                   panels of one figure
 ``LRPLOT_MAX_TEXT``            1000                  characters of one title or label
 ``LRPLOT_MAX_PIXELS``          1e8                   pixels of a PNG (width x height x dpi^2)
 ``LRPLOT_MAX_DATA_ROWS``       1e6                   rows of a logged lr or metric CSV file
@@ -73,6 +74,7 @@ MAX_STEPS = Limit("LRPLOT_MAX_STEPS", 10**9, "steps per curve")
 MAX_POINTS = Limit("LRPLOT_MAX_POINTS", 10**9, "steps summed over all curves of a figure")
 MAX_CONFIG_BYTES = Limit("LRPLOT_MAX_CONFIG_BYTES", 1 << 20, "size of a config file in bytes")
 MAX_CURVES = Limit("LRPLOT_MAX_CURVES", 1000, "curves of one figure")
+MAX_PANELS = Limit("LRPLOT_MAX_PANELS", 100, "panels of one figure")
 MAX_TEXT = Limit("LRPLOT_MAX_TEXT", 1000, "characters of one title or label")
 MAX_PIXELS = Limit("LRPLOT_MAX_PIXELS", 10**8, "pixels of one PNG")
 MAX_DATA_ROWS = Limit("LRPLOT_MAX_DATA_ROWS", 10**6, "rows of a data file")
@@ -91,6 +93,20 @@ def curves_problem(curves: int) -> str | None:
             f"drawing them would take about {_duration(curves * SECONDS_PER_CURVE)} and a legend "
             f"nobody can read (sweep fewer values, or raise the limit with "
             f"{MAX_CURVES.name}={sci(curves, round_up=True)})")
+
+
+SECONDS_PER_PANEL = 0.05
+"""About what laying out and drawing one panel costs: for messages only."""
+
+
+def panels_problem(panels: int) -> str | None:
+    """The message when a figure of ``panels`` panels is over the cap, else None."""
+    limit = MAX_PANELS.value()
+    if panels <= limit:
+        return None
+    return (f"{count(panels)} panels exceed the limit of {count(limit)} panels per figure; "
+            f"laying them out would take about {_duration(panels * SECONDS_PER_PANEL)} (split "
+            f"the figure, or raise the limit with {MAX_PANELS.name}={sci(panels, round_up=True)})")
 
 
 def text_problem(text: str) -> str | None:

@@ -762,6 +762,8 @@ class _DocumentBuilder:
         return result
 
     def figure(self) -> FigureSpec:
+        from lrplot import limits
+
         if not isinstance(self.doc.data, dict):
             what = "the config is empty" if self.doc.data is None else \
                 f"expected a mapping, got {describe_value(self.doc.data)}"
@@ -787,6 +789,13 @@ class _DocumentBuilder:
             panels = [self.panel({"curves": data["curves"]}, (), defaults, top=True)]
         else:
             items = self.sequence(data["panels"], ("panels",), "panels")
+            try:
+                too_many = limits.panels_problem(len(items))
+            except limits.LimitError as exc:
+                too_many = str(exc)
+            if too_many:  # counted before one is built
+                self.error(("panels",), too_many)
+                return FigureSpec(title, ())
             panels = [self.panel(p, ("panels", i), defaults) for i, p in enumerate(items)]
         computed = {name for panel in panels for c in panel.curves for name in c.extras}
         for where, names in self.series_asked:
