@@ -523,9 +523,9 @@ LIMIT_VALUES = st.sampled_from(["", "1", "2", "10", "1e3", "1e15", "1e400", "0",
 
 @settings(FUZZ, max_examples=60)
 @given(limits=st.dictionaries(st.sampled_from(
-    ["LRPLOT_MAX_STEPS", "LRPLOT_MAX_POINTS", "LRPLOT_MAX_CURVES", "LRPLOT_MAX_TEXT", "LRPLOT_MAX_PANELS",
-     "LRPLOT_MAX_PIXELS", "LRPLOT_MAX_DATA_ROWS", "LRPLOT_MAX_CONFIG_BYTES"]), LIMIT_VALUES,
-    max_size=3),
+    ["LRPLOT_MAX_STEPS", "LRPLOT_MAX_POINTS", "LRPLOT_MAX_CURVES", "LRPLOT_MAX_TEXT",
+     "LRPLOT_MAX_PANELS", "LRPLOT_MAX_PIXELS", "LRPLOT_MAX_DATA_ROWS",
+     "LRPLOT_MAX_CONFIG_BYTES"]), LIMIT_VALUES, max_size=3),
     fmt=st.sampled_from(["csv", "png"]))
 def test_any_limit_setting_gives_a_clean_answer(limits, fmt, tmp_path_factory):
     work = tmp_path_factory.mktemp("limits")
