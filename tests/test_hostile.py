@@ -445,19 +445,27 @@ PEAK_KB = 600_000
 reached gigabytes before."""
 
 
+_MEASURE = """
+import os, subprocess, sys
+with open(sys.argv[1], "wb") as err:
+    process = subprocess.Popen(sys.argv[2:], stdout=subprocess.DEVNULL, stderr=err)
+    _, status, usage = os.wait4(process.pid, 0)
+print(os.waitstatus_to_exitcode(status), usage.ru_maxrss)
+"""
+"""Runs a command and prints its exit code and peak resident memory (kB). A small launcher of
+its own: a child forked from pytest itself would count pytest's memory as its own."""
+
+
 def peak_memory(*args: str, cwd: Path, env: dict | None = None) -> tuple[int, bytes]:
-    """Run lrplot; its exit code and stderr, after checking its peak memory stayed bounded
-    (the child's own peak, from wait4)."""
-    with open(cwd / ".stderr", "wb") as err:
-        process = subprocess.Popen([sys.executable, "-m", "lrplot", *args], cwd=cwd,
-                                   env={**ENV, **(env or {})}, stdout=subprocess.DEVNULL,
-                                   stderr=err)
-        _, status, usage = os.wait4(process.pid, 0)
-        process.returncode = os.waitstatus_to_exitcode(status)
+    """Run lrplot; its exit code and stderr, after checking its peak memory stayed bounded."""
+    result = subprocess.run([sys.executable, "-c", _MEASURE, str(cwd / ".stderr"),
+                             sys.executable, "-m", "lrplot", *args], cwd=cwd,
+                            env={**ENV, **(env or {})}, capture_output=True, timeout=300)
+    code, peak = map(int, result.stdout.split())
     stderr = (cwd / ".stderr").read_bytes()
     (cwd / ".stderr").unlink()
-    assert usage.ru_maxrss < PEAK_KB, (args, usage.ru_maxrss, stderr)
-    return process.returncode, stderr
+    assert peak < PEAK_KB, (args, peak, stderr)
+    return code, stderr
 
 
 def test_huge_terminal_sizes_are_clamped(tmp_path):
