@@ -214,6 +214,7 @@ stats = SourceGroup(
      click.Option(["--format", "fmt"], type=click.Choice(["table", "csv", "json"]),
                   default="table", show_default=True, help="Output format."),
      click.Option(["--rtol"], type=click.FloatRange(min=0), default=1e-4, show_default=True,
+                  callback=lambda ctx, param, value: _finite(value, param),
                   help="Logged (type: data) and planned lr diverge beyond this relative "
                        "difference.")],
     help="Summary numbers per curve: initial, peak (and its step), minimum, final, mean and sum "

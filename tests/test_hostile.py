@@ -592,3 +592,15 @@ def test_a_value_shared_by_two_curves_is_no_cycle():
     curve = {"type": "multistep", "milestones": milestones}
     figure = lrplot.load({"panels": [{"curves": [curve, curve]}, {"curves": [curve]}]})
     assert len(figure.curves) == 3
+
+
+def test_a_comment_inside_an_expression_cannot_reach_the_emitted_code(tmp_path):
+    config = tmp_path / "c.yaml"
+    config.write_text("curves: [{type: lambda, lr_lambda: \"0.5 # ) + __import__('os')\", "
+                      "steps: 3}]\n")
+    result = invoke("code", str(config))
+    clean(result, 0)
+    tree = ast.parse(result.stdout)
+    names = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
+    assert "__import__" not in names
+    assert "lr_lambda=lambda epoch: 0.5)" in result.stdout
