@@ -604,3 +604,24 @@ def test_a_comment_inside_an_expression_cannot_reach_the_emitted_code(tmp_path):
     names = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
     assert "__import__" not in names
     assert "lr_lambda=lambda epoch: 0.5)" in result.stdout
+
+
+def test_two_gallery_processes_at_once_both_succeed(tmp_path):
+    (tmp_path / "cfg").mkdir()
+    for name in "abc":
+        (tmp_path / "cfg" / f"{name}.yaml").write_text(
+            f"curves: [{{type: cosine, T_max: {ord(name) - 90}}}]\n")
+    out = tmp_path / "gal"
+    out.mkdir()
+    spec = lrplot.load({"curves": [{"type": "cosine", "T_max": 5}]})
+    for name in ("o1", "o2", "o3"):  # images lrplot drew that no config draws any more
+        lrplot.save(spec, str(out / f"{name}.png"))
+    runs = [subprocess.Popen([sys.executable, "-m", "lrplot", "gallery", "cfg", "-o", "gal"],
+                             cwd=tmp_path, env=ENV, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE) for _ in range(2)]
+    results = [(run.wait(120), run.stderr.read()) for run in runs]
+    for run in runs:
+        run.stdout.close()
+        run.stderr.close()
+    assert [code for code, _ in results] == [0, 0], results
+    assert sorted(p.name for p in out.iterdir()) == ["README.md", "a.png", "b.png", "c.png"]
