@@ -142,6 +142,11 @@ def write_atomically(path: str, write: Callable[[IO[bytes]], None]) -> None:
         return
     if info is not None and not stat.S_ISREG(info.st_mode):
         raise OutputError(f"{path!r} is {_kind_of(info.st_mode)}, not a file lrplot can write")
+    if info is not None and not os.access(target, os.W_OK):
+        # the rename would succeed in a writable directory; a read-only file stays read-only
+        import errno
+
+        raise PermissionError(errno.EACCES, "Permission denied (the file is read-only)", path)
     import tempfile
 
     directory = os.path.dirname(target)

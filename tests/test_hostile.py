@@ -625,3 +625,13 @@ def test_two_gallery_processes_at_once_both_succeed(tmp_path):
         run.stderr.close()
     assert [code for code, _ in results] == [0, 0], results
     assert sorted(p.name for p in out.iterdir()) == ["README.md", "a.png", "b.png", "c.png"]
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() == 0,
+                    reason="root may write a read-only file")
+def test_a_read_only_output_is_not_replaced(tmp_path):
+    path = tmp_path / "lr.csv"
+    path.write_text("keep")
+    path.chmod(0o444)
+    clean(invoke("cosine", "--t-max", "5", "-o", str(path)), 1, "Permission denied")
+    assert path.read_text() == "keep"
