@@ -173,6 +173,10 @@ def save(what: Any, path: str | os.PathLike | IO[bytes], *, format: str | None =
     spec = figure_spec(what, params, {"title": title, "log_y": log_y, "annotate": annotate})
     given = path  # returned as given ("-" stays "-")
     if isinstance(path, str) and path == output.STDOUT:
+        if sys.stdout is None or not hasattr(sys.stdout, "buffer"):  # started with >&-
+            import errno
+
+            raise OSError(errno.EBADF, "standard output is closed")
         path = sys.stdout.buffer
     if hasattr(path, "write"):
         stream = path
@@ -194,5 +198,15 @@ def save(what: Any, path: str | os.PathLike | IO[bytes], *, format: str | None =
         metadata = {**output.date_metadata(fmt),
                     **output.stamp(spec, fmt, dpi=dpi, size=size).metadata(fmt)}
         fig = _figure(spec, size=size, dpi=dpi)  # never pyplot's: written, then gone
+        if fmt == "png":  # the pixels are allocated only when drawn: refuse a huge canvas first
+            from lrplot import limits
+
+            width, height = fig.get_size_inches()
+            try:
+                problem = limits.pixels_problem(float(width), float(height), float(fig.dpi))
+            except limits.LimitError as exc:
+                problem = str(exc)
+            if problem:
+                raise specs.SpecError([specs.Problem("--dpi/--size", problem)])
         emit(lambda stream: render.save(fig, stream, fmt, metadata))
     return given

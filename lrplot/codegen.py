@@ -50,6 +50,10 @@ _MATH = ("cos", "sin", "tan", "exp", "log", "log10", "sqrt", "floor", "ceil", "p
 def _lambda(source: str, script: _Script) -> str:
     """An lrplot expression as a Python lambda (math names imported from :mod:`math`)."""
     tree = ast.parse(source, mode="eval")
+    if not source.isprintable() or "#" in source or "\\" in source:
+        # Spread over lines, or with a comment or an escape: the parsed expression, written
+        # back on one line, so nothing in the text can end the lambda's line.
+        source = ast.unparse(tree)
     names = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
     used = sorted(names & set(_MATH))
     if used:
@@ -60,6 +64,14 @@ def _lambda(source: str, script: _Script) -> str:
     aliases = ", ".join(variables[1:])
     return f"lambda {variables[0]}: (lambda {aliases}: {source})" \
            f"({', '.join([variables[0]] * (len(variables) - 1))})"
+
+
+def comment(text: str) -> str:
+    """``text`` as the body of a ``#`` comment: every character that could end the line
+    (``str.splitlines`` splits at \\n \\r \\v \\f \\x1c-\\x1e \\x85 \\u2028 \\u2029, Python's
+    tokenizer at \\n and \\r) or is otherwise not printable is written as its escape."""
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii")
+                   for c in text)
 
 
 def literal(value: Any) -> str:
@@ -142,7 +154,7 @@ def curve_code(curve: Curve) -> str:
     """A runnable script that builds the curve's schedule and records ``lrs``, its lr series."""
     write = _writer(curve.kind)
     script = _Script()
-    script.lines.append(f"# {curve.label}")
+    script.lines.append(f"# {comment(curve.label)}")
     write(curve, script)
     return "\n".join(script.imports + [""] + script.lines) + "\n"
 
@@ -165,7 +177,7 @@ def figure_code(spec: FigureSpec) -> str:
         if label in {known for _, known in names}:  # the same curve in two panels (a zoom)
             label = f"{label} ({i})"
         names.append((name, label))
-        body = [f"# {curve.label}", *script.lines, "return lrs"]
+        body = [f"# {comment(curve.label)}", *script.lines, "return lrs"]
         functions.append(f"def {name}():\n" + "\n".join(
             f"    {line}" if line else "" for line in body) + "\n")
     table = ["SCHEDULES = {"] + [f"    {label!r}: {name}," for name, label in names] + ["}"]

@@ -15,7 +15,7 @@ what ``lrplot stats`` compares with the planned schedule.
 
 from __future__ import annotations
 
-import csv
+import contextlib
 import functools
 import math
 import os
@@ -76,9 +76,14 @@ DATA = Kind(
 
 
 def build(data: Mapping[str, Any], base_dir: str,
-          error: Callable[[str, str], None]) -> dict[str, Any] | None:
+          error: Callable[[str, str], None], config: str | None = None) -> dict[str, Any] | None:
     """Validate a ``type: data`` curve mapping; return its params, or None after
-    ``error(key, message)``."""
+    ``error(key, message)``.
+
+    ``config``: the config file that names the CSV, which must then lie in its directory
+    (:func:`lrplot.inputs.outside_problem`)."""
+    from lrplot import inputs
+
     ok = True
     for key in data:
         if key not in KEYS:
@@ -97,6 +102,11 @@ def build(data: Mapping[str, Any], base_dir: str,
     if not ok:
         return None
     path = os.path.normpath(os.path.join(base_dir, os.path.expanduser(texts["path"])))
+    refusal = inputs.regular_problem(path) or (
+        inputs.outside_problem(path, config) if config else None)
+    if refusal:
+        error("path", refusal)
+        return None
     if not os.path.isfile(path):  # named as written, and where it was looked for
         written = texts["path"]
         where = f" (relative to {base_dir})" if base_dir and not os.path.isabs(written) else ""
@@ -118,28 +128,52 @@ def logged(curve: Curve) -> tuple[np.ndarray, np.ndarray]:
     return _read(p["path"], p["column"], p["step_column"])
 
 
-def _header(path: str) -> list[str]:
+def _rows(path: str) -> Iterator[tuple[int, list[str]]]:
+    """The rows of the CSV file (lrplot.inputs: no special files, bounded rows and cells)."""
+    from lrplot import inputs, limits
+
     try:
-        with open(path, newline="", encoding="utf-8-sig") as handle:
-            header = next(csv.reader(handle), None)
+        yield from inputs.csv_rows(path, limits.MAX_DATA_ROWS.value())
     except FileNotFoundError:
         raise DataError("path", f"no such file: {path}") from None
     except IsADirectoryError:
         raise DataError("path", f"{path} is a directory, not a CSV file") from None
-    except (OSError, UnicodeDecodeError, csv.Error) as exc:
-        raise DataError("path", f"cannot read {path}: {exc}") from None
+    except OSError as exc:
+        raise DataError("path", f"cannot read {path}: {exc.strerror or exc}") from None
+    except (inputs.InputFileError, limits.LimitError) as exc:
+        raise DataError("path", str(exc)) from None
+
+
+def _header(path: str) -> list[str]:
+    rows = _rows(path)
+    try:
+        header = next(rows, (0, None))[1]
+    finally:
+        rows.close()
     if not header:
         raise DataError("path", f"{path} is empty; expected a CSV file with a header row")
     return [h.strip() for h in header]
 
 
+def _listed(header: list[str]) -> str:
+    """The column names for a message: a few, each a short escaped excerpt (a file that is no
+    CSV must not be printed back through its 'header')."""
+    from lrplot.inputs import excerpt
+
+    shown = ", ".join(excerpt(h, 30) for h in header[:12])
+    return shown + (f", ... ({len(header)} columns)" if len(header) > 12 else "")
+
+
 def resolve_columns(path: str, column: str | None,
                     step_column: str | None) -> tuple[str, str | None]:
     """The lr and step column names, defaulted and checked against the file's header."""
+    from lrplot.inputs import excerpt
+
     header = _header(path)
-    listed = ", ".join(repr(h) for h in header)
+    listed = _listed(header)
     if step_column is not None and step_column not in header:
-        raise DataError("step_column", f"{path} has no column {step_column!r} (columns: {listed})")
+        raise DataError("step_column", f"{path} has no column {excerpt(step_column)} "
+                                       f"(columns: {listed})")
     if step_column is None:
         step_column = next((h for h in header if h.lower() in STEP_NAMES), None)
     if column is not None:
@@ -148,7 +182,8 @@ def resolve_columns(path: str, column: str | None,
 
             close = difflib.get_close_matches(column, header, n=1, cutoff=0.6)
             hint = f"; did you mean {close[0]!r}?" if close else ""
-            raise DataError("column", f"{path} has no column {column!r}{hint} (columns: {listed})")
+            raise DataError("column", f"{path} has no column {excerpt(column)}{hint} "
+                                      f"(columns: {listed})")
         return column, step_column
     candidates = [h for h in header if h != step_column and h.lower() not in IGNORED
                   and not h.endswith(("__MIN", "__MAX"))]
@@ -172,16 +207,23 @@ def _read_cached(path: str, column: str, step_column: str | None,
                  stamp: int | None) -> tuple[np.ndarray, np.ndarray]:
     import numpy as np
 
+    from lrplot import limits
+    from lrplot.inputs import excerpt
+
     header = _header(path)
     col = header.index(column)
     step_col = header.index(step_column) if step_column is not None else None
     values: dict[int, float] = {}
-    with open(path, newline="", encoding="utf-8-sig") as handle:
-        reader = csv.reader(handle)
-        next(reader)
-        row_index = -1
-        for row in reader:
-            line = reader.line_num
+    last_step = limits.MAX_STEPS.default
+    try:
+        last_step = limits.MAX_STEPS.value()
+    except limits.LimitError:
+        pass  # reported where the steps are checked
+    rows = _rows(path)
+    next(rows, None)
+    row_index = -1
+    with contextlib.closing(rows):
+        for line, row in rows:
             if not any(cell.strip() for cell in row):
                 continue  # a blank line is no row
             row_index += 1
@@ -191,11 +233,11 @@ def _read_cached(path: str, column: str, step_column: str | None,
             try:
                 lr = float(cell)
             except ValueError:
-                raise DataError("column", f"{path}:{line}: {column!r} is {cell!r}, "
-                                          "not a number") from None
+                raise DataError("column", f"{path}:{line}: {excerpt(column)} is "
+                                          f"{excerpt(cell)}, not a number") from None
             if not math.isfinite(lr):
-                raise DataError("column", f"{path}:{line}: {column!r} is {cell}, "
-                                          "not a finite number")
+                raise DataError("column", f"{path}:{line}: {excerpt(column)} is "
+                                          f"{excerpt(cell)}, not a finite number")
             if step_col is None:
                 step = row_index
             else:
@@ -203,11 +245,16 @@ def _read_cached(path: str, column: str, step_column: str | None,
                 try:
                     number = float(text)
                 except ValueError:
-                    raise DataError("step_column", f"{path}:{line}: step {step_column!r} is "
-                                                   f"{text!r}, not a number") from None
+                    raise DataError("step_column", f"{path}:{line}: step {excerpt(step_column)} "
+                                                   f"is {excerpt(text)}, not a number") from None
                 if not number.is_integer() or number < 0:
-                    raise DataError("step_column", f"{path}:{line}: step {step_column!r} is "
-                                                   f"{text}, not a step number (an integer >= 0)")
+                    raise DataError("step_column", f"{path}:{line}: step {excerpt(step_column)} "
+                                                   f"is {excerpt(text)}, not a step number (an "
+                                                   "integer >= 0)")
+                if number >= last_step:
+                    raise DataError("step_column", f"{path}:{line}: step {excerpt(text)} is "
+                                    f"beyond the limit of {limits.count(last_step)} steps per "
+                                    f"curve ({limits.MAX_STEPS.name})")
                 step = int(number)
             values[step] = lr
     if not values:

@@ -181,11 +181,14 @@ def load_configs(config_dirs: list[str]) -> list[Config]:
                             f"({stem}.*); rename one of them")
             continue
         by_stem[stem] = name
-        try:
-            with open(file, "rb") as handle:
-                text = handle.read().decode("utf-8")
+        try:  # a regular file within the size cap (a FIFO named *.yaml cannot hang us)
+            text = yamlio.read_config(file).decode("utf-8")
         except OSError as exc:
             problems.append(f"{name}: cannot read it: {exc.strerror or exc}")
+            continue
+        except yamlio.YamlError as exc:
+            problems.append(f"{name}: {exc}" if not str(exc).startswith(file) else
+                            str(exc).replace(file, name, 1))
             continue
         except UnicodeDecodeError as exc:
             line = exc.object[:exc.start].count(b"\n") + 1
@@ -438,6 +441,8 @@ def build(the_plan: Plan, *, force: bool = False,
             continue
         try:
             os.unlink(orphan.path)
+        except FileNotFoundError:
+            pass  # another gallery run in the same directory removed it first: it is gone
         except OSError as exc:
             raise GalleryError([f"cannot remove {orphan.path}: {exc.strerror or exc}"],
                                1) from None

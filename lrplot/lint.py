@@ -513,10 +513,18 @@ def rules_for(kind: Kind) -> list[Rule]:
 
 def check_curve(curve: Curve) -> Iterator[tuple[Rule, Finding]]:
     """Every finding of every rule that applies to the curve's kind."""
+    from lrplot.expr import ExprError
+    from lrplot.schedules import ScheduleError
+    from lrplot.problems import Problem, SpecError
+
     ctx = Context(curve)
     for r in rules_for(curve.kind):
-        for finding in r.check(ctx):
-            yield r, finding
+        try:
+            for finding in r.check(ctx):
+                yield r, finding
+        except (ExprError, ScheduleError) as exc:  # the schedule itself fails (a child
+            # dividing by zero): a spec error at the curve, as drawing it would report
+            raise SpecError([Problem(curve.where, curve._name_expression(str(exc)))]) from None
 
 
 def check(spec: FigureSpec, doc: Document | None = None,

@@ -131,6 +131,26 @@ def _check_suffix(out: str | None, fmt: str | None) -> None:
                           f"{', '.join(output.FORMATS)})"])
 
 
+def _allow_outside(ctx: click.Context, param: click.Parameter, value: bool) -> bool:
+    if value:  # for this command only (lrplot.inputs)
+        from lrplot import inputs
+
+        ctx.with_resource(inputs.allowing_outside())
+    return value
+
+
+ALLOW_OUTSIDE = click.Option(
+    ["--allow-outside"], is_flag=True, expose_value=False, is_eager=True, callback=_allow_outside,
+    help="Let configs read data and metric files outside their own directory (for configs you "
+         "trust; also LRPLOT_ALLOW_OUTSIDE=1).")
+"""A config may name files only in its own directory tree unless this is given."""
+
+
+def allow_outside_option(f: Callable) -> Callable:
+    f.__click_params__ = [*getattr(f, "__click_params__", []), ALLOW_OUTSIDE]  # type: ignore
+    return f
+
+
 def output_options(f: Callable) -> Callable:
     """Options shared by every command that draws or writes series."""
     for option in reversed([
@@ -166,9 +186,11 @@ def output_options(f: Callable) -> Callable:
 
 
 def _prepare(spec_factory: Callable[[], Any], default_name: str, out: str | None,
-             fmt: str | None = None, lint: bool = True) -> tuple[Any, str, str]:
+             fmt: str | None = None, lint: bool = True,
+             reads: tuple[str, ...] = ()) -> tuple[Any, str, str]:
     """Resolve the output and build the spec, or fail with exit 2: (spec, path, format).
-    ``lint``: print the spec's lint warnings (configs lint themselves, to locate them)."""
+    ``lint``: print the spec's lint warnings (configs lint themselves, to locate them);
+    ``reads``: input configs that the output must not replace."""
     from lrplot.spec import SpecError
 
     _check_suffix(out, fmt)
@@ -190,9 +212,10 @@ def _prepare(spec_factory: Callable[[], Any], default_name: str, out: str | None
         raise
     if lint:
         _warn(spec)
-    for source in _inputs(spec):  # a logged lr or metric CSV must survive -o
-        if path != output.STDOUT and os.path.exists(path) and os.path.samefile(path, source):
-            raise InputError([f"-o {path}: refusing to write over {source}, which this figure "
+    for source in [*reads, *_inputs(spec)]:  # a config, a logged lr or metric CSV survive -o
+        if path != output.STDOUT and os.path.exists(path) and output.same_file(path, source):
+            what = f"the input config {source}" if source in reads else source
+            raise InputError([f"-o {path}: refusing to write over {what}, which this figure "
                               "reads"])
     if _flag("annotate"):
         from dataclasses import replace
@@ -415,6 +438,18 @@ class LrplotGroup(click.Group):
                               f"'lrplot list' shows every schedule."])
         return super().resolve_command(ctx, args)
 
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except OSError as exc:  # the environment failed (a full disk, a closed stream): exit 1
+            import errno
+
+            if exc.errno == errno.EPIPE:
+                raise  # click quiets a closed pipe (lrplot list | head) itself
+            where = f"{exc.filename}: " if exc.filename else "cannot write standard output: " \
+                if exc.errno in (errno.ENOSPC, errno.EBADF, errno.EIO, errno.EDQUOT) else ""
+            raise WriteError(f"{where}{exc.strerror or exc}") from None
+
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         builtin = [(n, self.get_command(ctx, n).get_short_help_str(60))
                    for n in sorted({*self.commands, *LAZY_COMMANDS})]
@@ -458,6 +493,7 @@ def main() -> None:
 @click.option("--base-lr", type=float, metavar="LR", help="Override the figure's default base_lr.")
 @output_options
 @run_options
+@allow_outside_option
 def compare(configs, steps, base_lr, output, title, log_y, size, dpi, fmt):
     """Render YAML figure configs (one figure per file).
 
@@ -467,6 +503,7 @@ def compare(configs, steps, base_lr, output, title, log_y, size, dpi, fmt):
     axolotl), detected from its content or named with --from: the curve is the lr of every
     optimizer step the trainer takes, counted with its own rules from the flags below.
     """
+    from lrplot import output as outputs
     from lrplot.cli import readers as cli_readers
     from lrplot import spec as specs
 
@@ -499,10 +536,15 @@ def compare(configs, steps, base_lr, output, title, log_y, size, dpi, fmt):
     # Every config is checked before anything is written: an error leaves no file behind.
     prepared = []
     for config in configs:
-        if output and os.path.abspath(output) == os.path.abspath(config):
-            raise InputError([f"-o {output}: refusing to write over the input config"])
         stem = os.path.splitext(os.path.basename(config))[0]  # pathlib's .stem, without pathlib
-        prepared.append(_prepare(lambda: build(config), stem, output, fmt, lint=False))
+        if os.path.exists(config) and any(  # through symlinks; also the default STEM.png
+                os.path.exists(p) and outputs.same_file(p, config) for p in
+                ([output] if output and output != "-" else [f"{stem}.{(fmt or 'png').lower()}"])):
+            culprit = f"-o {output}" if output else \
+                f"the default output {stem}.{(fmt or 'png').lower()} (give -o)"
+            raise InputError([f"{culprit}: refusing to write over the input config {config}"])
+        prepared.append(_prepare(lambda: build(config), stem, output, fmt, lint=False,
+                                 reads=tuple(configs)))  # nor over another config of the run
     for spec, path, fmt in prepared:
         _write(spec, path, fmt, size, dpi)
 

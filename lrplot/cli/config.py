@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import click
 
-from lrplot.cli import CONTEXT, InputError, WriteError
+from lrplot.cli import CONTEXT, InputError, WriteError, allow_outside_option
 from lrplot.cli.readers import run_options
 
 
@@ -42,6 +42,7 @@ def check_config(path: str) -> tuple[list[str], object | None]:
 @click.option("-q", "--quiet", is_flag=True, help="Print problems only, not one line per valid "
                                                   "file.")
 @run_options
+@allow_outside_option
 def validate(files: tuple[str, ...], quiet: bool) -> None:
     """Check YAML figure configs without rendering anything.
 
@@ -52,8 +53,11 @@ def validate(files: tuple[str, ...], quiet: bool) -> None:
     with what was found, what is accepted and the near miss when there is one. Exit status: 0
     when every file is valid, 2 otherwise.
 
-    The limits on steps per curve and points per figure (LRPLOT_MAX_STEPS, LRPLOT_MAX_POINTS)
-    and on the size of a config (LRPLOT_MAX_CONFIG_BYTES) are checked too.
+    The limits on steps per curve and points per figure (LRPLOT_MAX_STEPS, LRPLOT_MAX_POINTS),
+    curves and panels per figure (LRPLOT_MAX_CURVES, LRPLOT_MAX_PANELS), title and label length
+    (LRPLOT_MAX_TEXT), rows of data files (LRPLOT_MAX_DATA_ROWS) and the size of a config
+    (LRPLOT_MAX_CONFIG_BYTES) are checked too, and files a config names must lie in its
+    directory unless --allow-outside is given.
     """
     bad_files = 0
     count = 0

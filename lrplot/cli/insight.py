@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Any, Callable
 import click
 
 from lrplot import schedules
-from lrplot.cli import CONTEXT, COUNT, InputError, KindCommand, kind_command, output_options
+from lrplot.cli import (ALLOW_OUTSIDE, CONTEXT, COUNT, InputError, KindCommand, kind_command,
+                        output_options)
 from lrplot.cli.readers import run_params
 
 if TYPE_CHECKING:
@@ -150,6 +151,7 @@ class SourceGroup(click.Group):
                          help="Override the figure's default steps."),
             click.Option(["--base-lr"], type=float, metavar="LR",
                          help="Override the figure's default base_lr."),
+            ALLOW_OUTSIDE,
             *self.extra,
             *run_params(),
         ]
@@ -228,13 +230,27 @@ def _stats(sources: list[Source], below: float | None, fmt: str, rtol: float,
         try:
             rows.extend(stats.figure_stats(source.spec, below=below, rtol=rtol, at=steps))
         except ValueError as exc:
-            raise InputError([f"{source.name}: {exc}"]) from None
+            located = getattr(exc, "problems", None)  # a SpecError names its place already
+            raise InputError([str(p) for p in located] if located else
+                             [f"{source.name}: {exc}"]) from None
     click.echo(stats.FORMATS[fmt](rows), nl=False)
+
+
+def _finite(value: float | None, param: click.Parameter) -> float | None:
+    """A threshold must be a number: every comparison with NaN is false, so ``--below nan``
+    would silently report nothing."""
+    import math
+
+    if value is not None and not math.isfinite(value):
+        raise click.BadParameter(f"expected a finite number such as 0.01, got {value}",
+                                 param=param)
+    return value
 
 
 stats = SourceGroup(
     "stats", _stats,
-    [click.Option(["--below"], type=float, metavar="LR",
+    [click.Option(["--below"], type=float, metavar="LR", callback=lambda ctx, param, value:
+                  _finite(value, param),
                   help="Also report the first step whose lr is below LR."),
      click.Option(["--at"], type=Steps(), multiple=True, metavar="STEP,...",
                   help="Also report the lr at these steps (comma list or repeat the flag): "
@@ -242,6 +258,7 @@ stats = SourceGroup(
      click.Option(["--format", "fmt"], type=click.Choice(["table", "csv", "json"]),
                   default="table", show_default=True, help="Output format."),
      click.Option(["--rtol"], type=click.FloatRange(min=0), default=1e-4, show_default=True,
+                  callback=lambda ctx, param, value: _finite(value, param),
                   help="Logged (type: data) and planned lr diverge beyond this relative "
                        "difference.")],
     help="Summary numbers per curve: initial, peak (and its step), minimum, final, mean and sum "
@@ -271,8 +288,13 @@ def _lint(sources: list[Source], strict: bool, fmt: str,
           lint_ignore: tuple[str, ...] = ()) -> None:
     from lrplot import lint
 
-    warnings = [w for source in sources
-                for w in lint.check(source.spec, source.doc, ignore=lint_ignore)]
+    from lrplot.spec import SpecError
+
+    try:
+        warnings = [w for source in sources for w in lint.check(source.spec, source.doc,
+                                                                      ignore=lint_ignore)]
+    except SpecError as exc:  # a schedule that fails at some step (found by a rule computing it)
+        raise InputError([str(p) for p in exc.problems]) from None
     click.echo(lint.FORMATS[fmt](warnings), nl=False)
     count = len(warnings)
     click.echo(f"{count} warning{'s' if count != 1 else ''}" if count else "no warnings",

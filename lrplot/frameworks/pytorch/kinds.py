@@ -527,22 +527,41 @@ def metric_values(path: str, column: str | None) -> list[float]:
     import os
 
     stat = os.stat(path)
-    return list(_metric_values(path, column, stat.st_mtime_ns, stat.st_size))
+    return list(_metric_values(path, column, stat.st_mtime_ns, stat.st_size)[0])
+
+
+def metric_problem(path: str, column: str | None) -> str | None:
+    """The first metric value that is not a finite number, as a message, else None. torch
+    would follow a NaN or an infinity (never better, always better) without a word; a logged
+    metric that is one is a broken log, and it cannot be written as JSON."""
+    import os
+
+    stat = os.stat(path)
+    values, lines, column = _metric_values(path, column, stat.st_mtime_ns, stat.st_size)
+    for value, line in zip(values, lines):
+        if not math.isfinite(value):
+            from lrplot.inputs import excerpt
+
+            return (f"{path}:{line}: column {excerpt(column)} holds {value!r}, not a finite "
+                    "number")
+    return None
 
 
 @lru_cache(maxsize=16)
-def _metric_values(path: str, column: str | None, mtime: int, size: int) -> tuple[float, ...]:
-    import csv
+def _metric_values(path: str, column: str | None, mtime: int,
+                   size: int) -> tuple[tuple[float, ...], tuple[int, ...], str]:
+    from lrplot import inputs, limits
 
-    with open(path, newline="", encoding="utf-8") as handle:
-        rows = list(csv.reader(handle))
+    rows = list(inputs.csv_rows(path, limits.MAX_DATA_ROWS.value()))  # no FIFO, bounded
     if not rows:
         raise ValueError(f"{path} is empty; it needs a header row and one row per step")
-    header = [h.strip() for h in rows[0]]
+    header = [h.strip() for h in rows[0][1]]
+    listed = ", ".join(inputs.excerpt(h, 30) for h in header[:12]) + \
+        (f", ... ({len(header)} columns)" if len(header) > 12 else "")
     if column is None:
         candidates = [h for h in header if h.lower() not in ("step", "epoch", "")]
         if len(candidates) != 1:
-            raise ValueError(f"{path} has columns {', '.join(header)}; name the metric with "
+            raise ValueError(f"{path} has columns {listed}; name the metric with "
                              f"metric_column")
         column = candidates[0]
     if column not in header:
@@ -550,21 +569,24 @@ def _metric_values(path: str, column: str | None, mtime: int, size: int) -> tupl
 
         close = difflib.get_close_matches(column, header, n=1)
         hint = f"; did you mean {close[0]!r}?" if close else ""
-        raise ValueError(f"{path} has no column {column!r}{hint} (columns: {', '.join(header)})")
+        raise ValueError(f"{path} has no column {inputs.excerpt(column)}{hint} (columns: "
+                         f"{listed})")
     index = header.index(column)
-    values = []
-    for line, row in enumerate(rows[1:], start=2):
+    values, lines = [], []
+    for line, row in rows[1:]:
         if not any(cell.strip() for cell in row):
             continue
+        cell = row[index] if index < len(row) else ""
         try:
-            values.append(float(row[index]))
-        except (IndexError, ValueError):
-            cell = row[index] if index < len(row) else ""
-            raise ValueError(f"{path}:{line}: column {column!r} holds {cell!r}, not a number"
-                             ) from None
+            value = float(cell)
+        except ValueError:
+            raise ValueError(f"{path}:{line}: column {inputs.excerpt(column)} holds "
+                             f"{inputs.excerpt(cell)}, not a number") from None
+        values.append(value)
+        lines.append(line)
     if not values:
         raise ValueError(f"{path} has no rows of values")
-    return tuple(values)
+    return tuple(values), tuple(lines), column
 
 
 def _plateau_check(p: Mapping[str, Any]) -> list[tuple[str, str]]:
@@ -575,7 +597,9 @@ def _plateau_check(p: Mapping[str, Any]) -> list[tuple[str, str]]:
         return [("metric_column", "metric_column goes with metric_file")]
     if p["metric_file"] is not None:
         try:
-            metric_values(p["metric_file"], p["metric_column"])
+            problem = metric_problem(p["metric_file"], p["metric_column"])
+            if problem:
+                return [("metric_file", problem)]
         except (OSError, ValueError) as exc:
             key = "metric_column" if "column" in str(exc) and p["metric_column"] else "metric_file"
             return [(key, str(exc))]
