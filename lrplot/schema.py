@@ -345,10 +345,10 @@ class _Generator:
 
     def data_keys(self) -> tuple[str, ...] | None:
         try:
-            from lrplot import datacurve
+            from lrplot import logged
         except ImportError:  # pragma: no cover - data curves are optional
             return None
-        return tuple(datacurve.KEYS)
+        return tuple(logged.KEYS)
 
     def child_ref(self, group: str = "") -> dict[str, Any]:
         """A reference to the schema of one child schedule of a composite. ``group`` is the

@@ -962,22 +962,22 @@ class _DocumentBuilder:
         return value
 
     def data_curve(self, data: dict, path: tuple, inherited: dict) -> list[_Draft]:
-        """A logged lr series from a CSV file (lrplot.datacurve); paths are relative to the
+        """A logged lr series from a CSV file (lrplot.logged); paths are relative to the
         config."""
         import os
 
-        from lrplot import datacurve
+        from lrplot import logged
 
         defaults = self.common(data, path, inherited)
         base = os.path.dirname(self.doc.file) if os.path.isfile(self.doc.file) else ""
-        params = datacurve.build(data, base, lambda key, m: self.error(path + (key,), m),
+        params = logged.build(data, base, lambda key, m: self.error(path + (key,), m),
                                  self.doc.file if os.path.isfile(self.doc.file) else None)
         if params is None:
             return []
         label = self.text(data, path, "label") or os.path.basename(params["path"])
         # A log is as long as it is: only the curve's own steps cut or pad it (with NaN).
-        steps = defaults["steps"] if "steps" in data else datacurve.DATA.horizon(params)[0]
-        return [_Draft(datacurve.DATA, params, defaults["base_lr"], steps, label, path)]
+        steps = defaults["steps"] if "steps" in data else logged.DATA.horizon(params)[0]
+        return [_Draft(logged.DATA, params, defaults["base_lr"], steps, label, path)]
 
     def kind(self, data: dict, path: tuple) -> Kind | None:
         if "type" not in data:

@@ -194,11 +194,11 @@ def figure_stats(spec: FigureSpec, below: float | None = None,
             numbers = summarize(curve_chunks(curve), below, at)
             diverged = None
             if is_data(curve) and planned is not None:
-                from lrplot import datacurve
+                from lrplot import logged
 
                 if planned_lr is None:
                     planned_lr = planned.lr()
-                steps, values = datacurve.logged(curve)
+                steps, values = logged.points(curve.params)
                 diverged = divergence(steps, values, planned_lr, planned.label, rtol)
             result.append(CurveStats(panel.title, curve.label, divergence=diverged, **numbers))
     return result

@@ -402,7 +402,7 @@ def test_files_without_a_stamp(tmp_path):
 
 def test_a_data_curve_counts_by_its_file_content(tmp_path, monkeypatch):
     """A logged series read from a CSV: the stamp has its content hash, not its location."""
-    pytest.importorskip("lrplot.datacurve", reason="no data curves in this lrplot")
+    pytest.importorskip("lrplot.logged", reason="no data curves in this lrplot")
     monkeypatch.chdir(tmp_path)
     (tmp_path / "configs").mkdir()
     (tmp_path / "configs" / "run.csv").write_text("step,lr\n0,0.1\n5,0.05\n9,0.01\n")

@@ -17,12 +17,13 @@ PACKAGE = Path(__file__).resolve().parent.parent / "lrplot"
 
 LAYERS = [
     ("base", ["lrplot._version", "lrplot.gc_pause", "lrplot.libm", "lrplot.limits", "lrplot.expr",
-              "lrplot.params", "lrplot.suggest", "lrplot.problems", "lrplot.inputs"]),
+              "lrplot.params", "lrplot.suggest", "lrplot.problems", "lrplot.inputs",
+              "lrplot.logcsv", "lrplot.style"]),
     ("registry", ["lrplot.schedules", "lrplot.frameworks", "lrplot.frameworks.*.kinds",
                   "lrplot.frameworks.*.events", "lrplot.frameworks.pytorch.onecycle",
                   "<a framework's folder>"]),  # lrplot.frameworks.NAME: its declaration
     ("input", ["lrplot.yamlio", "lrplot.logcsv", "lrplot.readers", "lrplot.readers.*"]),
-    ("spec", ["lrplot.spec", "lrplot.spec.*", "lrplot.datacurve", "lrplot.logged",
+    ("spec", ["lrplot.spec", "lrplot.spec.*", "lrplot.logged", "lrplot.logged",
               "lrplot.lint"]),
     ("compute", ["lrplot.kernel_tools", "lrplot.frameworks.*.kernels",
                  "lrplot.frameworks.*.stepping", "lrplot.frameworks.*.plateau",
@@ -155,6 +156,15 @@ def test_no_import_cycles():
         if v not in index:
             connect(v)
     assert cycles == []
+
+
+def test_kernels_import_no_declarations():
+    """A kernel computes from its keyword arguments; what it shares with its declaration (pure
+    arithmetic such as OneCycleLR's phases, the metric file's reader) lives below both."""
+    found = [f"{m} imports {name}" for m, imported in GRAPH.items()
+             if m.startswith("lrplot.frameworks.") and layer_of(m) == 4
+             for name, _ in imported if name.endswith((".kinds", ".events"))]
+    assert found == []
 
 
 def test_the_command_line_is_imported_by_nothing_in_the_library():

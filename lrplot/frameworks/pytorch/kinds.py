@@ -8,10 +8,10 @@ fractional step_size, a NaN, infinite, zero or negative gamma.
 from __future__ import annotations
 
 import math
-from functools import lru_cache
 from typing import Any, Mapping
 
 from lrplot.frameworks.pytorch import events, onecycle
+from lrplot.logcsv import metric_problem, metric_values
 from lrplot.params import REQUIRED, Param, format_value
 from lrplot.schedules import Kind, register
 
@@ -516,77 +516,6 @@ CHAINED = register(Kind(
 
 
 # -- ReduceLROnPlateau ---------------------------------------------------------------------------
-
-
-def metric_values(path: str, column: str | None) -> list[float]:
-    """The metric column of a CSV file (a header row, then one row per step), as floats.
-
-    Without ``column`` the file needs exactly one column besides an optional step/epoch
-    column. Raises ValueError with the row and column of the first problem.
-    """
-    import os
-
-    stat = os.stat(path)
-    return list(_metric_values(path, column, stat.st_mtime_ns, stat.st_size)[0])
-
-
-def metric_problem(path: str, column: str | None) -> str | None:
-    """The first metric value that is not a finite number, as a message, else None. torch
-    would follow a NaN or an infinity (never better, always better) without a word; a logged
-    metric that is one is a broken log, and it cannot be written as JSON."""
-    import os
-
-    stat = os.stat(path)
-    values, lines, column = _metric_values(path, column, stat.st_mtime_ns, stat.st_size)
-    for value, line in zip(values, lines):
-        if not math.isfinite(value):
-            from lrplot.inputs import excerpt
-
-            return (f"{path}:{line}: column {excerpt(column)} holds {value!r}, not a finite "
-                    "number")
-    return None
-
-
-@lru_cache(maxsize=16)
-def _metric_values(path: str, column: str | None, mtime: int,
-                   size: int) -> tuple[tuple[float, ...], tuple[int, ...], str]:
-    from lrplot import inputs, limits
-
-    rows = list(inputs.csv_rows(path, limits.MAX_DATA_ROWS.value()))  # no FIFO, bounded
-    if not rows:
-        raise ValueError(f"{path} is empty; it needs a header row and one row per step")
-    header = [h.strip() for h in rows[0][1]]
-    listed = ", ".join(inputs.excerpt(h, 30) for h in header[:12]) + \
-        (f", ... ({len(header)} columns)" if len(header) > 12 else "")
-    if column is None:
-        candidates = [h for h in header if h.lower() not in ("step", "epoch", "")]
-        if len(candidates) != 1:
-            raise ValueError(f"{path} has columns {listed}; name the metric with "
-                             f"metric_column")
-        column = candidates[0]
-    if column not in header:
-        import difflib  # only for a suggestion, on error
-
-        close = difflib.get_close_matches(column, header, n=1)
-        hint = f"; did you mean {close[0]!r}?" if close else ""
-        raise ValueError(f"{path} has no column {inputs.excerpt(column)}{hint} (columns: "
-                         f"{listed})")
-    index = header.index(column)
-    values, lines = [], []
-    for line, row in rows[1:]:
-        if not any(cell.strip() for cell in row):
-            continue
-        cell = row[index] if index < len(row) else ""
-        try:
-            value = float(cell)
-        except ValueError:
-            raise ValueError(f"{path}:{line}: column {inputs.excerpt(column)} holds "
-                             f"{inputs.excerpt(cell)}, not a number") from None
-        values.append(value)
-        lines.append(line)
-    if not values:
-        raise ValueError(f"{path} has no rows of values")
-    return tuple(values), tuple(lines), column
 
 
 def _plateau_check(p: Mapping[str, Any]) -> list[tuple[str, str]]:

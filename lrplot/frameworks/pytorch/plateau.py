@@ -48,7 +48,7 @@ def _metrics(metric: str | None, metric_file: str | None, metric_column: str | N
         expression = expr.parse(metric)
         return lambda first, stop: np.asarray(
             expression.evaluate(np.arange(first + 1, stop + 1)), dtype=np.float64)
-    from lrplot.frameworks.pytorch.kinds import metric_values
+    from lrplot.logcsv import metric_values
 
     column = np.array(metric_values(metric_file, metric_column), dtype=np.float64)
     return lambda first, stop: column[first:stop]
