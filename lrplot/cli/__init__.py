@@ -397,9 +397,9 @@ def _by_framework() -> list[tuple[str, list[Kind]]]:
 
 LAZY_COMMANDS = {
     "gallery": "lrplot.cli.gallery:command",  # configs/*.yaml -> gallery/
-    "stats": "lrplot.cli.insight:stats",  # stats, lint, code: a kind and its flags, or configs
-    "lint": "lrplot.cli.insight:lint",
-    "code": "lrplot.cli.insight:code",
+    "stats": "lrplot.cli.stats:command",  # stats, lint, code: a kind and its flags, or configs
+    "lint": "lrplot.cli.lint:command",
+    "code": "lrplot.cli.code:command",
     "validate": "lrplot.cli.config:validate",  # configs checked without rendering
     "schema": "lrplot.cli.config:schema",  # ... and their JSON Schema
 }
