@@ -289,7 +289,7 @@ def figure_code(spec: FigureSpec) -> str:
         if label in {known for _, known in names}:  # the same curve in two panels (a zoom)
             label = f"{label} ({i})"
         names.append((name, label))
-        body = [f"# {curve.label}", *script.lines, "return lrs"]
+        body = [f"# {comment(curve.label)}", *script.lines, "return lrs"]
         functions.append(f"def {name}():\n" + "\n".join(
             f"    {line}" if line else "" for line in body) + "\n")
     table = ["SCHEDULES = {"] + [f"    {label!r}: {name}," for name, label in names] + ["}"]

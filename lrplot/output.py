@@ -147,12 +147,9 @@ def write_atomically(path: str, write: Callable[[IO[bytes]], None]) -> None:
         import errno
 
         raise PermissionError(errno.EACCES, "Permission denied (the file is read-only)", path)
-    import tempfile
-
     directory = os.path.dirname(target)
     with _signals_exit() as temps:
-        handle, temp = tempfile.mkstemp(prefix=".lrplot-", suffix=".tmp", dir=directory)
-        temps.append(temp)
+        handle, temp = _create_temp(directory, temps)
         try:
             with os.fdopen(handle, "wb") as stream:
                 write(stream)
@@ -171,6 +168,25 @@ def write_atomically(path: str, write: Callable[[IO[bytes]], None]) -> None:
                 os.unlink(temp)
             except FileNotFoundError:
                 pass
+            raise
+
+
+def _create_temp(directory: str, temps: list[str]) -> tuple[int, str]:
+    """A new temporary file in ``directory``, listed in ``temps`` *before* it exists: a signal
+    arriving between its creation and its listing (as with ``tempfile.mkstemp``) would leave
+    it behind."""
+    import secrets
+
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+    while True:
+        temp = os.path.join(directory, f".lrplot-{secrets.token_hex(8)}.tmp")
+        temps.append(temp)
+        try:
+            return os.open(temp, flags, 0o600), temp
+        except FileExistsError:  # another file by that name: not ours to remove
+            temps.remove(temp)
+        except BaseException:
+            temps.remove(temp)
             raise
 
 
