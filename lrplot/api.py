@@ -65,7 +65,8 @@ def plot(spec: specs.FigureSpec, *, size: tuple[float, float] | None = None,
 
 def save(spec: specs.FigureSpec, path: str | os.PathLike | IO[bytes], *, format: str | None = None,
          size: tuple[float, float] | None = None, dpi: int | None = None) -> str | IO[bytes]:
-    """Write a figure (png svg pdf) or its numbers (csv json) to ``path``, atomically.
+    """Write a figure (png svg pdf), an interactive page (html) or the numbers (csv json) to
+    ``path``, atomically.
 
     The format follows the suffix, or ``format`` for a name without one. ``path`` may also be an
     open binary stream (``io.BytesIO()``; ``"-"`` is standard output); then ``format`` is needed and
@@ -89,6 +90,12 @@ def save(spec: specs.FigureSpec, path: str | os.PathLike | IO[bytes], *, format:
         data = series(spec)
         write = writers.write_csv if fmt == "csv" else writers.write_json
         emit(lambda stream: write(data, stream))
+    elif fmt in output.PAGE_FORMATS:
+        from lrplot import html
+
+        data = series(spec)
+        metadata = output.stamp(spec, fmt, size=size).metadata(fmt)
+        emit(lambda stream: html.write(spec, data, stream, metadata=metadata))
     else:
         from lrplot import render
 

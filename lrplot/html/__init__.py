@@ -1,0 +1,243 @@
+"""Series to one self-contained interactive HTML page (uPlot, embedded).
+
+The page shows the figure the PNG shows — panels, titles, labels, legend, log axis, the dashed
+momentum/metric on a second axis, event lines — and adds a readout of the exact lr of every curve
+at the step under the pointer, zoom (drag; wheel) and pan (shift-drag) with a reset (double
+click), curves toggled from the legend, and the panels' step axes linked.
+
+What the page carries, per curve (:func:`curve_data`):
+
+- up to :data:`FULL_STEPS` steps (and :data:`FULL_TOTAL` values in the whole file): every value,
+  as little-endian float64 in base64, so the readout shows exactly what the CSV holds;
+- beyond that, the envelope lrplot draws PNGs with (:class:`lrplot.envelope.Envelope`) at several
+  bucket widths (:data:`LEVELS`), all computed in one pass over the run. Every point an envelope
+  keeps is a true ``(step, lr)`` of the series, so the page draws the sorted union of the levels'
+  points, and the readout shows the exact value at a kept step and otherwise the true minimum and
+  maximum of the finest bucket around the pointer (``min .. max``, marked as a range).
+
+The page is deterministic (the same input gives the same bytes: no dates, no random ids) and runs
+no user text as markup: the data is JSON in a ``<script type="application/json">`` with ``<``,
+``>``, ``&`` and U+2028/2029 escaped, and the page's script puts text in with ``textContent``.
+Nothing is fetched when it opens: uPlot (``vendor/``, MIT, see ``vendor/SOURCE.txt``) is inlined.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import json
+from importlib import resources
+from typing import IO, TYPE_CHECKING, Any, Iterable
+
+import numpy as np
+
+from lrplot.compute import PanelSeries, Series, SweepFailed
+from lrplot.envelope import Envelope
+
+if TYPE_CHECKING:
+    from lrplot.spec import FigureSpec
+
+FULL_STEPS = 200_000
+"""A curve up to this many steps carries every value (1.6 MB of float64)."""
+FULL_TOTAL = 1 << 20
+"""Values carried in full across the whole page; curves past it carry envelopes."""
+BASE_BUCKETS = 2048
+"""Buckets of the coarsest envelope level: about two per pixel column of a wide panel."""
+LEVEL_FACTOR = 4
+"""Each finer level has this many times the buckets of the one before (4x deeper zoom)."""
+TOTAL_BUCKETS = 1 << 17
+"""Envelope buckets across the whole page, shared by its long curves: a 10^8-step curve alone
+gets levels of 2048, 8192 and 32768 buckets (about 1.5 MB of points)."""
+
+COLORS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#332288",
+          "#882255", "#999933", "#000000")
+"""The colour cycle of lrplot.mplstyle (axes.prop_cycle), in order: a curve has the same colour
+in the HTML page as in the PNG."""
+
+def levels(steps: int, long_curves: int) -> list[int]:
+    """Bucket counts of the envelope levels of one long curve: the coarsest always, finer ones
+    while the page's bucket budget lasts and a bucket is still wider than one step."""
+    share = TOTAL_BUCKETS // max(long_curves, 1)
+    counts = [BASE_BUCKETS]
+    while (counts[-1] * LEVEL_FACTOR + sum(counts) <= share
+           and -(-steps // counts[-1]) > 1):
+        counts.append(counts[-1] * LEVEL_FACTOR)
+    return counts
+
+
+def _b64(array: np.ndarray, dtype: str) -> str:
+    return base64.b64encode(np.ascontiguousarray(array, dtype=dtype).tobytes()).decode("ascii")
+
+
+def _full(values: np.ndarray) -> dict[str, Any]:
+    return {"steps": int(len(values)), "full": _b64(values, "<f8")}
+
+
+def _union(envelopes: list[Envelope], row: int) -> dict[str, Any]:
+    """The sorted union of every level's points of one row, and the finest bucket width."""
+    xs, ys = zip(*(e.points(row) for e in envelopes))
+    x = np.concatenate(xs)
+    y = np.concatenate(ys)
+    x, first = np.unique(x, return_index=True)  # sorted; a step's value is the same in each level
+    y = y[first]
+    finest = min(e.width for e in envelopes)
+    return {"steps": int(envelopes[0].steps), "width": int(finest),
+            "x": _b64(x, "<u4"), "y": _b64(y, "<f8")}
+
+
+def _enveloped(series: list[Series], long_curves: int) -> dict[Series, dict[str, Any]]:
+    """Envelope data of long series, each run computed once: a broadcast sweep's rows together
+    (as the renderer does), every other series by its own chunks."""
+    found: dict[Series, dict[str, Any]] = {}
+    wanted = set(series)
+    for sweep in dict.fromkeys(s.sweep for s in series if s.sweep is not None):
+        if not all(m in wanted for m in sweep.members):
+            continue
+        steps = sweep.members[0].steps
+        envelopes = [Envelope(steps, b, rows=len(sweep.members))
+                     for b in levels(steps, long_curves)]
+        try:
+            for block in sweep.blocks():
+                for e in envelopes:
+                    e.add(block)
+        except SweepFailed:
+            continue
+        for row, member in enumerate(sweep.members):
+            found[member] = _union(envelopes, row)
+    for s in series:
+        if s in found:
+            continue
+        envelopes = [Envelope(s.steps, b) for b in levels(s.steps, long_curves)]
+        for piece in s.chunks():
+            for e in envelopes:
+                e.add(piece)
+        found[s] = _union(envelopes, 0)
+    return found
+
+
+def figure_data(panels: list[PanelSeries], *, title: str | None = None,
+                log_y: bool = False) -> dict[str, Any]:
+    """Everything the page draws, as plain JSON-able data (see the module docstring)."""
+    from lrplot import annotate
+
+    every = [x for p in panels for s in p.series for x in (s, *s.extras.values())]
+    full: set[Series] = set()
+    budget = FULL_TOTAL
+    for s in every:
+        if s.steps <= min(FULL_STEPS, budget):
+            full.add(s)
+            budget -= s.steps
+    long = [s for s in every if s not in full]
+    enveloped = _enveloped(long, len(long)) if long else {}
+
+    def data(s: Series) -> dict[str, Any]:
+        return _full(s.lr) if s in full else enveloped[s]
+
+    out_panels = []
+    for panel in panels:
+        curves = []
+        for i, s in enumerate(panel.series):
+            curve = {"label": s.label, "color": COLORS[i % len(COLORS)], **data(s),
+                     "extras": [{"name": name, **data(e)} for name, e in s.extras.items()]}
+            curves.append(curve)
+        extra_names = list(dict.fromkeys(n for s in panel.series for n in s.extras))
+        out_panels.append({
+            "title": panel.title,
+            "legend": len(panel.series) > 1 or panel.series[0].label not in (panel.title, title),
+            "curves": curves,
+            "extraAxis": " / ".join(extra_names) + " (dashed)" if extra_names else None,
+            "events": _events(panel, curves) if panel.annotate else [],
+        })
+    return {"title": title, "logY": bool(log_y), "panels": out_panels}
+
+
+def _events(panel: PanelSeries, curves: list[dict[str, Any]]) -> list[list[Any]]:
+    """``[step, label, colour]`` of the panel's event lines, as the PNG draws them
+    (lrplot.annotate): one line per step, grey where curves share it or for a lone curve."""
+    from lrplot import annotate
+
+    steps: dict[int, tuple[str, list[str]]] = {}
+    for s, curve in zip(panel.series, curves):
+        for step, label in annotate.events_of(s.schedule, s.steps):
+            color, labels = steps.get(step, (curve["color"], []))
+            if color != curve["color"]:
+                color = "#595959"
+            if label and label not in labels:
+                labels.append(label)
+            steps[step] = (color, labels)
+    if not steps or len(steps) > annotate.MAX_EVENTS:
+        return []
+    labelled = sum(1 for _, labels in steps.values() if labels) <= annotate.MAX_LABELLED
+    grey = len(panel.series) == 1
+    return [[step, " / ".join(labels) if labelled else "", "#595959" if grey else color]
+            for step, (color, labels) in sorted(steps.items())]
+
+
+def script_json(value: Any) -> str:
+    """JSON safe inside a ``<script>`` element: ASCII only (which escapes U+2028/2029), and
+    ``<``, ``>``, ``&`` as ``\\u`` escapes, so no text can close the element or open a comment."""
+    text = json.dumps(value, ensure_ascii=True, allow_nan=False, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def _asset(name: str) -> str:
+    return (resources.files("lrplot.html") / name).read_text(encoding="utf-8")
+
+
+def _vendored(name: str) -> str:
+    text = (resources.files("lrplot.html") / "vendor" / name).read_text(encoding="utf-8")
+    if "</script" in text.lower() or "</style" in text.lower():  # would end the element early
+        raise ValueError(f"vendor/{name} cannot be inlined: it holds a closing tag")
+    return text
+
+
+def page(data: dict[str, Any], *, metadata: dict[str, str] | None = None,
+         live: bool = False) -> bytes:
+    """The whole HTML page for :func:`figure_data`'s ``data``; ``metadata`` becomes ``<meta>``
+    entries of its head (lrplot's stamp, :meth:`lrplot.output.Stamp.metadata`); ``live`` adds
+    the script that follows ``lrplot serve``."""
+    title = data.get("title") or " / ".join(p["title"] for p in data.get("panels", ())
+                                            if p["title"]) or "lrplot figure"
+    meta = "".join(f'<meta name="{html.escape(k)}" content="{html.escape(v)}">\n'
+                   for k, v in (metadata or {}).items())
+    parts = [
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n",
+        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n",
+        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+        "script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:\">\n",
+        "<meta name=\"generator\" content=\"lrplot\">\n", meta,
+        f"<title>{html.escape(title)}</title>\n",
+        "<!-- uPlot ", _vendor_version(), " (MIT License, Copyright (c) 2022 Leon Sorokin), "
+        "embedded: see the licence notice in the script below -->\n",
+        "<style>\n", _vendored("uPlot.min.css"), "\n", _asset("page.css"), "</style>\n",
+        "</head>\n<body>\n<div id=\"lrplot\"></div>\n",
+        "<script type=\"application/json\" id=\"lrplot-data\">", script_json(data), "</script>\n",
+        "<script>\n/*\n", _vendored("LICENSE").replace("*/", "* /"), "*/\n",
+        _vendored("uPlot.iife.min.js"), "\n</script>\n",
+        "<script>\n", _asset("page.js"), "</script>\n",
+        *(["<script>\n", _asset("live.js"), "</script>\n"] if live else []),
+        "</body>\n</html>\n",
+    ]
+    return "".join(parts).encode("utf-8")
+
+
+def _vendor_version() -> str:
+    for line in _vendored("SOURCE.txt").splitlines():
+        if line.startswith("version:"):
+            return line.split(":", 1)[1].strip()
+    return "unknown"
+
+
+def write(spec: FigureSpec, panels: list[PanelSeries], stream: IO[bytes], *,
+          metadata: dict[str, str] | None = None) -> None:
+    """Write the page of a figure spec and its computed ``panels``."""
+    data = figure_data(panels, title=spec.title, log_y=spec.log_y)
+    stream.write(page(data, metadata=metadata))
+
+
+def iter_curves(data: dict[str, Any]) -> Iterable[dict[str, Any]]:
+    """Every curve of :func:`figure_data`'s result, extras included (for tests and tools)."""
+    for panel in data["panels"]:
+        for curve in panel["curves"]:
+            yield curve
+            yield from curve["extras"]
