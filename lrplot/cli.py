@@ -303,6 +303,7 @@ LAZY_COMMANDS = {
     "code": "lrplot.cli_insight:code",
     "validate": "lrplot.cli_config:validate",  # configs checked without rendering
     "schema": "lrplot.cli_config:schema",  # ... and their JSON Schema
+    "serve": "lrplot.serve:command",  # a live HTML preview of a config
 }
 """Commands whose modules are imported only when the command runs (or --help lists it), so
 that drawing a schedule never pays for them. ``module:attribute`` of each click command."""

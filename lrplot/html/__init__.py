@@ -203,8 +203,10 @@ def page(data: dict[str, Any], *, metadata: dict[str, str] | None = None,
     parts = [
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n",
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n",
+        # No request leaves a page opened from a file; the live page talks to its server only.
         "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
-        "script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:\">\n",
+        "script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:",
+        "; connect-src 'self'" if live else "", "\">\n",
         "<meta name=\"generator\" content=\"lrplot\">\n", meta,
         f"<title>{html.escape(title)}</title>\n",
         "<!-- uPlot ", _vendor_version(), " (MIT License, Copyright (c) 2022 Leon Sorokin), "
