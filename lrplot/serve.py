@@ -30,6 +30,8 @@ def _inputs(spec: Any) -> list[str]:
     """The files a figure reads besides its config: data curves' CSVs, path parameters."""
     found = []
     for curve in spec.curves:
+        if curve.kind.framework == "data":
+            found.append(curve.params["path"])
         found += [curve.params[p.name] for p in curve.kind.params
                   if p.type == "path" and isinstance(curve.params.get(p.name), str)]
     return found

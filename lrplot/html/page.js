@@ -238,7 +238,7 @@
     var plotBox = el("div", "lr-plot");
     box.appendChild(plotBox);
     var readout = el("div", "lr-readout");
-    var stepLine = el("div", "lr-step", "\u00a0");
+    var stepLine = el("div", "lr-step", "hover over the plot for the lr at a step");
     readout.appendChild(stepLine);
     box.appendChild(readout);
     grid.appendChild(box);
@@ -249,7 +249,7 @@
       models.push(m);
       xmax = Math.max(xmax, c.steps - 1);
       if (lowest(m) < 0) zeroFloor = false;
-      series.push({ label: c.label, stroke: c.color, width: 1.5, points: { show: false },
+      series.push({ label: c.label, stroke: c.color, width: 2, points: { show: false },
                     scale: "y" });
       var row = { curve: c, members: [idx], values: [], off: false };
       var line = el("div", "lr-row");
@@ -264,7 +264,7 @@
       c.extras.forEach(function (x) {
         var mx = model(x), xi = models.length + 1;
         models.push(mx);
-        series.push({ label: c.label + ": " + x.name, stroke: c.color, width: 1, dash: EXTRA_DASH,
+        series.push({ label: c.label + ": " + x.name, stroke: c.color, width: 1.25, dash: EXTRA_DASH,
                       alpha: 0.8, points: { show: false }, scale: "y2" });
         row.members.push(xi);
         var sub = el("div", "lr-row lr-extra");
@@ -351,7 +351,8 @@
   }
 
   function panelSize(cols) {
-    var width = Math.max(320, Math.min(560, Math.floor((window.innerWidth - 40 - 20 * (cols - 1)) / cols)));
+    var widest = cols === 1 ? 840 : cols === 2 ? 640 : 560;
+    var width = Math.max(320, Math.min(widest, Math.floor((window.innerWidth - 40 - 20 * (cols - 1)) / cols)));
     return { width: width, height: Math.round(width * 0.6) };
   }
 
