@@ -287,7 +287,7 @@
     series.forEach(function (s, i) { if (i) s.spanGaps = t.spanGaps; });
     var axes = [
       { label: "step", stroke: GREY, grid: { stroke: "#E6E6E6", width: 1 },
-        ticks: { stroke: "#999999", width: 1 } },
+        ticks: { stroke: "#999999", width: 1 }, size: 34, labelSize: 22 },
       { label: "learning rate", stroke: GREY, grid: { stroke: "#E6E6E6", width: 1 },
         ticks: { stroke: "#999999", width: 1 }, size: 64 },
     ];
