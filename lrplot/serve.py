@@ -117,7 +117,12 @@ def _handler(preview: Preview) -> type[BaseHTTPRequestHandler]:
 
         def do_GET(self) -> None:  # noqa: N802 (http.server's name)
             path = self.path.split("?", 1)[0]
-            if path == "/":
+            port = self.server.server_address[1]
+            if self.headers.get("Host") not in (f"{HOST}:{port}", f"localhost:{port}"):
+                # another site's page reaching this port through a name of its own (DNS
+                # rebinding) gets nothing
+                self._send(403, "text/plain; charset=utf-8", b"forbidden\n")
+            elif path == "/":
                 with preview.lock:
                     state = dict(preview.state)
                 data = state.get("figure") or {"title": None, "panels": []}

@@ -13,6 +13,7 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -283,6 +284,25 @@ def test_serve_process_redraws_and_stops_cleanly(tmp_path):
         _, err = proc.communicate(timeout=20)
     assert proc.returncode == 0, err
     assert "Traceback" not in err and "stopped" in err
+
+
+def test_serve_answers_only_its_own_host_name(tmp_path):
+    config = tmp_path / "c.yaml"
+    write(config, CONFIG)
+    proc, url = start_server(config)
+    try:
+        request = urllib.request.Request(url + "state", headers={"Host": "evil.example:80"})
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(request, timeout=10)
+        assert refused.value.code == 403
+        local = url.replace("127.0.0.1", "localhost")
+        request = urllib.request.Request(url + "state", headers={"Host": local.split("/")[2]})
+        with urllib.request.urlopen(request, timeout=10) as response:
+            assert json.loads(response.read())["figure"]["title"] == "first"
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.communicate(timeout=20)
+    assert proc.returncode == 0
 
 
 def test_serve_refuses_a_missing_config(tmp_path):

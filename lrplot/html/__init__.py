@@ -118,8 +118,6 @@ def _enveloped(series: list[Series], long_curves: int) -> dict[Series, dict[str,
 def figure_data(panels: list[PanelSeries], *, title: str | None = None,
                 log_y: bool = False) -> dict[str, Any]:
     """Everything the page draws, as plain JSON-able data (see the module docstring)."""
-    from lrplot import annotate
-
     every = [x for p in panels for s in p.series for x in (s, *s.extras.values())]
     full: set[Series] = set()
     budget = FULL_TOTAL
@@ -143,7 +141,6 @@ def figure_data(panels: list[PanelSeries], *, title: str | None = None,
         extra_names = list(dict.fromkeys(n for s in panel.series for n in s.extras))
         out_panels.append({
             "title": panel.title,
-            "legend": len(panel.series) > 1 or panel.series[0].label not in (panel.title, title),
             "curves": curves,
             "extraAxis": " / ".join(extra_names) + " (dashed)" if extra_names else None,
             "events": _events(panel, curves) if panel.annotate else [],

@@ -89,7 +89,7 @@
 
   function shown(r) {
     if (r === null) return "";
-    if (r.value !== undefined) return pyRepr(r.value);
+    if (r.value !== undefined) return r.value === r.value ? pyRepr(r.value) : "no value";
     return pyRepr(r.lo) + " .. " + pyRepr(r.hi);
   }
 
