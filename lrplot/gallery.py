@@ -311,7 +311,7 @@ def _html(text: str) -> str:
 
 # -- checking -------------------------------------------------------------------------------------
 
-_STYLE_KEYS = ("lrplot-stamp", "render-style")
+_STYLE_KEYS = ("lrplot-stamp", "render-style", "page-style")
 _OUTPUT_KEYS = ("format", "dpi", "size")
 
 

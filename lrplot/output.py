@@ -268,11 +268,15 @@ def stamp(spec: FigureSpec, fmt: str, *, dpi: int | None = None,
     default does; a file a curve reads counts by its content. Values are JSON (ASCII only),
     floats in their shortest exact form: the text is the same on every machine.
     """
-    from lrplot import render
+    if fmt in PAGE_FORMATS:  # a page looks as its script, style and uPlot make it: no matplotlib
+        from lrplot import html
 
-    lines = [f"lrplot-stamp: {STAMP_VERSION}",
-             f"render-style: {render.RENDER_STYLE_VERSION}",
-             f"format: {_value(fmt)}"]
+        style = f"page-style: {html.style_digest()}"
+    else:
+        from lrplot import render
+
+        style = f"render-style: {render.RENDER_STYLE_VERSION}"
+    lines = [f"lrplot-stamp: {STAMP_VERSION}", style, f"format: {_value(fmt)}"]
     if fmt == "png":  # svg and pdf are vector output: the dpi does not change them
         lines.append(f"dpi: {_value(dpi or render.DEFAULT_DPI)}")
     lines.append(f"size: {_value(list(size) if size else 'auto')}")

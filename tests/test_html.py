@@ -108,17 +108,17 @@ def test_long_run_carries_true_points_and_true_bucket_extremes():
     truth = lrplot.schedule("cosine-restarts", steps=steps, **params)
     assert np.array_equal(y, truth[x])  # every carried point is a true (step, lr)
     width = curve["width"]
-    assert 1 < width < steps // html.BASE_BUCKETS
+    assert width == -(-steps // html.BUCKETS)
     for start in range(0, steps, width * 97):  # the readout's range: the finest bucket's
         inside = (x >= start) & (x < start + width)
         assert y[inside].min() == truth[start:start + width].min()
         assert y[inside].max() == truth[start:start + width].max()
 
 
-def test_levels_stay_within_the_budget():
-    assert html.levels(10**8, 1) == [2048, 8192, 32768]
-    assert html.levels(10**8, 40) == [html.BASE_BUCKETS]  # the coarsest is always there
-    assert sum(html.levels(10**9, 3)) * 3 <= html.TOTAL_BUCKETS
+def test_bucket_budget():
+    assert html.buckets(1) == html.BUCKETS
+    assert html.buckets(100) == html.MIN_BUCKETS  # never coarser than a panel's pixel columns
+    assert html.buckets(8) * 8 <= html.TOTAL_BUCKETS
 
 
 def test_long_sweep_matches_separate_curves():
@@ -308,3 +308,14 @@ def test_serve_answers_only_its_own_host_name(tmp_path):
 def test_serve_refuses_a_missing_config(tmp_path):
     result = CliRunner().invoke(main, ["serve", str(tmp_path / "none.yaml")])
     assert result.exit_code == 2 and "no such file" in result.output
+
+
+def test_a_changed_page_makes_gallery_pages_stale(tmp_path, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    gallery = tmp_path / "gallery"
+    run("gallery", "configs", "-o", str(gallery), "--format", "html")
+    assert "page-style: " in output.read_stamp(str(gallery / "article.html")).text
+    monkeypatch.setattr(html, "style_digest", lambda: "0" * 16)
+    result = CliRunner().invoke(main, ["gallery", "configs", "-o", str(gallery), "--format",
+                                       "html", "--check"])
+    assert result.exit_code == 1 and "page-style" in result.output, result.output

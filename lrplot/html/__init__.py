@@ -9,11 +9,11 @@ What the page carries, per curve (:func:`curve_data`):
 
 - up to :data:`FULL_STEPS` steps (and :data:`FULL_TOTAL` values in the whole file): every value,
   as little-endian float64 in base64, so the readout shows exactly what the CSV holds;
-- beyond that, the envelope lrplot draws PNGs with (:class:`lrplot.envelope.Envelope`) at several
-  bucket widths (:data:`LEVELS`), all computed in one pass over the run. Every point an envelope
-  keeps is a true ``(step, lr)`` of the series, so the page draws the sorted union of the levels'
-  points, and the readout shows the exact value at a kept step and otherwise the true minimum and
-  maximum of the finest bucket around the pointer (``min .. max``, marked as a range).
+- beyond that, the envelope lrplot draws PNGs with (:class:`lrplot.envelope.Envelope`), at
+  :data:`BUCKETS` buckets — 16 per pixel column of a wide panel, so the drawing stays exact per
+  pixel column down to 16x zoom. Every point an envelope keeps is a true ``(step, lr)`` of the
+  series: the readout shows the exact value at a kept step and otherwise the true minimum and
+  maximum of the bucket around the pointer (``min .. max``, marked as an envelope).
 
 The page is deterministic (the same input gives the same bytes: no dates, no random ids) and runs
 no user text as markup: the data is JSON in a ``<script type="application/json">`` with ``<``,
@@ -41,28 +41,22 @@ FULL_STEPS = 200_000
 """A curve up to this many steps carries every value (1.6 MB of float64)."""
 FULL_TOTAL = 1 << 20
 """Values carried in full across the whole page; curves past it carry envelopes."""
-BASE_BUCKETS = 2048
-"""Buckets of the coarsest envelope level: about two per pixel column of a wide panel."""
-LEVEL_FACTOR = 4
-"""Each finer level has this many times the buckets of the one before (4x deeper zoom)."""
+BUCKETS = 1 << 15
+"""Envelope buckets of a long curve: 16 per pixel column of a 2048-pixel-wide panel, so the
+drawing holds every pixel column's true extremes down to 16x zoom (about 1 MB for one curve)."""
 TOTAL_BUCKETS = 1 << 17
-"""Envelope buckets across the whole page, shared by its long curves: a 10^8-step curve alone
-gets levels of 2048, 8192 and 32768 buckets (about 1.5 MB of points)."""
+"""Envelope buckets across the whole page, shared by its long curves (at least
+:data:`MIN_BUCKETS` each): the file stays a few MB whatever the run's length."""
+MIN_BUCKETS = 2048
 
 COLORS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#332288",
           "#882255", "#999933", "#000000")
 """The colour cycle of lrplot.mplstyle (axes.prop_cycle), in order: a curve has the same colour
 in the HTML page as in the PNG."""
 
-def levels(steps: int, long_curves: int) -> list[int]:
-    """Bucket counts of the envelope levels of one long curve: the coarsest always, finer ones
-    while the page's bucket budget lasts and a bucket is still wider than one step."""
-    share = TOTAL_BUCKETS // max(long_curves, 1)
-    counts = [BASE_BUCKETS]
-    while (counts[-1] * LEVEL_FACTOR + sum(counts) <= share
-           and -(-steps // counts[-1]) > 1):
-        counts.append(counts[-1] * LEVEL_FACTOR)
-    return counts
+def buckets(long_curves: int) -> int:
+    """Envelope buckets of each of a page's ``long_curves`` long curves."""
+    return max(MIN_BUCKETS, min(BUCKETS, TOTAL_BUCKETS // max(long_curves, 1)))
 
 
 def _b64(array: np.ndarray, dtype: str) -> str:
@@ -73,45 +67,37 @@ def _full(values: np.ndarray) -> dict[str, Any]:
     return {"steps": int(len(values)), "full": _b64(values, "<f8")}
 
 
-def _union(envelopes: list[Envelope], row: int) -> dict[str, Any]:
-    """The sorted union of every level's points of one row, and the finest bucket width."""
-    xs, ys = zip(*(e.points(row) for e in envelopes))
-    x = np.concatenate(xs)
-    y = np.concatenate(ys)
-    x, first = np.unique(x, return_index=True)  # sorted; a step's value is the same in each level
-    y = y[first]
-    finest = min(e.width for e in envelopes)
-    return {"steps": int(envelopes[0].steps), "width": int(finest),
+def _points(envelope: Envelope, row: int) -> dict[str, Any]:
+    """One row of an envelope: its points (true steps and values) and its bucket width."""
+    x, y = envelope.points(row)
+    return {"steps": int(envelope.steps), "width": int(envelope.width),
             "x": _b64(x, "<u4"), "y": _b64(y, "<f8")}
 
 
-def _enveloped(series: list[Series], long_curves: int) -> dict[Series, dict[str, Any]]:
+def _enveloped(series: list[Series]) -> dict[Series, dict[str, Any]]:
     """Envelope data of long series, each run computed once: a broadcast sweep's rows together
     (as the renderer does), every other series by its own chunks."""
     found: dict[Series, dict[str, Any]] = {}
     wanted = set(series)
+    count = buckets(len(series))
     for sweep in dict.fromkeys(s.sweep for s in series if s.sweep is not None):
         if not all(m in wanted for m in sweep.members):
             continue
-        steps = sweep.members[0].steps
-        envelopes = [Envelope(steps, b, rows=len(sweep.members))
-                     for b in levels(steps, long_curves)]
+        envelope = Envelope(sweep.members[0].steps, count, rows=len(sweep.members))
         try:
             for block in sweep.blocks():
-                for e in envelopes:
-                    e.add(block)
+                envelope.add(block)
         except SweepFailed:
             continue
         for row, member in enumerate(sweep.members):
-            found[member] = _union(envelopes, row)
+            found[member] = _points(envelope, row)
     for s in series:
         if s in found:
             continue
-        envelopes = [Envelope(s.steps, b) for b in levels(s.steps, long_curves)]
+        envelope = Envelope(s.steps, count)
         for piece in s.chunks():
-            for e in envelopes:
-                e.add(piece)
-        found[s] = _union(envelopes, 0)
+            envelope.add(piece)
+        found[s] = _points(envelope, 0)
     return found
 
 
@@ -126,7 +112,7 @@ def figure_data(panels: list[PanelSeries], *, title: str | None = None,
             full.add(s)
             budget -= s.steps
     long = [s for s in every if s not in full]
-    enveloped = _enveloped(long, len(long)) if long else {}
+    enveloped = _enveloped(long) if long else {}
 
     def data(s: Series) -> dict[str, Any]:
         return _full(s.lr) if s in full else enveloped[s]
@@ -218,6 +204,19 @@ def page(data: dict[str, Any], *, metadata: dict[str, str] | None = None,
         "</body>\n</html>\n",
     ]
     return "".join(parts).encode("utf-8")
+
+
+def style_digest() -> str:
+    """What makes a page look as it does — its script, its style and the uPlot it embeds — as a
+    short hash: part of a page's stamp, so a gallery's pages go stale when any of them changes."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for name in ("page.js", "live.js", "page.css"):
+        digest.update(_asset(name).encode("utf-8"))
+    for name in ("uPlot.iife.min.js", "uPlot.min.css"):
+        digest.update(_vendored(name).encode("utf-8"))
+    return digest.hexdigest()[:16]
 
 
 def _vendor_version() -> str:
