@@ -5,7 +5,7 @@ momentum/metric on a second axis, event lines — and adds a readout of the exac
 at the step under the pointer, zoom (drag; wheel) and pan (shift-drag) with a reset (double
 click), curves toggled from the legend, and the panels' step axes linked.
 
-What the page carries, per curve (:func:`curve_data`):
+What the page carries, per curve (:func:`figure_data`):
 
 - up to :data:`FULL_STEPS` steps (and :data:`FULL_TOTAL` values in the whole file): every value,
   as little-endian float64 in base64, so the readout shows exactly what the CSV holds;
@@ -54,6 +54,7 @@ COLORS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#33
 """The colour cycle of lrplot.mplstyle (axes.prop_cycle), in order: a curve has the same colour
 in the HTML page as in the PNG."""
 
+
 def buckets(long_curves: int) -> int:
     """Envelope buckets of each of a page's ``long_curves`` long curves."""
     return max(MIN_BUCKETS, min(BUCKETS, TOTAL_BUCKETS // max(long_curves, 1)))
@@ -70,8 +71,10 @@ def _full(values: np.ndarray) -> dict[str, Any]:
 def _points(envelope: Envelope, row: int) -> dict[str, Any]:
     """One row of an envelope: its points (true steps and values) and its bucket width."""
     x, y = envelope.points(row)
+    wide = envelope.steps > 0xFFFFFFFF  # past uint32 (LRPLOT_MAX_STEPS raised): steps as float64
     return {"steps": int(envelope.steps), "width": int(envelope.width),
-            "x": _b64(x, "<u4"), "y": _b64(y, "<f8")}
+            "x" + ("64" if wide else ""): _b64(x, "<f8" if wide else "<u4"),
+            "y": _b64(y, "<f8")}
 
 
 def _enveloped(series: list[Series]) -> dict[Series, dict[str, Any]]:

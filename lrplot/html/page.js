@@ -64,7 +64,8 @@
   // finest bucket width.
   function model(c) {
     if (c.full !== undefined) return { steps: c.steps, full: true, y: float64(c.full), width: 1 };
-    return { steps: c.steps, full: false, x: uint32(c.x), y: float64(c.y), width: c.width };
+    var x = c.x64 !== undefined ? float64(c.x64) : uint32(c.x);  // x64: runs past 2^32 steps
+    return { steps: c.steps, full: false, x: x, y: float64(c.y), width: c.width };
   }
 
   function lowerBound(a, v) {
