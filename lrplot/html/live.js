@@ -1,5 +1,5 @@
-// lrplot serve: ask the server for the figure's state a few times a second and redraw when it
-// changes; a config that does not validate shows its problems instead of the last figure.
+// lrplot serve: ask the server ten times a second whether the figure changed, and redraw when it
+// did; a config that does not validate shows its problems instead of the last figure.
 (function () {
   "use strict";
   var root = document.getElementById("lrplot");
@@ -30,17 +30,22 @@
     document.title = (state.problems ? "\u26a0 " : "") + "lrplot serve: " + state.config;
   }
 
+  function json(path) {
+    return fetch(path, { cache: "no-store" }).then(function (r) { return r.json(); });
+  }
+
+  // Ask for the version (a few bytes) often, for the state (the figure's data) when it moved.
   function poll() {
     if (busy) return;
     busy = true;
-    fetch("/state", { cache: "no-store" }).then(function (r) { return r.json(); })
-      .then(function (state) {
-        if (state.version !== version) { version = state.version; show(state); }
-      })
+    json("/version").then(function (v) {
+      if (v.version === version) return null;
+      return json("/state").then(function (state) { version = state.version; show(state); });
+    })
       .catch(function () { /* the server stopped: keep the last state */ })
       .then(function () { busy = false; });
   }
 
   poll();
-  setInterval(poll, 250);
+  setInterval(poll, 100);
 })();
