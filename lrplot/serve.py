@@ -27,6 +27,10 @@ POLL_SECONDS = 0.1
 as often (a few bytes) and for the whole state only when it moved."""
 
 
+SETTLE_SECONDS = 0.02
+"""After a change is seen, how long the files must stay unchanged before they are read."""
+
+
 def _inputs(spec: Any) -> list[str]:
     """The files a figure reads besides its config: data curves' CSVs, path parameters."""
     found = []
@@ -92,6 +96,12 @@ class Preview:
         signature = _signature(self.watched)
         if not force and signature == self.signature:
             return False
+        for _ in range(10):  # an editor may still be writing: wait until the files hold still
+            time.sleep(SETTLE_SECONDS)
+            settled = _signature(self.watched)
+            if settled == signature:
+                break
+            signature = settled
         start = time.perf_counter()
         state = self.build()
         seconds = time.perf_counter() - start
@@ -99,7 +109,11 @@ class Preview:
             self.version += 1
             self.state = state
             self.seconds = seconds
-            self.signature = _signature(self.watched)  # the files the new state read
+            # the files the new state read, as they were before reading them: a save during the
+            # build is seen as a change at the next look
+            read = {entry[0]: entry for entry in signature}
+            self.signature = tuple(read.get(entry[0], entry)
+                                   for entry in _signature(self.watched))
         return True
 
     def payload(self) -> bytes:
@@ -123,11 +137,8 @@ def _handler(preview: Preview) -> type[BaseHTTPRequestHandler]:
                 # another site's page reaching this port through a name of its own (DNS
                 # rebinding) gets nothing
                 self._send(403, "text/plain; charset=utf-8", b"forbidden\n")
-            elif path == "/":
-                with preview.lock:
-                    state = dict(preview.state)
-                data = state.get("figure") or {"title": None, "panels": []}
-                body = html.page(data, live=True)
+            elif path == "/":  # the page, with the current state: live.js shows it, then polls
+                body = html.page(json.loads(preview.payload()), live=True)
                 self._send(200, "text/html; charset=utf-8", body)
             elif path == "/state":
                 self._send(200, "application/json", preview.payload())

@@ -254,9 +254,9 @@ def test_serve_redraws_after_the_config_changes(browser, tmp_path):
         browser.get_log("browser")
         browser.get(url)
 
-        def title() -> str:
-            found = browser.find_elements(By.CSS_SELECTOR, ".lr-title")
-            return found[0].text if found else ""
+        def title() -> str:  # read in one script: the page may be redrawing meanwhile
+            return browser.execute_script(
+                "var t = document.querySelector('.lr-title'); return t ? t.textContent : '';")
 
         wait(lambda: title() == "before")
         stat = config.stat()
@@ -269,7 +269,8 @@ def test_serve_redraws_after_the_config_changes(browser, tmp_path):
         # a config that no longer validates: its problem, and no stale figure
         config.write_text("steps: 100\ncurves:\n  - {type: step, step_sise: 10}\n")
         os.utime(config, ns=(stat.st_atime_ns, stat.st_mtime_ns + 2 * 10**9))
-        wait(lambda: browser.find_elements(By.ID, "lrplot-problems"))
+        wait(lambda: "step_sise" in browser.execute_script(
+            "var p = document.getElementById('lrplot-problems'); return p ? p.textContent : '';"))
         problems = browser.find_element(By.ID, "lrplot-problems").text
         assert "step_sise" in problems and "step_size" in problems
         assert not browser.find_elements(By.CSS_SELECTOR, ".uplot")

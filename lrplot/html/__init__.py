@@ -180,10 +180,12 @@ def _vendored(name: str) -> str:
 def page(data: dict[str, Any], *, metadata: dict[str, str] | None = None,
          live: bool = False) -> bytes:
     """The whole HTML page for :func:`figure_data`'s ``data``; ``metadata`` becomes ``<meta>``
-    entries of its head (lrplot's stamp, :meth:`lrplot.output.Stamp.metadata`); ``live`` adds
-    the script that follows ``lrplot serve``."""
-    title = data.get("title") or " / ".join(p["title"] for p in data.get("panels", ())
-                                            if p["title"]) or "lrplot figure"
+    entries of its head (lrplot's stamp, :meth:`lrplot.output.Stamp.metadata`). ``live`` adds
+    the script that follows ``lrplot serve``; ``data`` is then the server's state (version,
+    figure or problems), which that script shows."""
+    figure = data.get("figure", data)  # a live page's data is lrplot serve's state
+    title = figure.get("title") or " / ".join(p["title"] for p in figure.get("panels", ())
+                                              if p["title"]) or "lrplot figure"
     meta = "".join(f'<meta name="{html.escape(k)}" content="{html.escape(v)}">\n'
                    for k, v in (metadata or {}).items())
     parts = [

@@ -46,6 +46,8 @@
       .then(function () { busy = false; });
   }
 
-  poll();
+  var first = JSON.parse(document.getElementById("lrplot-data").textContent);
+  version = first.version;
+  show(first);
   setInterval(poll, 100);
 })();
