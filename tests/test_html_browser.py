@@ -48,7 +48,7 @@ def browser():
                  "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
                  f"--user-data-dir={profile}", "--window-size=1280,1000"):
         options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
     # An explicit driver: selenium never looks for (or downloads) one of its own.
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
     try:
@@ -115,8 +115,23 @@ ARTICLE = {"title": "decay", "steps": 400, "panels": [
                                          "series": ["lr", "momentum"]}]}]}
 
 
+def requests(driver) -> list[str]:
+    """The URLs the page asked for since the last call (the DevTools performance log)."""
+    urls = []
+    for entry in driver.get_log("performance"):
+        message = json.loads(entry["message"])["message"]
+        if message["method"] == "Network.requestWillBeSent":
+            urls.append(message["params"]["request"]["url"])
+    return urls
+
+
 def test_renders_offline_without_console_errors(browser, tmp_path):
+    requests(browser)
     logs = open_page(browser, save(tmp_path, ARTICLE))
+    asked = requests(browser)
+    assert any(url.startswith("file://") for url in asked), asked
+    network = [url for url in asked if url.split(":", 1)[0] in ("http", "https", "ws", "wss")]
+    assert not network  # (chrome:// pages are the browser's own tab)
     problems = [e for e in logs if e["level"] in ("SEVERE", "WARNING")]
     assert not problems, problems
     assert len(browser.find_elements(By.CSS_SELECTOR, ".uplot")) == 2
