@@ -477,7 +477,8 @@ def scale(report: Report, n: int, rounds: int, work: Path) -> None:
                        "<= 2x, <= 300 MiB" + (", <= 200 kB" if fmt == "svg" else ""),
                        ratio <= 2 and rss <= 300 and (fmt == "png" or size <= 200_000))
         # the interactive page: envelopes at three zoom levels in one pass, against the PNG's one
-        t, png, rss = median(runs["html"]), median(runs["png"]), median(runs["html"], "peak_rss") / MiB
+        t, png = median(runs["html"]), median(runs["png"])
+        rss = median(runs["html"], "peak_rss") / MiB
         size = (work / f"{kind}.html").stat().st_size
         report.add(section, f"{name} -> HTML", f"{seconds(t)}, {rss:.0f} MiB, {size / 1e6:.2f} MB",
                    f"the PNG takes {seconds(png)}", f"{t / png:.2f}x the PNG's time",

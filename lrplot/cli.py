@@ -94,8 +94,8 @@ def output_options(f: Callable) -> Callable:
     for option in reversed([
         click.option("-o", "--output", metavar="PATH",
                      help="Where to write: .png .svg .pdf draw the figure, .html an interactive "
-                          "page, .csv .json write the numbers; - writes to standard output (give --format). "
-                          "Default: NAME.png in the current directory."),
+                          "page, .csv .json write the numbers; - writes to standard output "
+                          "(give --format). Default: NAME.png in the current directory."),
         click.option("--format", "fmt", type=click.Choice(output.FORMATS, case_sensitive=False),
                      help="Output format for -o - or a name without a suffix "
                           "(default: from the suffix, else png)."),

@@ -170,20 +170,23 @@ def test_readout_formats_floats_as_python_repr(browser, tmp_path):
     assert shown == [repr(v) for v in values]
 
 
+SCALES = ("return lrplot.charts().map(function (c) "
+          "{ return [c.u.scales.x.min, c.u.scales.x.max]; });")
+X_SCALE = "var s = lrplot.charts()[0].u.scales.x; return [s.min, s.max];"
+
+
 def test_drag_zooms_every_panel_and_double_click_resets(browser, tmp_path):
     open_page(browser, save(tmp_path, ARTICLE))
     over = browser.find_elements(By.CSS_SELECTOR, ".uplot .u-over")[0]
     width = over.size["width"]
     ActionChains(browser).move_to_element_with_offset(over, -width // 4, 0).click_and_hold() \
         .move_by_offset(width // 4, 0).release().perform()
-    scales = browser.execute_script(
-        "return lrplot.charts().map(function (c) { return [c.u.scales.x.min, c.u.scales.x.max]; });")
+    scales = browser.execute_script(SCALES)
     (lo, hi), other = scales
     assert 50 < lo < 150 and 150 < hi < 250, scales
     assert other == [lo, hi]  # linked
     ActionChains(browser).double_click(over).perform()
-    scales = browser.execute_script(
-        "return lrplot.charts().map(function (c) { return [c.u.scales.x.min, c.u.scales.x.max]; });")
+    scales = browser.execute_script(SCALES)
     assert scales == [[0, 399], [0, 399]]
 
 
@@ -194,12 +197,12 @@ def test_wheel_zooms_and_shift_drag_pans(browser, tmp_path):
         "var o = arguments[0], r = o.getBoundingClientRect();"
         "o.dispatchEvent(new WheelEvent('wheel', {deltaY: -100, clientX: r.left + r.width / 2,"
         " clientY: r.top + 10, bubbles: true, cancelable: true}));", over)
-    lo, hi = browser.execute_script("var s = lrplot.charts()[0].u.scales.x; return [s.min, s.max];")
+    lo, hi = browser.execute_script(X_SCALE)
     assert hi - lo < 399 * 0.9
     width = over.size["width"]
     ActionChains(browser).key_down("\ue008").move_to_element(over).click_and_hold() \
         .move_by_offset(-width // 5, 0).release().key_up("\ue008").perform()
-    lo2, hi2 = browser.execute_script("var s = lrplot.charts()[0].u.scales.x; return [s.min, s.max];")
+    lo2, hi2 = browser.execute_script(X_SCALE)
     assert lo2 > lo and abs((hi2 - lo2) - (hi - lo)) < 1e-6  # moved right, same width
 
 
@@ -214,6 +217,8 @@ def test_legend_toggles_a_curve(browser, tmp_path):
     assert "lr-off" in row.get_attribute("class")
     row.click()
     assert browser.execute_script(shown) == [True, True, True]
+    row.send_keys("\ue007")  # Enter, on the focused entry
+    assert browser.execute_script(shown) == [True, False, True]
 
 
 def test_long_run_reads_out_values_or_true_ranges(browser, tmp_path):

@@ -27,7 +27,7 @@ import base64
 import html
 import json
 from importlib import resources
-from typing import IO, TYPE_CHECKING, Any, Iterable
+from typing import IO, TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -236,11 +236,3 @@ def write(spec: FigureSpec, panels: list[PanelSeries], stream: IO[bytes], *,
     """Write the page of a figure spec and its computed ``panels``."""
     data = figure_data(panels, title=spec.title, log_y=spec.log_y)
     stream.write(page(data, metadata=metadata))
-
-
-def iter_curves(data: dict[str, Any]) -> Iterable[dict[str, Any]]:
-    """Every curve of :func:`figure_data`'s result, extras included (for tests and tools)."""
-    for panel in data["panels"]:
-        for curve in panel["curves"]:
-            yield curve
-            yield from curve["extras"]

@@ -180,6 +180,16 @@
 
   var charts = [];
 
+  // A legend entry works by mouse and by keyboard (Tab to it, Enter or Space).
+  function clickable(e, action) {
+    e.setAttribute("role", "button");
+    e.setAttribute("tabindex", "0");
+    e.addEventListener("click", action);
+    e.addEventListener("keydown", function (k) {
+      if (k.key === "Enter" || k.key === " ") { k.preventDefault(); action(); }
+    });
+  }
+
   function clear(root) {
     charts.forEach(function (c) { c.u.destroy(); });
     charts = [];
@@ -277,9 +287,9 @@
         sub.appendChild(v);
         row.values.push({ span: v, model: mx });
         readout.appendChild(sub);
-        sub.addEventListener("click", function () { toggle(row, line, sub); });
+        clickable(sub, function () { toggle(row, line); });
       });
-      line.addEventListener("click", function () { toggle(row, line); });
+      clickable(line, function () { toggle(row, line); });
       row.line = line;
       rows.push(row);
     });
@@ -319,7 +329,7 @@
     bindPanZoom(u);
     charts.push(chart);
 
-    function toggle(row, line, sub) {
+    function toggle(row, line) {
       row.off = !row.off;
       line.classList.toggle("lr-off", row.off);
       row.members.forEach(function (i) { u.setSeries(i, { show: !row.off }); });
