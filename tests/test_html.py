@@ -188,6 +188,18 @@ def test_vendored_uplot_matches_its_source_record():
             assert hashlib.sha256((VENDOR / name).read_bytes()).hexdigest() == digest, name
 
 
+def test_annotate_marks_peak_minimum_and_final():
+    spec = lrplot.load({"annotate": True, "curves": [
+        {"type": "onecycle", "max_lr": 0.1, "total_steps": 1000, "steps": 1000}]})
+    [curve] = html.figure_data(compute(spec))["panels"][0]["curves"]
+    lr = lrplot.schedule("onecycle", steps=1000, max_lr=0.1, total_steps=1000)
+    marks = {name: (step, value) for step, value, name in curve["marks"]}
+    assert marks["peak"] == (int(np.argmax(lr)), lr.max())
+    assert marks["minimum = final"] == (999, lr[-1])  # one point, both names
+    unannotated = lrplot.load({"curves": [{"type": "cosine", "T_max": 10, "steps": 20}]})
+    assert "marks" not in html.figure_data(compute(unannotated))["panels"][0]["curves"][0]
+
+
 def test_events_follow_annotate(tmp_path):
     spec = lrplot.load({"annotate": True, "curves": [
         {"type": "multistep", "milestones": [30, 60, 60], "gamma": 0.5, "steps": 100}]})

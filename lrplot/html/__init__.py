@@ -128,6 +128,9 @@ def figure_data(panels: list[PanelSeries], *, title: str | None = None,
                      "extras": [{"name": name, **data(e)} for name, e in s.extras.items()]}
             curves.append(curve)
         extra_names = list(dict.fromkeys(n for s in panel.series for n in s.extras))
+        if panel.annotate:
+            for s, curve in zip(panel.series, curves):
+                curve["marks"] = _marks(s, s in full)
         out_panels.append({
             "title": panel.title,
             "curves": curves,
@@ -135,6 +138,27 @@ def figure_data(panels: list[PanelSeries], *, title: str | None = None,
             "events": _events(panel, curves) if panel.annotate else [],
         })
     return {"title": title, "logY": bool(log_y), "panels": out_panels}
+
+
+def _marks(s: Series, in_memory: bool) -> list[list[Any]]:
+    """``[step, value, name]`` of a curve's peak, minimum and final lr, as the PNG marks them
+    with ``--annotate`` (names joined where they fall on one point: ``minimum = final``)."""
+    from lrplot import stats
+
+    try:
+        numbers = stats.summarize(s.chunks())
+    except ValueError:  # no value at all
+        return []
+    final_step = s.steps - 1
+    if in_memory:  # the last step with a value (a logged series may end early)
+        known = np.flatnonzero(~np.isnan(s.lr))
+        final_step = int(known[-1]) if len(known) else final_step
+    points: dict[tuple[int, float], list[str]] = {}
+    for name, step, value in (("peak", numbers["peak_step"], numbers["peak"]),
+                              ("minimum", numbers["minimum_step"], numbers["minimum"]),
+                              ("final", final_step, numbers["final"])):
+        points.setdefault((int(step), float(value)), []).append(name)
+    return [[step, value, " = ".join(names)] for (step, value), names in points.items()]
 
 
 def _events(panel: PanelSeries, curves: list[dict[str, Any]]) -> list[list[Any]]:

@@ -159,7 +159,8 @@
     ctx.textBaseline = "top";
     events.forEach(function (e) {
       var x = Math.round(u.valToPos(e[0], "x", true)) + 0.5;
-      if (x < box.left || x > box.left + box.width) return;
+      if (x < box.left - 1 || x > box.left + box.width + 1) return;  // (the last step: the edge)
+      x = Math.min(x, box.left + box.width - 0.5);
       ctx.globalAlpha = 0.8;
       ctx.strokeStyle = e[2];
       ctx.beginPath();
@@ -168,12 +169,53 @@
       ctx.stroke();
       if (e[1]) {
         ctx.save();
-        ctx.translate(x + 2 * pxr, box.top + 4 * pxr);
+        var edge = x > box.left + box.width - 14 * pxr;  // at the right edge: label on the left
+        ctx.translate(edge ? x - 2 * pxr : x + 2 * pxr, box.top + 4 * pxr);
         ctx.rotate(-Math.PI / 2);
+        ctx.textBaseline = edge ? "bottom" : "top";
         ctx.fillStyle = e[2];
         ctx.fillText(e[1], 0, 0);  // canvas text: never parsed as markup
         ctx.restore();
       }
+    });
+    ctx.restore();
+  }
+
+  // --annotate's peak, minimum and final markers (as the PNG: a triangle up, down, a dot), and
+  // for a lone curve their names, values and steps beside them.
+  function drawMarks(u, curves, logY) {
+    var ctx = u.ctx, pxr = uPlot.pxRatio || 1, box = u.bbox, lone = curves.length === 1;
+    ctx.save();
+    ctx.font = Math.round(10 * pxr) + "px system-ui, sans-serif";
+    curves.forEach(function (c, i) {
+      if (!c.marks || !u.series[c.index].show) return;
+      c.marks.forEach(function (m) {
+        if (logY && m[1] <= 0) return;
+        var x = u.valToPos(m[0], "x", true), y = u.valToPos(m[1], "y", true), r = 4 * pxr;
+        if (x < box.left - 1 || x > box.left + box.width + 1) return;
+        ctx.beginPath();
+        var kind = m[2].split(" = ")[0];
+        if (kind === "peak") { ctx.moveTo(x, y - r); ctx.lineTo(x + r, y + r * 0.8); ctx.lineTo(x - r, y + r * 0.8); }
+        else if (kind === "minimum") { ctx.moveTo(x, y + r); ctx.lineTo(x + r, y - r * 0.8); ctx.lineTo(x - r, y - r * 0.8); }
+        else ctx.arc(x, y, r * 0.8, 0, 2 * Math.PI);
+        ctx.closePath();
+        ctx.fillStyle = c.color;
+        ctx.strokeStyle = "#ffffff";
+        ctx.lineWidth = pxr;
+        ctx.fill();
+        ctx.stroke();
+        if (!lone) return;
+        var right = x > box.left + box.width * 0.7, above = y > box.top + box.height * 0.5;
+        ctx.fillStyle = "#333333";
+        ctx.textAlign = right ? "right" : "left";
+        ctx.textBaseline = above ? "bottom" : "top";
+        var dx = right ? -8 * pxr : 8 * pxr, dy = above ? -6 * pxr : 6 * pxr;
+        var lines = [m[2] + " " + pyRepr(m[1]), "step " + m[0]];
+        if (above) lines.reverse();
+        lines.forEach(function (t, k) {
+          ctx.fillText(t, x + dx, y + dy + (above ? -1 : 1) * k * 12 * pxr);  // canvas text
+        });
+      });
     });
     ctx.restore();
   }
@@ -258,6 +300,7 @@
     panel.curves.forEach(function (c) {
       var m = model(c), idx = models.length + 1;
       models.push(m);
+      c.index = idx;
       xmax = Math.max(xmax, c.steps - 1);
       if (lowest(m) < 0) zeroFloor = false;
       series.push({ label: c.label, stroke: c.color, width: 2, points: { show: false },
@@ -294,6 +337,8 @@
       rows.push(row);
     });
 
+    if (panel.curves.length > 1 && panel.curves.some(function (c) { return c.marks && c.marks.length; }))
+      readout.appendChild(el("div", "lr-marks-key", "\u25b2 peak \u00a0 \u25bc minimum \u00a0 \u25cf final"));
     var t = table(models, figure.logY);
     series.forEach(function (s, i) { if (i) s.spanGaps = t.spanGaps; });
     var axes = [
@@ -317,7 +362,7 @@
                 points: { show: false },
                 bind: { dblclick: function () { return function () { resetAll(); return null; }; } } },
       hooks: {
-        draw: [function (u) { drawEvents(u, panel.events); }],
+        draw: [function (u) { drawEvents(u, panel.events); drawMarks(u, panel.curves, figure.logY); }],
         setCursor: [function (u) { showReadout(chart, u); }],
         setScale: [function (u, key) { if (key === "x" && chart.ready) follow(u); }],
       },
