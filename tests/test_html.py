@@ -131,10 +131,12 @@ def test_long_sweep_matches_separate_curves():
         assert np.array_equal(f64(curve["y"]), truth[u32(curve["x"])])
 
 
-def test_a_long_run_makes_a_small_file(tmp_path):
-    out = tmp_path / "long.html"
-    run("cosine", "--t-max", "3e6", "--steps", "1e7", "-o", str(out))
+def test_a_long_run_makes_a_small_file_the_same_each_time(tmp_path):
+    out, again = tmp_path / "long.html", tmp_path / "again.html"
+    for path in (out, again):
+        run("cosine", "--t-max", "3e6", "--steps", "1e7", "--annotate", "-o", str(path))
     assert out.stat().st_size < 3_000_000
+    assert out.read_bytes() == again.read_bytes()
 
 
 HOSTILE = "</script><script>window.pwned=1</script><!-- \u2028\u2029 & <img src=x onerror=alert(1)>"
