@@ -130,9 +130,9 @@ def parse_formats(text: str | None) -> tuple[str, ...]:
     if text is None:
         return DEFAULT_FORMATS
     formats = [f.strip().lower().lstrip(".") for f in text.split(",") if f.strip()]
-    bad = [f for f in formats if f not in output.FIGURE_FORMATS]
+    bad = [f for f in formats if f not in output.DRAWN_FORMATS]
     if bad or not formats:
-        raise GalleryError([f"--format: expected a comma list of {', '.join(output.FIGURE_FORMATS)}"
+        raise GalleryError([f"--format: expected a comma list of {', '.join(output.DRAWN_FORMATS)}"
                             f", got {text!r}"])
     return tuple(dict.fromkeys(formats))
 
@@ -241,7 +241,7 @@ def plan(config_dirs: list[str] | None = None, out_dir: str | None = None,
         for name in sorted(os.listdir(out)):
             path = os.path.join(out, name)
             suffix = os.path.splitext(name)[1].lower().lstrip(".")  # pathlib's .suffix
-            if (suffix in output.FIGURE_FORMATS and os.path.isfile(path)
+            if (suffix in output.DRAWN_FORMATS and os.path.isfile(path)
                     and os.path.normcase(os.path.abspath(path)) not in wanted):
                 the_plan.orphans.append(Orphan(shown(path), output.read_stamp(path) is not None))
         index = os.path.join(out, INDEX)
@@ -291,7 +291,9 @@ def index_page(the_plan: Plan) -> str:
         title = config.spec.title or config.stem
         first, *others = the_plan.formats
         image = quote(f"{config.stem}.{first}")
-        lines += ["", f"## {_md(title)}", "", f"![{_md(title)}]({image})", ""]
+        shown_as = f"[{_md(title)} (interactive page)]({image})" \
+            if first in output.PAGE_FORMATS else f"![{_md(title)}]({image})"
+        lines += ["", f"## {_md(title)}", "", shown_as, ""]
         if others:
             links = ", ".join(f"[{fmt.upper()}]({quote(config.stem + '.' + fmt)})"
                               for fmt in others)
@@ -312,7 +314,7 @@ def _html(text: str) -> str:
 
 # -- checking -------------------------------------------------------------------------------------
 
-_STYLE_KEYS = ("lrplot-stamp", "render-style")
+_STYLE_KEYS = ("lrplot-stamp", "render-style", "page-style")
 _OUTPUT_KEYS = ("format", "dpi", "size")
 
 
@@ -483,8 +485,8 @@ def _fail(exc: GalleryError) -> click.ClickException:
 @click.option("-o", "--output", "out_dir", metavar="OUT_DIR",
               help=f"Where the images and their index {INDEX} go (default: {DEFAULT_OUT_DIR}).")
 @click.option("--format", "formats", metavar="FORMATS",
-              help="Comma list of png, svg, pdf: one image per config and format "
-                   f"(default: {','.join(DEFAULT_FORMATS)}).")
+              help="Comma list of png, svg, pdf, html (interactive page): one image per config "
+                   f"and format (default: {','.join(DEFAULT_FORMATS)}).")
 @click.option("--check", "check_only", is_flag=True,
               help="Write nothing; exit 1 listing every stale, missing or orphaned image.")
 @click.option("--diff", is_flag=True,

@@ -27,7 +27,9 @@ if TYPE_CHECKING:
 
 FIGURE_FORMATS = ("png", "svg", "pdf")
 SERIES_FORMATS = ("csv", "json")
-FORMATS = FIGURE_FORMATS + SERIES_FORMATS
+PAGE_FORMATS = ("html",)  # an interactive page (lrplot.html): no matplotlib
+DRAWN_FORMATS = FIGURE_FORMATS + PAGE_FORMATS  # what a gallery holds: each carries a stamp
+FORMATS = FIGURE_FORMATS + SERIES_FORMATS + PAGE_FORMATS
 STDOUT = "-"
 
 
@@ -362,6 +364,8 @@ class Stamp:
             return {"Identifier": hashed, "Description": self.text}
         if fmt == "pdf":
             return {"Keywords": hashed, "Subject": self.text}
+        if fmt == "html":  # <meta name=... content=...> in the page's head
+            return {_PNG_HASH: hashed, _PNG_INPUTS: self.text}
         return {}
 
 
@@ -449,11 +453,15 @@ def stamp(spec: FigureSpec, fmt: str, *, dpi: int | None = None,
     default does; a file a curve reads counts by its content. Values are JSON (ASCII only),
     floats in their shortest exact form: the text is the same on every machine.
     """
-    from lrplot import render
+    if fmt in PAGE_FORMATS:  # a page looks as its script, style and uPlot make it: no matplotlib
+        from lrplot import html
 
-    lines = [f"lrplot-stamp: {STAMP_VERSION}",
-             f"render-style: {render.RENDER_STYLE_VERSION}",
-             f"format: {_value(fmt)}"]
+        style = f"page-style: {html.style_digest()}"
+    else:
+        from lrplot import render
+
+        style = f"render-style: {render.RENDER_STYLE_VERSION}"
+    lines = [f"lrplot-stamp: {STAMP_VERSION}", style, f"format: {_value(fmt)}"]
     if fmt == "png":  # svg and pdf are vector output: the dpi does not change them
         lines.append(f"dpi: {_value(dpi or render.DEFAULT_DPI)}")
     lines.append(f"size: {_value(list(size) if size else 'auto')}")
@@ -483,7 +491,8 @@ def read_stamp(path: str) -> FoundStamp | None:
     except (OSError, inputs.InputFileError):
         return None
     fmt = Path(path).suffix.lower().lstrip(".")
-    reader = {"png": _png_fields, "svg": _svg_fields, "pdf": _pdf_fields}.get(fmt)
+    reader = {"png": _png_fields, "svg": _svg_fields, "pdf": _pdf_fields,
+              "html": _html_fields}.get(fmt)
     if reader is None:
         return None
     try:
@@ -530,6 +539,18 @@ def _svg_fields(data: bytes) -> tuple[str | None, str | None]:
         return html.unescape(found.group(1)) if found else None
 
     return element("identifier"), element("description")
+
+
+def _html_fields(data: bytes) -> tuple[str | None, str | None]:
+    import html
+
+    head = data.split(b"</head>", 1)[0].decode("utf-8")
+
+    def meta(name: str) -> str | None:
+        found = re.search(rf'<meta name="{name}" content="([^"]*)">', head)
+        return html.unescape(found.group(1)) if found else None
+
+    return meta(_PNG_HASH), meta(_PNG_INPUTS)
 
 
 _PDF_ESCAPES = {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f",
