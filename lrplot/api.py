@@ -159,7 +159,8 @@ def save(what: Any, path: str | os.PathLike | IO[bytes], *, format: str | None =
          size: tuple[float, float] | None = None, dpi: int | None = None,
          title: str | None = None, log_y: bool | None = None, annotate: bool | None = None,
          **params: Any) -> str | os.PathLike | IO[bytes]:
-    """Write a figure (png svg pdf) or its numbers (csv json) to ``path``, atomically.
+    """Write a figure (png svg pdf), an interactive page (html) or the numbers (csv json) to
+    ``path``, atomically.
 
     ``what`` is what :func:`plot` takes: a kind name with its parameters
     (``save("cosine", "lr.svg", T_max=150)``), a config mapping, a config path, or a spec.
@@ -192,6 +193,12 @@ def save(what: Any, path: str | os.PathLike | IO[bytes], *, format: str | None =
         data = series(spec)
         write = writers.write_csv if fmt == "csv" else writers.write_json
         emit(lambda stream: write(data, stream))
+    elif fmt in output.PAGE_FORMATS:
+        from lrplot import html
+
+        data = series(spec)
+        metadata = output.stamp(spec, fmt, size=size).metadata(fmt)
+        emit(lambda stream: html.write(spec, data, stream, metadata=metadata))
     else:
         from lrplot import render
 

@@ -127,9 +127,9 @@ def parse_formats(text: str | None) -> tuple[str, ...]:
     if text is None:
         return DEFAULT_FORMATS
     formats = [f.strip().lower().lstrip(".") for f in text.split(",") if f.strip()]
-    bad = [f for f in formats if f not in output.FIGURE_FORMATS]
+    bad = [f for f in formats if f not in output.DRAWN_FORMATS]
     if bad or not formats:
-        raise GalleryError([f"--format: expected a comma list of {', '.join(output.FIGURE_FORMATS)}"
+        raise GalleryError([f"--format: expected a comma list of {', '.join(output.DRAWN_FORMATS)}"
                             f", got {text!r}"])
     return tuple(dict.fromkeys(formats))
 
@@ -238,7 +238,7 @@ def plan(config_dirs: list[str] | None = None, out_dir: str | None = None,
         for name in sorted(os.listdir(out)):
             path = os.path.join(out, name)
             suffix = os.path.splitext(name)[1].lower().lstrip(".")  # pathlib's .suffix
-            if (suffix in output.FIGURE_FORMATS and os.path.isfile(path)
+            if (suffix in output.DRAWN_FORMATS and os.path.isfile(path)
                     and os.path.normcase(os.path.abspath(path)) not in wanted):
                 the_plan.orphans.append(Orphan(shown(path), output.read_stamp(path) is not None))
         index = os.path.join(out, INDEX)
@@ -289,7 +289,9 @@ def index_page(the_plan: Plan) -> str:
         title = config.spec.title or config.stem
         first, *others = the_plan.formats
         image = quote(f"{config.stem}.{first}")
-        lines += ["", f"## {_md(title)}", "", f"![{_md(title)}]({image})", ""]
+        shown_as = f"[{_md(title)} (interactive page)]({image})" \
+            if first in output.PAGE_FORMATS else f"![{_md(title)}]({image})"
+        lines += ["", f"## {_md(title)}", "", shown_as, ""]
         if others:
             links = ", ".join(f"[{fmt.upper()}]({quote(config.stem + '.' + fmt)})"
                               for fmt in others)
@@ -310,7 +312,7 @@ def _html(text: str) -> str:
 
 # -- checking -------------------------------------------------------------------------------------
 
-_STYLE_KEYS = ("lrplot-stamp", "render-style")
+_STYLE_KEYS = ("lrplot-stamp", "render-style", "page-style")
 _OUTPUT_KEYS = ("format", "dpi", "size")
 
 

@@ -27,7 +27,9 @@ if TYPE_CHECKING:
 
 FIGURE_FORMATS = ("png", "svg", "pdf")
 SERIES_FORMATS = ("csv", "json")
-FORMATS = FIGURE_FORMATS + SERIES_FORMATS
+PAGE_FORMATS = ("html",)  # an interactive page (lrplot.html): no matplotlib
+DRAWN_FORMATS = FIGURE_FORMATS + PAGE_FORMATS  # what a gallery holds: each carries a stamp
+FORMATS = FIGURE_FORMATS + SERIES_FORMATS + PAGE_FORMATS
 STDOUT = "-"
 
 
@@ -148,12 +150,9 @@ def write_atomically(path: str, write: Callable[[IO[bytes]], None]) -> None:
         import errno
 
         raise PermissionError(errno.EACCES, "Permission denied (the file is read-only)", path)
-    import tempfile
-
     directory = os.path.dirname(target)
     with _signals_exit() as temps:
-        handle, temp = tempfile.mkstemp(prefix=".lrplot-", suffix=".tmp", dir=directory)
-        temps.append(temp)
+        handle, temp = _create_temp(directory, temps)
         try:
             with os.fdopen(handle, "wb") as stream:
                 write(stream)
@@ -173,6 +172,25 @@ def write_atomically(path: str, write: Callable[[IO[bytes]], None]) -> None:
                 os.unlink(temp)
             except FileNotFoundError:
                 pass
+            raise
+
+
+def _create_temp(directory: str, temps: list[str]) -> tuple[int, str]:
+    """A new temporary file in ``directory``, listed in ``temps`` *before* it exists: a signal
+    arriving between its creation and its listing (as with ``tempfile.mkstemp``) would leave
+    it behind."""
+    import secrets
+
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+    while True:
+        temp = os.path.join(directory, f".lrplot-{secrets.token_hex(8)}.tmp")
+        temps.append(temp)
+        try:
+            return os.open(temp, flags, 0o600), temp
+        except FileExistsError:  # another file by that name: not ours to remove
+            temps.remove(temp)
+        except BaseException:
+            temps.remove(temp)
             raise
 
 
@@ -348,6 +366,8 @@ class Stamp:
             return {"Identifier": hashed, "Description": self.text}
         if fmt == "pdf":
             return {"Keywords": hashed, "Subject": self.text}
+        if fmt == "html":  # <meta name=... content=...> in the page's head
+            return {_PNG_HASH: hashed, _PNG_INPUTS: self.text}
         return {}
 
 
@@ -437,9 +457,13 @@ def stamp(spec: FigureSpec, fmt: str, *, dpi: int | None = None,
     """
     from lrplot import style
 
-    lines = [f"lrplot-stamp: {STAMP_VERSION}",
-             f"render-style: {style.RENDER_STYLE_VERSION}",
-             f"format: {_value(fmt)}"]
+    if fmt in PAGE_FORMATS:  # a page looks as its script, style and uPlot make it: no matplotlib
+        from lrplot import html
+
+        look = f"page-style: {html.style_digest()}"
+    else:
+        look = f"render-style: {style.RENDER_STYLE_VERSION}"
+    lines = [f"lrplot-stamp: {STAMP_VERSION}", look, f"format: {_value(fmt)}"]
     if fmt == "png":  # svg and pdf are vector output: the dpi does not change them
         lines.append(f"dpi: {_value(dpi or style.DEFAULT_DPI)}")
     lines.append(f"size: {_value(list(size) if size else 'auto')}")
@@ -469,7 +493,8 @@ def read_stamp(path: str) -> FoundStamp | None:
     except (OSError, inputs.InputFileError):
         return None
     fmt = Path(path).suffix.lower().lstrip(".")
-    reader = {"png": _png_fields, "svg": _svg_fields, "pdf": _pdf_fields}.get(fmt)
+    reader = {"png": _png_fields, "svg": _svg_fields, "pdf": _pdf_fields,
+              "html": _html_fields}.get(fmt)
     if reader is None:
         return None
     try:
@@ -516,6 +541,18 @@ def _svg_fields(data: bytes) -> tuple[str | None, str | None]:
         return html.unescape(found.group(1)) if found else None
 
     return element("identifier"), element("description")
+
+
+def _html_fields(data: bytes) -> tuple[str | None, str | None]:
+    import html
+
+    head = data.split(b"</head>", 1)[0].decode("utf-8")
+
+    def meta(name: str) -> str | None:
+        found = re.search(rf'<meta name="{name}" content="([^"]*)">', head)
+        return html.unescape(found.group(1)) if found else None
+
+    return meta(_PNG_HASH), meta(_PNG_INPUTS)
 
 
 _PDF_ESCAPES = {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f",

@@ -350,7 +350,14 @@ def test_hostile_labels_never_change_the_emitted_code(label, title, tmp_path_fac
             event("refused")
             return
         benign = code("x", "x")
-    assert ast.dump(ast.parse(emitted)) == ast.dump(ast.parse(benign)), (label, emitted)
+    def shape(source: str) -> str:  # the program without its string data (labels are data)
+        tree = ast.parse(source)
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                node.value = ""
+        return ast.dump(tree)
+
+    assert shape(emitted) == shape(benign), (label, emitted)
     assert len(emitted.splitlines()) == len(benign.splitlines())
 
 

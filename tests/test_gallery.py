@@ -323,7 +323,7 @@ def test_two_configs_for_one_image_name(project):
 @pytest.mark.parametrize("args, needle", [
     (["nowhere"], "nowhere: no such directory"),
     (["configs/cosine.yaml"], "configs/cosine.yaml: is not a directory"),
-    (["--format", "png,jpg"], "--format: expected a comma list of png, svg, pdf, got 'png,jpg'"),
+    (["--format", "png,jpg"], "--format: expected a comma list of png, svg, pdf, html, got 'png,jpg'"),
     (["-o", "configs/cosine.yaml"], "-o configs/cosine.yaml: not a directory"),
 ])
 def test_usage_errors(project, args, needle):

@@ -155,9 +155,9 @@ def output_options(f: Callable) -> Callable:
     """Options shared by every command that draws or writes series."""
     for option in reversed([
         click.option("-o", "--output", metavar="PATH",
-                     help="Where to write: .png .svg .pdf draw the figure, .csv .json write the "
-                          "numbers; - writes to standard output (give --format). "
-                          "Default: NAME.png in the current directory."),
+                     help="Where to write: .png .svg .pdf draw the figure, .html an interactive "
+                          "page, .csv .json write the numbers; - writes to standard output "
+                          "(give --format). Default: NAME.png in the current directory."),
         click.option("--format", "fmt", type=click.Choice(output.FORMATS, case_sensitive=False),
                      help="Output format: needed for -o - and for a name without a suffix "
                           "(-o out --format svg); otherwise the suffix says it and --format "
@@ -402,6 +402,7 @@ LAZY_COMMANDS = {
     "code": "lrplot.cli.code:command",
     "validate": "lrplot.cli.config:validate",  # configs checked without rendering
     "schema": "lrplot.cli.config:schema",  # ... and their JSON Schema
+    "serve": "lrplot.cli.serve:command",  # a live HTML preview of a config
 }
 """Commands whose modules are imported only when the command runs (or --help lists it), so
 that drawing a schedule never pays for them. ``module:attribute`` of each click command."""

@@ -24,8 +24,8 @@ def _fail(exc: GalleryError) -> click.ClickException:
 @click.option("-o", "--output", "out_dir", metavar="OUT_DIR",
               help=f"Where the images and their index {INDEX} go (default: {DEFAULT_OUT_DIR}).")
 @click.option("--format", "formats", metavar="FORMATS",
-              help="Comma list of png, svg, pdf: one image per config and format "
-                   f"(default: {','.join(DEFAULT_FORMATS)}).")
+              help="Comma list of png, svg, pdf, html (interactive page): one image per config "
+                   f"and format (default: {','.join(DEFAULT_FORMATS)}).")
 @click.option("--check", "check_only", is_flag=True,
               help="Write nothing; exit 1 listing every stale, missing or orphaned image.")
 @click.option("--diff", is_flag=True,

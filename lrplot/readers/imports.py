@@ -48,6 +48,12 @@ def curves(data: dict, figure: Any, error: Callable[[str, str], None]) -> list[d
     if bad:
         return []
     path = figure.resolve(written)
+    from lrplot import inputs  # a file a config names stays in the config's directory
+
+    refusal = inputs.regular_problem(path) or inputs.outside_problem(path, figure.file)
+    if refusal:
+        error("path", refusal)
+        return []
     try:
         doc, fmt = readers.load(path, data.get("from"))
         converted, _ = readers.convert(doc, RunFacts(**facts), fmt or data.get("from"))
