@@ -15,10 +15,12 @@ import json
 import os
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
+
+if TYPE_CHECKING:  # http.server costs 25 ms: imported when serving, not for 'lrplot --help'
+    from http.server import BaseHTTPRequestHandler
 
 HOST = "127.0.0.1"
 DEFAULT_PORT = 8765
@@ -124,6 +126,7 @@ class Preview:
 
 
 def _handler(preview: Preview) -> type[BaseHTTPRequestHandler]:
+    from http.server import BaseHTTPRequestHandler
     from lrplot import html
 
     class Handler(BaseHTTPRequestHandler):
@@ -177,6 +180,8 @@ def _watch(preview: Preview, stop: threading.Event) -> None:
 
 def serve(config: str, port: int) -> None:
     """Serve the preview until interrupted (Ctrl-C): returns normally then."""
+    from http.server import ThreadingHTTPServer
+
     preview = Preview(config)
     preview.refresh(force=True)
     try:
