@@ -1,0 +1,211 @@
+"""Put each panel's legend and annotation labels where they collide with nothing.
+
+Runs once the curves are drawn, on a figure whose layout has been computed (constrained layout
+measures every text's extent; nothing is rasterized): a legend goes to the spot inside its axes
+that hides the least of the curves *as drawn* (:mod:`lrplot.placement`), or beside the axes
+(below when a twin axis holds the right side) when no inside spot is clear — and a figure of
+automatic size grows by the legend's size so the axes keep theirs. Then the labels of
+``--annotate``: event names that would overlap another are dropped; peak/minimum/final labels
+take the spot beside their point that overlaps no text and hides the least.
+
+A figure with no legend and no annotation needs none of this, and pays nothing for it.
+"""
+
+from __future__ import annotations
+
+from lrplot import annotate, placement
+
+OUTSIDE_GAP = 6.0  # points between an axes (or its twin's tick labels) and a legend beside it
+
+
+def figure(fig, axes: list, grow: bool) -> None:
+    """Arrange the legends and labels of every axes of ``fig`` (``grow``: the figure's size
+    is lrplot's to choose, and grows to fit legends placed outside)."""
+    legends = [ax.get_legend() for ax in axes]
+    labelled = [ax for ax in axes if any(t.get_gid() in (annotate.EVENT_LABEL,
+                                                         annotate.POINT_LABEL)
+                                         for t in ax.texts)]
+    if not any(legends) and not labelled:
+        return
+    if len(axes) > 1 and all(legends) and len({_entries(lg) for lg in legends}) == 1:
+        _share_legend(fig, axes, legends, grow)
+        legends = [None] * len(axes)
+    renderer = fig.canvas.get_renderer()
+    fig.get_layout_engine().execute(fig)
+    for ax in axes:
+        _separate_hidden(ax)
+    # 1. legends that find no clear spot inside go outside, and the figure grows for them
+    outside = []
+    for ax, legend in zip(axes, legends):
+        if legend is None:
+            continue
+        spot, hidden = _inside_spot(ax, legend, renderer)
+        if spot is None or hidden > placement.CLEAR:
+            outside.append(_put_outside(ax, legend, renderer))
+    if outside:
+        if grow:
+            width, height = fig.get_size_inches()
+            extra_w = max((w for side, w, h in outside if side == "right"), default=0.0)
+            extra_h = max((h for side, w, h in outside if side == "below"), default=0.0)
+            cols = fig.axes[0].get_subplotspec().get_gridspec().ncols if fig.axes else 1
+            rows = fig.axes[0].get_subplotspec().get_gridspec().nrows if fig.axes else 1
+            fig.set_size_inches(width + cols * extra_w / fig.dpi,
+                                height + rows * extra_h / fig.dpi, forward=False)
+        fig.get_layout_engine().execute(fig)
+    # 2. inside legends, now that every axes has its final size
+    for ax, legend in zip(axes, legends):
+        if legend is None or getattr(legend, "_lrplot_outside", False):
+            continue
+        spot, _ = _inside_spot(ax, legend, renderer)
+        if spot is not None:
+            bbox = ax.bbox
+            legend.set_loc(((spot[0] - bbox.x0) / bbox.width, (spot[1] - bbox.y0) / bbox.height))
+    # 3. annotation labels
+    for ax in labelled:
+        _arrange_labels(ax, renderer)
+
+
+def _entries(legend) -> tuple:
+    """What a legend says: its title, and each entry's label and colour."""
+    return (legend.get_title().get_text(),
+            *((t.get_text(), str(h.get_color()) if hasattr(h, "get_color") else "")
+              for t, h in zip(legend.get_texts(), legend.legend_handles)))
+
+
+def _share_legend(fig, axes, legends, grow: bool) -> None:
+    """Panels that draw the same curves get one legend, below them all."""
+    first = legends[0]
+    handles = list(first.legend_handles)
+    labels = [t.get_text() for t in first.get_texts()]
+    title = first.get_title().get_text() or None
+    for legend in legends:
+        legend.remove()
+    columns = min(len(labels), 3 if max(map(len, labels)) > 30 else 5)
+    shared = fig.legend(handles, labels, loc="outside lower center", ncols=columns, title=title,
+                        title_fontsize=first.get_title().get_fontsize())
+    for text in shared.get_texts():
+        text.set_parse_math(False)
+    shared.get_title().set_parse_math(False)
+    if grow:
+        height = shared.get_window_extent(fig.canvas.get_renderer()).height
+        width, tall = fig.get_size_inches()
+        fig.set_size_inches(width, tall + height / fig.dpi, forward=False)
+
+
+def _separate_hidden(ax) -> None:
+    """Curves drawn over one another (the same schedule in several frameworks) take turns:
+    each is dashed, its dashes in the gaps of the others', so the line shows every colour and
+    every legend entry can be found in the picture."""
+    lines = [line for line in ax.get_lines()
+             if not line.get_gid() and line.get_visible() and len(line.get_xdata()) > 1]
+    if len(lines) < 2:
+        return
+    width = max(line.get_linewidth() for line in lines) * ax.figure.dpi / 72
+    samples = [placement.line_samples(line) for line in lines]
+    for group in placement.hidden_groups(samples, cell=max(width, 1.0)):
+        for k, i in enumerate(group):
+            lines[i].set_linestyle(placement.interleaved_dashes(len(group), k))
+
+
+def curves_of(ax) -> list[placement.Samples]:
+    """Samples along every curve drawn on ``ax`` and on its twin axes (event lines, markers
+    and empty legend handles are not curves)."""
+    samples = []
+    for a in _siblings(ax):
+        for line in a.get_lines():
+            if line.get_gid() or not line.get_visible() or len(line.get_xdata()) < 2:
+                continue
+            samples.append(placement.line_samples(line))
+    return samples
+
+
+def _siblings(ax) -> list:
+    """``ax`` and the axes twinned with it."""
+    return [ax, *(a for a in ax.figure.axes if a is not ax and a.bbox.bounds == ax.bbox.bounds
+                  and a.get_shared_x_axes().joined(a, ax))]
+
+
+def _extent(artist, renderer) -> tuple[float, float, float, float]:
+    box = artist.get_window_extent(renderer)
+    return (box.x0, box.y0, box.x1, box.y1)
+
+
+def _event_boxes(ax, renderer) -> list:
+    return [_extent(t, renderer) for t in ax.texts
+            if t.get_gid() == annotate.EVENT_LABEL and t.get_visible()]
+
+
+def _inside_spot(ax, legend, renderer):
+    box = legend.get_window_extent(renderer)
+    bbox = ax.bbox
+    return placement.best_spot((bbox.x0, bbox.y0, bbox.x1, bbox.y1), (box.width, box.height),
+                               curves_of(ax), _event_boxes(ax, renderer))
+
+
+def _put_outside(ax, legend, renderer) -> tuple[str, float, float]:
+    """Move a legend beside its axes (right), or below it when a twin axis uses the right
+    side; returns the side and the legend's size in pixels."""
+    legend._lrplot_outside = True
+    box = legend.get_window_extent(renderer)
+    twin = len(_siblings(ax)) > 1
+    if twin:
+        below = sum(_extent(t, renderer)[3] - _extent(t, renderer)[1]
+                    for t in (ax.xaxis.label,)) + 30 * ax.figure.dpi / 72
+        legend.set_loc("upper center")
+        legend.set_bbox_to_anchor((0.5, -below / ax.bbox.height), transform=ax.transAxes)
+        if len(legend.get_texts()) > 4:
+            legend._ncols = 2
+        return "below", 0.0, box.height + below
+    legend.set_loc("upper left")
+    legend.set_bbox_to_anchor((1 + OUTSIDE_GAP * ax.figure.dpi / 72 / ax.bbox.width, 1.0),
+                              transform=ax.transAxes)
+    return "right", box.width + OUTSIDE_GAP * ax.figure.dpi / 72, 0.0
+
+
+# -- annotation labels ---------------------------------------------------------------------------
+
+_OFFSETS = ((12, 8, "left", "bottom"), (12, -10, "left", "top"), (-10, 8, "right", "bottom"),
+            (-10, -10, "right", "top"), (4, 18, "center", "bottom"), (4, -18, "center", "top"),
+            (24, 24, "left", "bottom"), (24, -24, "left", "top"), (-24, 24, "right", "bottom"),
+            (-24, -24, "right", "top"))
+
+
+def _arrange_labels(ax, renderer) -> None:
+    taken = []
+    legend = ax.get_legend()
+    if legend is not None:
+        taken.append(_extent(legend, renderer))
+    bbox = ax.bbox
+    inside = (bbox.x0, bbox.y0, bbox.x1, bbox.y1)
+    # event names: in step order, each one that would overlap a kept one (or the legend) is
+    # dropped — its dotted line stays
+    for text in sorted((t for t in ax.texts if t.get_gid() == annotate.EVENT_LABEL),
+                       key=lambda t: t.xy[0]):
+        box = _extent(text, renderer)
+        if any(placement.overlaps(box, o, pad=1.0) for o in taken):
+            text.set_visible(False)
+        else:
+            taken.append(box)
+    curves = curves_of(ax)
+    for text in (t for t in ax.texts if t.get_gid() == annotate.POINT_LABEL):
+        best, best_cost = None, None
+        for dx, dy, ha, va in _OFFSETS:
+            text.set_position((dx, dy))
+            text.set_ha(ha)
+            text.set_va(va)
+            box = _extent(text, renderer)
+            cost = placement.cost(box, curves, taken)
+            if not _within(box, inside):
+                cost += 1.0
+            if best_cost is None or cost < best_cost - 1e-9:
+                best, best_cost = (dx, dy, ha, va), cost
+        dx, dy, ha, va = best
+        text.set_position((dx, dy))
+        text.set_ha(ha)
+        text.set_va(va)
+        taken.append(_extent(text, renderer))
+
+
+def _within(box, area) -> bool:
+    return box[0] >= area[0] and box[1] >= area[1] and box[2] <= area[2] and box[3] <= area[3]
+
