@@ -13,7 +13,7 @@ A figure with no legend and no annotation needs none of this, and pays nothing f
 
 from __future__ import annotations
 
-from lrplot import annotate, placement
+from lrplot import annotate, figtext, placement
 
 OUTSIDE_GAP = 6.0  # points between an axes (or its twin's tick labels) and a legend beside it
 
@@ -46,7 +46,7 @@ def figure(fig, axes: list, grow: bool) -> None:
         if grow:
             width, height = fig.get_size_inches()
             extra_w = max((w for side, w, h in outside if side == "right"), default=0.0)
-            extra_h = max((h for side, w, h in outside if side == "below"), default=0.0)
+            extra_h = max((h for side, w, h in outside), default=0.0)
             cols = fig.axes[0].get_subplotspec().get_gridspec().ncols if fig.axes else 1
             rows = fig.axes[0].get_subplotspec().get_gridspec().nrows if fig.axes else 1
             fig.set_size_inches(width + cols * extra_w / fig.dpi,
@@ -156,18 +156,39 @@ def _put_outside(ax, legend, renderer) -> tuple[str, float, float]:
         if len(legend.get_texts()) > 4:
             legend._ncols = 2
         return "below", 0.0, box.height + below
-    legend.set_loc("upper left")
-    legend.set_bbox_to_anchor((1 + OUTSIDE_GAP * ax.figure.dpi / 72 / ax.bbox.width, 1.0),
-                              transform=ax.transAxes)
-    return "right", box.width + OUTSIDE_GAP * ax.figure.dpi / 72, 0.0
+    # past the half of the last step's label that hangs beyond the axes
+    locator = ax.xaxis.get_major_locator()
+    hang = 0.0
+    if isinstance(locator, figtext.StepLocator):
+        hang = figtext.text_width(figtext.step_text(locator.last, exact=True),
+                                  ax.xaxis.get_ticklabels()[0].get_fontsize()
+                                  if ax.xaxis.get_ticklabels() else 8.5) / 2
+    gap = (OUTSIDE_GAP + hang) * ax.figure.dpi / 72
+    room = ax.figure.bbox.height * 0.95
+    if box.height > room:  # too tall for the figure: in columns
+        legend.set_ncols(int(box.height // room) + 1)
+        box = legend.get_window_extent(renderer)
+    if box.height <= ax.bbox.height:
+        legend.set_loc("upper left")
+        legend.set_bbox_to_anchor((1 + gap / ax.bbox.width, 1.0), transform=ax.transAxes)
+        return "right", box.width + gap, 0.0
+    # taller than its axes: centred on it, and the figure grows by the difference
+    legend.set_loc("center left")
+    legend.set_bbox_to_anchor((1 + gap / ax.bbox.width, 0.5), transform=ax.transAxes)
+    return "right", box.width + gap, box.height - ax.bbox.height
 
 
 # -- annotation labels ---------------------------------------------------------------------------
 
-_OFFSETS = ((12, 8, "left", "bottom"), (12, -10, "left", "top"), (-10, 8, "right", "bottom"),
-            (-10, -10, "right", "top"), (4, 18, "center", "bottom"), (4, -18, "center", "top"),
-            (24, 24, "left", "bottom"), (24, -24, "left", "top"), (-24, 24, "right", "bottom"),
-            (-24, -24, "right", "top"))
+def _offsets():
+    """Where a label may go, in points from its point: beside it first, then further out."""
+    for distance in (10, 20, 34, 50):
+        for dx, dy in ((1, 0.8), (1, -1), (-1, 0.8), (-1, -1), (0, 1.6), (0, -1.6)):
+            ha = "left" if dx > 0 else "right" if dx < 0 else "center"
+            yield dx * distance, dy * distance, ha, "bottom" if dy > 0 else "top"
+
+
+_OFFSETS = tuple(_offsets())
 
 
 def _arrange_labels(ax, renderer) -> None:
@@ -179,14 +200,18 @@ def _arrange_labels(ax, renderer) -> None:
     inside = (bbox.x0, bbox.y0, bbox.x1, bbox.y1)
     # event names: in step order, each one that would overlap a kept one (or the legend) is
     # dropped — its dotted line stays
+    curves = curves_of(ax)
     for text in sorted((t for t in ax.texts if t.get_gid() == annotate.EVENT_LABEL),
                        key=lambda t: t.xy[0]):
-        box = _extent(text, renderer)
-        if any(placement.overlaps(box, o, pad=1.0) for o in taken):
-            text.set_visible(False)
+        for _ in range(2):  # at its end of the axes, else at the other end
+            box = _extent(text, renderer)
+            if not any(placement.overlaps(box, o, pad=1.0) for o in taken) and \
+                    placement.cost(box, curves) <= placement.CLEAR:
+                taken.append(box)
+                break
+            _flip(text)
         else:
-            taken.append(box)
-    curves = curves_of(ax)
+            text.set_visible(False)  # no room for its name: the dotted line stays
     for text in (t for t in ax.texts if t.get_gid() == annotate.POINT_LABEL):
         best, best_cost = None, None
         for dx, dy, ha, va in _OFFSETS:
@@ -199,11 +224,22 @@ def _arrange_labels(ax, renderer) -> None:
                 cost += 1.0
             if best_cost is None or cost < best_cost - 1e-9:
                 best, best_cost = (dx, dy, ha, va), cost
+            if cost <= 0.005:  # the nearest spot that hides (almost) nothing
+                break
         dx, dy, ha, va = best
         text.set_position((dx, dy))
         text.set_ha(ha)
         text.set_va(va)
         taken.append(_extent(text, renderer))
+
+
+def _flip(text) -> None:
+    """Move an event name from the top of the axes to the bottom, or back."""
+    x, y = text.xy
+    dx, dy = text.get_position()
+    text.xy = (x, 1 - y)
+    text.set_position((dx, -dy))
+    text.set_va("bottom" if text.get_va() == "top" else "top")
 
 
 def _within(box, area) -> bool:
