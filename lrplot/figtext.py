@@ -186,11 +186,13 @@ def _decimals(values: Sequence[float], scale: float) -> int:
 
 
 class ValueFormatter(Formatter):
-    """lr ticks without a detached offset or exponent: ``0.02``, ``0.1``; below 0.01,
-    ``2.5e-4`` on each tick (the exponent the ticks share, written out)."""
+    """lr ticks without a detached offset or exponent: ``0.02``, ``0.1``; below 0.01 and from
+    10^5 up, each tick in short scientific form (``3e-4``, ``2.5e-4``), as few digits as tell
+    the ticks apart."""
 
     def __init__(self) -> None:
         self._fmt = "{:g}"
+        self._digits = 1
 
     def set_locs(self, locs):
         locs = list(locs)
@@ -204,9 +206,12 @@ class ValueFormatter(Formatter):
             return
         exp = math.floor(math.log10(big))
         if exp <= -3 or exp >= 5:
-            d = _decimals(shown, 10.0 ** exp)
-            self._scale, self._exp, self._d = 10.0 ** exp, exp, d
             self._fmt = "sci"
+            spacing = min((abs(b - a) for a, b in zip(shown, shown[1:]) if b != a), default=big)
+            for digits in range(1, 8):  # significant digits that write every tick exactly
+                if all(abs(float(f"{v:.{digits}g}") - v) <= 1e-6 * spacing for v in shown):
+                    break
+            self._digits = digits
         else:
             self._fmt = "{:.%df}" % _decimals(shown, 1.0)
 
@@ -214,7 +219,9 @@ class ValueFormatter(Formatter):
         if self._fmt == "sci":
             if x == 0:
                 return "0"
-            return f"{x / self._scale:.{self._d}f}e{self._exp}"
+            mantissa, _, exponent = f"{x:.{self._digits}e}".partition("e")
+            mantissa = mantissa.rstrip("0").rstrip(".")
+            return f"{mantissa}e{int(exponent)}"
         text = self._fmt.format(x)
         return "0" if text.strip("-0.") == "" else text
 

@@ -14,8 +14,9 @@ import numpy as np
 
 SAMPLES = 3000
 """Samples per curve at most (a curve longer than that many pixels is sampled more sparsely)."""
-CLEAR = 0.02
-"""A box hiding more than this share of any curve's drawn length is not clear."""
+CLEAR = 0.01
+"""A box hiding more than this share of any curve's drawn length is not clear (the quality test
+allows 2%; placing at half that leaves a margin, and a long dense curve's 2% is a lot of ink)."""
 
 
 @dataclass

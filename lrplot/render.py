@@ -48,7 +48,7 @@ def _style() -> dict:
         rc.update(matplotlib.rc_params_from_file(STYLE, use_default_template=False))
         _RC = rc
     return _RC
-RENDER_STYLE_VERSION = 1
+RENDER_STYLE_VERSION = 2
 """Bump whenever the look changes (style file, sizes, what is drawn): images stamped with an older
 version are stale to ``lrplot gallery --check``."""
 PANEL_SIZE = (5.6, 3.6)  # inches per panel
@@ -96,7 +96,7 @@ def figure(panels: list[PanelSeries], *, title: str | None = None, log_y: bool =
         FigureCanvasAgg(fig)
         axes = fig.subplots(rows, cols, squeeze=False).ravel()
         for ax, panel in zip(axes, panels):
-            _draw_panel(ax, panel, log_y, title, columns, panel_points)
+            _draw_panel(ax, panel, log_y, title, columns, panel_points, len(panels) == 1)
         for ax in axes[len(panels):]:
             ax.set_visible(False)
         if title:
@@ -156,10 +156,12 @@ def _sweep_points(panel: PanelSeries, columns: int | None) -> dict[Series, tuple
 
 
 def _draw_panel(ax, panel: PanelSeries, log_y: bool, figure_title: str | None,
-                columns: int | None, panel_points: float) -> None:
+                columns: int | None, panel_points: float, alone: bool = False) -> None:
     lowest = []
     swept = _sweep_points(panel, columns)
     title = figtext.panel_title([s.label for s in panel.series], panel.title, figure_title)
+    if title and figure_title and alone and title in figure_title:
+        title = None  # a lone panel's title that the figure's already says
     labels, legend_title = figtext.panel_labels(
         [s.label for s in panel.series], [s.schedule for s in panel.series],
         (title, figure_title))
