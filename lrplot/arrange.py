@@ -34,27 +34,30 @@ def figure(fig, axes: list, grow: bool) -> None:
     fig.get_layout_engine().execute(fig)
     for ax in axes:
         _separate_hidden(ax)
-    # 1. legends that find no clear spot inside go outside, and the figure grows for them
-    outside = []
+    # 1. legends that find no clear spot inside go outside, and the figure grows for them (in
+    #    a figure of the user's size, only where the axes keep most of their room)
+    outside, moved = [], set()
+    columns = axes[0].get_subplotspec().get_gridspec().ncols if axes else 1
     for ax, legend in zip(axes, legends):
         if legend is None:
             continue
         spot, hidden = _inside_spot(ax, legend, renderer)
-        if spot is None or hidden > placement.CLEAR:
+        fits = grow or legend.get_window_extent(renderer).width < 0.4 * fig.bbox.width / columns
+        if (spot is None or hidden > placement.CLEAR) and fits:
             outside.append(_put_outside(ax, legend, renderer))
+            moved.add(id(legend))
     if outside:
         if grow:
             width, height = fig.get_size_inches()
             extra_w = max((w for side, w, h in outside if side == "right"), default=0.0)
             extra_h = max((h for side, w, h in outside), default=0.0)
-            cols = fig.axes[0].get_subplotspec().get_gridspec().ncols if fig.axes else 1
-            rows = fig.axes[0].get_subplotspec().get_gridspec().nrows if fig.axes else 1
-            fig.set_size_inches(width + cols * extra_w / fig.dpi,
+            rows = axes[0].get_subplotspec().get_gridspec().nrows
+            fig.set_size_inches(width + columns * extra_w / fig.dpi,
                                 height + rows * extra_h / fig.dpi, forward=False)
         fig.get_layout_engine().execute(fig)
     # 2. inside legends, now that every axes has its final size
     for ax, legend in zip(axes, legends):
-        if legend is None or getattr(legend, "_lrplot_outside", False):
+        if legend is None or id(legend) in moved:
             continue
         spot, _ = _inside_spot(ax, legend, renderer)
         if spot is not None:
@@ -145,16 +148,15 @@ def _inside_spot(ax, legend, renderer):
 def _put_outside(ax, legend, renderer) -> tuple[str, float, float]:
     """Move a legend beside its axes (right), or below it when a twin axis uses the right
     side; returns the side and the legend's size in pixels."""
-    legend._lrplot_outside = True
     box = legend.get_window_extent(renderer)
     twin = len(_siblings(ax)) > 1
-    if twin:
-        below = sum(_extent(t, renderer)[3] - _extent(t, renderer)[1]
-                    for t in (ax.xaxis.label,)) + 30 * ax.figure.dpi / 72
+    if twin:  # below the x tick labels and the x label
+        label = _extent(ax.xaxis.label, renderer)
+        below = label[3] - label[1] + 30 * ax.figure.dpi / 72
         legend.set_loc("upper center")
         legend.set_bbox_to_anchor((0.5, -below / ax.bbox.height), transform=ax.transAxes)
         if len(legend.get_texts()) > 4:
-            legend._ncols = 2
+            legend.set_ncols(2)
         return "below", 0.0, box.height + below
     # past the half of the last step's label that hangs beyond the axes
     locator = ax.xaxis.get_major_locator()
