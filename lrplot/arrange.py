@@ -36,7 +36,7 @@ def figure(fig, axes: list, grow: bool) -> None:
         _separate_hidden(ax)
     # 1. legends that find no clear spot inside go outside, and the figure grows for them (in
     #    a figure of the user's size, only where the axes keep most of their room)
-    outside, moved = [], set()
+    outside = []
     columns = axes[0].get_subplotspec().get_gridspec().ncols if axes else 1
     for ax, legend in zip(axes, legends):
         if legend is None:
@@ -45,24 +45,19 @@ def figure(fig, axes: list, grow: bool) -> None:
         fits = grow or legend.get_window_extent(renderer).width < 0.4 * fig.bbox.width / columns
         if (spot is None or hidden > placement.CLEAR) and fits:
             outside.append(_put_outside(ax, legend, renderer))
-            moved.add(id(legend))
-    if outside:
-        if grow:
-            width, height = fig.get_size_inches()
-            extra_w = max((w for side, w, h in outside if side == "right"), default=0.0)
-            extra_h = max((h for side, w, h in outside), default=0.0)
-            rows = axes[0].get_subplotspec().get_gridspec().nrows
-            fig.set_size_inches(width + columns * extra_w / fig.dpi,
-                                height + rows * extra_h / fig.dpi, forward=False)
-        fig.get_layout_engine().execute(fig)
-    # 2. inside legends, now that every axes has its final size
-    for ax, legend in zip(axes, legends):
-        if legend is None or id(legend) in moved:
-            continue
-        spot, _ = _inside_spot(ax, legend, renderer)
-        if spot is not None:
+        elif spot is not None:
+            # as a fraction of the axes, which keeps its share when the figure grows below
             bbox = ax.bbox
             legend.set_loc(((spot[0] - bbox.x0) / bbox.width, (spot[1] - bbox.y0) / bbox.height))
+    if outside and grow:
+        width, height = fig.get_size_inches()
+        extra_w = max((w for side, w, h in outside if side == "right"), default=0.0)
+        extra_h = max((h for side, w, h in outside), default=0.0)
+        rows = axes[0].get_subplotspec().get_gridspec().nrows
+        fig.set_size_inches(width + columns * extra_w / fig.dpi,
+                            height + rows * extra_h / fig.dpi, forward=False)
+    if outside and labelled:  # the labels are placed in pixels: on the final layout
+        fig.get_layout_engine().execute(fig)
     # 3. annotation labels
     for ax in labelled:
         _arrange_labels(ax, renderer)
