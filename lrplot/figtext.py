@@ -112,7 +112,9 @@ def panel_labels(labels: Sequence[str], schedules: Sequence[dict[str, Any]],
         classes = {calls[i][0] for i in auto}
         for cls in classes:
             members = [i for i in auto if calls[i][0] == cls]
-            differ = [n for n in _differing([schedules[i] for i in members]) if n != "type"]
+            # a parameter group's suffix already names its base_lr
+            said = ("type", "base_lr") if any(groups[i] for i in members) else ("type",)
+            differ = [n for n in _differing([schedules[i] for i in members]) if n not in said]
             for i in members:
                 inner = ", ".join(f"{n}={format_value(schedules[i].get(n))}" for n in differ
                                   if n in schedules[i])

@@ -139,3 +139,12 @@ def test_annotated_minimum_after_a_warm_up_is_the_end_of_the_decay():
         {"type": "hf.cosine", "num_warmup_steps": 100, "num_training_steps": 1000}]})
     texts = [t.get_text() for t in lrplot.plot(spec).axes[0].texts]
     assert any(t.startswith("minimum 0\nstep 1000") for t in texts), texts
+
+
+def test_parameter_groups_are_named_once():
+    labels, title = figtext.panel_labels(
+        ["OneCycleLR(max_lr=0.1) [group 0: base_lr=0.1]",
+         "OneCycleLR(max_lr=0.1) [group 1: base_lr=0.01]"],
+        [{"type": "onecycle", "max_lr": 0.1, "base_lr": 0.1},
+         {"type": "onecycle", "max_lr": 0.1, "base_lr": 0.01}], ("OneCycleLR(max_lr=0.1)", None))
+    assert labels == ["group 0: base_lr=0.1", "group 1: base_lr=0.01"]
