@@ -1,12 +1,17 @@
 """Put each panel's legend and annotation labels where they collide with nothing.
 
 Runs once the curves are drawn, on a figure whose layout has been computed (constrained layout
-measures every text's extent; nothing is rasterized): a legend goes to the spot inside its axes
-that hides the least of the curves *as drawn* (:mod:`lrplot.placement`), or beside the axes
-(below when a twin axis holds the right side) when no inside spot is clear — and a figure of
-automatic size grows by the legend's size so the axes keep theirs. Then the labels of
-``--annotate``: event names that would overlap another are dropped; peak/minimum/final labels
-take the spot beside their point that overlaps no text and hides the least.
+measures every text's extent; nothing is rasterized), in this order:
+
+1. panels that draw the same curves get one legend below them all, instead of one each;
+2. curves drawn over one another take turns, dashed (every legend entry can be found);
+3. a legend goes to the spot inside its axes that hides the least of the curves *as drawn*
+   (:mod:`lrplot.placement`), or beside the axes (below when a twin axis holds the right side)
+   when no inside spot is clear — and a figure of automatic size grows by the legend's size so
+   the axes keep theirs;
+4. the labels of ``--annotate``: an event name over a curve, the legend or another name moves
+   to the other end of the axes, or gives way; peak/minimum/final labels take the nearest spot
+   beside their point that overlaps no text and hides the least.
 
 A figure with no legend and no annotation needs none of this, and pays nothing for it.
 """
@@ -27,14 +32,15 @@ def figure(fig, axes: list, grow: bool) -> None:
                                          for t in ax.texts)]
     if not any(legends) and not labelled:
         return
+    # 1. one shared legend
     if len(axes) > 1 and all(legends) and len({_entries(lg) for lg in legends}) == 1:
         _share_legend(fig, axes, legends, grow)
         legends = [None] * len(axes)
     renderer = fig.canvas.get_renderer()
     fig.get_layout_engine().execute(fig)
-    for ax in axes:
+    for ax in axes:  # 2. curves on one another, striped
         _separate_hidden(ax)
-    # 1. legends that find no clear spot inside go outside, and the figure grows for them (in
+    # 3. legends that find no clear spot inside go outside, and the figure grows for them (in
     #    a figure of the user's size, only where the axes keep most of their room)
     outside = []
     columns = axes[0].get_subplotspec().get_gridspec().ncols if axes else 1
@@ -58,7 +64,7 @@ def figure(fig, axes: list, grow: bool) -> None:
                             height + rows * extra_h / fig.dpi, forward=False)
     if outside and labelled:  # the labels are placed in pixels: on the final layout
         fig.get_layout_engine().execute(fig)
-    # 3. annotation labels
+    # 4. annotation labels
     for ax in labelled:
         _arrange_labels(ax, renderer)
 
