@@ -23,14 +23,21 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any, Iterable
 
+from lrplot.schedules import MAX_EVENTS, events_of
+
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
     from lrplot.compute import PanelSeries, Series
 
-from lrplot.schedules import MAX_EVENTS, events_of
-
 MAX_LABELLED = 12
+
+# What the renderer's arrangement step (lrplot.arrange) looks for on an axes: event lines and
+# markers are not curves (no legend spot avoids them), labels are moved where they collide.
+EVENT = "lrplot-event"
+EVENT_LABEL = "lrplot-event-label"
+MARKER = "lrplot-marker"
+POINT_LABEL = "lrplot-point-label"
 
 
 # -- drawing --------------------------------------------------------------------------------------
@@ -93,7 +100,8 @@ def _draw_events(ax: Axes, series: list[Series], colors: list[Any]) -> None:
     for step, (color, labels, owner) in sorted(steps.items()):
         if len(series) == 1:
             color = "0.35"
-        ax.axvline(step, color=color, linestyle=":", linewidth=0.9, alpha=0.8, zorder=1.5)
+        ax.axvline(step, color=color, linestyle=":", linewidth=0.9, alpha=0.8, zorder=1.5,
+                   gid=EVENT)
         if not (labelled and labels):
             continue
         high = _is_high(_value_at(owner, step), bottom, top, log)
@@ -101,7 +109,7 @@ def _draw_events(ax: Axes, series: list[Series], colors: list[Any]) -> None:
                     xycoords=("data", "axes fraction"), xytext=(2, 3 if high else -3),
                     textcoords="offset points", rotation=90, ha="left",
                     va="bottom" if high else "top", fontsize=6.5, color=color, alpha=0.9,
-                    annotation_clip=True)
+                    annotation_clip=True, gid=EVENT_LABEL, parse_math=False)
 
 
 def _value_at(s: Series, step: int) -> float:
@@ -133,6 +141,7 @@ def _draw_extremes(ax: Axes, series: list[Series], colors: list[Any]) -> None:
         numbers = _summary(s)
         if numbers is None:
             continue
+        _after_warmup(s, numbers)
         points: dict[tuple[int, float], list[str]] = {}
         for name, _ in MARKERS:
             step = steps_of(s) - 1 if name == "final" else numbers[f"{name}_step"]
@@ -158,14 +167,34 @@ def _draw_extremes(ax: Axes, series: list[Series], colors: list[Any]) -> None:
             placed.add(key)
             ax.plot([step], [value], marker=marker, markersize=5, color=color,
                     markeredgecolor="white", markeredgewidth=0.6, linestyle="none",
-                    zorder=3, clip_on=False, label="_nolegend_")
+                    zorder=3, clip_on=False, label="_nolegend_", gid=MARKER)
             text = texts[(step, value)]
             if single and text:
                 _label_point(ax, step, value, text, xmax)
     if not single:  # one legend entry per marker, not a label per curve
         for name, marker in MARKERS:
             ax.plot([], [], marker=marker, markersize=5, color="0.35", linestyle="none",
-                    label=name)
+                    label=name, gid=MARKER)
+
+
+def _after_warmup(s: Series, numbers: dict[str, Any]) -> None:
+    """A minimum before the peak is where a warm-up starts, not what a reader looks for: the
+    minimum worth marking is the lowest lr after the peak (the end of the decay), when the
+    curve has one below its peak."""
+    peak_step, low_step = numbers.get("peak_step", -1), numbers.get("minimum_step", -1)
+    if not (0 <= low_step < peak_step) or steps_of(s) > (1 << 22):
+        return
+    import numpy as np
+
+    after = np.asarray(s.lr[peak_step:], dtype=float)
+    known = ~np.isnan(after)
+    if not known.any():
+        return
+    values = np.where(known, after, np.inf)
+    low = float(values.min())
+    if low < numbers["peak"]:
+        numbers["minimum"] = low
+        numbers["minimum_step"] = peak_step + int(values.argmin())
 
 
 def _last_known(s: Series, step: int) -> int:
@@ -179,12 +208,13 @@ def _last_known(s: Series, step: int) -> int:
 
 
 def _label_point(ax: Axes, step: int, value: float, text: tuple[str, str], xmax: int) -> None:
-    """``text`` is (what, where): 'peak', 'step 0' -> 'peak 0.1' over 'step 0'."""
+    """``text`` is (what, where): 'peak', 'step 0' -> 'peak 0.1' over 'step 0'. Placed beside
+    the point, away from the curve's middle; :mod:`lrplot.arrange` moves it where it collides.
+    No background box: a box would erase the curves it sits on."""
     right = step > 0.6 * xmax
     bottom, top = ax.get_ylim()
     high = _is_high(value, bottom, top, ax.get_yscale() == "log")
     ax.annotate(f"{text[0]} {value:.3g}\n{text[1]}", xy=(step, value),
                 xytext=(-10 if right else 12, -10 if high else 8), textcoords="offset points",
                 ha="right" if right else "left", va="top" if high else "bottom", fontsize=7,
-                color="0.2", bbox={"boxstyle": "round,pad=0.2", "facecolor": "white",
-                                   "edgecolor": "none", "alpha": 0.75}, zorder=4)
+                color="0.2", zorder=4, gid=POINT_LABEL, parse_math=False)

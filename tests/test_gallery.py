@@ -432,6 +432,7 @@ def test_style_file_changes_bump_the_render_style_version():
 
 STYLE_SHA256 = {  # RENDER_STYLE_VERSION -> sha256 of lrplot.mplstyle
     1: "3ea9846bd36b41184b305a0a30edf12c375767b39ac3d82567869ec8d88045a7",
+    2: "8fab64f421169e8e47d84033a89f885ae184ee8336e653eef70e4fa293f3e1e7",  # math on for ticks
 }
 
 

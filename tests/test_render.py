@@ -262,9 +262,9 @@ def test_log_y_sets_a_log_scale_on_every_panel():
 @pytest.mark.parametrize("n, grid", [(1, (1, 1)), (2, (1, 2)), (3, (2, 2)), (5, (2, 3))])
 def test_grid_and_default_size(n, grid):
     spec = lrplot.load({"steps": 5, "panels": [
-        {"title": f"p{i}", "curves": [{"type": "exponential", "gamma": 0.5}]}
+        {"title": f"p{i}", "curves": [{"type": "exponential", "gamma": 0.5, "label": f"p{i}"}]}
         for i in range(n)]})
-    fig = lrplot.plot(spec)
+    fig = lrplot.plot(spec)  # no legend: nothing placed outside, so the size is the default
     rows, cols = grid
     assert len(fig.axes) == rows * cols
     assert [ax.get_title() for ax in visible_axes(fig)] == [f"p{i}" for i in range(n)]
