@@ -194,7 +194,8 @@ class Framework:
     module paths under ``name`` where it defines schedules, so that fully qualified names
     (``torch.optim.lr_scheduler.OneCycleLR``) work. ``code`` references, as
     ``"module:function"``, the writer of a runnable script's body for ``lrplot code``
-    (``f(curve, script)``; None: no code export). ``order`` places it in listings.
+    (``f(curve, script)``; None: no code export); ``lint`` names the module of its lint rules
+    (imported by :mod:`lrplot.lint`; None: none). ``order`` places it in listings.
     """
 
     name: str
@@ -204,6 +205,7 @@ class Framework:
     modules: tuple[str, ...]
     order: int
     code: str | None = None
+    lint: str | None = None
 
 
 _REGISTRY: dict[str, Kind] = {}

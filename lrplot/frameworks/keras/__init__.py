@@ -10,6 +10,7 @@ FRAMEWORK = register_framework(Framework(
     modules=("optimizers.schedules",),
     order=2,
     code="lrplot.frameworks.keras.code:write_script",
+    lint="lrplot.frameworks.keras.lint",
 ))
 
 from lrplot.frameworks.keras import kinds  # noqa: E402,F401  (registers the kinds)

@@ -11,6 +11,7 @@ FRAMEWORK = register_framework(Framework(
     modules=("optim.lr_scheduler",),
     order=0,
     code="lrplot.frameworks.pytorch.code:write_script",
+    lint="lrplot.frameworks.pytorch.lint",
 ))
 
 from lrplot.frameworks.pytorch import kinds  # noqa: E402,F401  (registers the kinds)

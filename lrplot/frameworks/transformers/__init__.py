@@ -11,6 +11,7 @@ FRAMEWORK = register_framework(Framework(
     modules=("", "optimization"),
     order=1,
     code="lrplot.frameworks.transformers.code:write_script",
+    lint="lrplot.frameworks.transformers.lint",
 ))
 
 from lrplot.frameworks.transformers import kinds  # noqa: E402,F401  (registers the kinds)
