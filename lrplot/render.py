@@ -119,7 +119,10 @@ def draw_into(ax, panel: PanelSeries, *, log_y: bool = False) -> None:
     width = ax.get_position().width * fig.get_figwidth() * fig.dpi  # the axes' pixel columns
     with matplotlib.rc_context(style):
         _style_axes(ax, style)
-        _draw_panel(ax, panel, log_y, None, math.ceil(max(width, 1) * OVERSAMPLE))
+        # the panel's share of a figure is its axes and their margins (the titles' 70 points)
+        _draw_panel(ax, panel, log_y, None, math.ceil(max(width, 1) * OVERSAMPLE),
+                    width * 72 / fig.dpi + 70, alone=True)
+        arrange.figure(fig, [ax], grow=False, beside=False)  # legend and labels off the curves
 
 
 def _style_axes(ax, style: dict) -> None:

@@ -48,11 +48,11 @@ def _readme_commands() -> list[str]:
     fenced = False
     lines = text.splitlines()
     for number, line in enumerate(lines):
-        if lines[number + 1:number + 2] and lines[number + 1].startswith("Error"):
-            continue  # an example of an error message
-        if line.startswith("```"):
+        if line.lstrip().startswith("```"):  # fences indented in a list too
             fenced = not fenced
             continue
+        if lines[number + 1:number + 2] and lines[number + 1].startswith("Error"):
+            continue  # an example of an error message
         line = line.strip().removeprefix("$ ")
         if fenced and line.startswith("lrplot "):
             try:
