@@ -23,9 +23,10 @@ from lrplot import annotate, figtext, placement
 OUTSIDE_GAP = 6.0  # points between an axes (or its twin's tick labels) and a legend beside it
 
 
-def figure(fig, axes: list, grow: bool) -> None:
+def figure(fig, axes: list, grow: bool, beside: bool = True) -> None:
     """Arrange the legends and labels of every axes of ``fig`` (``grow``: the figure's size
-    is lrplot's to choose, and grows to fit legends placed outside)."""
+    is lrplot's to choose, and grows to fit legends placed outside; ``beside=False``: the
+    figure is the user's (``plot(ax=...)``), whose room around the axes is not lrplot's)."""
     legends = [ax.get_legend() for ax in axes]
     labelled = [ax for ax in axes if any(t.get_gid() in (annotate.EVENT_LABEL,
                                                          annotate.POINT_LABEL)
@@ -36,20 +37,23 @@ def figure(fig, axes: list, grow: bool) -> None:
     if len(axes) > 1 and all(legends) and len({_entries(lg) for lg in legends}) == 1:
         _share_legend(fig, axes, legends, grow)
         legends = [None] * len(axes)
-    renderer = fig.canvas.get_renderer()
-    fig.get_layout_engine().execute(fig)
+    # lrplot's figures have an Agg canvas; a user's (plot(ax=...)) may have a plain one
+    renderer = fig.canvas.get_renderer() if hasattr(fig.canvas, "get_renderer") else \
+        fig._get_renderer()
+    _lay_out(fig)
     for ax in axes:  # 2. curves on one another, striped
         _separate_hidden(ax)
     # 3. legends that find no clear spot inside go outside, and the figure grows for them (in
     #    a figure of the user's size, only where the axes keep most of their room)
     outside = []
-    columns = axes[0].get_subplotspec().get_gridspec().ncols if axes else 1
+    grid = axes[0].get_subplotspec() if axes else None  # None: an Axes placed by hand
+    columns = grid.get_gridspec().ncols if grid else 1
     for ax, legend in zip(axes, legends):
         if legend is None:
             continue
         spot, hidden = _inside_spot(ax, legend, renderer)
         fits = grow or legend.get_window_extent(renderer).width < 0.4 * fig.bbox.width / columns
-        if (spot is None or hidden > placement.CLEAR) and fits:
+        if beside and (spot is None or hidden > placement.CLEAR) and fits:
             outside.append(_put_outside(ax, legend, renderer))
         elif spot is not None:
             # as a fraction of the axes, which keeps its share when the figure grows below
@@ -63,10 +67,17 @@ def figure(fig, axes: list, grow: bool) -> None:
         fig.set_size_inches(width + columns * extra_w / fig.dpi,
                             height + rows * extra_h / fig.dpi, forward=False)
     if outside and labelled:  # the labels are placed in pixels: on the final layout
-        fig.get_layout_engine().execute(fig)
+        _lay_out(fig)
     # 4. annotation labels
     for ax in labelled:
         _arrange_labels(ax, renderer)
+
+
+def _lay_out(fig) -> None:
+    """Run the figure's layout engine now (a user's figure may have none)."""
+    engine = fig.get_layout_engine()
+    if engine is not None:
+        engine.execute(fig)
 
 
 def _entries(legend) -> tuple:

@@ -52,7 +52,6 @@ def _style() -> dict:
 
 
 PANEL_SIZE = (5.6, 3.6)  # inches per panel
-UNWRAPPED = float(1 << 20)  # points: a panel width at which no title or label is wrapped
 
 FULL_RESOLUTION = 1 << 16
 """Series up to this many steps are drawn point for point; longer ones through an envelope."""
@@ -119,9 +118,10 @@ def draw_into(ax, panel: PanelSeries, *, log_y: bool = False) -> None:
     width = ax.get_position().width * fig.get_figwidth() * fig.dpi  # the axes' pixel columns
     with matplotlib.rc_context(style):
         _style_axes(ax, style)
-        # The caller's figure has the caller's size and layout: titles and labels stay as
-        # matplotlib draws them, unwrapped (a width no text reaches).
-        _draw_panel(ax, panel, log_y, None, math.ceil(max(width, 1) * OVERSAMPLE), UNWRAPPED)
+        # the panel's share of a figure is its axes and their margins (the titles' 70 points)
+        _draw_panel(ax, panel, log_y, None, math.ceil(max(width, 1) * OVERSAMPLE),
+                    width * 72 / fig.dpi + 70, alone=True)
+        arrange.figure(fig, [ax], grow=False, beside=False)  # legend and labels off the curves
 
 
 def _style_axes(ax, style: dict) -> None:

@@ -48,7 +48,7 @@ def _readme_commands() -> list[str]:
     fenced = False
     lines = text.splitlines()
     for number, line in enumerate(lines):
-        if line.startswith("```"):
+        if line.lstrip().startswith("```"):  # fences indented in a list too
             fenced = not fenced
             continue
         if lines[number + 1:number + 2] and lines[number + 1].startswith("Error"):
