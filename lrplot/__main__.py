@@ -1,10 +1,10 @@
 """``python -m lrplot``, and the ``lrplot`` command (:func:`run`)."""
 
-from lrplot import _collector
+from lrplot import gc_pause
 
 
 def run() -> None:
-    with _collector.paused():  # click, yaml and lrplot's commands: nothing to collect yet
+    with gc_pause.paused():  # click, yaml and lrplot's commands: nothing to collect yet
         from lrplot.cli import main
     try:
         main(prog_name="lrplot")

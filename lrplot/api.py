@@ -4,7 +4,8 @@
 >>> lr = lrplot.schedule("step", steps=6, step_size=2, gamma=0.5)
 >>> lr.tolist()
 [0.1, 0.1, 0.05, 0.05, 0.025, 0.025]
->>> spec = lrplot.load({"curves": [{"type": "cosine", "T_max": 50, "sweep": {"eta_min": [0, 0.01]}}]})
+>>> spec = lrplot.load({"curves": [{"type": "cosine", "T_max": 50,
+...                                  "sweep": {"eta_min": [0, 0.01]}}]})
 >>> fig = lrplot.plot(spec)          # a matplotlib Figure; shows inline in notebooks
 >>> fig = lrplot.plot("cosine", T_max=150, steps=400)   # a kind and its parameters
 >>> lrplot.save(spec, "cosine.svg")  # doctest: +SKIP

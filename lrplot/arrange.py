@@ -258,4 +258,3 @@ def _flip(text) -> None:
 
 def _within(box, area) -> bool:
     return box[0] >= area[0] and box[1] >= area[1] and box[2] <= area[2] and box[3] <= area[3]
-

@@ -78,7 +78,8 @@ def _strip_group(label: str) -> tuple[str, str | None]:
 
 def _differing(schedules: Sequence[dict[str, Any]]) -> list[str]:
     """Names of the parameters whose values are not the same in every schedule, in first-seen
-    order (``type`` and ``base_lr`` included: a framework's name is the first thing that differs)."""
+    order (``type`` and ``base_lr`` included: a framework's name is the first thing that
+    differs)."""
     names: list[str] = []
     for schedule in schedules:
         names += [n for n in schedule if n not in names]

@@ -20,7 +20,7 @@ import contextvars
 import csv
 import os
 import stat
-from typing import IO, Any, Iterator
+from typing import IO, Iterator
 
 ALLOW_OUTSIDE = "LRPLOT_ALLOW_OUTSIDE"
 """The environment variable that, set to 1, lets configs read files outside their directory."""

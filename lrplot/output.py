@@ -86,7 +86,8 @@ def check_writable(path: str) -> None:
     if "\0" in path:
         raise OutputError(f"{path!r} is not a file name (it contains a NUL character)")
     if os.path.isdir(path):
-        raise OutputError(f"{path!r} is a directory; give a file name such as {path.rstrip('/')}/lr.png")
+        raise OutputError(f"{path!r} is a directory; give a file name such as "
+                          f"{path.rstrip('/')}/lr.png")
     if path.endswith(("/", os.sep)):
         raise OutputError(f"{path!r} ends in '/', which names a directory; give a file name "
                           f"such as {path}lr.png")
@@ -157,7 +158,8 @@ def write_atomically(path: str, write: Callable[[IO[bytes]], None]) -> None:
                 write(stream)
             if info is not None:  # rewriting a file keeps its mode (0600 stays 0600) and owner
                 os.chmod(temp, stat.S_IMODE(info.st_mode))
-                if hasattr(os, "chown") and (info.st_uid, info.st_gid) != (os.getuid(), os.getgid()):
+                owner = (info.st_uid, info.st_gid)
+                if hasattr(os, "chown") and owner != (os.getuid(), os.getgid()):
                     try:
                         os.chown(temp, info.st_uid, info.st_gid)
                     except OSError:
@@ -453,17 +455,17 @@ def stamp(spec: FigureSpec, fmt: str, *, dpi: int | None = None,
     default does; a file a curve reads counts by its content. Values are JSON (ASCII only),
     floats in their shortest exact form: the text is the same on every machine.
     """
+    from lrplot import style
+
     if fmt in PAGE_FORMATS:  # a page looks as its script, style and uPlot make it: no matplotlib
         from lrplot import html
 
-        style = f"page-style: {html.style_digest()}"
+        look = f"page-style: {html.style_digest()}"
     else:
-        from lrplot import render
-
-        style = f"render-style: {render.RENDER_STYLE_VERSION}"
-    lines = [f"lrplot-stamp: {STAMP_VERSION}", style, f"format: {_value(fmt)}"]
+        look = f"render-style: {style.RENDER_STYLE_VERSION}"
+    lines = [f"lrplot-stamp: {STAMP_VERSION}", look, f"format: {_value(fmt)}"]
     if fmt == "png":  # svg and pdf are vector output: the dpi does not change them
-        lines.append(f"dpi: {_value(dpi or render.DEFAULT_DPI)}")
+        lines.append(f"dpi: {_value(dpi or style.DEFAULT_DPI)}")
     lines.append(f"size: {_value(list(size) if size else 'auto')}")
     _flatten(spec, "", lines)
     return Stamp("\n".join(lines) + "\n")

@@ -23,6 +23,7 @@ from matplotlib.lines import Line2D
 from lrplot import annotate, arrange, figtext
 from lrplot.envelope import Envelope
 from lrplot.compute import PanelSeries, Series, SweepFailed
+from lrplot.style import DEFAULT_DPI
 
 STYLE = str(resources.files("lrplot") / "lrplot.mplstyle")
 _NOT_STYLE = {
@@ -48,11 +49,9 @@ def _style() -> dict:
         rc.update(matplotlib.rc_params_from_file(STYLE, use_default_template=False))
         _RC = rc
     return _RC
-RENDER_STYLE_VERSION = 2
-"""Bump whenever the look changes (style file, sizes, what is drawn): images stamped with an older
-version are stale to ``lrplot gallery --check``."""
+
+
 PANEL_SIZE = (5.6, 3.6)  # inches per panel
-DEFAULT_DPI = 150
 
 FULL_RESOLUTION = 1 << 16
 """Series up to this many steps are drawn point for point; longer ones through an envelope."""

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, Se
 from lrplot import schedules
 from lrplot.inputs import printable
 from lrplot.params import COMMON_PARAMS, Param, ParamError, describe_value, format_value
+from lrplot.problems import Problem, SpecError
 from lrplot.schedules import Kind
 
 if TYPE_CHECKING:
@@ -24,23 +25,6 @@ if TYPE_CHECKING:
     from lrplot.yamlio import Document
 
 STEPS, BASE_LR = COMMON_PARAMS
-
-
-@dataclass(frozen=True)
-class Problem:
-    where: str  # "file:line:col" or "--flag"
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.where}: {self.message}" if self.where else self.message
-
-
-class SpecError(ValueError):
-    """One or more problems in a figure specification, each with its location."""
-
-    def __init__(self, problems: Sequence[Problem]):
-        self.problems = list(problems)
-        super().__init__("\n".join(str(p) for p in self.problems))
 
 
 @dataclass(frozen=True)
@@ -220,10 +204,9 @@ def _key_path(path: tuple) -> str:
 
 
 def _near(word: str, options: Iterable[str]) -> str:
-    import difflib  # only for a suggestion, on error
+    from lrplot.suggest import hint
 
-    close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
-    return f"; did you mean {close[0]!r}?" if close else ""
+    return hint(word, options)
 
 
 @dataclass
@@ -384,8 +367,8 @@ def child_refusal(kind: Kind, child_kinds: str = "") -> str | None:
             return None if kind.name == child_kinds else f"the schedules here are {child_kinds}"
         return None if kind.framework == child_kinds else \
             f"only {child_kinds} schedules can be joined here"
-    if kind.name == "plateau":
-        return "ReduceLROnPlateau needs a metric at every step (torch refuses it too)"
+    if kind.refused_as_child:
+        return kind.refused_as_child
     if kind.framework != "torch":
         return "only torch schedulers share an optimizer this way"
     return None
@@ -979,21 +962,22 @@ class _DocumentBuilder:
         return value
 
     def data_curve(self, data: dict, path: tuple, inherited: dict) -> list[_Draft]:
-        """A logged lr series from a CSV file (lrplot.datacurve); paths are relative to the config."""
+        """A logged lr series from a CSV file (lrplot.logged); paths are relative to the
+        config."""
         import os
 
-        from lrplot import datacurve
+        from lrplot import logged
 
         defaults = self.common(data, path, inherited)
         base = os.path.dirname(self.doc.file) if os.path.isfile(self.doc.file) else ""
-        params = datacurve.build(data, base, lambda key, m: self.error(path + (key,), m),
+        params = logged.build(data, base, lambda key, m: self.error(path + (key,), m),
                                  self.doc.file if os.path.isfile(self.doc.file) else None)
         if params is None:
             return []
         label = self.text(data, path, "label") or os.path.basename(params["path"])
         # A log is as long as it is: only the curve's own steps cut or pad it (with NaN).
-        steps = defaults["steps"] if "steps" in data else datacurve.DATA.horizon(params)[0]
-        return [_Draft(datacurve.DATA, params, defaults["base_lr"], steps, label, path)]
+        steps = defaults["steps"] if "steps" in data else logged.DATA.horizon(params)[0]
+        return [_Draft(logged.DATA, params, defaults["base_lr"], steps, label, path)]
 
     def kind(self, data: dict, path: tuple) -> Kind | None:
         if "type" not in data:

@@ -30,7 +30,7 @@ from hypothesis import strategies as st
 import lrplot
 from lrplot import schedules, spec, yamlio
 from lrplot.cli import main
-from lrplot.cli_config import check_config
+from lrplot.cli.config import check_config
 from lrplot.params import COMMON_PARAMS, Param
 
 ROOT = Path(__file__).resolve().parents[1]

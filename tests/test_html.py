@@ -1,4 +1,4 @@
-"""HTML figures (lrplot.html) and the live preview (lrplot.serve), without a browser:
+"""HTML figures (lrplot.html) and the live preview (lrplot.cli.serve), without a browser:
 the bytes, the data they carry, escaping, the stamp, and the server's protocol.
 The page's behaviour in a real browser is tested in test_html_browser.py."""
 
@@ -225,7 +225,7 @@ CONFIG = "title: first\nsteps: 100\ncurves:\n  - {type: cosine, T_max: 100}\n"
 
 
 def test_preview_rebuilds_on_change_and_reports_problems(tmp_path):
-    from lrplot.serve import Preview
+    from lrplot.cli.serve import Preview
 
     config = tmp_path / "c.yaml"
     write(config, CONFIG)
@@ -247,7 +247,7 @@ def test_preview_rebuilds_on_change_and_reports_problems(tmp_path):
 
 
 def test_preview_watches_the_csv_a_config_reads(tmp_path):
-    from lrplot.serve import Preview
+    from lrplot.cli.serve import Preview
 
     csv = tmp_path / "lr.csv"
     write(csv, "step,lr\n0,0.1\n1,0.05\n2,0.025\n")

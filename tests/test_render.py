@@ -179,7 +179,7 @@ def test_the_command_imports_without_collecting_then_freezes_what_it_imported(be
 def test_the_paused_collector_collects_nothing_then_resumes_as_it_was():
     import gc
 
-    from lrplot import _collector
+    from lrplot import gc_pause
 
     collections = []
 
@@ -191,7 +191,7 @@ def test_the_paused_collector_collects_nothing_then_resumes_as_it_was():
     try:
         for enabled in (True, False):
             (gc.enable if enabled else gc.disable)()
-            with _collector.paused():
+            with gc_pause.paused():
                 assert not gc.isenabled()
                 cycles = [[] for _ in range(100_000)]
                 for c in cycles:

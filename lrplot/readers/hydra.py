@@ -27,7 +27,7 @@ from lrplot import schedules
 from lrplot.readers import lightning
 from lrplot.readers.run import LAST_STEP, Explanation, RunFacts
 from lrplot.readers.source import Output, Source
-from lrplot.spec import Problem, SpecError
+from lrplot.problems import Problem, SpecError
 from lrplot.yamlio import Document, Mark
 
 NAME = "hydra"
@@ -262,7 +262,8 @@ def read(doc: Document, facts: RunFacts) -> tuple[Document, Explanation]:
     if node.get("_partial_") is True:
         ex.add("_partial_", True, "", source.at(path + ("_partial_",)) +
                ": the optimizer is bound later (by the training code)")
-    lightning_doc: dict[str, Any] = {"lr_scheduler": {"class_path": node["_target_"], "init_args": args}}
+    lightning_doc: dict[str, Any] = {"lr_scheduler": {"class_path": node["_target_"],
+                                                      "init_args": args}}
     marks: dict[tuple, Mark] = {}
     for key in args:
         if (mark := composed.mark(path + (key,))) is not None:
