@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 import lrplot
 from lrplot import schedules
-from lrplot.spec import SpecError
+from lrplot.problems import SpecError
 from frameworks_oracle import RTOL_FLOAT64, assert_lr_close, deepspeed_series
 
 PINNED = "0.19.8"
