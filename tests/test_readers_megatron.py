@@ -13,7 +13,6 @@ import lrplot
 from lrplot import readers
 from lrplot.cli import main
 from lrplot.readers.run import RunFacts
-from lrplot.problems import SpecError
 from frameworks_oracle import RTOL_FLOAT64, assert_lr_close
 
 BERT = Path(__file__).resolve().parent / "data" / "foreign" / "megatron" / \
