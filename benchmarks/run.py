@@ -290,6 +290,69 @@ def engine(report: Report, n: int, repeat: int, with_torch: bool) -> float | Non
     return torch_step
 
 
+def family_cases(n: int) -> dict[str, tuple[str, dict[str, Any], str]]:
+    """One realistic parameter set per kind of the trainer families, for ``n`` steps, with the
+    oracle (tests/frameworks_oracle.py) that steps the real implementation."""
+    return {
+        "WarmupLR (log)": ("deepspeed.warmup", {"warmup_num_steps": n // 100}, "deepspeed"),
+        "WarmupDecayLR": ("deepspeed.warmup_decay", {"total_num_steps": n,
+                                                     "warmup_num_steps": n // 100}, "deepspeed"),
+        "WarmupCosineLR": ("deepspeed.warmup_cosine", {"total_num_steps": n,
+                                                       "warmup_num_steps": n // 100},
+                           "deepspeed"),
+        "OneCycle (decay)": ("deepspeed.one_cycle", {
+            "cycle_min_lr": 1e-4, "cycle_max_lr": 1e-3, "cycle_first_step_size": n // 4,
+            "decay_step_size": 1000, "decay_lr_rate": 0.01}, "deepspeed"),
+        "LRRangeTest": ("deepspeed.range_test", {"lr_range_test_step_size": 1000}, "deepspeed"),
+        "Megatron cosine (samples, warm-up fraction)": ("megatron.param_scheduler", {
+            "lr_decay_steps": n * 512, "lr_warmup_steps": 0.01 * n * 512, "increment": 512,
+            "lr_decay_style": "cosine", "min_lr": 1e-5}, "megatron"),
+        "Megatron WSD (exponential)": ("megatron.param_scheduler", {
+            "lr_decay_steps": n, "lr_warmup_steps": n // 100, "lr_decay_style": "WSD",
+            "wsd_decay_steps": n // 5}, "megatron"),
+        "Megatron inverse-square-root": ("megatron.param_scheduler", {
+            "lr_decay_steps": n, "lr_warmup_steps": n // 100,
+            "lr_decay_style": "inverse-square-root"}, "megatron"),
+    }
+
+
+def families(report: Report, n: int, repeat: int) -> None:
+    """DeepSpeed's and Megatron-core's kinds: lrplot against stepping the real scheduler (each
+    family skipped when its library is not installed)."""
+    import importlib.util
+
+    import numpy as np
+
+    import lrplot
+
+    sys.path.insert(0, str(ROOT / "tests"))
+    import frameworks_oracle
+
+    modules = {"deepspeed": "deepspeed", "megatron": "megatron.core"}
+    for name, (kind, params, family) in family_cases(n).items():
+        evaluate = lambda: lrplot.schedule(kind, steps=n, base_lr=1e-3, **params)  # noqa: E731
+        lr = evaluate()
+        ours = timed(evaluate, repeat)
+        label = f"{name}, 10^{round(math.log10(n))} steps"
+        try:
+            present = importlib.util.find_spec(modules[family]) is not None
+        except ModuleNotFoundError:
+            present = False
+        if not present:
+            report.add("Families", label, seconds(ours), f"{family} absent", "", ">= 100x", None)
+            continue
+        oracle = getattr(frameworks_oracle, f"{family}_lrs")
+        start = time.perf_counter()
+        expected = np.asarray(oracle(kind, n, 1e-3, params))
+        theirs = time.perf_counter() - start
+        scale = np.maximum(np.abs(expected), 1e-300)
+        parity = float(np.max(np.abs(lr - expected) / scale))
+        ratio = theirs / ours
+        report.add("Families", f"{label} (parity {parity:.0e})", seconds(ours),
+                   f"{family} {seconds(theirs)}", f"{ratio:.0f}x faster", ">= 100x",
+                   ratio >= 100 and parity <= 1e-12)
+
+
 def sweep(report: Report, sizes: list[int], values: int, repeat: int, torch_step: float | None
           ) -> None:
     """A sweep of ``values`` parameter values: one broadcast pass against one pass per value
@@ -535,7 +598,7 @@ def bounded(report: Report, sizes: list[int], repeat: int) -> None:
 
 # -- main ---------------------------------------------------------------------------------------------
 
-SECTIONS = ("engine", "startup", "figure", "scale", "bounded")
+SECTIONS = ("engine", "families", "startup", "figure", "scale", "bounded")
 
 
 def main() -> None:
@@ -569,6 +632,8 @@ def main() -> None:
             n = 10**5 if quick else 10**6
             torch_step = engine(report, n, rounds, with_torch)
             sweep(report, [10**3, 10**4, n], 100, max(1, rounds // 2), torch_step)
+        if "families" in only:
+            families(report, 10**5 if quick else 10**6, rounds)
         if "bounded" in only:
             bounded(report, [10**6, 10**7] if quick else [10**6, 10**7, 10**8], max(rounds, 7))
         if "scale" in only:

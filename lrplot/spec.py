@@ -596,16 +596,17 @@ FIGURE_KEYS = ("title", "steps", "base_lr", "log_y", "annotate", "series", *LOOP
                "panels", "curves")
 PANEL_KEYS = ("title", "steps", "base_lr", "series", *LOOP_KEYS, "curves")
 CURVE_KEYS = ("type", "label", "steps", "base_lr", "sweep", "series", *LOOP_KEYS, "lint")
-SERIES = ("lr", "momentum", "metric")
+SERIES = ("lr", "momentum", "metric", "weight_decay")
 """What a curve can show: its lr, the momentum (or Adam's beta1) that CyclicLR and OneCycleLR
-cycle, the metric ReduceLROnPlateau watches. ``series: [lr, momentum]`` asks for more than the
-lr, at figure, panel or curve level."""
+cycle, the metric ReduceLROnPlateau watches, the weight decay Megatron schedules.
+``series: [lr, momentum]`` asks for more than the lr, at figure, panel or curve level."""
 
 
 _EXTRA_SOURCES = {
     "momentum": "only cyclic and onecycle (with cycle_momentum), or a composite with one of "
                 "them, change the momentum",
     "metric": "only plateau has a metric",
+    "weight_decay": "only megatron.param_scheduler schedules the weight decay",
 }
 
 

@@ -6,6 +6,8 @@ From the repository root, with the framework installed in the running Python:
     python scripts/make_goldens_frameworks.py transformers      # the dev venv (torch + transformers)
     KERAS_BACKEND=torch python scripts/make_goldens_frameworks.py keras
     python scripts/make_goldens_frameworks.py timm    # timm installed with --no-deps (no torchvision)
+    python scripts/make_goldens_frameworks.py deepspeed   # deepspeed 0.19.8 (CPU accelerator)
+    python scripts/make_goldens_frameworks.py megatron    # megatron-core 0.16.1
     /tmp/optax-venv/bin/python scripts/make_goldens_frameworks.py optax   # a throwaway venv:
         # python3 -m venv /tmp/optax-venv && /tmp/optax-venv/bin/pip install optax jax numpy
 
@@ -277,13 +279,91 @@ def optax_cases() -> list[dict]:
     ]
 
 
+def deepspeed_cases() -> list[dict]:
+    d = "deepspeed."
+    return [
+        case(d + "warmup", 60, warmup_num_steps=40),  # log, the default: lr[0] = lr[1] = 0
+        case(d + "warmup", 60, warmup_num_steps=40, warmup_type="linear"),
+        case(d + "warmup", 30, warmup_min_lr=0.01, warmup_max_lr=0.5, warmup_num_steps=1),
+        case(d + "warmup", 1500),  # every default: warmup_max_lr from the optimizer
+        case(d + "warmup_decay", 300, total_num_steps=250, warmup_num_steps=50),
+        case(d + "warmup_decay", 300, total_num_steps=250, warmup_num_steps=50,
+             warmup_type="linear", warmup_min_lr=1e-5, warmup_max_lr=3e-4),
+        case(d + "warmup_decay", 120, total_num_steps=30, warmup_num_steps=50),  # total < warm
+        case(d + "warmup_decay", LONG, total_num_steps=18_000, warmup_max_lr=6e-4,
+             extra=around(1000, 18_000)),
+        case(d + "warmup_cosine", 300, total_num_steps=250, warmup_num_steps=50),
+        case(d + "warmup_cosine", 300, total_num_steps=250, warmup_num_steps=50,
+             warmup_type="linear", warmup_min_ratio=0.1, cos_min_ratio=0.0),
+        case(d + "warmup_cosine", 100, total_num_steps=20, warmup_num_steps=40),
+        case(d + "warmup_cosine", LONG, 3e-4, total_num_steps=19_000,
+             extra=around(1000, 19_000)),
+        case(d + "one_cycle", 300, cycle_min_lr=0.001, cycle_max_lr=0.01,
+             cycle_first_step_size=100),
+        case(d + "one_cycle", 300, cycle_min_lr=0.001, cycle_max_lr=0.01,
+             cycle_first_step_size=60, cycle_second_step_size=90, decay_step_size=20,
+             decay_lr_rate=0.5, decay_mom_rate=0.01, cycle_min_mom=0.85, cycle_max_mom=0.95),
+        case(d + "one_cycle", 300, cycle_min_lr=0.0, cycle_max_lr=0.1,
+             cycle_first_step_size=100, cycle_first_stair_count=4),
+        case(d + "one_cycle", 300, cycle_min_lr=0.0, cycle_max_lr=0.1,
+             cycle_first_step_size=77, cycle_second_step_size=50, cycle_first_stair_count=5,
+             cycle_second_stair_count=3, cycle_momentum=False),
+        case(d + "one_cycle", 120, cycle_min_lr=0.02, cycle_max_lr=0.2,
+             cycle_first_step_size=50, cycle_second_step_size=0),
+        case(d + "one_cycle", LONG, cycle_min_lr=1e-5, cycle_max_lr=1e-3,
+             cycle_first_step_size=3000, decay_step_size=1000, decay_lr_rate=0.001,
+             extra=around(3000, 6000)),
+        case(d + "range_test", 100),
+        case(d + "range_test", 300, lr_range_test_min_lr=1e-4, lr_range_test_step_size=7,
+             lr_range_test_step_rate=5.0),
+        case(d + "range_test", 300, lr_range_test_min_lr=1e-4, lr_range_test_step_size=20,
+             lr_range_test_step_rate=0.5, lr_range_test_staircase=True),
+        case(d + "range_test", LONG, lr_range_test_step_size=1000, lr_range_test_step_rate=3.0,
+             lr_range_test_staircase=True),
+    ]
+
+
+def megatron_cases() -> list[dict]:
+    m = "megatron.param_scheduler"
+    wsd = {"lr_decay_style": "WSD", "wsd_decay_steps": 60}
+    return [
+        case(m, 250, lr_decay_steps=200),  # linear, no warm-up, every default
+        case(m, 250, lr_decay_steps=200, lr_warmup_steps=20, lr_decay_style="cosine",
+             min_lr=0.01),
+        case(m, 250, 3e-4, lr_decay_steps=200, lr_warmup_steps=20, init_lr=1e-5,
+             lr_decay_style="constant"),
+        case(m, 300, lr_decay_steps=250, lr_warmup_steps=20, lr_decay_style="inverse-square-root",
+             min_lr=0.02),
+        case(m, 300, lr_decay_steps=250, lr_decay_style="inverse-square-root"),
+        *[case(m, 260, lr_decay_steps=200, lr_warmup_steps=10, min_lr=0.001,
+               lr_wsd_decay_style=style, **wsd)
+          for style in ("linear", "cosine", "exponential", "minus_sqrt")],
+        # samples: Megatron steps by the global batch size; a warm-up fraction x samples
+        case(m, 300, 6e-4, lr_decay_steps=250 * 512, lr_warmup_steps=0.01 * 250 * 512,
+             increment=512, lr_decay_style="cosine", min_lr=6e-5),
+        case(m, 300, 1e-3, lr_decay_steps=200 * 256, lr_warmup_steps=0.017 * 200 * 256,
+             increment=256, lr_decay_style="WSD", wsd_decay_steps=40 * 256,
+             lr_wsd_decay_style="cosine"),
+        case(m, 250, lr_decay_steps=200, start_wd=0.0, end_wd=0.1, wd_incr_style="linear",
+             wd_incr_steps=150),
+        case(m, 250, lr_decay_steps=200, start_wd=0.01, end_wd=0.05, wd_incr_style="cosine"),
+        case(m, LONG, 3e-4, lr_decay_steps=18_000, lr_warmup_steps=2000,
+             lr_decay_style="cosine", min_lr=3e-5, extra=around(2000, 18_000)),
+    ]
+
+
 FRAMEWORKS = {
+    "megatron": (megatron_cases, oracle.megatron_lrs, ("megatron", "torch")),
+    "deepspeed": (deepspeed_cases, oracle.deepspeed_lrs, ("deepspeed", "torch")),
     "transformers": (hf_cases, oracle.hf_lrs, ("transformers", "torch")),
     "keras": (keras_cases, oracle.keras_lrs, ("keras", "torch")),
     "timm": (timm_cases, oracle.timm_lrs, ("timm", "torch")),
     "optax": (optax_cases, oracle.optax_lrs, ("optax", "jax", "jaxlib", "numpy")),
 }
 """framework -> (its cases, its oracle, the modules whose versions the file records)."""
+
+SERIES = {"deepspeed": oracle.deepspeed_series, "megatron": oracle.megatron_series}
+"""framework -> an oracle of every series it sets (lr, momentum): the others are stored too."""
 
 
 def case_id(c: dict) -> str:
@@ -309,9 +389,15 @@ def make(framework: str) -> None:
         indices = subsample(c["steps"], c["extra"], full_limit=FULL_LIMIT, samples=SAMPLES,
                             edge=EDGE)
         values = lr if indices is None else lr[indices]
-        cases.append({"id": ident, "kind": c["kind"], "steps": c["steps"],
-                      "base_lr": c["base_lr"], "params": c["params"], "indices": indices,
-                      "lr": [float(v) for v in values]})
+        entry = {"id": ident, "kind": c["kind"], "steps": c["steps"], "base_lr": c["base_lr"],
+                 "params": c["params"], "indices": indices, "lr": [float(v) for v in values]}
+        if framework in SERIES:  # the other series the framework sets (beta1), by name
+            for name, series in SERIES[framework](c["kind"], c["steps"], c["base_lr"],
+                                                  c["params"]).items():
+                if name != "lr":
+                    picked = series if indices is None else series[indices]
+                    entry[name] = [float(v) for v in picked]
+        cases.append(entry)
     oracle.dump_goldens({
         "framework": framework,
         "versions": oracle.versions_of(*modules),

@@ -101,6 +101,10 @@ def hf_lrs(kind: str, steps: int, base_lr: float, params: Mapping[str, Any]) -> 
     return out
 
 
+VERSION_MODULES = {"megatron": "megatron.core"}
+"""Frameworks whose version is a submodule's (megatron-core is ``megatron.core``)."""
+
+
 def versions_of(*modules: str) -> dict[str, str]:
     import importlib
 
@@ -108,7 +112,7 @@ def versions_of(*modules: str) -> dict[str, str]:
     for name in modules:
         try:
             found[name] = timm_version() if name == "timm" else \
-                importlib.import_module(name).__version__
+                importlib.import_module(VERSION_MODULES.get(name, name)).__version__
         except ImportError:
             pass
     if "keras" in found:
@@ -262,3 +266,86 @@ def optax_lrs(kind: str, steps: int, base_lr: float, params: Mapping[str, Any]) 
         return np.full(steps, float(probe))
     jitted = jax.jit(schedule)
     return np.array([float(jitted(jnp.asarray(i, dtype=jnp.int32))) for i in range(steps)])
+
+
+# -- DeepSpeed (Python floats) ----------------------------------------------------------------
+
+DEEPSPEED_CLASSES = {"warmup": "WarmupLR", "warmup_decay": "WarmupDecayLR",
+                     "warmup_cosine": "WarmupCosineLR", "one_cycle": "OneCycle",
+                     "range_test": "LRRangeTest"}
+
+
+def deepspeed_series(kind: str, steps: int, base_lr: float,
+                     params: Mapping[str, Any]) -> dict[str, np.ndarray]:
+    """A ``deepspeed.runtime.lr_schedules`` class over one ``torch.optim.Adam`` group (Adam has
+    betas, so OneCycle cycles beta1), stepped ``steps - 1`` times as DeepSpeed's engine steps it
+    after each optimizer step: ``{"lr": ..., "momentum": beta1 (OneCycle with cycle_momentum)}``.
+    """
+    import logging
+
+    import torch
+    from deepspeed.runtime import lr_schedules
+
+    logging.getLogger("DeepSpeed").setLevel(logging.ERROR)  # "before it has started" warnings
+    cls = getattr(lr_schedules, DEEPSPEED_CLASSES[kind.split(".", 1)[1]])
+    param = torch.nn.Parameter(torch.zeros(1))
+    optimizer = torch.optim.Adam([param], lr=base_lr)
+    group = optimizer.param_groups[0]
+    scheduler = cls(optimizer, **params)
+    momentum = cls.__name__ == "OneCycle" and params.get("cycle_momentum", True)
+    lr, beta1 = np.empty(steps), np.empty(steps)
+    for i in range(steps):
+        if i:
+            scheduler.step()
+        lr[i] = group["lr"]
+        beta1[i] = group["betas"][0]
+    return {"lr": lr, "momentum": beta1} if momentum else {"lr": lr}
+
+
+def deepspeed_lrs(kind: str, steps: int, base_lr: float, params: Mapping[str, Any]) -> np.ndarray:
+    return deepspeed_series(kind, steps, base_lr, params)["lr"]
+
+
+# -- Megatron-core (Python floats) ------------------------------------------------------------
+
+def megatron_series(kind: str, steps: int, base_lr: float,
+                    params: Mapping[str, Any]) -> dict[str, np.ndarray]:
+    """``OptimizerParamScheduler`` over one parameter group, stepped as Megatron's training loop
+    steps it: ``step(increment)`` after every iteration. ``{"lr", "weight_decay"}``."""
+    import logging
+
+    from megatron.core.optimizer_param_scheduler import OptimizerParamScheduler
+
+    logging.getLogger("megatron.core.optimizer_param_scheduler").setLevel(logging.ERROR)
+    p = dict(params)
+    increment = p.pop("increment", 1)
+    p.setdefault("max_lr", None)
+    if p["max_lr"] is None:
+        p["max_lr"] = base_lr
+    p.setdefault("min_lr", 0.0)
+    p.setdefault("init_lr", 0.0)
+    p.setdefault("lr_warmup_steps", 0)
+    p.setdefault("lr_decay_style", "linear")
+    p.setdefault("lr_wsd_decay_style", "exponential")
+    p.setdefault("start_wd", 0.01)
+    p.setdefault("end_wd", 0.01)
+    p.setdefault("wd_incr_style", "constant")
+    if p.get("wd_incr_steps") is None:
+        p["wd_incr_steps"] = p["lr_decay_steps"]
+
+    class Optimizer:  # the class touches param_groups only
+        param_groups = [{}]
+
+    optimizer = Optimizer()
+    scheduler = OptimizerParamScheduler(optimizer, **p)
+    group = optimizer.param_groups[0]
+    lr, wd = np.empty(steps), np.empty(steps)
+    for i in range(steps):
+        if i:
+            scheduler.step(increment)
+        lr[i], wd[i] = group["lr"], group["weight_decay"]
+    return {"lr": lr, "weight_decay": wd}
+
+
+def megatron_lrs(kind: str, steps: int, base_lr: float, params: Mapping[str, Any]) -> np.ndarray:
+    return megatron_series(kind, steps, base_lr, params)["lr"]

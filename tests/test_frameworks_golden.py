@@ -16,7 +16,8 @@ from frameworks_oracle import (RTOL_FLOAT32, RTOL_FLOAT64, assert_lr_close, gold
                                load_goldens)
 
 FRAMEWORKS = {"transformers": RTOL_FLOAT64, "timm": RTOL_FLOAT64, "keras": RTOL_FLOAT32,
-              "optax": RTOL_FLOAT32}
+              "optax": RTOL_FLOAT32, "deepspeed": RTOL_FLOAT64,
+              "megatron": RTOL_FLOAT64}
 """framework -> the tolerance of its golden comparison."""
 
 PRESENT = [f for f in FRAMEWORKS if golden_path(f).exists()]
@@ -50,3 +51,20 @@ def test_matches_framework(framework, case):
     actual = lr if indices is None else lr[indices]
     assert_lr_close(actual, case["lr"], rtol=FRAMEWORKS[framework], indices=indices,
                     context=case["id"])
+
+
+SERIES_CASES = [(f, c, name) for f, c in CASES for name in ("momentum", "weight_decay")
+                if name in c]
+
+
+@pytest.mark.parametrize("framework,case,series", SERIES_CASES,
+                         ids=[f"{c['id']}:{s}" for _, c, s in SERIES_CASES])
+def test_other_series_match_framework(framework, case, series):
+    """The other series a framework sets (DeepSpeed OneCycle's beta1) match it too."""
+    kind = schedules.get(case["kind"])
+    params = {**kind.defaults(), **case["params"]}
+    values = kind.evaluate(case["steps"], case["base_lr"], params, series=series)
+    indices = case["indices"]
+    actual = values if indices is None else values[indices]
+    assert_lr_close(actual, case[series], rtol=FRAMEWORKS[framework], indices=indices,
+                    context=f"{case['id']} {series}")

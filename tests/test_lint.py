@@ -52,6 +52,20 @@ CASES: dict[str, tuple[dict, dict]] = {
     "floor-not-reached": (
         {"type": "cosine", "T_max": 500, "eta_min": 0.001, "steps": 400},
         {"type": "cosine", "T_max": 399, "eta_min": 0.001, "steps": 400}),
+    "log-warmup-zero-lrs": (
+        {"type": "deepspeed.warmup", "warmup_num_steps": 100, "steps": 200},
+        {"type": "deepspeed.warmup", "warmup_num_steps": 100, "warmup_type": "linear",
+         "steps": 200}),
+    "decay-ends-before-run": (
+        {"type": "deepspeed.warmup_decay", "total_num_steps": 100, "warmup_num_steps": 10,
+         "warmup_type": "linear", "steps": 200},
+        {"type": "deepspeed.warmup_decay", "total_num_steps": 199, "warmup_num_steps": 10,
+         "warmup_type": "linear", "steps": 200}),
+    "lr-drops-at-decay-end": (
+        {"type": "megatron.param_scheduler", "lr_decay_steps": 100, "lr_warmup_steps": 10,
+         "lr_decay_style": "inverse-square-root", "min_lr": 0.001, "steps": 200},
+        {"type": "megatron.param_scheduler", "lr_decay_steps": 200, "lr_warmup_steps": 10,
+         "lr_decay_style": "inverse-square-root", "min_lr": 0.001, "steps": 201}),
     "onecycle-overrun": (
         {"type": "onecycle", "max_lr": 0.1, "total_steps": 100, "steps": 101},
         {"type": "onecycle", "max_lr": 0.1, "total_steps": 100, "steps": 100}),

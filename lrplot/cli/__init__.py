@@ -310,13 +310,16 @@ class LearningRates(click.ParamType):
 
 LEARNING_RATES = LearningRates()
 
-EXTRA_FLAGS = {"momentum": "--momentum", "metric": "--show-metric"}
+EXTRA_FLAGS = {"momentum": "--momentum", "metric": "--show-metric",
+               "weight_decay": "--show-weight-decay"}
 """Flags that add a kind's extra series (lrplot.spec.SERIES) to the figure and the numbers."""
 EXTRA_HELP = {
     "momentum": "Also show the momentum (SGD; Adam's beta1) the schedule cycles: dashed, on a "
                 "second y axis, and as a column/field in CSV/JSON.",
     "metric": "Also show the metric the schedule watches: dashed, on a second y axis, and as a "
               "column/field in CSV/JSON.",
+    "weight_decay": "Also show the weight decay the scheduler sets: dashed, on a second y axis, "
+                    "and as a column/field in CSV/JSON.",
 }
 
 
@@ -557,8 +560,8 @@ def compare(configs, steps, base_lr, output, title, log_y, size, dpi, fmt):
 def list_kinds(frameworks: tuple[str, ...]) -> None:
     """List schedule kinds, their aliases and their parameters, grouped by framework.
 
-    FRAMEWORK (torch, hf or transformers, timm, keras, optax) lists one framework's kinds; a
-    KIND lists that kind alone. Without arguments: every kind.
+    FRAMEWORK (torch, hf or transformers, timm, keras, optax, deepspeed) lists one framework's
+    kinds; a KIND lists that kind alone. Without arguments: every kind.
     """
     groups = _by_framework()
     if frameworks:

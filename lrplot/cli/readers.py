@@ -39,6 +39,11 @@ OPTIONS = [
      "Override the gradient accumulation steps."),
     ("--interval", "interval", click.Choice(["step", "epoch"]), None,
      "How often the training loop steps the scheduler (where the config cannot say)."),
+    ("--learning-rate", "learning_rate", click.FloatRange(min=0), "X",
+     "The launch command's learning rate, where the config says \"auto\" (DeepSpeed)."),
+    ("--warmup-steps", "warmup_steps", click.FloatRange(min=0), "N",
+     "The launch command's warm-up steps (below 1: a ratio of the run), where the config says "
+     "\"auto\" (DeepSpeed)."),
     ("--rules", "rules", str, "VERSION",
      "Which version of the trainer's rules applies, e.g. 4 for transformers 4.x "
      "(default: the latest, transformers 5)."),
@@ -51,7 +56,8 @@ def run_options(f: Callable) -> Callable:
         click.option("--from", "from_", metavar="FORMAT", expose_value=False, callback=_keep,
                      help="The config's format when detection should not decide: hf (also "
                           "transformers, llamafactory, trl), axolotl, lightning, hydra, timm "
-                          "(args.yaml, or a .sh file with a train.py command line)."),
+                          "(args.yaml, or a .sh file with a train.py command line), deepspeed "
+                          "(ds_config.json)."),
         click.option("--explain", is_flag=True, expose_value=False, callback=_keep,
                      help="Print every number derived from a training config, with the "
                           "file:line, default or flag it came from and the trainer rule "

@@ -24,6 +24,8 @@ if TYPE_CHECKING:
 
 READERS = {
     "hydra": "lrplot.readers.hydra",
+    "deepspeed": "lrplot.readers.deepspeed",
+    "megatron": "lrplot.readers.megatron",
     "timm": "lrplot.readers.timm",
     "axolotl": "lrplot.readers.axolotl",
     "hf": "lrplot.readers.hf",
@@ -35,7 +37,7 @@ ALIASES = {"transformers": "hf", "huggingface": "hf", "trainingarguments": "hf",
            "llamafactory": "hf", "llama-factory": "hf", "trl": "hf",
            "alignment-handbook": "hf", "lightningcli": "lightning",
            "pytorch-lightning": "lightning", "omegaconf": "hydra",
-           "train.py": "timm"}
+           "train.py": "timm", "ds_config": "deepspeed", "ds": "deepspeed"}
 
 FORMATS = tuple(READERS) + tuple(ALIASES)
 """Every name ``--from`` accepts."""
@@ -54,7 +56,8 @@ def module(name: str) -> Any:
 
 
 SHELL = (".sh", ".bash")
-"""Files read as shell scripts holding a ``train.py`` command line (timm), not as YAML."""
+"""Files read as shell scripts: a Megatron-LM launch script, or a ``train.py`` command line
+(timm); not as YAML."""
 
 
 def load(path: str, fmt: str | None = None) -> tuple[Document, str | None]:
@@ -63,13 +66,16 @@ def load(path: str, fmt: str | None = None) -> tuple[Document, str | None]:
     from lrplot import yamlio
 
     named = ALIASES.get(fmt.lower(), fmt.lower()) if fmt else None
-    if path.lower().endswith(SHELL) or (named == "timm" and not path.lower().endswith(
-            (".yaml", ".yml", ".json"))):
-        from lrplot.readers import timm
+    if path.lower().endswith(SHELL) or (named in ("timm", "megatron") and not
+                                        path.lower().endswith((".yaml", ".yml", ".json"))):
         from lrplot.problems import Problem, SpecError
+        from lrplot.readers import megatron, timm
 
         data = yamlio.read_config(path)
-        doc = timm.command_document(data.decode("utf-8", errors="replace"), path)
+        text = data.decode("utf-8", errors="replace")
+        if named == "megatron" or (named is None and megatron.is_launch_script(text)):
+            return megatron.command_document(text, path), "megatron"
+        doc = timm.command_document(text, path)
         if doc is None:
             raise SpecError([Problem(path, "no train.py (or distributed_train.sh) command line "
                                            "in this file")])

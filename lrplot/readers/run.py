@@ -33,6 +33,8 @@ class RunFacts:
     grad_accum: int | None = None  # overrides the gradient accumulation steps
     interval: str | None = None  # "step" or "epoch": how often the scheduler is stepped
     rules: str | None = None  # which version of the trainer's rules, e.g. "4" for transformers
+    learning_rate: float | None = None  # the launch command's lr, where a config says "auto"
+    warmup_steps: float | None = None  # the launch command's warm-up (< 1: a ratio), for "auto"
 
     def given(self) -> dict[str, Any]:
         return {f.name: getattr(self, f.name) for f in fields(self)
