@@ -240,6 +240,9 @@ def _arrange_labels(ax, renderer) -> None:
                 best, best_cost = (dx, dy, ha, va), cost
             if cost <= 0.005:  # the nearest spot that hides (almost) nothing
                 break
+        if best_cost > placement.CLEAR:  # no spot off the curves and the other texts: the
+            text.set_visible(False)      # marker stays, its value is in lrplot stats
+            continue
         dx, dy, ha, va = best
         text.set_position((dx, dy))
         text.set_ha(ha)
