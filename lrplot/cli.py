@@ -371,6 +371,8 @@ FRAMEWORK_TITLES = {
     "timm": "timm, timm.scheduler (timm.NAME)",
     "keras": "Keras 3, keras.optimizers.schedules, float32 (keras.NAME)",
     "optax": "Optax, optax.schedules, float32 as jax computes (optax.NAME)",
+    "torchtitan": "torchtitan, its warmup-stable-decay LambdaLR (torchtitan.NAME)",
+    "nanogpt": "nanoGPT, train.py's get_lr (nanogpt.NAME)",
 }
 """How ``lrplot list`` and ``lrplot --help`` head each framework's kinds."""
 

@@ -16,7 +16,8 @@ from frameworks_oracle import (RTOL_FLOAT32, RTOL_FLOAT64, assert_lr_close, gold
                                load_goldens)
 
 FRAMEWORKS = {"transformers": RTOL_FLOAT64, "timm": RTOL_FLOAT64, "keras": RTOL_FLOAT32,
-              "optax": RTOL_FLOAT32}
+              "optax": RTOL_FLOAT32,
+              "torchtitan": RTOL_FLOAT64, "nanogpt": RTOL_FLOAT64}
 """framework -> the tolerance of its golden comparison."""
 
 PRESENT = [f for f in FRAMEWORKS if golden_path(f).exists()]

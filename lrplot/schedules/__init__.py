@@ -200,7 +200,7 @@ class UnknownKind(LookupError):
 
 
 NAMESPACES = {"torch": "", "pytorch": "", "hf": "hf", "transformers": "hf", "timm": "timm",
-              "keras": "keras", "optax": "optax"}
+              "keras": "keras", "optax": "optax", "torchtitan": "torchtitan", "nanogpt": "nanogpt"}
 """Accepted name prefixes -> the registry's prefix: torch kinds have none (``torch.cosine`` is
 ``cosine``), transformers kinds are ``hf.*`` (``transformers.cosine`` is ``hf.cosine``)."""
 
@@ -255,3 +255,5 @@ def _load_builtin() -> None:
     from lrplot.schedules import keras  # noqa: F401
     from lrplot.schedules import timm  # noqa: F401
     from lrplot.schedules import optax  # noqa: F401
+    from lrplot.schedules import torchtitan  # noqa: F401
+    from lrplot.schedules import nanogpt  # noqa: F401
