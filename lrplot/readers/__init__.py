@@ -23,6 +23,8 @@ if TYPE_CHECKING:
     from lrplot.yamlio import Document
 
 READERS = {
+    "torchtitan": "lrplot.readers.torchtitan",
+    "nanogpt": "lrplot.readers.nanogpt",
     "hydra": "lrplot.readers.hydra",
     "timm": "lrplot.readers.timm",
     "axolotl": "lrplot.readers.axolotl",
@@ -35,7 +37,7 @@ ALIASES = {"transformers": "hf", "huggingface": "hf", "trainingarguments": "hf",
            "llamafactory": "hf", "llama-factory": "hf", "trl": "hf",
            "alignment-handbook": "hf", "lightningcli": "lightning",
            "pytorch-lightning": "lightning", "omegaconf": "hydra",
-           "train.py": "timm"}
+           "train.py": "timm", "nanogpt-config": "nanogpt", "titan": "torchtitan"}
 
 FORMATS = tuple(READERS) + tuple(ALIASES)
 """Every name ``--from`` accepts."""
@@ -64,6 +66,9 @@ def load(path: str, fmt: str | None = None) -> tuple[Document, str | None]:
     from lrplot import yamlio
 
     named = ALIASES.get(fmt.lower(), fmt.lower()) if fmt else None
+    trainer = _load_trainer_file(path, named)
+    if trainer is not None:
+        return trainer
     if path.lower().endswith(SHELL) or (named == "timm" and not path.lower().endswith(
             (".yaml", ".yml", ".json"))):
         from lrplot.readers import timm
@@ -76,6 +81,30 @@ def load(path: str, fmt: str | None = None) -> tuple[Document, str | None]:
                                            "in this file")])
         return doc, "timm"
     return yamlio.load(path), fmt
+
+
+def _load_trainer_file(path: str, named: str | None) -> tuple[Document, str] | None:
+    """TOML (torchtitan), Python (nanoGPT config, read as data) and shell files holding a
+    nanoGPT ``train.py config/x.py --key=value`` line; None for every other file."""
+    import os
+
+    from lrplot import yamlio
+
+    lower = path.lower()
+    if not (lower.endswith((".toml", ".py")) or (lower.endswith(SHELL) and named in (
+            None, "nanogpt"))):
+        return None
+    text = yamlio.read_config(path).decode("utf-8", errors="replace")
+    if lower.endswith(".toml"):
+        from lrplot.readers import torchtitan
+
+        return torchtitan.load_toml(text, path), named or "torchtitan"
+    from lrplot.readers import nanogpt
+
+    if lower.endswith(".py"):
+        return nanogpt.config_document(text, path, skipped=[]), named or "nanogpt"
+    doc = nanogpt.command_document(text, path, os.path.dirname(path))
+    return (doc, "nanogpt") if doc is not None else None
 
 
 def is_lrplot(data: Any) -> bool:
