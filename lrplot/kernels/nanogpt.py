@@ -8,7 +8,7 @@ import math
 
 import numpy as np
 
-from lrplot.kernels._frameworks import CHUNK, Chunks, closed_form
+from lrplot.kernels._frameworks import CHUNK, Chunks
 from lrplot.libm import cos
 
 
@@ -27,15 +27,26 @@ def cosine(n: int, base_lr: float, warmup_iters: int, lr_decay_iters: int, min_l
     and ``lr = get_lr(iter_num) if decay_lr else learning_rate``.
     """
     W, D, lr, lo = warmup_iters, lr_decay_iters, float(base_lr), float(min_lr)
-
-    def f(t: np.ndarray) -> np.ndarray:
+    for first in range(0, n, chunk):
+        last = min(n, first + chunk)  # steps first..last-1
         if not decay_lr:
-            return np.full(len(t), lr)
-        warm = lr * (t + 1).astype(np.float64) / (W + 1)
-        span = D - W
-        with np.errstate(invalid="ignore", divide="ignore"):
-            ratio = (t - W).astype(np.float64) / span if span else np.zeros(len(t))
-        coeff = 0.5 * (1.0 + cos(math.pi * ratio))
-        middle = lo + coeff * (lr - lo)
-        return np.where(t < W, warm, np.where(t > D, lo, middle))
-    return closed_form(n, chunk, f)
+            yield np.full(last - first, lr)
+            continue
+        out = np.empty(last - first)
+        # the three branches as slices of the chunk: it < W, W <= it <= D, it > D
+        a = min(max(W, first), last)
+        b = min(max(D + 1, a), last)
+        out[:a - first] = lr * np.arange(first + 1, a + 1, dtype=np.float64) / (W + 1)
+        if b > a:
+            # in place, in get_lr's order: min_lr + 0.5 * (1.0 + cos(pi * ratio)) * (lr - min_lr)
+            x = np.arange(a - W, b - W, dtype=np.float64)  # it - warmup_iters, exact
+            x /= D - W
+            x *= math.pi
+            x = cos(x)
+            x += 1.0
+            x *= 0.5
+            x *= lr - lo
+            x += lo
+            out[a - first:b - first] = x
+        out[b - first:] = lo
+        yield out
