@@ -459,6 +459,7 @@ def scale(report: Report, n: int, rounds: int, work: Path) -> None:
         commands = {
             "png": lrplot + flags + ["--steps", str(n), "-o", f"{kind}.png"],
             "svg": lrplot + flags + ["--steps", str(n), "-o", f"{kind}.svg"],
+            "html": lrplot + flags + ["--steps", str(n), "-o", f"{kind}.html"],
             "numpy": [sys.executable, str(ALTERNATIVES / "numpy_eval.py"), kind, str(n)],
         }
         runs = interleaved(commands, rounds, work)
@@ -475,6 +476,14 @@ def scale(report: Report, n: int, rounds: int, work: Path) -> None:
                        f"numpy evaluates {seconds(base)}", f"{ratio:.2f}x the time",
                        "<= 2x, <= 300 MiB" + (", <= 200 kB" if fmt == "svg" else ""),
                        ratio <= 2 and rss <= 300 and (fmt == "png" or size <= 200_000))
+        # the interactive page: envelopes at three zoom levels in one pass, against the PNG's one
+        t, png = median(runs["html"]), median(runs["png"])
+        rss = median(runs["html"], "peak_rss") / MiB
+        size = (work / f"{kind}.html").stat().st_size
+        report.add(section, f"{name} -> HTML", f"{seconds(t)}, {rss:.0f} MiB, {size / 1e6:.2f} MB",
+                   f"the PNG takes {seconds(png)}", f"{t / png:.2f}x the PNG's time",
+                   "<= 1.5x the PNG, <= 300 MiB, <= 3 MB",
+                   t <= 1.5 * png and rss <= 300 and size <= 3_000_000)
     for fmt in ("csv", "json"):
         command = lrplot + ["cosine", "--t-max", "1000", "--steps", str(n), "-o", f"long.{fmt}"]
         runs = interleaved({fmt: command}, 1, work, warm=False)

@@ -9,7 +9,7 @@ classes defined afterwards are documented as usual. It also skips registering th
 (``mpl_toolkits.mplot3d``), which a 2D figure never uses, and defers ``fontTools.agl`` (the
 Adobe Glyph List, about 40 ms to parse, which ``matplotlib.dviread`` imports for TeX fonts only)
 until something reads it. And it imports with the garbage collector paused
-(:mod:`lrplot._collector`).
+(:mod:`lrplot.gc_pause`).
 
 Only the command line calls it: in a library or a notebook (``import lrplot``) matplotlib is
 imported the ordinary way, and ``help(line.set)`` lists every property. If matplotlib changes
@@ -21,7 +21,7 @@ from __future__ import annotations
 import sys
 import warnings
 
-from lrplot import _collector
+from lrplot import gc_pause
 
 MODULES = ("matplotlib.figure", "matplotlib.backends.backend_agg", "matplotlib.lines")
 """What :mod:`lrplot.render` imports."""
@@ -32,7 +32,7 @@ def import_for_command() -> None:
     without collecting garbage while there is none."""
     if "matplotlib.figure" in sys.modules:
         return
-    with _collector.paused():
+    with gc_pause.paused():
         _import_without_help_text()
 
 

@@ -13,14 +13,17 @@ Readable before complete: events shared by several curves are drawn once; more t
 :data:`MAX_LABELLED` events in a panel lose their labels, more than :data:`MAX_EVENTS` are not
 drawn (a StepLR with step_size 1 has nothing to point at); coinciding markers are merged.
 
-Events come from each curve's resolved schedule (``Series.schedule``: type and parameters), by a
-table of small functions per kind — :data:`EVENTS` — so a new kind adds one entry.
+Events come from each curve's resolved schedule (``Series.schedule``: type and parameters), by
+the ``events`` hook of its kind, declared with the kind in its framework's folder
+(:func:`lrplot.schedules.events_of`).
 """
 
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Iterable
+
+from lrplot.schedules import MAX_EVENTS, events_of
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -28,129 +31,13 @@ if TYPE_CHECKING:
     from lrplot.compute import PanelSeries, Series
 
 MAX_LABELLED = 12
-MAX_EVENTS = 40
 
-Event = tuple[int, str]
-"""(step, label) — the lr changes course at ``step``; an empty label draws the line only (the
-repeats of a periodic event: StepLR's decays after the first, a cosine's later minima)."""
-
-
-def _multistep(p: Mapping[str, Any], n: int) -> list[Event]:
-    counts: dict[int, int] = {}
-    for m in p.get("milestones") or ():
-        counts[m] = counts.get(m, 0) + 1
-    return [(m, f"milestone {m}" + (f" (x{c}: gamma**{c})" if c > 1 else ""))
-            for m, c in sorted(counts.items())]
-
-
-def _step(p: Mapping[str, Any], n: int) -> list[Event]:
-    size = p["step_size"]
-    return [(k, f"step_size {size}" if k == size else "") for k in range(size, n, size)]
-
-
-def _cosine(p: Mapping[str, Any], n: int) -> list[Event]:
-    T = p["T_max"]
-    return [(k, f"T_max {T}" if k == T else "") for k in range(T, n, 2 * T)]
-
-
-def _restarts(p: Mapping[str, Any], n: int) -> list[Event]:
-    events, start, length = [], 0, p["T_0"]
-    while start + length < n and len(events) <= MAX_EVENTS:
-        start += length
-        events.append((start, f"restart {start}"))
-        length *= p.get("T_mult", 1)
-    return events
-
-
-def _warmup(p: Mapping[str, Any], n: int) -> list[Event]:
-    T = p.get("total_iters")
-    if T is None:
-        return []
-    rising = p.get("start_factor", p.get("factor", 1.0)) < p.get("end_factor", 1.0)
-    name = "warm-up end" if rising or "factor" in p else "total_iters"
-    return [(T, f"{name} {T}")]
-
-
-def _onecycle(p: Mapping[str, Any], n: int) -> list[Event]:
-    total = p.get("total_steps") or (p["epochs"] * p["steps_per_epoch"]
-                                     if p.get("epochs") and p.get("steps_per_epoch") else None)
-    if not total:
-        return []
-    pct = p.get("pct_start", 0.3)
-    peak = int(round(pct * total - 1))
-    events = [(peak, f"warm-up end {peak}")]
-    if p.get("three_phase"):
-        back = int(round(2 * pct * total - 2))
-        events.append((back, f"back to initial lr {back}"))
-    events.append((total - 1, f"end of cycle {total - 1}"))
-    return events
-
-
-def _cyclic(p: Mapping[str, Any], n: int) -> list[Event]:
-    up = p["step_size_up"]
-    down = up if p.get("step_size_down") is None else p["step_size_down"]
-    events = []
-    for start in range(0, n, up + down):
-        if start + up < n:
-            events.append((start + up, f"max_lr {start + up}" if not start else ""))
-    return events
-
-
-def _sequential(p: Mapping[str, Any], n: int) -> list[Event]:
-    children = list(p.get("schedulers") or ())
-    names = [c.get("type", "?") if isinstance(c, Mapping) else str(getattr(c, "kind", "?"))
-             for c in children]
-    events = []
-    for i, m in enumerate(p.get("milestones") or ()):
-        if i + 1 < len(names):
-            events.append((m, f"{names[i]} → {names[i + 1]} {m}"))
-    # the first child's own events, before the first hand-over
-    if children and isinstance(children[0], Mapping):
-        first = events_of(children[0], min(n, (p.get("milestones") or [n])[0]))
-        events = first + events
-    return events
-
-
-def _hf(p: Mapping[str, Any], n: int) -> list[Event]:
-    events = []
-    warmup = p.get("num_warmup_steps")
-    if warmup:
-        events.append((warmup, f"warm-up end {warmup}"))
-    if p.get("num_stable_steps") is not None and warmup is not None:
-        decay = warmup + p["num_stable_steps"]
-        events.append((decay, f"decay start {decay}"))
-    if p.get("num_training_steps"):
-        events.append((p["num_training_steps"], f"num_training_steps {p['num_training_steps']}"))
-    return events
-
-
-EVENTS: dict[str, Callable[[Mapping[str, Any], int], list[Event]]] = {
-    "multistep": _multistep,
-    "step": _step,
-    "cosine": _cosine,
-    "cosine-restarts": _restarts,
-    "constant": _warmup,
-    "linear": _warmup,
-    "polynomial": _warmup,
-    "onecycle": _onecycle,
-    "cyclic": _cyclic,
-    "sequential": _sequential,
-}
-"""kind -> events(params, steps). Kinds not listed: transformers kinds (``hf.*``) use their warm-up
-and training-step parameters; others have none."""
-
-
-def events_of(schedule: Mapping[str, Any], steps: int) -> list[Event]:
-    """The events of a resolved schedule (``{"type": ..., params...}``) inside ``0 < step < steps``."""
-    kind = str(schedule.get("type", ""))
-    find = EVENTS.get(kind) or (_hf if kind.startswith("hf.") else None)
-    if find is None:
-        return []
-    try:
-        found = find(schedule, steps)
-    except (KeyError, TypeError, ValueError, ZeroDivisionError):
-        return []  # a schedule shape this table does not know: no marks rather than no figure
-    return [(int(s), name) for s, name in found if 0 < s < steps]
+# What the renderer's arrangement step (lrplot.arrange) looks for on an axes: event lines and
+# markers are not curves (no legend spot avoids them), labels are moved where they collide.
+EVENT = "lrplot-event"
+EVENT_LABEL = "lrplot-event-label"
+MARKER = "lrplot-marker"
+POINT_LABEL = "lrplot-point-label"
 
 
 # -- drawing --------------------------------------------------------------------------------------
@@ -213,7 +100,8 @@ def _draw_events(ax: Axes, series: list[Series], colors: list[Any]) -> None:
     for step, (color, labels, owner) in sorted(steps.items()):
         if len(series) == 1:
             color = "0.35"
-        ax.axvline(step, color=color, linestyle=":", linewidth=0.9, alpha=0.8, zorder=1.5)
+        ax.axvline(step, color=color, linestyle=":", linewidth=0.9, alpha=0.8, zorder=1.5,
+                   gid=EVENT)
         if not (labelled and labels):
             continue
         high = _is_high(_value_at(owner, step), bottom, top, log)
@@ -221,7 +109,7 @@ def _draw_events(ax: Axes, series: list[Series], colors: list[Any]) -> None:
                     xycoords=("data", "axes fraction"), xytext=(2, 3 if high else -3),
                     textcoords="offset points", rotation=90, ha="left",
                     va="bottom" if high else "top", fontsize=6.5, color=color, alpha=0.9,
-                    annotation_clip=True)
+                    annotation_clip=True, gid=EVENT_LABEL, parse_math=False)
 
 
 def _value_at(s: Series, step: int) -> float:
@@ -253,6 +141,7 @@ def _draw_extremes(ax: Axes, series: list[Series], colors: list[Any]) -> None:
         numbers = _summary(s)
         if numbers is None:
             continue
+        _after_warmup(s, numbers)
         points: dict[tuple[int, float], list[str]] = {}
         for name, _ in MARKERS:
             step = steps_of(s) - 1 if name == "final" else numbers[f"{name}_step"]
@@ -278,14 +167,34 @@ def _draw_extremes(ax: Axes, series: list[Series], colors: list[Any]) -> None:
             placed.add(key)
             ax.plot([step], [value], marker=marker, markersize=5, color=color,
                     markeredgecolor="white", markeredgewidth=0.6, linestyle="none",
-                    zorder=3, clip_on=False, label="_nolegend_")
+                    zorder=3, clip_on=False, label="_nolegend_", gid=MARKER)
             text = texts[(step, value)]
             if single and text:
                 _label_point(ax, step, value, text, xmax)
     if not single:  # one legend entry per marker, not a label per curve
         for name, marker in MARKERS:
             ax.plot([], [], marker=marker, markersize=5, color="0.35", linestyle="none",
-                    label=name)
+                    label=name, gid=MARKER)
+
+
+def _after_warmup(s: Series, numbers: dict[str, Any]) -> None:
+    """A minimum before the peak is where a warm-up starts, not what a reader looks for: the
+    minimum worth marking is the lowest lr after the peak (the end of the decay), when the
+    curve has one below its peak."""
+    peak_step, low_step = numbers.get("peak_step", -1), numbers.get("minimum_step", -1)
+    if not (0 <= low_step < peak_step) or steps_of(s) > (1 << 22):
+        return
+    import numpy as np
+
+    after = np.asarray(s.lr[peak_step:], dtype=float)
+    known = ~np.isnan(after)
+    if not known.any():
+        return
+    values = np.where(known, after, np.inf)
+    low = float(values.min())
+    if low < numbers["peak"]:
+        numbers["minimum"] = low
+        numbers["minimum_step"] = peak_step + int(values.argmin())
 
 
 def _last_known(s: Series, step: int) -> int:
@@ -299,12 +208,13 @@ def _last_known(s: Series, step: int) -> int:
 
 
 def _label_point(ax: Axes, step: int, value: float, text: tuple[str, str], xmax: int) -> None:
-    """``text`` is (what, where): 'peak', 'step 0' -> 'peak 0.1' over 'step 0'."""
+    """``text`` is (what, where): 'peak', 'step 0' -> 'peak 0.1' over 'step 0'. Placed beside
+    the point, away from the curve's middle; :mod:`lrplot.arrange` moves it where it collides.
+    No background box: a box would erase the curves it sits on."""
     right = step > 0.6 * xmax
     bottom, top = ax.get_ylim()
     high = _is_high(value, bottom, top, ax.get_yscale() == "log")
     ax.annotate(f"{text[0]} {value:.3g}\n{text[1]}", xy=(step, value),
                 xytext=(-10 if right else 12, -10 if high else 8), textcoords="offset points",
                 ha="right" if right else "left", va="top" if high else "bottom", fontsize=7,
-                color="0.2", bbox={"boxstyle": "round,pad=0.2", "facecolor": "white",
-                                   "edgecolor": "none", "alpha": 0.75}, zorder=4)
+                color="0.2", zorder=4, gid=POINT_LABEL, parse_math=False)

@@ -4,7 +4,8 @@
 >>> lr = lrplot.schedule("step", steps=6, step_size=2, gamma=0.5)
 >>> lr.tolist()
 [0.1, 0.1, 0.05, 0.05, 0.025, 0.025]
->>> spec = lrplot.load({"curves": [{"type": "cosine", "T_max": 50, "sweep": {"eta_min": [0, 0.01]}}]})
+>>> spec = lrplot.load({"curves": [{"type": "cosine", "T_max": 50,
+...                                  "sweep": {"eta_min": [0, 0.01]}}]})
 >>> fig = lrplot.plot(spec)          # a matplotlib Figure; shows inline in notebooks
 >>> fig = lrplot.plot("cosine", T_max=150, steps=400)   # a kind and its parameters
 >>> lrplot.save(spec, "cosine.svg")  # doctest: +SKIP
@@ -158,7 +159,8 @@ def save(what: Any, path: str | os.PathLike | IO[bytes], *, format: str | None =
          size: tuple[float, float] | None = None, dpi: int | None = None,
          title: str | None = None, log_y: bool | None = None, annotate: bool | None = None,
          **params: Any) -> str | os.PathLike | IO[bytes]:
-    """Write a figure (png svg pdf) or its numbers (csv json) to ``path``, atomically.
+    """Write a figure (png svg pdf), an interactive page (html) or the numbers (csv json) to
+    ``path``, atomically.
 
     ``what`` is what :func:`plot` takes: a kind name with its parameters
     (``save("cosine", "lr.svg", T_max=150)``), a config mapping, a config path, or a spec.
@@ -172,6 +174,10 @@ def save(what: Any, path: str | os.PathLike | IO[bytes], *, format: str | None =
     spec = figure_spec(what, params, {"title": title, "log_y": log_y, "annotate": annotate})
     given = path  # returned as given ("-" stays "-")
     if isinstance(path, str) and path == output.STDOUT:
+        if sys.stdout is None or not hasattr(sys.stdout, "buffer"):  # started with >&-
+            import errno
+
+            raise OSError(errno.EBADF, "standard output is closed")
         path = sys.stdout.buffer
     if hasattr(path, "write"):
         stream = path
@@ -187,11 +193,27 @@ def save(what: Any, path: str | os.PathLike | IO[bytes], *, format: str | None =
         data = series(spec)
         write = writers.write_csv if fmt == "csv" else writers.write_json
         emit(lambda stream: write(data, stream))
+    elif fmt in output.PAGE_FORMATS:
+        from lrplot import html
+
+        data = series(spec)
+        metadata = output.stamp(spec, fmt, size=size).metadata(fmt)
+        emit(lambda stream: html.write(spec, data, stream, metadata=metadata))
     else:
         from lrplot import render
 
         metadata = {**output.date_metadata(fmt),
                     **output.stamp(spec, fmt, dpi=dpi, size=size).metadata(fmt)}
         fig = _figure(spec, size=size, dpi=dpi)  # never pyplot's: written, then gone
+        if fmt == "png":  # the pixels are allocated only when drawn: refuse a huge canvas first
+            from lrplot import limits
+
+            width, height = fig.get_size_inches()
+            try:
+                problem = limits.pixels_problem(float(width), float(height), float(fig.dpi))
+            except limits.LimitError as exc:
+                problem = str(exc)
+            if problem:
+                raise specs.SpecError([specs.Problem("--dpi/--size", problem)])
         emit(lambda stream: render.save(fig, stream, fmt, metadata))
     return given

@@ -42,7 +42,7 @@ class _Script:
             self.imports.append(line)
 
 
-# -- values -----------------------------------------------------------------------------------------
+# -- values ----------------------------------------------------------------------------------------
 
 _MATH = ("cos", "sin", "tan", "exp", "log", "log10", "sqrt", "floor", "ceil", "pi", "e")
 
@@ -50,6 +50,10 @@ _MATH = ("cos", "sin", "tan", "exp", "log", "log10", "sqrt", "floor", "ceil", "p
 def _lambda(source: str, script: _Script) -> str:
     """An lrplot expression as a Python lambda (math names imported from :mod:`math`)."""
     tree = ast.parse(source, mode="eval")
+    if not source.isprintable() or "#" in source or "\\" in source:
+        # Spread over lines, or with a comment or an escape: the parsed expression, written
+        # back on one line, so nothing in the text can end the lambda's line.
+        source = ast.unparse(tree)
     names = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
     used = sorted(names & set(_MATH))
     if used:
@@ -60,6 +64,14 @@ def _lambda(source: str, script: _Script) -> str:
     aliases = ", ".join(variables[1:])
     return f"lambda {variables[0]}: (lambda {aliases}: {source})" \
            f"({', '.join([variables[0]] * (len(variables) - 1))})"
+
+
+def comment(text: str) -> str:
+    """``text`` as the body of a ``#`` comment: every character that could end the line
+    (``str.splitlines`` splits at \\n \\r \\v \\f \\x1c-\\x1e \\x85 \\u2028 \\u2029, Python's
+    tokenizer at \\n and \\r) or is otherwise not printable is written as its escape."""
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii")
+                   for c in text)
 
 
 def literal(value: Any) -> str:
@@ -100,43 +112,14 @@ def _arguments(kind: schedules.Kind, params: Mapping[str, Any], script: _Script,
     return args
 
 
-# -- frameworks -------------------------------------------------------------------------------------
+# -- frameworks ------------------------------------------------------------------------------------
 
 LRPLOT_ONLY = {"metric", "metric_file", "metric_column", "updates_per_epoch"}
 """Parameters that are lrplot's, not the framework's: they say how the scheduler is driven
 (the metric ReduceLROnPlateau is stepped with, how often timm's epoch step comes)."""
 
-_OPTIMIZER_LAST = ("ChainedScheduler",)
-"""torch schedulers whose optimizer argument comes after the others (and is optional)."""
-
 _RECORD = "lrs.append(optimizer.param_groups[0][\"lr\"])  # lr[step]"
 _TRAIN = "optimizer.step()  # your training step: forward, loss.backward(), optimizer.step()"
-
-
-def _torch(kind: schedules.Kind, params: Mapping[str, Any], base_lr: float, script: _Script,
-           name: str) -> str:
-    """Lines that assign the torch scheduler to ``name``; returns ``name``."""
-    script.need("import torch")
-
-    def children(items: Any) -> str:
-        names = []
-        for i, child in enumerate(items):
-            child_kind = schedules.get(child.kind)
-            child_params = child.mapping
-            child_lr = child.base_lr if getattr(child, "base_lr", None) is not None else base_lr
-            names.append(_torch(child_kind, child_params, child_lr, script, f"{name}_{i}"))
-        return "[" + ", ".join(names) + "]"
-
-    # ChainedScheduler(schedulers, optimizer=None): the optimizer is not its first argument.
-    args = [] if kind.framework_class in _OPTIMIZER_LAST else ["optimizer"]
-    if kind.own_base_lr:  # CyclicLR's base_lr: the optimizer's lr unless the schedule sets one
-        args.append(f"base_lr={literal(base_lr)}")
-    args += _arguments(kind, params, script, children)
-    if kind.framework_class in _OPTIMIZER_LAST:
-        args.append("optimizer=optimizer")
-    call = f"torch.optim.lr_scheduler.{kind.framework_class}({', '.join(args)})"
-    script.lines.append(f"{name} = {call}")
-    return name
 
 
 def _optimizer_lines(curve: Curve) -> list[str]:
@@ -153,105 +136,25 @@ def _stepping_loop(curve: Curve, step_call: str = "scheduler.step()") -> list[st
             f"    {_RECORD}"]
 
 
-def _torch_script(curve: Curve, script: _Script) -> None:
-    script.need("import torch")
-    script.lines += _optimizer_lines(curve)
-    _torch(curve.kind, curve.params, curve.base_lr, script, "scheduler")
-    step_call = "scheduler.step()"
-    p = curve.params
-    if curve.kind.framework_class == "ReduceLROnPlateau":  # stepped with the metric
-        if p.get("metric") is not None:
-            script.lines.append(f"metric = {_lambda(str(p['metric']), script)}  # your "
-                                f"validation metric after each step")
-            step_call = "scheduler.step(metric(step))"
-        else:
-            script.need("import csv")
-            column = p.get("metric_column")
-            script.lines += [
-                f"with open({literal(p['metric_file'])}, newline=\"\") as handle:",
-                "    rows = list(csv.DictReader(handle))",
-                f"metrics = [float(row[{literal(column)}]) for row in rows]" if column else
-                "metrics = [float(next(v for k, v in row.items() if k.lower() not in "
-                "(\"step\", \"epoch\"))) for row in rows]",
-            ]
-            step_call = "scheduler.step(metrics[step - 1])"
-    script.lines += _stepping_loop(curve, step_call)
+# -- scripts ---------------------------------------------------------------------------------------
 
 
-def _transformers_script(curve: Curve, script: _Script) -> None:
-    kind = curve.kind
-    script.need("import torch")
-    script.need(f"from transformers import {kind.framework_class}")
-    script.lines += _optimizer_lines(curve)
-    args = ["optimizer"] + _arguments(kind, curve.params, script)
-    script.lines.append(f"scheduler = {kind.framework_class}({', '.join(args)})")
-    script.lines += _stepping_loop(curve)
-
-
-def _timm_script(curve: Curve, script: _Script) -> None:
-    kind = curve.kind
-    module = kind.framework_class.removesuffix("LRScheduler").lower() + "_lr"  # cosine_lr
-    script.need("import torch")
-    script.need(f"from timm.scheduler.{module} import {kind.framework_class}")
-    script.lines += _optimizer_lines(curve)
-    params = dict(curve.params)
-    noise = params.get("noise_range_t")
-    if isinstance(noise, (list, tuple)) and len(noise) == 1:
-        params["noise_range_t"] = noise[0]  # timm takes an int for "from t on"
-    args = ["optimizer"] + _arguments(kind, params, script)
-    per_epoch = params.get("updates_per_epoch", 1)
-    script.lines += [
-        f"scheduler = {kind.framework_class}({', '.join(args)})",
-        f"updates_per_epoch = {per_epoch}  # len(train_loader)",
-        "",
-        "lrs = [optimizer.param_groups[0][\"lr\"]]  # lr[0]: right after construction",
-        f"for step in range(1, {curve.steps}):",
-        f"    {_TRAIN}",
-        "    scheduler.step_update(num_updates=step)",
-        "    if step % updates_per_epoch == 0:  # the end of an epoch",
-        "        scheduler.step(step // updates_per_epoch)",
-        f"    {_RECORD}",
-    ]
-
-
-def _keras_script(curve: Curve, script: _Script) -> None:
-    kind = curve.kind
-    script.need("import keras")
-    args = _arguments(kind, curve.params, script)
-    initial = kind.param("initial_learning_rate")
-    if initial is not None and curve.params.get("initial_learning_rate") is None:
-        args.insert(0, f"initial_learning_rate={literal(curve.base_lr)}")
-    script.lines += [
-        f"schedule = keras.optimizers.schedules.{kind.framework_class}({', '.join(args)})",
-        "optimizer = keras.optimizers.SGD(learning_rate=schedule)",
-        "",
-        "# the lr of each optimizer iteration",
-        "lrs = [float(keras.ops.convert_to_numpy(schedule(step))) for step in "
-        f"range({curve.steps})]",
-    ]
-
-
-FRAMEWORKS: dict[str, Callable[[Curve, _Script], None]] = {
-    "torch": _torch_script,
-    "transformers": _transformers_script,
-    "timm": _timm_script,
-    "keras": _keras_script,
-}
-"""framework -> a function that writes the script's body (setup and the loop recording lrs)."""
-
-
-# -- scripts ------------------------------------------------------------------------------------------
+def _writer(kind: schedules.Kind) -> Callable[[Curve, _Script], None]:
+    """The function of the kind's framework that writes a script's body: the setup and the loop
+    recording ``lrs`` (:attr:`lrplot.schedules.Framework.code`)."""
+    reference = schedules.framework(kind.framework).code
+    if reference is None:
+        supported = ", ".join(f.name for f in schedules.frameworks() if f.code)
+        raise CodegenError(f"{kind.name}: no code export for {kind.framework} schedules yet "
+                           f"(supported: {supported})")
+    return schedules.resolve(reference)
 
 
 def curve_code(curve: Curve) -> str:
     """A runnable script that builds the curve's schedule and records ``lrs``, its lr series."""
-    kind = curve.kind
-    write = FRAMEWORKS.get(kind.framework)
-    if write is None:
-        raise CodegenError(f"{kind.name}: no code export for {kind.framework} schedules yet "
-                           f"(supported: {', '.join(FRAMEWORKS)})")
+    write = _writer(curve.kind)
     script = _Script()
-    script.lines.append(f"# {curve.label}")
+    script.lines.append(f"# {comment(curve.label)}")
     write(curve, script)
     return "\n".join(script.imports + [""] + script.lines) + "\n"
 
@@ -267,17 +170,14 @@ def figure_code(spec: FigureSpec) -> str:
     curves = [(f"{panel.title}: {curve.label}" if several and panel.title else curve.label,
                curve) for panel in spec.panels for curve in panel.curves]
     for i, (label, curve) in enumerate(curves, 1):
-        write = FRAMEWORKS.get(curve.kind.framework)
-        if write is None:
-            raise CodegenError(f"{curve.kind.name}: no code export for {curve.kind.framework} "
-                               f"schedules yet (supported: {', '.join(FRAMEWORKS)})")
+        write = _writer(curve.kind)
         script = _Script(imports=imports)  # one import list for every function
         write(curve, script)
         name = f"{_identifier(curve.kind.name)}_{i}"
         if label in {known for _, known in names}:  # the same curve in two panels (a zoom)
             label = f"{label} ({i})"
         names.append((name, label))
-        body = [f"# {curve.label}", *script.lines, "return lrs"]
+        body = [f"# {comment(curve.label)}", *script.lines, "return lrs"]
         functions.append(f"def {name}():\n" + "\n".join(
             f"    {line}" if line else "" for line in body) + "\n")
     table = ["SCHEDULES = {"] + [f"    {label!r}: {name}," for name, label in names] + ["}"]

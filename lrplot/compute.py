@@ -17,10 +17,8 @@ from typing import Any, Callable, Iterable, Iterator, Sequence
 
 import numpy as np
 
+from lrplot.kernel_tools import CHUNK
 from lrplot.spec import Curve, FigureSpec
-
-CHUNK = 1 << 20
-"""Values per streamed piece: 8 MiB of float64, large enough to amortize numpy's overhead."""
 
 MATERIALIZE_LIMIT = 1 << 22
 """Series up to this many steps are kept in memory once computed (32 MiB); longer ones are
@@ -108,8 +106,8 @@ def rechunk(pieces: Iterable[np.ndarray], size: int) -> Iterator[np.ndarray]:
 
 
 def aligned(series: Sequence[Series], size: int = CHUNK) -> Iterator[tuple[int, list[np.ndarray]]]:
-    """``(start, pieces)`` for consecutive step ranges ``[start, start + size)``: ``pieces[i]`` holds
-    series i's values there (shorter, or empty, where that series has ended)."""
+    """``(start, pieces)`` for consecutive step ranges ``[start, start + size)``: ``pieces[i]``
+    holds series i's values there (shorter, or empty, where that series has ended)."""
     streams = [rechunk(s.chunks(size), size) for s in series]
     longest = max((s.steps for s in series), default=0)
     empty = np.empty(0)
@@ -225,10 +223,7 @@ class SweepFailed(Exception):
 
 
 def _kernel(curve: Curve) -> Callable[..., Iterator[np.ndarray]]:
-    import importlib
-
-    module, function = curve.kind.kernel.split(":")
-    return getattr(importlib.import_module(module), function)
+    return curve.kind.kernel_function()
 
 
 def _value(curve: Curve, name: str) -> Any:

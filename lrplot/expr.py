@@ -50,6 +50,9 @@ CONSTANTS = {"pi": math.pi, "e": math.e}
 MATH_FUNCTIONS = ("cos", "sin", "tan", "exp", "log", "log10", "sqrt", "floor", "ceil")
 FUNCTIONS = ("min", "max", "abs") + MATH_FUNCTIONS
 MAX_LENGTH = 500
+MAX_DEPTH = 100
+"""Deepest nesting of an expression's syntax tree: checking and evaluating recurse once per
+level, and 499 unary minus signs fit in :data:`MAX_LENGTH` (a real formula nests a few)."""
 BLOCK = 1 << 16
 """Steps evaluated at once (512 kB of float64: a block stays in cache from pass to pass)."""
 MAX_INT = 2**53
@@ -184,8 +187,26 @@ def _parse(source: str) -> Expression:
                         ) from None
     except (ValueError, RecursionError, MemoryError):
         raise ExprError(f"{source!r}: cannot parse (too deeply nested?)") from None
+    depth = _depth(tree.body)
+    if depth > MAX_DEPTH:
+        raise ExprError(f"{_short(source)}: nested {depth} levels deep, more than the "
+                        f"{MAX_DEPTH} an expression may have; write it more simply")
     _Checker(source).visit(tree.body)
     return Expression(source, tree)
+
+
+def _depth(root: ast.AST) -> int:
+    """The depth of a syntax tree, measured without recursion."""
+    deepest, stack = 0, [(root, 1)]
+    while stack:
+        node, depth = stack.pop()
+        deepest = max(deepest, depth)
+        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+    return deepest
+
+
+def _short(source: str) -> str:
+    return repr(source) if len(source) <= 60 else repr(source[:60]) + "..."
 
 
 class _Checker:

@@ -12,7 +12,7 @@ spec, lrplot's rendering-style version, the output options) in its metadata. An 
 Generating redraws only stale and missing images, so images drawn on another machine (whose PNG
 pixels differ with the font rasterizer) are left alone while their configs do not change.
 Everything is read and validated before anything is written; each file is written atomically.
-The click command at the bottom is a thin layer over :func:`plan`, :func:`check` and
+The command (:mod:`lrplot.cli.gallery`) is a thin layer over :func:`plan`, :func:`check` and
 :func:`build`.
 """
 
@@ -22,10 +22,7 @@ import os
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable
 
-# difflib, shlex, pathlib and urllib are imported where they are used: this module is imported
-# for 'lrplot --help' too, which lists the gallery command but runs none of it.
-
-import click
+# difflib, shlex, pathlib and urllib are imported where they are used: only where needed.
 
 from lrplot import output
 
@@ -130,9 +127,9 @@ def parse_formats(text: str | None) -> tuple[str, ...]:
     if text is None:
         return DEFAULT_FORMATS
     formats = [f.strip().lower().lstrip(".") for f in text.split(",") if f.strip()]
-    bad = [f for f in formats if f not in output.FIGURE_FORMATS]
+    bad = [f for f in formats if f not in output.DRAWN_FORMATS]
     if bad or not formats:
-        raise GalleryError([f"--format: expected a comma list of {', '.join(output.FIGURE_FORMATS)}"
+        raise GalleryError([f"--format: expected a comma list of {', '.join(output.DRAWN_FORMATS)}"
                             f", got {text!r}"])
     return tuple(dict.fromkeys(formats))
 
@@ -184,11 +181,14 @@ def load_configs(config_dirs: list[str]) -> list[Config]:
                             f"({stem}.*); rename one of them")
             continue
         by_stem[stem] = name
-        try:
-            with open(file, "rb") as handle:
-                text = handle.read().decode("utf-8")
+        try:  # a regular file within the size cap (a FIFO named *.yaml cannot hang us)
+            text = yamlio.read_config(file).decode("utf-8")
         except OSError as exc:
             problems.append(f"{name}: cannot read it: {exc.strerror or exc}")
+            continue
+        except yamlio.YamlError as exc:
+            problems.append(f"{name}: {exc}" if not str(exc).startswith(file) else
+                            str(exc).replace(file, name, 1))
             continue
         except UnicodeDecodeError as exc:
             line = exc.object[:exc.start].count(b"\n") + 1
@@ -238,7 +238,7 @@ def plan(config_dirs: list[str] | None = None, out_dir: str | None = None,
         for name in sorted(os.listdir(out)):
             path = os.path.join(out, name)
             suffix = os.path.splitext(name)[1].lower().lstrip(".")  # pathlib's .suffix
-            if (suffix in output.FIGURE_FORMATS and os.path.isfile(path)
+            if (suffix in output.DRAWN_FORMATS and os.path.isfile(path)
                     and os.path.normcase(os.path.abspath(path)) not in wanted):
                 the_plan.orphans.append(Orphan(shown(path), output.read_stamp(path) is not None))
         index = os.path.join(out, INDEX)
@@ -276,7 +276,8 @@ def index_page(the_plan: Plan) -> str:
     dirs = ", ".join(f"`{shown(d)}/`" for d in the_plan.config_dirs)
     check = the_plan.command + " --check"
     lines = [
-        f"{INDEX_MARK} from the configs in {', '.join(shown(d) + '/' for d in the_plan.config_dirs)}"
+        f"{INDEX_MARK} from the configs in "
+        f"{', '.join(shown(d) + '/' for d in the_plan.config_dirs)}"
         f": do not edit. Regenerate with: {the_plan.command} -->",
         "",
         "# Gallery",
@@ -288,7 +289,9 @@ def index_page(the_plan: Plan) -> str:
         title = config.spec.title or config.stem
         first, *others = the_plan.formats
         image = quote(f"{config.stem}.{first}")
-        lines += ["", f"## {_md(title)}", "", f"![{_md(title)}]({image})", ""]
+        shown_as = f"[{_md(title)} (interactive page)]({image})" \
+            if first in output.PAGE_FORMATS else f"![{_md(title)}]({image})"
+        lines += ["", f"## {_md(title)}", "", shown_as, ""]
         if others:
             links = ", ".join(f"[{fmt.upper()}]({quote(config.stem + '.' + fmt)})"
                               for fmt in others)
@@ -309,7 +312,7 @@ def _html(text: str) -> str:
 
 # -- checking -------------------------------------------------------------------------------------
 
-_STYLE_KEYS = ("lrplot-stamp", "render-style")
+_STYLE_KEYS = ("lrplot-stamp", "render-style", "page-style")
 _OUTPUT_KEYS = ("format", "dpi", "size")
 
 
@@ -440,6 +443,8 @@ def build(the_plan: Plan, *, force: bool = False,
             continue
         try:
             os.unlink(orphan.path)
+        except FileNotFoundError:
+            pass  # another gallery run in the same directory removed it first: it is gone
         except OSError as exc:
             raise GalleryError([f"cannot remove {orphan.path}: {exc.strerror or exc}"],
                                1) from None
@@ -456,92 +461,3 @@ def build(the_plan: Plan, *, force: bool = False,
         report.index_written = True
         progress(f"wrote {the_plan.index_path}")
     return report
-
-
-# -- the command ----------------------------------------------------------------------------------
-
-
-def _fail(exc: GalleryError) -> click.ClickException:
-    from lrplot.cli import InputError, WriteError
-
-    if exc.exit_code == 2:
-        return InputError(exc.problems)
-    return WriteError("\n".join(exc.problems))
-
-
-@click.command(
-    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
-    epilog="Examples:\n\n  lrplot gallery                      # configs/*.yaml -> gallery/\n\n"
-           "  lrplot gallery --check --diff       # in CI: fail when a figure is out of date\n\n"
-           "  lrplot gallery docs/configs -o docs/img --format png,svg")
-@click.argument("config_dirs", nargs=-1, metavar="[CONFIG_DIR]...")
-@click.option("-o", "--output", "out_dir", metavar="OUT_DIR",
-              help=f"Where the images and their index {INDEX} go (default: {DEFAULT_OUT_DIR}).")
-@click.option("--format", "formats", metavar="FORMATS",
-              help="Comma list of png, svg, pdf: one image per config and format "
-                   f"(default: {','.join(DEFAULT_FORMATS)}).")
-@click.option("--check", "check_only", is_flag=True,
-              help="Write nothing; exit 1 listing every stale, missing or orphaned image.")
-@click.option("--diff", is_flag=True,
-              help="With --check (implied): also show what changed since each image was drawn.")
-@click.option("--force", is_flag=True, help="Redraw every image, current or not.")
-@click.option("--fail-on-change", is_flag=True,
-              help="Exit 1 when anything was drawn, removed or rewritten (a pre-commit hook: the "
-                   "changed files still need adding).")
-def command(config_dirs: tuple[str, ...], out_dir: str | None, formats: str | None,
-            check_only: bool, diff: bool, force: bool, fail_on_change: bool) -> None:
-    """Draw every config of CONFIG_DIR (default: configs) to OUT_DIR, with an index page.
-
-    Each image is named after its config (article.yaml -> article.png) and carries a stamp of
-    what determines it: the resolved config, lrplot's drawing style and the output options.
-    Only images whose stamp no longer matches are redrawn, and images lrplot drew that no
-    config draws any more are removed. OUT_DIR/README.md shows each figure with its title, the
-    command that reproduces it and its config.
-    """
-    import shlex
-
-    try:
-        the_plan = plan(list(config_dirs), out_dir, formats)
-    except GalleryError as exc:
-        raise _fail(exc) from None
-    if check_only or diff:
-        _report_check(the_plan, check(the_plan), diff)
-        return
-    redraw = {i.config.path for i in the_plan.images if force or not i.current}
-    for config in the_plan.configs:
-        for note in config.spec.notes if config.path in redraw else ():
-            click.echo(f"{config.path}: {note}", err=True)
-    try:
-        report = build(the_plan, force=force, progress=click.echo)
-    except GalleryError as exc:
-        raise _fail(exc) from None
-    summary = (f"{shown(the_plan.out_dir)}: {len(report.drawn)} drawn, {len(report.current)} "
-               f"already current" + (f", {len(report.removed)} removed" if report.removed else ""))
-    click.echo(summary)
-    if report.left:
-        for path in report.left:
-            click.echo(f"Error: {path}: no config draws it, and lrplot did not draw it, so it "
-                       f"was left in place; remove it: rm {shlex.quote(path)}", err=True)
-        raise click.exceptions.Exit(1)
-    if fail_on_change and (report.drawn or report.removed or report.index_written):
-        click.echo(f"{shown(the_plan.out_dir)} changed: add it to the commit "
-                   f"(git add {shlex.quote(shown(the_plan.out_dir))})", err=True)
-        raise click.exceptions.Exit(1)
-
-
-def _report_check(the_plan: Plan, problems: list[Problem], diff: bool) -> None:
-    if not problems:
-        click.echo(f"{shown(the_plan.out_dir)}: all {len(the_plan.images)} images and "
-                   f"{INDEX} are current")
-        return
-    width = max(len(p.path) for p in problems)
-    for problem in problems:
-        click.echo(f"{problem.state:<9} {problem.path:<{width}}  {problem.reason}")
-        if diff and problem.diff:
-            for line in problem.diff:
-                click.echo(f"    {line}")
-    fixes = list(dict.fromkeys(p.fix for p in problems))
-    noun = "problem" if len(problems) == 1 else "problems"
-    click.echo(f"{len(problems)} {noun}; fix {'it' if len(problems) == 1 else 'them'} with: "
-               + " && ".join(fixes))
-    raise click.exceptions.Exit(1)

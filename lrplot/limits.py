@@ -9,6 +9,12 @@ variable                       default               what it caps
 ``LRPLOT_MAX_STEPS``           1e9                   steps of one curve
 ``LRPLOT_MAX_POINTS``          1e9                   steps summed over every curve of one figure
 ``LRPLOT_MAX_CONFIG_BYTES``    1048576 (1 MiB)       size of a YAML config file
+``LRPLOT_MAX_CURVES``          1000                  curves of one figure (sweep products counted
+                                                     before they are built)
+``LRPLOT_MAX_PANELS``          100                   panels of one figure
+``LRPLOT_MAX_TEXT``            1000                  characters of one title or label
+``LRPLOT_MAX_PIXELS``          1e8                   pixels of a PNG (width x height x dpi^2)
+``LRPLOT_MAX_DATA_ROWS``       1e6                   rows of a logged lr or metric CSV file
 =============================  ====================  =============================================
 
 The YAML loader has fixed structural caps as well (:data:`MAX_NODES` values after alias
@@ -67,10 +73,76 @@ class Limit:
 MAX_STEPS = Limit("LRPLOT_MAX_STEPS", 10**9, "steps per curve")
 MAX_POINTS = Limit("LRPLOT_MAX_POINTS", 10**9, "steps summed over all curves of a figure")
 MAX_CONFIG_BYTES = Limit("LRPLOT_MAX_CONFIG_BYTES", 1 << 20, "size of a config file in bytes")
+MAX_CURVES = Limit("LRPLOT_MAX_CURVES", 1000, "curves of one figure")
+MAX_PANELS = Limit("LRPLOT_MAX_PANELS", 100, "panels of one figure")
+MAX_TEXT = Limit("LRPLOT_MAX_TEXT", 1000, "characters of one title or label")
+MAX_PIXELS = Limit("LRPLOT_MAX_PIXELS", 10**8, "pixels of one PNG")
+MAX_DATA_ROWS = Limit("LRPLOT_MAX_DATA_ROWS", 10**6, "rows of a data file")
+
+SECONDS_PER_CURVE = 0.006
+"""About what drawing one curve costs (legend entry, line, layout): for messages only."""
+
+
+def curves_problem(curves: int) -> str | None:
+    """The message when a figure of ``curves`` curves (a sweep product, counted before it is
+    built) is over the cap, else None."""
+    limit = MAX_CURVES.value()
+    if curves <= limit:
+        return None
+    return (f"{count(curves)} curves exceed the limit of {count(limit)} curves per figure; "
+            f"drawing them would take about {_duration(curves * SECONDS_PER_CURVE)} and a legend "
+            f"nobody can read (sweep fewer values, or raise the limit with "
+            f"{MAX_CURVES.name}={sci(curves, round_up=True)})")
+
+
+SECONDS_PER_PANEL = 0.05
+"""About what laying out and drawing one panel costs: for messages only."""
+
+
+def panels_problem(panels: int) -> str | None:
+    """The message when a figure of ``panels`` panels is over the cap, else None."""
+    limit = MAX_PANELS.value()
+    if panels <= limit:
+        return None
+    return (f"{count(panels)} panels exceed the limit of {count(limit)} panels per figure; "
+            f"laying them out would take about {_duration(panels * SECONDS_PER_PANEL)} (split "
+            f"the figure, or raise the limit with {MAX_PANELS.name}={sci(panels, round_up=True)})")
+
+
+def text_problem(text: str) -> str | None:
+    """The message when a title or label is longer than the cap, else None."""
+    limit = MAX_TEXT.value()
+    if len(text) <= limit:
+        return None
+    return (f"{count(len(text))} characters exceed the limit of {count(limit)} for a title or "
+            f"label (shorten it, or raise the limit with {MAX_TEXT.name}="
+            f"{sci(len(text), round_up=True)})")
+
+
+def pixels_problem(width: float, height: float, dpi: float) -> str | None:
+    """The message when a PNG of ``width`` x ``height`` inches at ``dpi`` is over the cap."""
+    limit = MAX_PIXELS.value()
+    pixels = round(width * dpi) * round(height * dpi)
+    if pixels <= limit:
+        return None
+    return (f"a {width:g}x{height:g} inch figure at {dpi:g} dpi is {count(pixels)} pixels, over "
+            f"the limit of {count(limit)}; it would need about {human_bytes(pixels * 4)} of memory "
+            f"to draw (lower --dpi or --size, or raise the limit with "
+            f"{MAX_PIXELS.name}={sci(pixels, round_up=True)})")
+
+
+def _duration(seconds: float) -> str:
+    if seconds < 120:
+        return f"{seconds:.0f} s"
+    if seconds < 7200:
+        return f"{seconds / 60:.0f} minutes"
+    return f"{seconds / 3600:.0f} hours"
 
 
 def human_bytes(size: float) -> str:
     """``1.6 GB``: a size in decimal units, as a user would say it."""
+    if size >= 10**30:  # beyond yottabytes (an int of 10**400 steps cannot even be a float)
+        return f"{sci(size // 10**24)} YB"
     for unit in ("bytes", "kB", "MB", "GB", "TB", "PB", "EB", "ZB", "YB"):
         if size < 1000 or unit == "YB":
             return f"{size:.0f} {unit}" if unit == "bytes" else f"{size:.3g} {unit}"
@@ -92,7 +164,10 @@ def sci(n: float, round_up: bool = False) -> str:
 
 
 def count(n: int) -> str:
-    """``2,000,000,000 (2e9)``: a large count, exact and at a glance."""
+    """``2,000,000,000 (2e9)``: a large count, exact and at a glance (only at a glance beyond
+    10^18, where the digits would make the message unreadable)."""
+    if n >= 10**18:
+        return sci(n)
     return f"{n:,}" if n < 10**6 else f"{n:,} ({sci(n)})"
 
 

@@ -6,7 +6,9 @@ rises again, a decay scheduled after the run ends, epoch-sized parameters steppe
 iteration... Warnings never stop anything: ``lrplot lint`` exits 0 unless ``--strict``.
 
 Rules are a table. A rule is a small function of a :class:`Context` (one curve) yielding
-:class:`Finding`\\ s, registered for the kinds it understands with :func:`rule`::
+:class:`Finding`\\ s, registered for the kinds it understands with :func:`rule` — in the
+``lint`` module of the kinds' framework folder (``Framework.lint``), or here for a rule that
+reads a hook every kind may declare (the floor)::
 
     @rule("milestone-zero", "multistep", summary="a milestone at 0 decays at construction")
     def _milestone_zero(ctx):
@@ -21,14 +23,13 @@ kinds being added can be written ahead.
 
 from __future__ import annotations
 
-import math
-from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 from lrplot.params import format_value
 
 if TYPE_CHECKING:
+    from lrplot.schedules import Kind
     from lrplot.spec import Curve, FigureSpec
     from lrplot.yamlio import Document
 
@@ -61,19 +62,40 @@ class LintWarning:
 @dataclass(frozen=True)
 class Rule:
     name: str
-    kinds: tuple[str, ...]  # kind names the rule applies to
+    names: tuple[str, ...]  # kind names the rule applies to
     check: Callable[[Context], Iterable[Finding]]
     summary: str
+    hook: str | None = None  # ... and every kind that declares this hook (``floor``)
+    stage: int = 0  # report order within a curve: its kind's own rules, floors, units
+
+    @property
+    def kinds(self) -> tuple[str, ...]:
+        """The names of the kinds the rule applies to."""
+        if self.hook is None:
+            return self.names
+        from lrplot import schedules
+
+        hooked = [k.name for k in schedules.all_kinds() if getattr(k, self.hook) is not None]
+        return tuple(dict.fromkeys([*self.names, *hooked]))
+
+    def applies(self, kind: Kind) -> bool:
+        return kind.name in self.names or (self.hook is not None and
+                                           getattr(kind, self.hook) is not None)
 
 
 RULES: list[Rule] = []
 """Every rule, in the order its warnings are reported."""
 
 
-def rule(name: str, *kinds: str, summary: str) -> Callable:
-    """Register ``check(ctx)`` as rule ``name`` for the given kind names."""
+def rule(name: str, *kinds: str, summary: str, hook: str | None = None,
+         stage: int = 0) -> Callable:
+    """Register ``check(ctx)`` as rule ``name`` for the given kind names, and for every kind
+    that declares ``hook`` (a field of :class:`~lrplot.schedules.Kind`). A curve's warnings come
+    by ``stage`` (0: its kind's own rules, 1: the floor, 2: epochs or iterations), then in the
+    order the rules were registered."""
     def register(check: Callable[[Context], Iterable[Finding]]) -> Callable:
-        RULES.append(Rule(name, kinds, check, summary))
+        RULES.append(Rule(name, kinds, check, summary, hook, stage))
+        RULES.sort(key=lambda r: r.stage)  # stable: registration order within a stage
         return check
     return register
 
@@ -124,177 +146,26 @@ def _steps_text(ctx: Context) -> str:
     return f"steps={ctx.steps}, so lr[0..{ctx.last}]"
 
 
-# -- rules: MultiStepLR / StepLR ----------------------------------------------------------------
-
-
-@rule("duplicate-milestone", "multistep",
-      summary="a milestone listed twice decays twice at that step (torch counts milestones)")
-def _duplicate_milestones(ctx: Context) -> Iterator[Finding]:
-    milestones = list(ctx.p["milestones"])
-    counts = Counter(milestones)
-    seen: Counter = Counter()
-    unique = list(dict.fromkeys(milestones))
-    for i, m in enumerate(milestones):
-        seen[m] += 1
-        if seen[m] == 2:
-            n = counts[m]
-            gamma = ctx.p["gamma"]
-            yield Finding(
-                f"milestone {m} is listed {'twice' if n == 2 else f'{n} times'}, so the lr is "
-                f"multiplied by gamma**{n} = {_fmt(gamma ** n)} at step {m}, not by gamma = "
-                f"{_fmt(gamma)} (MultiStepLR counts its milestones)",
-                f"list each step once (milestones: {format_value(unique)}); milestones are the "
-                f"steps where the lr decays, not the ends of intervals",
-                ("milestones", i))
-
-
-@rule("milestone-zero", "multistep",
-      summary="a milestone at 0 already decays at construction")
-def _milestone_zero(ctx: Context) -> Iterator[Finding]:
-    milestones = list(ctx.p["milestones"])
-    if 0 in milestones:
-        yield Finding(
-            f"milestone 0 applies when the scheduler is built: lr[0] is already base_lr * gamma "
-            f"= {_fmt(ctx.base_lr * ctx.p['gamma'])}, and base_lr is never used",
-            "remove the 0, or lower base_lr if the smaller start is intended",
-            ("milestones", milestones.index(0)))
-
-
-@rule("milestone-beyond-run", "multistep",
-      summary="a milestone at or after the last step never decays")
-def _milestone_beyond(ctx: Context) -> Iterator[Finding]:
-    if not ctx.steps_given:
-        return
-    for i, m in enumerate(ctx.p["milestones"]):
-        if m > ctx.last:
-            yield Finding(
-                f"milestone {m} comes after the last step ({_steps_text(ctx)}): this decay "
-                f"never happens",
-                f"move it before step {ctx.steps}, or set steps to the real length of training",
-                ("milestones", i))
-
-
-@rule("step-size-beyond-run", "step",
-      summary="a step_size as long as the run never decays")
-def _step_size_beyond(ctx: Context) -> Iterator[Finding]:
-    if ctx.steps_given and ctx.p["step_size"] > ctx.last:
-        yield Finding(
-            f"step_size={ctx.p['step_size']} is longer than the run ({_steps_text(ctx)}): the lr "
-            f"never decays",
-            f"use a step_size below {ctx.steps} (e.g. {max(1, ctx.steps // 3)} for three "
-            f"decays), or set steps to the real length of training",
-            ("step_size",))
-
-
-@rule("boundary-beyond-run", "keras.piecewise_constant_decay",
-      summary="a PiecewiseConstantDecay boundary at or after the last step is never crossed")
-def _boundary_beyond(ctx: Context) -> Iterator[Finding]:
-    if not ctx.steps_given:
-        return
-    for i, b in enumerate(ctx.p["boundaries"]):
-        if b >= ctx.last:  # the value changes after step b, at b + 1
-            yield Finding(
-                f"boundary {b} is not crossed before the run ends ({_steps_text(ctx)}): "
-                f"values[{i + 1}] and later are never used",
-                f"move the boundary before step {ctx.last}, or set steps to the real length of "
-                f"training", ("boundaries", i))
-
-
-# -- rules: cosine --------------------------------------------------------------------------------
-
-
-@rule("cosine-past-t-max", "cosine",
-      summary="CosineAnnealingLR stepped past T_max rises again")
-def _cosine_past_t_max(ctx: Context) -> Iterator[Finding]:
-    T = ctx.p["T_max"]
-    if not ctx.steps_given or ctx.last <= T:
-        return
-    if ctx.steps > 20 * T:
-        return  # many periods: the per-iteration rule explains it better
-    back = min(2 * T, ctx.last)
-    yield Finding(
-        f"the run goes past T_max={T} (to step {ctx.last}): CosineAnnealingLR does not stay at "
-        f"eta_min, it rises again along the cosine — back to {_fmt(ctx.at(back)[back])} "
-        f"at step {back}",
-        f"set T_max to the number of scheduler steps (T_max: {ctx.steps}, as T_max = epochs "
-        f"for a scheduler stepped once per epoch) for one decay over the whole run; use "
-        f"cosine-restarts if restarts are intended",
-        ("T_max",))
-
-
-@rule("cosine-past-training-steps", "hf.cosine",
-      summary="transformers' cosine stepped past num_training_steps rises again")
-def _hf_cosine_past(ctx: Context) -> Iterator[Finding]:
-    total = ctx.p.get("num_training_steps")
-    if total is None or not ctx.steps_given or ctx.last <= total:
-        return
-    yield Finding(
-        f"the run goes past num_training_steps={total} (to step {ctx.last}): the cosine does "
-        f"not stay at 0, it rises again",
-        f"set num_training_steps to the number of optimizer steps (num_training_steps: "
-        f"{ctx.steps})",
-        ("num_training_steps",))
-
-
 # -- rules: floors that the run never reaches -----------------------------------------------------
-
-FLOORS: dict[str, Callable[[Mapping[str, Any]], tuple[str, int, str] | None]] = {
-    "cosine": lambda p: ("T_max", p["T_max"], f"eta_min={format_value(p['eta_min'])}"),
-    "polynomial": lambda p: ("total_iters", p["total_iters"], "0"),
-    "linear": lambda p: ("total_iters", p["total_iters"],
-                         f"end_factor={format_value(p['end_factor'])}")
-    if p["end_factor"] < p["start_factor"] else None,
-    "hf.linear": lambda p: ("num_training_steps", p["num_training_steps"], "0"),
-    "hf.cosine": lambda p: ("num_training_steps", p["num_training_steps"], "0")
-    if p.get("num_cycles", 0.5) == 0.5 else None,
-    "hf.polynomial": lambda p: ("num_training_steps", p["num_training_steps"],
-                                f"lr_end={format_value(p['lr_end'])}"),
-    "hf.cosine_with_min_lr": lambda p: ("num_training_steps", p["num_training_steps"], "min_lr"),
-    "keras.cosine_decay": lambda p: ("decay_steps", int(math.ceil(
-        p["decay_steps"] + (p.get("warmup_steps") or 0 if p.get("warmup_target") is not None
-                            else 0))), f"alpha={format_value(p['alpha'])} x the initial lr"),
-    "optax.cosine_decay": lambda p: ("decay_steps", p["decay_steps"],
-                                     f"alpha={format_value(p['alpha'])} x init_value"),
-    "optax.warmup_cosine_decay": lambda p: ("decay_steps", p["decay_steps"],
-                                            f"end_value={format_value(p.get('end_value', 0.0))}"),
-    "optax.linear": lambda p: ("transition_steps", p["transition_steps"]
-                               + p.get("transition_begin", 0),
-                               f"end_value={format_value(p['end_value'])}"),
-    "optax.polynomial": lambda p: ("transition_steps", p["transition_steps"]
-                                   + p.get("transition_begin", 0),
-                                   f"end_value={format_value(p['end_value'])}"),
-    "keras.polynomial_decay": lambda p: None if p.get("cycle") else (
-        "decay_steps", int(math.ceil(p["decay_steps"])),
-        f"end_learning_rate={format_value(p['end_learning_rate'])}"),
-    **{f"timm.{name}": lambda p: _timm_floor(p) for name in ("cosine", "poly", "tanh")},
-}
-"""kind -> (parameter, the schedule's length, the floor's name); None: no floor.
-
-The length is the step where the floor is reached: ``lr[length]`` is the floor. A trainer that
-runs ``length`` optimizer steps (transformers' Trainer with ``num_training_steps = max_steps``,
-torch's ``T_max = epochs``, Keras and Optax with ``decay_steps`` = the steps taken) uses
-``lr[0..length-1]`` and never ``lr[length]``: that is the standard recipe, not a mistake, so the
-rule compares the run's length with the schedule's length — ``steps >= length`` is clean — the
-same way for every framework (timm's schedulers, stepped to ``t_initial``, are the same)."""
+#
+# A kind with a floor declares it as its ``floor`` hook (in its framework's kinds module):
+# ``floor(params)`` -> (parameter, the schedule's length, the floor's name), or None.
+#
+# The length is the step where the floor is reached: ``lr[length]`` is the floor. A trainer that
+# runs ``length`` optimizer steps (transformers' Trainer with ``num_training_steps = max_steps``,
+# torch's ``T_max = epochs``, Keras and Optax with ``decay_steps`` = the steps taken) uses
+# ``lr[0..length-1]`` and never ``lr[length]``: that is the standard recipe, not a mistake, so the
+# rule compares the run's length with the schedule's length — ``steps >= length`` is clean — the
+# same way for every framework (timm's schedulers, stepped to ``t_initial``, are the same).
 
 
-def _timm_floor(p: Mapping[str, Any]) -> tuple[str, int, str] | None:
-    """timm's one-cycle schedulers reach lr_min at t_initial (after a prefixed warmup). Only
-    when a step is one t (stepped per epoch with one update each, or per update): the advice
-    is then in t_initial's own unit. Restarts and noise have no single floor."""
-    if p["cycle_limit"] != 1 or p.get("noise_range_t") or \
-            (p["t_in_epochs"] and p.get("updates_per_epoch", 1) != 1):
-        return None
-    length = p["t_initial"] + (p["warmup_t"] if p["warmup_prefix"] else 0)
-    return "t_initial", length, f"lr_min={format_value(p['lr_min'])}"
-
-
-@rule("floor-not-reached", *FLOORS,
+@rule("floor-not-reached", hook="floor", stage=1,
       summary="the run ends before the schedule reaches its floor")
 def _floor_not_reached(ctx: Context) -> Iterator[Finding]:
     if not ctx.steps_given:
         return
-    floor = FLOORS[ctx.curve.kind.name](ctx.p)
+    assert ctx.curve.kind.floor is not None
+    floor = ctx.curve.kind.floor(ctx.p)
     if floor is None:
         return
     param, length, name = floor
@@ -309,167 +180,24 @@ def _floor_not_reached(ctx: Context) -> Iterator[Finding]:
         f"the run takes {ctx.steps} steps, fewer than the schedule's {length} ({where}): the lr "
         f"stops at {_fmt(final)} and never decays to its floor ({name})",
         f"set {param}: {format_value(suggest)} so the schedule is as long as the run (the "
-        f"scheduler steps the run takes, as the framework's trainer sets it), or set steps to the real "
-        f"length of training",
+        f"scheduler steps the run takes, as the framework's trainer sets it), or set steps to the "
+        f"real length of training",
         (param,))
 
 
-# -- rules: OneCycleLR ----------------------------------------------------------------------------
+# -- the frameworks' rules ----------------------------------------------------------------------
 
 
-def _onecycle_total(p: Mapping[str, Any]) -> int | None:
-    if p.get("total_steps") is not None:
-        return p["total_steps"]
-    if p.get("epochs") is not None and p.get("steps_per_epoch") is not None:
-        return p["epochs"] * p["steps_per_epoch"]
-    return None
+def _load_framework_rules() -> None:
+    """Import each framework's lint module (``Framework.lint``): its rules register
+    themselves. Done once, when this module is imported, so that :data:`RULES` is complete."""
+    import importlib
 
+    from lrplot import schedules
 
-@rule("onecycle-overrun", "onecycle",
-      summary="a one-cycle run longer than total_steps")
-def _onecycle_overrun(ctx: Context) -> Iterator[Finding]:
-    total = _onecycle_total(ctx.p)
-    if total is None or ctx.steps <= total:
-        return
-    param = ("total_steps",) if ctx.p.get("total_steps") is not None else ("epochs",)
-    yield Finding(
-        f"the run takes {ctx.steps} lr values but the cycle has total_steps={total}: lr[{total}] "
-        f"is an overshoot past the end of the cycle (pct > 1), and torch raises ValueError on "
-        f"the next scheduler.step()",
-        f"set total_steps to the number of optimizer steps (or steps: {total}); with epochs and "
-        f"steps_per_epoch, steps_per_epoch must be len(train_loader)",
-        param)
-
-
-@rule("onecycle-floor-not-reached", "onecycle",
-      summary="the run ends before the one-cycle schedule anneals to its minimum")
-def _onecycle_short(ctx: Context) -> Iterator[Finding]:
-    total = _onecycle_total(ctx.p)
-    if total is None or not ctx.steps_given or ctx.last >= total - 1:
-        return
-    final = ctx.at(ctx.last)[ctx.last]
-    param = ("total_steps",) if ctx.p.get("total_steps") is not None else ("epochs",)
-    yield Finding(
-        f"the run ends at step {ctx.last}, before the cycle's end at step {total - 1}: the lr "
-        f"stops at {_fmt(final)} and never anneals to max_lr/div_factor/final_div_factor",
-        f"set total_steps to the number of optimizer steps (total_steps: {ctx.steps})",
-        param)
-
-
-# -- rules: composites ----------------------------------------------------------------------------
-
-
-def _children(ctx: Context) -> list[Any]:
-    return list(ctx.p.get("schedulers") or ())
-
-
-# A SequentialLR milestone at 0 (the first scheduler never runs) and decreasing milestones are
-# refused by the spec, as errors: torch would silently misuse them.
-
-
-@rule("sequential-repeated-milestone", "sequential",
-      summary="a SequentialLR milestone repeated: the scheduler between never runs")
-def _sequential_repeated(ctx: Context) -> Iterator[Finding]:
-    milestones = list(ctx.p.get("milestones") or ())
-    children = _children(ctx)
-    for i in range(1, len(milestones)):
-        if milestones[i] == milestones[i - 1]:
-            name = getattr(children[i], "kind", "") if i < len(children) else ""
-            yield Finding(
-                f"milestone {milestones[i]} is repeated: scheduler {i} ({name}) starts and ends "
-                f"at step {milestones[i]} and never runs",
-                f"remove scheduler {i} and one of the milestones, or give it the step where it "
-                f"should end",
-                ("milestones", i))
-
-
-@rule("handover-jump", "sequential",
-      summary="the lr jumps where one phase hands over to the next")
-def _handover_jump(ctx: Context) -> Iterator[Finding]:
-    milestones = list(ctx.p.get("milestones") or ())
-    inside = [m for m in milestones if 0 < m <= ctx.last]
-    if not inside:
-        return
-    lr = ctx.at(*(m - d for m in inside for d in (0, 1, 2)))
-    children = _children(ctx)
-    for i, m in enumerate(milestones):
-        if not 0 < m <= ctx.last or milestones.index(m) != i:
-            continue
-        before, after = float(lr[m - 1]), float(lr[m])
-        scale = max(abs(before), abs(after))
-        if scale == 0 or abs(after - before) / scale <= 0.25:
-            continue
-        # The step-to-step change just before the hand-over: a decay that is already steep
-        # (a step schedule) is not a jump.
-        usual = abs(float(lr[m - 1]) - float(lr[m - 2])) if m >= 2 else 0.0
-        if abs(after - before) <= 2 * usual:
-            continue
-        name = getattr(children[i], "kind", f"scheduler {i}") if i < len(children) else ""
-        following = getattr(children[i + 1], "kind", f"scheduler {i + 1}") \
-            if i + 1 < len(children) else ""
-        yield Finding(
-            f"the lr jumps from {_fmt(before)} to {_fmt(after)} at step {m}, where {name} hands "
-            f"over to {following}: the first phase does not end where the next one starts",
-            f"make the first phase end at the next one's start (a warmup's total_iters = the "
-            f"milestone {m}, end_factor = 1.0), or move the milestone to where it does",
-            ("milestones", i))
-
-
-# -- rules: epochs or iterations? -----------------------------------------------------------------
-
-TINY = 1e-6
-"""A fraction of base_lr below which the lr has, for training purposes, stopped."""
-
-
-@rule("stepped-per-iteration", "step", "multistep", "exponential", "cosine", "cosine-restarts",
-      summary="epoch-sized parameters, but the scheduler is stepped every iteration")
-def _per_iteration(ctx: Context) -> Iterator[Finding]:
-    if not ctx.steps_given or ctx.steps < 1000:
-        return
-    kind, p, n = ctx.curve.kind.name, ctx.p, ctx.steps
-    fix_step = ("call scheduler.step() once per epoch, not after every batch — or, to step per "
-                "iteration, multiply {what} by the iterations per epoch (len(train_loader))")
-    if kind == "multistep":
-        last = max(p["milestones"], default=0)
-        if 0 < last < n * 0.1:
-            yield Finding(
-                f"every milestone is in the first {100 * (last + 1) / n:.2g}% of the "
-                f"{n} steps ({format_value(list(p['milestones']))}): they look like epochs, but "
-                f"the run is counted in iterations, and the lr is flat for the remaining "
-                f"{n - last - 1} steps",
-                fix_step.format(what="the milestones"), ("milestones",))
-    elif kind == "step":
-        decays = ctx.last // p["step_size"]
-        if decays >= 50 and p["gamma"] < 1:
-            yield Finding(
-                f"step_size={p['step_size']} decays the lr {decays} times in {n} steps, to "
-                f"{_fmt(ctx.base_lr * p['gamma'] ** decays)}: it looks like an epoch count, but "
-                f"the scheduler is stepped every iteration",
-                fix_step.format(what="step_size"), ("step_size",))
-    elif kind == "exponential":
-        gamma = p["gamma"]
-        if gamma < 1:
-            gone = math.ceil(math.log(TINY) / math.log(gamma))
-            if gone < n * 0.1:
-                yield Finding(
-                    f"gamma={format_value(gamma)} per step takes the lr below {TINY:g} x base_lr "
-                    f"by step {gone}, in the first {100 * gone / n:.2g}% of the {n} steps: it "
-                    f"looks like a per-epoch decay stepped every iteration",
-                    "call scheduler.step() once per epoch, or use gamma ** (1 / iterations per "
-                    f"epoch) per iteration (e.g. {format_value(gamma)} ** (1/100) = "
-                    f"{gamma ** 0.01:.6g})", ("gamma",))
-    elif kind in ("cosine", "cosine-restarts"):
-        period = 2 * p["T_max"] if kind == "cosine" else p["T_0"]
-        if kind == "cosine-restarts" and p["T_mult"] > 1:
-            return
-        cycles = n / period
-        if cycles >= 10:
-            name = "T_max" if kind == "cosine" else "T_0"
-            yield Finding(
-                f"{name}={p[name]} makes the lr go through {cycles:.0f} cosine cycles in {n} "
-                f"steps: it looks like an epoch count, but the scheduler is stepped every "
-                f"iteration",
-                fix_step.format(what=name), (name,))
+    for framework in schedules.frameworks():
+        if framework.lint:
+            importlib.import_module(framework.lint)
 
 
 # -- acknowledging a rule -----------------------------------------------------------------------
@@ -491,11 +219,9 @@ def unknown_rule(name: Any) -> str | None:
     names = rule_names()
     if isinstance(name, str) and name in names:
         return None
-    import difflib  # only for a suggestion, on error
+    from lrplot.suggest import hint
 
-    close = difflib.get_close_matches(str(name), names, n=1, cutoff=0.6)
-    hint = f"; did you mean {close[0]!r}?" if close else ""
-    return f"unknown lint rule {name!r}{hint} (rules: {', '.join(names)})"
+    return f"unknown lint rule {name!r}{hint(str(name), names)} (rules: {', '.join(names)})"
 
 
 def parse_ack(value: Any, error: Callable[[tuple, str], None]) -> tuple[str, ...]:
@@ -530,19 +256,27 @@ def ack_schema() -> dict[str, Any]:
                                       "description": "Rules not to report for this curve."}}}
 
 
-# -- running the rules ------------------------------------------------------------------------------
+# -- running the rules -----------------------------------------------------------------------------
 
 
-def rules_for(kind_name: str) -> list[Rule]:
-    return [r for r in RULES if kind_name in r.kinds]
+def rules_for(kind: Kind) -> list[Rule]:
+    return [r for r in RULES if r.applies(kind)]
 
 
 def check_curve(curve: Curve) -> Iterator[tuple[Rule, Finding]]:
     """Every finding of every rule that applies to the curve's kind."""
+    from lrplot.expr import ExprError
+    from lrplot.schedules import ScheduleError
+    from lrplot.problems import Problem, SpecError
+
     ctx = Context(curve)
-    for r in rules_for(curve.kind.name):
-        for finding in r.check(ctx):
-            yield r, finding
+    for r in rules_for(curve.kind):
+        try:
+            for finding in r.check(ctx):
+                yield r, finding
+        except (ExprError, ScheduleError) as exc:  # the schedule itself fails (a child
+            # dividing by zero): a spec error at the curve, as drawing it would report
+            raise SpecError([Problem(curve.where, curve._name_expression(str(exc)))]) from None
 
 
 def check(spec: FigureSpec, doc: Document | None = None,
@@ -676,3 +410,6 @@ def to_json(warnings: list[LintWarning]) -> str:
 
 
 FORMATS = {"text": to_text, "json": to_json}
+
+
+_load_framework_rules()  # last: the framework modules import this one

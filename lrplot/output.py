@@ -27,7 +27,9 @@ if TYPE_CHECKING:
 
 FIGURE_FORMATS = ("png", "svg", "pdf")
 SERIES_FORMATS = ("csv", "json")
-FORMATS = FIGURE_FORMATS + SERIES_FORMATS
+PAGE_FORMATS = ("html",)  # an interactive page (lrplot.html): no matplotlib
+DRAWN_FORMATS = FIGURE_FORMATS + PAGE_FORMATS  # what a gallery holds: each carries a stamp
+FORMATS = FIGURE_FORMATS + SERIES_FORMATS + PAGE_FORMATS
 STDOUT = "-"
 
 
@@ -74,30 +76,217 @@ def resolve(path: str | None, fmt: str | None, default_name: str) -> tuple[str, 
 
 
 def check_writable(path: str) -> None:
-    """Refuse early what cannot become the output file."""
+    """Refuse early what cannot become the output file: a directory, a missing directory, a
+    block device or socket. A character device (``/dev/null``) or a FIFO is written straight
+    through; a symbolic link is followed and its target written."""
     if path == STDOUT:
         return
+    import stat
+
+    if "\0" in path:
+        raise OutputError(f"{path!r} is not a file name (it contains a NUL character)")
     if os.path.isdir(path):
-        raise OutputError(f"{path!r} is a directory; give a file name such as {path.rstrip('/')}/lr.png")
-    parent = os.path.dirname(os.path.abspath(path))
+        raise OutputError(f"{path!r} is a directory; give a file name such as "
+                          f"{path.rstrip('/')}/lr.png")
+    if path.endswith(("/", os.sep)):
+        raise OutputError(f"{path!r} ends in '/', which names a directory; give a file name "
+                          f"such as {path}lr.png")
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        mode = None
+    if mode is not None and not (stat.S_ISREG(mode) or stat.S_ISCHR(mode) or stat.S_ISFIFO(mode)):
+        raise OutputError(f"{path!r} is {_kind_of(mode)}, not a file lrplot can write; give a "
+                          "file name such as lr.png")
+    parent = os.path.dirname(os.path.realpath(path))
     if not os.path.isdir(parent):
         raise OutputError(f"cannot write {path!r}: directory {parent!r} does not exist")
 
 
-def write_atomically(path: str, write: Callable[[IO[bytes]], None]) -> None:
-    """Write through a temporary file in the same directory, renamed over ``path`` on success."""
-    import tempfile
+def _kind_of(mode: int) -> str:
+    import stat
 
-    directory = os.path.dirname(os.path.abspath(path))
-    handle, temp = tempfile.mkstemp(prefix=".lrplot-", suffix=".tmp", dir=directory)
+    for test, name in ((stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"),
+                       (stat.S_ISDIR, "a directory"), (stat.S_ISCHR, "a character device"),
+                       (stat.S_ISFIFO, "a FIFO")):
+        if test(mode):
+            return name
+    return "a special file"
+
+
+def same_file(a: str, b: str) -> bool:
+    """Whether two paths name the same file: through symbolic links, ``..`` and hard links."""
     try:
-        with os.fdopen(handle, "wb") as stream:
-            write(stream)
-        os.chmod(temp, 0o644)
-        os.replace(temp, path)
-    except BaseException:
-        os.unlink(temp)
-        raise
+        return os.path.samefile(a, b)
+    except (OSError, ValueError):
+        return os.path.realpath(a) == os.path.realpath(b)
+
+
+def write_atomically(path: str, write: Callable[[IO[bytes]], None]) -> None:
+    """Write ``path`` so that it holds all of the output or is left as it was.
+
+    A regular file (or a new one) is written through a temporary file in the same directory,
+    renamed over it on success; an existing file keeps its permission bits. A symbolic link is
+    followed: its target is written, the link stays. A character device (``/dev/null``) or a FIFO
+    is never replaced: the finished output is written straight into it (a full device reports
+    its error). A directory or another special file is refused (:class:`OutputError`).
+    SIGTERM and SIGHUP during the write remove the temporary file before lrplot exits.
+    """
+    import stat
+
+    target = os.path.realpath(path)  # write through a symbolic link, never replace it
+    try:
+        info = os.stat(target)
+    except FileNotFoundError:
+        info = None
+    if info is not None and (stat.S_ISCHR(info.st_mode) or stat.S_ISFIFO(info.st_mode)):
+        with _open_special(target, stat.S_ISFIFO(info.st_mode)) as stream:
+            write_stream(stream, write)
+        return
+    if info is not None and not stat.S_ISREG(info.st_mode):
+        raise OutputError(f"{path!r} is {_kind_of(info.st_mode)}, not a file lrplot can write")
+    if info is not None and not os.access(target, os.W_OK):
+        # the rename would succeed in a writable directory; a read-only file stays read-only
+        import errno
+
+        raise PermissionError(errno.EACCES, "Permission denied (the file is read-only)", path)
+    directory = os.path.dirname(target)
+    with _signals_exit() as temps:
+        handle, temp = _create_temp(directory, temps)
+        try:
+            with os.fdopen(handle, "wb") as stream:
+                write(stream)
+            if info is not None:  # rewriting a file keeps its mode (0600 stays 0600) and owner
+                os.chmod(temp, stat.S_IMODE(info.st_mode))
+                owner = (info.st_uid, info.st_gid)
+                if hasattr(os, "chown") and owner != (os.getuid(), os.getgid()):
+                    try:
+                        os.chown(temp, info.st_uid, info.st_gid)
+                    except OSError:
+                        pass
+            else:
+                os.chmod(temp, 0o666 & ~_umask())
+            os.replace(temp, target)
+        except BaseException:
+            try:
+                os.unlink(temp)
+            except FileNotFoundError:
+                pass
+            raise
+
+
+def _create_temp(directory: str, temps: list[str]) -> tuple[int, str]:
+    """A new temporary file in ``directory``, listed in ``temps`` *before* it exists: a signal
+    arriving between its creation and its listing (as with ``tempfile.mkstemp``) would leave
+    it behind."""
+    import secrets
+
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+    while True:
+        temp = os.path.join(directory, f".lrplot-{secrets.token_hex(8)}.tmp")
+        temps.append(temp)
+        try:
+            return os.open(temp, flags, 0o600), temp
+        except FileExistsError:  # another file by that name: not ours to remove
+            temps.remove(temp)
+        except BaseException:
+            temps.remove(temp)
+            raise
+
+
+FIFO_WAIT = 5.0
+"""Seconds to wait for a process to open a FIFO for reading before giving up (a shell's
+``> fifo`` would wait forever)."""
+
+
+def _open_special(path: str, fifo: bool) -> IO[bytes]:
+    """A character device or FIFO opened for writing, never created or truncated. A FIFO that
+    no process reads is an error after :data:`FIFO_WAIT` seconds, not a hang."""
+    import errno
+    import time
+
+    flags = os.O_WRONLY | getattr(os, "O_NOCTTY", 0) | (os.O_NONBLOCK if fifo else 0)
+    deadline = time.monotonic() + FIFO_WAIT
+    while True:
+        try:
+            fd = os.open(path, flags)
+            break
+        except OSError as exc:
+            if not fifo or exc.errno != errno.ENXIO or time.monotonic() > deadline:
+                if fifo and exc.errno == errno.ENXIO:
+                    raise OSError(errno.ENXIO, f"no process reads the FIFO (waited "
+                                               f"{FIFO_WAIT:g} s)") from None
+                raise
+            time.sleep(0.05)
+    if fifo:
+        os.set_blocking(fd, True)
+    return os.fdopen(fd, "wb")
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+_TEMPS: list[str] = []
+"""Temporary files being written, removed by a SIGTERM or SIGHUP handler."""
+_PREVIOUS: dict[int, Any] = {}
+"""The handlers in force before lrplot's, called after the removal when they are Python's."""
+
+
+class _signals_exit:
+    """Within the block, SIGTERM and SIGHUP first remove the temporary files listed in the list
+    the block is given, then end the process by the same signal. The handler does the removal
+    itself: an exception raised from it could land in C code that swallows it (numpy) and the
+    write would go on. Only in the main thread, where Python can install handlers; elsewhere
+    the list is kept but no handler installed."""
+
+    SIGNALS = ("SIGTERM", "SIGHUP")
+
+    def __enter__(self) -> list[str]:
+        import signal
+        import threading
+
+        self.saved: dict[int, Any] = {}
+        self.start = len(_TEMPS)
+        if threading.current_thread() is not threading.main_thread():
+            return _TEMPS
+        for name in self.SIGNALS:
+            number = getattr(signal, name, None)
+            if number is None:
+                continue
+            previous = signal.getsignal(number)
+            if previous is signal.SIG_IGN:  # nohup: the user asked to survive SIGHUP
+                continue
+            self.saved[number] = previous
+            _PREVIOUS.setdefault(number, previous)
+            signal.signal(number, _exit_on_signal)
+        return _TEMPS
+
+    def __exit__(self, *exc: Any) -> None:
+        import signal
+
+        for number, previous in self.saved.items():
+            signal.signal(number, previous if previous is not None else signal.SIG_DFL)
+            _PREVIOUS.pop(number, None)
+        del _TEMPS[self.start:]
+
+
+def _exit_on_signal(number: int, frame: Any) -> None:
+    import signal
+
+    for temp in _TEMPS:
+        try:
+            os.unlink(temp)
+        except OSError:
+            pass
+    previous = _PREVIOUS.get(number)
+    if callable(previous):  # a program using lrplot handles the signal itself: let it
+        previous(number, frame)
+        return
+    signal.signal(number, signal.SIG_DFL)
+    os.kill(os.getpid(), number)  # die of the signal, as without lrplot's handler
 
 
 def write_stream(stream: IO[bytes], write: Callable[[IO[bytes]], None]) -> None:
@@ -177,6 +366,8 @@ class Stamp:
             return {"Identifier": hashed, "Description": self.text}
         if fmt == "pdf":
             return {"Keywords": hashed, "Subject": self.text}
+        if fmt == "html":  # <meta name=... content=...> in the page's head
+            return {_PNG_HASH: hashed, _PNG_INPUTS: self.text}
         return {}
 
 
@@ -264,16 +455,25 @@ def stamp(spec: FigureSpec, fmt: str, *, dpi: int | None = None,
     default does; a file a curve reads counts by its content. Values are JSON (ASCII only),
     floats in their shortest exact form: the text is the same on every machine.
     """
-    from lrplot import render
+    from lrplot import style
 
-    lines = [f"lrplot-stamp: {STAMP_VERSION}",
-             f"render-style: {render.RENDER_STYLE_VERSION}",
-             f"format: {_value(fmt)}"]
+    if fmt in PAGE_FORMATS:  # a page looks as its script, style and uPlot make it: no matplotlib
+        from lrplot import html
+
+        look = f"page-style: {html.style_digest()}"
+    else:
+        look = f"render-style: {style.RENDER_STYLE_VERSION}"
+    lines = [f"lrplot-stamp: {STAMP_VERSION}", look, f"format: {_value(fmt)}"]
     if fmt == "png":  # svg and pdf are vector output: the dpi does not change them
-        lines.append(f"dpi: {_value(dpi or render.DEFAULT_DPI)}")
+        lines.append(f"dpi: {_value(dpi or style.DEFAULT_DPI)}")
     lines.append(f"size: {_value(list(size) if size else 'auto')}")
     _flatten(spec, "", lines)
     return Stamp("\n".join(lines) + "\n")
+
+
+STAMP_READ = 16 << 20
+"""Bytes of a figure searched for its stamp: the start of a PNG or SVG (the stamp precedes the
+pixels and drawing), the end of a PDF. A stamp is a few kB; a config is at most 1 MiB."""
 
 
 def read_stamp(path: str) -> FoundStamp | None:
@@ -281,13 +481,20 @@ def read_stamp(path: str) -> FoundStamp | None:
     import struct
     from pathlib import Path
 
-    try:
-        with open(path, "rb") as handle:
-            data = handle.read()
-    except OSError:
+    from lrplot import inputs
+
+    try:  # a regular file only, and only where a stamp can be: a huge image is not read whole
+        with inputs.open_binary(path) as handle:
+            data = handle.read(STAMP_READ)
+            size = os.fstat(handle.fileno()).st_size
+            if size > STAMP_READ and path.lower().endswith(".pdf"):
+                handle.seek(size - STAMP_READ)  # the info dictionary is at the end of a PDF
+                data += handle.read(STAMP_READ)
+    except (OSError, inputs.InputFileError):
         return None
     fmt = Path(path).suffix.lower().lstrip(".")
-    reader = {"png": _png_fields, "svg": _svg_fields, "pdf": _pdf_fields}.get(fmt)
+    reader = {"png": _png_fields, "svg": _svg_fields, "pdf": _pdf_fields,
+              "html": _html_fields}.get(fmt)
     if reader is None:
         return None
     try:
@@ -334,6 +541,18 @@ def _svg_fields(data: bytes) -> tuple[str | None, str | None]:
         return html.unescape(found.group(1)) if found else None
 
     return element("identifier"), element("description")
+
+
+def _html_fields(data: bytes) -> tuple[str | None, str | None]:
+    import html
+
+    head = data.split(b"</head>", 1)[0].decode("utf-8")
+
+    def meta(name: str) -> str | None:
+        found = re.search(rf'<meta name="{name}" content="([^"]*)">', head)
+        return html.unescape(found.group(1)) if found else None
+
+    return meta(_PNG_HASH), meta(_PNG_INPUTS)
 
 
 _PDF_ESCAPES = {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f",

@@ -222,10 +222,9 @@ class Param:
             return value
         if scalar_type == "choice":
             if value not in self.choices:
-                import difflib  # only for a suggestion, on error
+                from lrplot.suggest import hint as near_miss
 
-                close = difflib.get_close_matches(str(value), self.choices, n=1, cutoff=0.5)
-                hint = f"; did you mean {close[0]!r}?" if close else ""
+                hint = near_miss(str(value), self.choices, cutoff=0.5)
                 raise ParamError(f"expected {self.accepted()}, got {describe_value(value)}{hint}")
             return value
         if scalar_type == "expr":

@@ -20,9 +20,10 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from lrplot import annotate
+from lrplot import annotate, arrange, figtext
 from lrplot.envelope import Envelope
 from lrplot.compute import PanelSeries, Series, SweepFailed
+from lrplot.style import DEFAULT_DPI
 
 STYLE = str(resources.files("lrplot") / "lrplot.mplstyle")
 _NOT_STYLE = {
@@ -48,11 +49,9 @@ def _style() -> dict:
         rc.update(matplotlib.rc_params_from_file(STYLE, use_default_template=False))
         _RC = rc
     return _RC
-RENDER_STYLE_VERSION = 1
-"""Bump whenever the look changes (style file, sizes, what is drawn): images stamped with an older
-version are stale to ``lrplot gallery --check``."""
+
+
 PANEL_SIZE = (5.6, 3.6)  # inches per panel
-DEFAULT_DPI = 150
 
 FULL_RESOLUTION = 1 << 16
 """Series up to this many steps are drawn point for point; longer ones through an envelope."""
@@ -79,21 +78,31 @@ def figure(panels: list[PanelSeries], *, title: str | None = None, log_y: bool =
     A series longer than :data:`FULL_RESOLUTION` steps (and than a few points per pixel column)
     is streamed chunk by chunk into an :class:`~lrplot.envelope.Envelope` and drawn from that:
     the same picture in bounded memory and time. ``decimate=False`` draws every point.
+
+    Text is sized before it is drawn (titles wrap to their panel); legends and annotation
+    labels are placed by :mod:`lrplot.arrange` once the layout is known, where they hide the
+    least of the curves, and outside the axes (the figure growing to make room) when no spot
+    inside is clear.
     """
     rows, cols = grid_shape(len(panels))
+    auto_size = size is None
     if size is None:
         size = (PANEL_SIZE[0] * cols, PANEL_SIZE[1] * rows + (0.4 if title else 0))
     columns = math.ceil(size[0] / cols * dpi * OVERSAMPLE) if decimate else None
+    panel_points = size[0] / cols * 72
     with matplotlib.rc_context(_style()):
         fig = Figure(figsize=size, dpi=dpi, layout="constrained")
         FigureCanvasAgg(fig)
         axes = fig.subplots(rows, cols, squeeze=False).ravel()
         for ax, panel in zip(axes, panels):
-            _draw_panel(ax, panel, log_y, title, columns)
+            _draw_panel(ax, panel, log_y, title, columns, panel_points, len(panels) == 1)
         for ax in axes[len(panels):]:
             ax.set_visible(False)
         if title:
-            fig.suptitle(title)
+            points = matplotlib.rcParams["figure.titlesize"]
+            fig.suptitle(figtext.wrap(figtext.clean_title(title), size[0] * 72 - 20,
+                                      points * 1.1, max_lines=2), parse_math=False)
+        arrange.figure(fig, list(axes[:len(panels)]), grow=auto_size)
     return fig
 
 
@@ -109,7 +118,10 @@ def draw_into(ax, panel: PanelSeries, *, log_y: bool = False) -> None:
     width = ax.get_position().width * fig.get_figwidth() * fig.dpi  # the axes' pixel columns
     with matplotlib.rc_context(style):
         _style_axes(ax, style)
-        _draw_panel(ax, panel, log_y, None, math.ceil(max(width, 1) * OVERSAMPLE))
+        # the panel's share of a figure is its axes and their margins (the titles' 70 points)
+        _draw_panel(ax, panel, log_y, None, math.ceil(max(width, 1) * OVERSAMPLE),
+                    width * 72 / fig.dpi + 70, alone=True)
+        arrange.figure(fig, [ax], grow=False, beside=False)  # legend and labels off the curves
 
 
 def _style_axes(ax, style: dict) -> None:
@@ -178,38 +190,61 @@ def _sweep_points(panel: PanelSeries, columns: int | None) -> dict[Series, tuple
 
 
 def _draw_panel(ax, panel: PanelSeries, log_y: bool, figure_title: str | None,
-                columns: int | None) -> None:
+                columns: int | None, panel_points: float, alone: bool = False) -> None:
     lowest = []
     swept = _sweep_points(panel, columns)
-    for s in panel.series:
+    title = figtext.panel_title([s.label for s in panel.series], panel.title, figure_title)
+    if title and figure_title and alone and title in figure_title:
+        title = None  # a lone panel's title that the figure's already says
+    labels, legend_title = figtext.panel_labels(
+        [s.label for s in panel.series], [s.schedule for s in panel.series],
+        (title, figure_title))
+    label_points = matplotlib.rcParams["legend.fontsize"]
+    for s, label in zip(panel.series, labels):
         steps, values, low = swept.get(s) or line_points(s, columns)
-        [line] = ax.plot(steps, values, label=s.label)
+        label = figtext.wrap(label, max(0.55 * panel_points, 160), label_points, max_lines=2)
+        [line] = ax.plot(steps, values, label=label)
         if decimates(s, columns):
             exact = _EnvelopeLine(steps, values)
             exact.update_from(line)  # colour from the cycle, label, clipping, transform
             line.remove()
             ax.add_line(exact)
+            line = exact
         lowest.append(low)
-    if panel.title:
-        ax.set_title(panel.title)
+    if title:
+        points = matplotlib.rcParams["axes.titlesize"]
+        ax.set_title(figtext.wrap(figtext.clean_title(title), panel_points - 70,
+                                  points * 1.1, max_lines=3), parse_math=False)
     ax.set_xlabel("step")
     ax.set_ylabel("learning rate")
     longest = max((s.steps for s in panel.series), default=1)
-    ax.set_xlim(0, max(longest - 1, 1))
+    last = max(longest - 1, 1)
+    ax.set_xlim(0, last)
+    ax.xaxis.set_major_locator(figtext.StepLocator(last))
+    ax.xaxis.set_major_formatter(figtext.StepFormatter(last))
     if log_y:
         ax.set_yscale("log")
-    elif all(low >= 0 for low in lowest):
-        ax.set_ylim(bottom=0)
+    else:
+        ax.yaxis.set_major_formatter(figtext.ValueFormatter())
+        if all(low >= 0 for low in lowest):
+            ax.set_ylim(bottom=0)
     _draw_extras(ax, panel, columns)  # momentum / metric on a second y axis, when asked
     annotate.panel(ax, panel)  # lrplot.annotate: events, peak/min/final, when asked
     # A lone curve already named by a title needs no legend.
-    if len(panel.series) > 1 or panel.series[0].label not in (panel.title, figure_title):
-        ax.legend(loc="best")
+    if len(panel.series) > 1 or panel.series[0].label not in (title, figure_title):
+        if legend_title:
+            legend_title = figtext.wrap(legend_title, max(0.55 * panel_points, 160),
+                                        label_points, max_lines=3)
+        legend = ax.legend(loc="upper right", title=legend_title,
+                           title_fontsize=label_points)
+        for text in legend.get_texts():
+            text.set_parse_math(False)
+        legend.get_title().set_parse_math(False)
 
 
 def _draw_extras(ax, panel: PanelSeries, columns: int | None) -> None:
     """Each curve's extra series (``series: [lr, momentum]``) dashed, in the curve's colour, on a
-    second y axis named after them."""
+    second y axis named after them, with its own spine in that colour (grey for several)."""
     pairs = [(line.get_color(), extra) for s, line in zip(panel.series, ax.get_lines())
              for extra in s.extras.values()]
     if not pairs:
@@ -219,8 +254,17 @@ def _draw_extras(ax, panel: PanelSeries, columns: int | None) -> None:
         steps, values, _ = line_points(extra, columns)
         twin.plot(steps, values, color=color, linestyle="--", linewidth=1.0, alpha=0.8)
     names = dict.fromkeys(name for s in panel.series for name in s.extras)
-    twin.set_ylabel(" / ".join(names) + " (dashed)")
+    colors = {matplotlib.colors.to_hex(c) for c, _ in pairs}
+    color = colors.pop() if len(colors) == 1 else "0.35"
+    twin.set_ylabel(" / ".join(names) + " (dashed)", color=color)
+    twin.spines["right"].set_visible(True)
+    twin.spines["right"].set_color(color)
+    twin.tick_params(axis="y", colors=color)
+    twin.yaxis.set_major_formatter(figtext.ValueFormatter())
     twin.grid(False)
+    # the lr axes in front (its legend above the dashed lines), its background left to the twin
+    ax.set_zorder(twin.get_zorder() + 1)
+    ax.patch.set_visible(False)
 
 
 def save(fig: Figure, stream: IO[bytes], fmt: str, metadata: dict | None = None) -> None:

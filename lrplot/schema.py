@@ -45,6 +45,7 @@ _TEXT = {"type": ["string", "number", "null"]}  # null: as if not given
 _BOOL = {"type": "boolean"}
 _NAME = {"type": "string", "minLength": 1, "pattern": r"\S"}
 
+
 def _series() -> dict[str, Any]:
     names = list(getattr(spec, "SERIES", ("lr",)))
     return {"anyOf": [{"enum": names},
@@ -111,7 +112,7 @@ def spellings(kind: Kind) -> list[str]:
     names = [kind.name, *kind.aliases]
     out = list(names)
     own = kind.namespace or ""
-    for prefix, target in getattr(schedules, "NAMESPACES", {}).items():
+    for prefix, target in schedules.namespaces().items():
         if target != own:
             continue
         for name in names:
@@ -344,10 +345,10 @@ class _Generator:
 
     def data_keys(self) -> tuple[str, ...] | None:
         try:
-            from lrplot import datacurve
+            from lrplot import logged
         except ImportError:  # pragma: no cover - data curves are optional
             return None
-        return tuple(datacurve.KEYS)
+        return tuple(logged.KEYS)
 
     def child_ref(self, group: str = "") -> dict[str, Any]:
         """A reference to the schema of one child schedule of a composite. ``group`` is the

@@ -9,11 +9,14 @@ with its location (``file:line:col`` or the flag) and raises them together as a
 from __future__ import annotations
 
 import itertools
+import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 from lrplot import schedules
+from lrplot.inputs import printable
 from lrplot.params import COMMON_PARAMS, Param, ParamError, describe_value, format_value
+from lrplot.problems import Problem, SpecError
 from lrplot.schedules import Kind
 
 if TYPE_CHECKING:
@@ -22,23 +25,6 @@ if TYPE_CHECKING:
     from lrplot.yamlio import Document
 
 STEPS, BASE_LR = COMMON_PARAMS
-
-
-@dataclass(frozen=True)
-class Problem:
-    where: str  # "file:line:col" or "--flag"
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.where}: {self.message}" if self.where else self.message
-
-
-class SpecError(ValueError):
-    """One or more problems in a figure specification, each with its location."""
-
-    def __init__(self, problems: Sequence[Problem]):
-        self.problems = list(problems)
-        super().__init__("\n".join(str(p) for p in self.problems))
 
 
 @dataclass(frozen=True)
@@ -120,7 +106,7 @@ class Curve:
                 start += len(piece)
                 yield piece
         except (ExprError, ScheduleError) as exc:
-            raise SpecError([Problem(self.where, str(exc))]) from None
+            raise SpecError([Problem(self.where, self._name_expression(str(exc)))]) from None
         except (OverflowError, ZeroDivisionError) as exc:  # Python float arithmetic in a kernel
             what = "overflows float64" if isinstance(exc, OverflowError) else "divides by zero"
             raise SpecError([Problem(self.where, f"curve {self.label!r}: the {series} "
@@ -128,16 +114,30 @@ class Curve:
                                                  "overflows, as it would in the framework; use "
                                                  "fewer steps or gentler parameters")]) from None
 
+    def _name_expression(self, message: str) -> str:
+        """``--lr-lambda: '1/(epoch-5)' fails at ...``: the flag (or key) whose expression failed
+        while evaluating, before the message that quotes it."""
+        for p in self.kind.params:
+            value = self.params.get(p.name)
+            if p.type == "expr" and value is not None and message.startswith(repr(str(value))):
+                return f"{p.flag if not self.origin else p.key}: {message}"
+        return message
+
 
 def _per_iteration(pieces: Iterator[np.ndarray], repeat: int, steps: int
                    ) -> Iterator[np.ndarray]:
     import numpy as np
 
     left = steps
+    block = 1 << 20  # values per array yielded: an epoch of 10^9 iterations is not one array
     for piece in pieces:
-        values = np.repeat(piece, repeat)[:left]
-        left -= len(values)
-        yield values
+        total = min(len(piece) * repeat, left)  # never expand values past the last step
+        for start in range(0, total, block):
+            index = np.arange(start, min(start + block, total), dtype=np.int64) // repeat
+            yield piece[index]
+        left -= total
+        if left <= 0:
+            break
 
 
 @dataclass(frozen=True)
@@ -165,7 +165,13 @@ def describe(kind: Kind, params: Mapping[str, Any]) -> str:
     defaults = kind.defaults()
     inner = ", ".join(f"{name}={format_value(v)}" for name, v in params.items()
                       if name not in defaults or defaults[name] != v)
-    return f"{kind.framework_class}({inner})"
+    text = f"{kind.framework_class}({inner})"
+    return text if len(text) <= _AUTO_LABEL else text[:_AUTO_LABEL - 4] + "...)"
+
+
+_AUTO_LABEL = 1000
+"""Longest generated label (40,000 milestones would otherwise make one that takes minutes to
+draw); one a user writes is refused over ``LRPLOT_MAX_TEXT`` instead."""
 
 
 # -- shared machinery ---------------------------------------------------------------------------
@@ -177,9 +183,13 @@ class _Collector:
     def __init__(self, where: Any):
         self.problems: list[Problem] = []
         self.where = where
+        self.seen: set[Problem] = set()
 
     def add(self, path: tuple, message: str) -> None:
-        self.problems.append(Problem(self.where(path), message))
+        problem = Problem(self.where(path), message)
+        if problem not in self.seen:  # a sweep's curves share their problems: report once
+            self.seen.add(problem)
+            self.problems.append(problem)
 
     def raise_if_any(self) -> None:
         if self.problems:
@@ -194,10 +204,9 @@ def _key_path(path: tuple) -> str:
 
 
 def _near(word: str, options: Iterable[str]) -> str:
-    import difflib  # only for a suggestion, on error
+    from lrplot.suggest import hint
 
-    close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
-    return f"; did you mean {close[0]!r}?" if close else ""
+    return hint(word, options)
 
 
 @dataclass
@@ -245,7 +254,8 @@ def _finish(drafts: list[_Draft], notes: list[str],
             horizon, why = steps, reason
     if auto:
         notes.append(f"steps: {horizon} ({why}; set steps to change)")
-    curves = tuple(Curve(d.kind, d.params, d.base_lr, d.steps or horizon, d.label, d.origin,
+    curves = tuple(Curve(d.kind, d.params, d.base_lr, d.steps or horizon, printable(d.label),
+                         d.origin,
                          d.steps is None, locate(d) if locate else "", d.extras,
                          d.steps_per_epoch, d.interval, d.lint_ignore)
                    for d in drafts)
@@ -255,6 +265,40 @@ def _finish(drafts: list[_Draft], notes: list[str],
             per_epoch = f" (scheduler steps: one per epoch of {d.repeat})" if d.repeat > 1 else ""
             report(d, f"{c.scheduler_steps}{per_epoch} {message}")
     return curves
+
+
+def _limit_value(name: str, problems: _Collector) -> int:
+    """The cap ``limits.NAME`` in force; a malformed variable is reported, the default used."""
+    from lrplot import limits
+
+    limit = getattr(limits, name)
+    try:
+        return limit.value()
+    except limits.LimitError as exc:
+        problems.problems.append(Problem("", str(exc)))
+        return limit.default
+
+
+def _check_curves(planned: int, report: Callable[[str], None]) -> None:
+    from lrplot import limits
+
+    try:
+        message = limits.curves_problem(planned)
+    except limits.LimitError as exc:
+        message = str(exc)
+    if message:
+        report(message)
+
+
+def _check_text(text: str, report: Callable[[str], None]) -> None:
+    from lrplot import limits
+
+    try:
+        message = limits.text_problem(text)
+    except limits.LimitError as exc:
+        message = str(exc)
+    if message:
+        report(message)
 
 
 def _check_params(kind: Kind, params: dict[str, Any], report: Any,
@@ -300,7 +344,13 @@ def convert_value(p: Param, raw: Any, path: tuple, error: Callable[[tuple, str],
         error(path, str(exc))
         return INVALID
     if p.type == "path" and value is not None:
+        from lrplot import inputs
+
         full = value if os.path.isabs(value) else os.path.join(base_dir, value)
+        refusal = inputs.regular_problem(full)
+        if refusal:
+            error(path, refusal)
+            return INVALID
         if not os.path.isfile(full):
             where = f" (relative to {base_dir})" if base_dir and not os.path.isabs(value) else ""
             error(path, f"no such file: {value!r}{where}")
@@ -317,8 +367,8 @@ def child_refusal(kind: Kind, child_kinds: str = "") -> str | None:
             return None if kind.name == child_kinds else f"the schedules here are {child_kinds}"
         return None if kind.framework == child_kinds else \
             f"only {child_kinds} schedules can be joined here"
-    if kind.name == "plateau":
-        return "ReduceLROnPlateau needs a metric at every step (torch refuses it too)"
+    if kind.refused_as_child:
+        return kind.refused_as_child
     if kind.framework != "torch":
         return "only torch schedulers share an optimizer this way"
     return None
@@ -501,6 +551,11 @@ def from_flags(kind_name: str, values: Mapping[str, Sequence[str]], *, steps: in
                 param.convert(value)
             except ParamError as exc:
                 problems.add((name,), str(exc))
+    if title is not None:
+        _check_text(title, lambda m: problems.add(("--title",), m))
+    planned = math.prod(len(options) for options in choices.values()) * len(groups)
+    _check_curves(planned, lambda m: problems.add(tuple(
+        p.flag for p in kind.params if len(choices.get(p.name, ())) > 1) or ("--base-lr",), m))
     problems.raise_if_any()
     report = lambda p, message: problems.add((p.flag,), message)  # noqa: E731
     swept = [name for name, options in choices.items() if len(options) > 1]
@@ -528,7 +583,8 @@ def from_flags(kind_name: str, values: Mapping[str, Sequence[str]], *, steps: in
     problems.problems.extend(_limit_problems(curves, lambda c: "--steps", ""))
     problems.raise_if_any()
     default_title = describe(kind, fixed) if swept else describe(kind, drafts[0].params)
-    return FigureSpec(title or default_title, (Panel(None, curves),), log_y, tuple(notes))
+    return FigureSpec(printable(title) if title else default_title, (Panel(None, curves),),
+                      log_y, tuple(notes))
 
 
 # -- from a YAML document ----------------------------------------------------------------------
@@ -584,7 +640,43 @@ def from_mapping(data: Mapping[str, Any], name: str = "<mapping>") -> FigureSpec
     """Build a figure from a plain mapping (the same structure as a YAML config)."""
     from lrplot.yamlio import Document
 
+    problem = _plain_data_problem(data)
+    if problem:
+        raise SpecError([problem])
     return from_document(Document(data, {}, name))
+
+
+def _plain_data_problem(data: Any) -> Problem | None:
+    """A mapping from Python code must be what YAML can hold: text keys, no cycles, not too
+    deep or large (checked without recursion, so a self-containing dict cannot hang us)."""
+    from lrplot import limits
+
+    if not isinstance(data, Mapping):
+        return Problem("", f"expected a mapping (the shape of a YAML config), got "
+                           f"{describe_value(data)}")
+    stack: list[tuple[Any, tuple, frozenset]] = [(data, (), frozenset())]
+    nodes = 0
+    while stack:
+        value, path, ancestors = stack.pop()
+        nodes += 1
+        if nodes > limits.MAX_NODES or len(path) > limits.MAX_DEPTH:
+            return Problem(_key_path(path), "the mapping is too large or too deeply nested "
+                                            "for a figure")
+        if isinstance(value, (Mapping, list, tuple)):  # shared values are fine, cycles are not
+            if id(value) in ancestors:
+                return Problem(_key_path(path), "the mapping contains itself (a cycle)")
+            ancestors = ancestors | {id(value)}
+        if isinstance(value, Mapping):
+            # a figure, panel, curve or sweep is keyed by names; a parameter's own mapping
+            # (optax's boundaries_and_scales: {10: 0.5}) may have numbers as keys
+            structural = not path or isinstance(path[-1], int) or path[-1] == "sweep"
+            for key, item in value.items():
+                if structural and not isinstance(key, str):
+                    return Problem(_key_path(path), f"keys are text, got the key {key!r}")
+                stack.append((item, path + (key,), ancestors))
+        elif isinstance(value, (list, tuple)):
+            stack.extend((item, path + (i,), ancestors) for i, item in enumerate(value))
+    return None
 
 
 class _DocumentBuilder:
@@ -593,6 +685,9 @@ class _DocumentBuilder:
         self.problems = problems
         self.notes: list[str] = []
         self.series_asked: list[tuple[tuple, tuple[str, ...]]] = []  # (where, names)
+        self.planned = 0  # curves so far, counted before they are built
+        self.too_many = False
+        self.curve_limit = _limit_value("MAX_CURVES", problems)
 
     def error(self, path: tuple, message: str) -> None:
         self.problems.add(path, message)
@@ -652,6 +747,8 @@ class _DocumentBuilder:
         return result
 
     def figure(self) -> FigureSpec:
+        from lrplot import limits
+
         if not isinstance(self.doc.data, dict):
             what = "the config is empty" if self.doc.data is None else \
                 f"expected a mapping, got {describe_value(self.doc.data)}"
@@ -677,6 +774,13 @@ class _DocumentBuilder:
             panels = [self.panel({"curves": data["curves"]}, (), defaults, top=True)]
         else:
             items = self.sequence(data["panels"], ("panels",), "panels")
+            try:
+                too_many = limits.panels_problem(len(items))
+            except limits.LimitError as exc:
+                too_many = str(exc)
+            if too_many:  # counted before one is built
+                self.error(("panels",), too_many)
+                return FigureSpec(title, ())
             panels = [self.panel(p, ("panels", i), defaults) for i, p in enumerate(items)]
         computed = {name for panel in panels for c in panel.curves for name in c.extras}
         for where, names in self.series_asked:
@@ -692,7 +796,9 @@ class _DocumentBuilder:
         if value is not None and not isinstance(value, (str, int, float)):
             self.error(path + (key,), f"expected text, got {describe_value(value)}")
             return None
-        return None if value is None else str(value)
+        if value is not None:
+            _check_text(str(value), lambda m: self.error(path + (key,), m))
+        return None if value is None else printable(str(value))
 
     def sequence(self, value: Any, path: tuple, what: str) -> list:
         if not isinstance(value, list) or not value:
@@ -774,6 +880,15 @@ class _DocumentBuilder:
 
             ignore = lint.parse_ack(data["lint"], lambda sub, m: self.error(
                 path + ("lint",) + sub, m))
+        planned = math.prod(len(values) for values in sweep.values()) * \
+            len(defaults.get("groups") or (1,))
+        self.planned += planned
+        if self.planned > self.curve_limit:  # counted before a single curve is built
+            if not self.too_many:
+                self.too_many = True
+                _check_curves(self.planned, lambda m: self.error(
+                    path + (("sweep",) if sweep else ()), f"at least {m}"))
+            return []
         drafts = []
         for combo in itertools.product(*sweep.values()):
             full = {p.name: params.get(p.name) for p in kind.params if p.name in params}
@@ -836,23 +951,33 @@ class _DocumentBuilder:
             def error(where: tuple, message: str) -> None:  # a list where one value goes
                 self.error(where, f"{message}; for one curve per value write sweep: "
                                   f"{{{where[-1]}: {format_value(raw)}}}")
-        return convert_value(p, raw, path, error, base)
+        value = convert_value(p, raw, path, error, base)
+        if p.type == "path" and isinstance(value, str) and os.path.isfile(self.doc.file):
+            from lrplot import inputs  # a file a config names stays in the config's directory
+
+            refusal = inputs.outside_problem(value, self.doc.file)
+            if refusal:
+                error(path, refusal)
+                return INVALID
+        return value
 
     def data_curve(self, data: dict, path: tuple, inherited: dict) -> list[_Draft]:
-        """A logged lr series from a CSV file (lrplot.datacurve); paths are relative to the config."""
+        """A logged lr series from a CSV file (lrplot.logged); paths are relative to the
+        config."""
         import os
 
-        from lrplot import datacurve
+        from lrplot import logged
 
         defaults = self.common(data, path, inherited)
         base = os.path.dirname(self.doc.file) if os.path.isfile(self.doc.file) else ""
-        params = datacurve.build(data, base, lambda key, m: self.error(path + (key,), m))
+        params = logged.build(data, base, lambda key, m: self.error(path + (key,), m),
+                                 self.doc.file if os.path.isfile(self.doc.file) else None)
         if params is None:
             return []
         label = self.text(data, path, "label") or os.path.basename(params["path"])
         # A log is as long as it is: only the curve's own steps cut or pad it (with NaN).
-        steps = defaults["steps"] if "steps" in data else datacurve.DATA.horizon(params)[0]
-        return [_Draft(datacurve.DATA, params, defaults["base_lr"], steps, label, path)]
+        steps = defaults["steps"] if "steps" in data else logged.DATA.horizon(params)[0]
+        return [_Draft(logged.DATA, params, defaults["base_lr"], steps, label, path)]
 
     def kind(self, data: dict, path: tuple) -> Kind | None:
         if "type" not in data:

@@ -1,4 +1,5 @@
-"""Summary numbers of each curve: where the lr starts, peaks, bottoms out and ends, and how much of it there is.
+"""Summary numbers of each curve: where the lr starts, peaks, bottoms out and ends, and how much
+of it there is.
 
 ``lrplot stats`` prints them as a table, CSV or JSON. Every number is computed from the same
 series the plot draws, chunk by chunk, so a run of 10^8 steps is summarized in bounded memory.
@@ -128,7 +129,8 @@ def summarize(chunks: Iterable[np.ndarray], below: float | None = None,
         if low < minimum:
             if not (minimum_value_at_step <= low + abs(low) * TIE_RTOL):
                 first = int(np.argmax(values <= low + abs(low) * TIE_RTOL))
-                minimum_step, minimum_value_at_step = start + int(where[first]), float(values[first])
+                minimum_step = start + int(where[first])
+                minimum_value_at_step = float(values[first])
             minimum = low
         if below is not None and first_below is None:
             hits = np.flatnonzero(values < below)
@@ -192,11 +194,11 @@ def figure_stats(spec: FigureSpec, below: float | None = None,
             numbers = summarize(curve_chunks(curve), below, at)
             diverged = None
             if is_data(curve) and planned is not None:
-                from lrplot import datacurve
+                from lrplot import logged
 
                 if planned_lr is None:
                     planned_lr = planned.lr()
-                steps, values = datacurve.logged(curve)
+                steps, values = logged.points(curve.params)
                 diverged = divergence(steps, values, planned_lr, planned.label, rtol)
             result.append(CurveStats(panel.title, curve.label, divergence=diverged, **numbers))
     return result

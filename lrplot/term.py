@@ -224,13 +224,19 @@ def panel_lines(panel: PanelSeries, width: int, height: int, *, log_y: bool = Fa
     return out
 
 
+MIN_COLUMNS, MAX_COLUMNS = 20, 1000
+MIN_LINES, MAX_LINES = 8, 500
+"""The text canvas is clamped to these: COLUMNS=1000000 would otherwise allocate gigabytes."""
+
+
 def render(panels: Sequence[PanelSeries], *, title: str | None = None, log_y: bool = False,
            width: int | None = None, height: int | None = None,
            colored: bool | None = None) -> str:
     """The whole figure as text, sized to the terminal unless ``width``/``height`` are given."""
     size = shutil.get_terminal_size((80, 24))
-    width = width or size.columns
-    height = height or size.lines
+    # COLUMNS and LINES are whatever the environment says: keep the canvas terminal-sized
+    width = min(max(width or size.columns, MIN_COLUMNS), MAX_COLUMNS)
+    height = min(max(height or size.lines, MIN_LINES), MAX_LINES)
     colored = use_color() if colored is None else colored
     n = max(len(panels), 1)
     overhead = 5 + (1 if title else 0)  # per panel: title, axis, labels, legend, blank

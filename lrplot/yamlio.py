@@ -292,13 +292,18 @@ def load(path: str) -> Document:
 
 def read_config(path: str) -> bytes:
     """The bytes of a config file; one over the size cap (``LRPLOT_MAX_CONFIG_BYTES``) is
-    refused after reading no more than the cap (a FIFO or ``/dev/zero`` cannot stall us)."""
+    refused after reading no more than the cap; a FIFO, a device or a /proc file is refused
+    before reading (:mod:`lrplot.inputs`)."""
     try:
         cap = limits.MAX_CONFIG_BYTES.value()
     except limits.LimitError as exc:
         raise YamlError(None, str(exc)) from None
-    with open(path, "rb") as handle:
-        data = handle.read(cap + 1)
+    from lrplot import inputs
+
+    try:  # only a regular file, read in pieces: a FIFO, /dev/zero or a cap of 1e15 cost nothing
+        data = inputs.read_bounded(path, cap)
+    except inputs.InputFileError as exc:
+        raise YamlError(None, f"{exc}; a config is a YAML file") from None
     if len(data) > cap:
         raise YamlError(None, f"{path}: config file larger than {limits.human_bytes(cap)}; "
                               "a config describes a figure in a few kB (raise the cap with "

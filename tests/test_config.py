@@ -29,6 +29,7 @@ def known() -> str:
     return ", ".join([k.name for k in kinds if not k.namespace]
                      + list(dict.fromkeys(f"{k.namespace}.*" for k in kinds if k.namespace)))
 
+
 # file:line:col: key.path: message
 LOCATED = re.compile(r"^(?P<file>.+?):(?P<line>\d+):(?P<col>\d+): "
                      r"(?P<path>[A-Za-z_]\w*(?:\[\d+\]|\.\w+)*): (?P<message>.+)$")

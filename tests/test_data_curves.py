@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 import lrplot
-from lrplot import datacurve, stats
+from lrplot import logged, stats
 from lrplot.cli import main
 from lrplot.spec import SpecError
 
@@ -58,7 +58,7 @@ def test_sparse_logs_are_joined_by_straight_lines_and_start_blank(tmp_path):
     assert len(lr) == 41
     assert np.isnan(lr[:10]).all()
     assert lr[10] == 0.1 and lr[15] == pytest.approx(0.075) and lr[40] == 0.05
-    steps, values = datacurve.logged(spec.curves[0])
+    steps, values = logged.points(spec.curves[0].params)
     assert steps.tolist() == [10, 20, 40] and values.tolist() == [0.1, 0.05, 0.05]
 
 

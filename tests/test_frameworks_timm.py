@@ -142,7 +142,7 @@ def test_refused(kind, params, culprit):
 
 def test_noise_without_torch_matches_recorded_draws():
     """torch.randn(1) after manual_seed(42 + t), recorded from torch 2.13 (first draw)."""
-    from lrplot.kernels.timm import _randn_float32
+    from lrplot.frameworks.timm.kernels import _randn_float32
 
     assert _randn_float32(42, 1)[0] == pytest.approx(0.33669036626815796, abs=0)
     np.testing.assert_array_equal(_randn_float32(0, 2)[:1], [1.5409960746765137])

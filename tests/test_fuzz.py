@@ -30,7 +30,7 @@ from hypothesis import strategies as st
 import lrplot
 from lrplot import schedules, spec, yamlio
 from lrplot.cli import main
-from lrplot.cli_config import check_config
+from lrplot.cli.config import check_config
 from lrplot.params import COMMON_PARAMS, Param
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -310,3 +310,239 @@ def test_the_alarm_guard_itself_works(text):
     with pytest.raises(AssertionError, match="a hang"), no_hang(1):
         while True:
             yamlio.loads(text)
+
+
+# -- hostile text: labels and titles ----------------------------------------------------------------
+
+LINE_BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+HOSTILE_TEXT = st.lists(st.one_of(
+    st.text(alphabet=st.characters(max_codepoint=0x30ff, exclude_categories=["Cs"]), max_size=8),
+    st.sampled_from([*LINE_BREAKS, "\r\n", "\x00", "\x1b[31m", "\x7f", "\\", "'''", '"""', "#",
+                     "import os; os.system('touch pwned')", "__import__('os')", "</text>",
+                     "<![CDATA[", "&amp;", "]]>", "$\\frac{1}{0}$", "${", "{}", "%s", "\t"])),
+    max_size=6).map("".join)
+
+
+def _quoted(text: str) -> str:
+    """``text`` as a double-quoted YAML scalar: every character escaped, so that any string
+    (line breaks, controls) reaches lrplot exactly."""
+    return '"' + "".join(f"\\U{ord(c):08x}" for c in text) + '"'
+
+
+@settings(FUZZ, max_examples=60)
+@given(label=HOSTILE_TEXT, title=HOSTILE_TEXT)
+def test_hostile_labels_never_change_the_emitted_code(label, title, tmp_path_factory):
+    import ast
+
+    work = tmp_path_factory.mktemp("code")
+
+    def code(label_text: str, title_text: str) -> str:
+        path = work / "c.yaml"
+        path.write_text(f"title: {_quoted(title_text)}\ncurves: [{{type: cosine, T_max: 5, "
+                        f"steps: 4, label: {_quoted(label_text)}}}]\n", encoding="utf-8")
+        result = CliRunner().invoke(main, ["code", str(path)])
+        assert_clean(result, (label, title))
+        return result.stdout if result.exit_code == 0 else ""
+
+    with no_hang():
+        emitted = code(label, title)
+        if not emitted:
+            event("refused")
+            return
+        benign = code("x", "x")
+    def shape(source: str) -> str:  # the program without its string data (labels are data)
+        tree = ast.parse(source)
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                node.value = ""
+        return ast.dump(tree)
+
+    assert shape(emitted) == shape(benign), (label, emitted)
+    assert len(emitted.splitlines()) == len(benign.splitlines())
+
+
+@settings(FUZZ, max_examples=25)
+@given(label=HOSTILE_TEXT, title=HOSTILE_TEXT)
+def test_hostile_titles_give_well_formed_svg(label, title, tmp_path_factory):
+    import xml.dom.minidom
+
+    work = tmp_path_factory.mktemp("svg")
+    path = work / "c.yaml"
+    path.write_text(f"title: {_quoted(title)}\ncurves: [{{type: cosine, T_max: 5, steps: 8, "
+                    f"label: {_quoted(label)}}}]\n", encoding="utf-8")
+    with no_hang():
+        result = CliRunner().invoke(main, ["compare", str(path), "-o", str(work / "o.svg")])
+    assert_clean(result, (label, title))
+    if result.exit_code == 0:
+        xml.dom.minidom.parse(str(work / "o.svg"))  # raises on a control character
+        event("drawn")
+
+
+# -- hostile data files -----------------------------------------------------------------------------
+
+CELLS = st.one_of(
+    st.sampled_from(["0", "1", "0.1", "1e-3", "nan", "inf", "-inf", "1e19", "1e400", "-1", "",
+                     " ", "x", "SECRET-TOKEN", '"', '"a,b"', "1.5", "0x10", "1_0", "\ufeff"]),
+    st.integers(0, 10**20).map(str), st.floats().map(repr),
+    st.text(max_size=5))
+
+
+@st.composite
+def csv_bytes(draw) -> bytes:
+    header = draw(st.sampled_from([["step", "lr"], ["lr"], ["Wall time", "Step", "Value"],
+                                   ["epoch", "loss"], ["a", "b", "c"], [], ["step", "lr", "lr"]]))
+    rows = draw(st.lists(st.lists(CELLS, max_size=4), max_size=12))
+    text = "\n".join(",".join(row) for row in [header, *rows]) + draw(st.sampled_from(["", "\n"]))
+    data = text.encode("utf-8", "surrogatepass")
+    if draw(st.integers(0, 4)) == 0:  # a byte that is not UTF-8, somewhere
+        at = draw(st.integers(0, len(data)))
+        data = data[:at] + draw(st.sampled_from([b"\xff", b"\xc3", b"\x00", b"\r"])) + data[at:]
+    return data
+
+
+@settings(FUZZ, max_examples=80)
+@given(data=csv_bytes(), key=st.sampled_from(["data", "plateau"]),
+       command=st.sampled_from(["validate", "compare", "stats"]))
+def test_hostile_data_files_are_refused_cleanly_and_briefly(data, key, command,
+                                                            tmp_path_factory):
+    work = tmp_path_factory.mktemp("data")
+    (work / "log.csv").write_bytes(data)
+    curve = "{type: data, path: log.csv}" if key == "data" else \
+        "{type: plateau, metric_file: log.csv}"
+    (work / "c.yaml").write_text(f"curves: [{curve}]\n")
+    args = [command, str(work / "c.yaml")] + (["-o", str(work / "o.csv")]
+                                              if command == "compare" else [])
+    with no_hang():
+        result = CliRunner().invoke(main, args, env=SMALL)
+    event(f"{command} exits {result.exit_code}")
+    assert_clean(result, data)
+    if result.exit_code:
+        for line in result.stderr.splitlines():  # excerpts only, never the file
+            assert len(line) < 400 + len(str(work)), line
+
+
+# -- hostile expressions ----------------------------------------------------------------------------
+
+@st.composite
+def deep_expressions(draw) -> str:
+    """Nesting near and beyond every depth limit, within the length cap."""
+    depth = draw(st.integers(0, 260))
+    opener, closer = draw(st.sampled_from([("-", ""), ("(", ")"), ("(-", ")"), ("abs(", ")"),
+                                           ("+", ""), ("not ", ""), ("min(1,", ")"),
+                                           ("1+(", ")"), ("2**(", ")")]))
+    core = draw(st.sampled_from(["x", "epoch", "0.5", "1/(epoch-3)", "epoch ** 99"]))
+    return (opener * depth + core + closer * depth)[:draw(st.integers(1, 520))]
+
+
+@settings(FUZZ, max_examples=80)
+@given(expression=deep_expressions(),
+       where=st.sampled_from(["flag", "yaml", "api", "child"]))
+def test_deep_expressions_never_get_a_traceback(expression, where, tmp_path_factory):
+    work = tmp_path_factory.mktemp("expr")
+    with no_hang():
+        if where == "api":
+            try:
+                lrplot.schedule("lambda", steps=6, lr_lambda=expression)
+            except spec.SpecError:
+                event("refused")
+            return
+        if where == "flag":
+            args = ["lambda", "--lr-lambda", expression, "--steps", "6"]
+        else:
+            quoted = _quoted(expression)
+            curve = f"{{type: lambda, lr_lambda: {quoted}}}" if where == "yaml" else \
+                f"{{type: sequential, milestones: [3], schedulers: [{{type: lambda, " \
+                f"lr_lambda: {quoted}}}, {{type: cosine, T_max: 5}}]}}"
+            (work / "c.yaml").write_text(f"steps: 6\ncurves: [{curve}]\n")
+            args = ["compare", str(work / "c.yaml")]
+        result = CliRunner().invoke(main, [*args, "-o", str(work / "o.csv")])
+    event(f"{where}: exit {result.exit_code}")
+    assert_clean(result, expression)
+
+
+# -- hostile output targets -------------------------------------------------------------------------
+
+TARGETS = ["new", "regular-0600", "symlink", "dangling-symlink", "directory", "fifo", "null",
+           "full", "socket", "config"]
+
+
+@settings(FUZZ, max_examples=60)
+@given(target=st.sampled_from(TARGETS), fmt=st.sampled_from(["csv", "json", "svg", "png"]),
+       command=st.sampled_from(["kind", "compare", "schema"]))
+def test_hostile_output_targets_are_never_replaced(target, fmt, command, tmp_path_factory):
+    import os
+    import socket
+    import stat
+    import threading
+
+    work = tmp_path_factory.mktemp("target")
+    (work / "c.yaml").write_text("curves: [{type: cosine, T_max: 5, steps: 6}]\n")
+    out = work / "out"
+    server = None
+    if target == "regular-0600":
+        out.write_text("old")
+        out.chmod(0o600)
+    elif target in ("symlink", "dangling-symlink"):
+        if target == "symlink":
+            (work / "real").write_text("old")
+        out.symlink_to("real")
+    elif target == "directory":
+        out.mkdir()
+    elif target == "fifo":
+        os.mkfifo(out)
+        threading.Thread(target=out.read_bytes, daemon=True).start()
+    elif target in ("null", "full"):
+        try:
+            os.mknod(out, 0o666 | stat.S_IFCHR, os.makedev(1, 3 if target == "null" else 7))
+        except PermissionError:
+            return
+    elif target == "socket":
+        server = socket.socket(socket.AF_UNIX)
+        server.bind(str(out))
+    elif target == "config":
+        out = work / "c.yaml"
+    kind_before = stat.S_IFMT(os.lstat(out).st_mode) if os.path.lexists(out) else None
+    args = {"kind": ["cosine", "--t-max", "5", "--steps", "6"],
+            "compare": ["compare", str(work / "c.yaml")], "schema": ["schema"]}[command]
+    args = args + ["-o", str(out)] + (["--format", fmt] if command != "schema" else [])
+    try:
+        with no_hang():
+            result = CliRunner().invoke(main, args)
+    finally:
+        if server is not None:
+            server.close()
+    event(f"{target}: exit {result.exit_code}")
+    assert_clean(result, args)
+    if kind_before is not None:
+        assert stat.S_IFMT(os.lstat(out).st_mode) == kind_before, (target, result.output)
+    if target == "regular-0600":
+        assert stat.S_IMODE(out.stat().st_mode) == 0o600
+    if target == "config" and command == "compare":  # the input of this very command
+        assert out.read_text().startswith("curves:"), result.output
+    assert not [p.name for p in work.iterdir() if p.name.startswith(".lrplot-")]
+
+
+# -- limits from the environment ---------------------------------------------------------------------
+
+LIMIT_VALUES = st.sampled_from(["", "1", "2", "10", "1e3", "1e15", "1e400", "0", "-1", "1.5",
+                                "nan", "inf", "lots", " 5 ", "1_000", "0x10"])
+
+
+@settings(FUZZ, max_examples=60)
+@given(limits=st.dictionaries(st.sampled_from(
+    ["LRPLOT_MAX_STEPS", "LRPLOT_MAX_POINTS", "LRPLOT_MAX_CURVES", "LRPLOT_MAX_TEXT",
+     "LRPLOT_MAX_PANELS", "LRPLOT_MAX_PIXELS", "LRPLOT_MAX_DATA_ROWS",
+     "LRPLOT_MAX_CONFIG_BYTES"]), LIMIT_VALUES, max_size=3),
+    fmt=st.sampled_from(["csv", "png"]))
+def test_any_limit_setting_gives_a_clean_answer(limits, fmt, tmp_path_factory):
+    work = tmp_path_factory.mktemp("limits")
+    (work / "m.csv").write_text("loss\n1.0\n0.9\n0.95\n")
+    (work / "c.yaml").write_text(
+        "title: a title\npanels:\n  - curves: [{type: exponential, sweep: {gamma: [0.9, 0.8]}, "
+        "steps: 20, label: some label}]\n  - curves: [{type: plateau, metric_file: m.csv}]\n")
+    with no_hang():
+        result = CliRunner().invoke(main, ["compare", str(work / "c.yaml"), "-o",
+                                           str(work / f"o.{fmt}")], env=limits)
+    event(f"exit {result.exit_code}")
+    assert_clean(result, limits)
+    assert (work / f"o.{fmt}").exists() == (result.exit_code == 0)

@@ -20,7 +20,7 @@ import yaml
 from click.testing import CliRunner
 
 import lrplot
-from lrplot import output, render
+from lrplot import output, render, style
 from lrplot.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -199,11 +199,11 @@ def test_diff_says_what_changed(project):
 
 def test_style_version_and_output_options_are_part_of_the_stamp(project, monkeypatch):
     generate()
-    version = render.RENDER_STYLE_VERSION
-    monkeypatch.setattr(render, "RENDER_STYLE_VERSION", version + 1)
+    version = style.RENDER_STYLE_VERSION
+    monkeypatch.setattr(style, "RENDER_STYLE_VERSION", version + 1)
     out = check(code=1).stdout
     assert f"lrplot's drawing style changed (render-style {version} -> {version + 1})" in out
-    monkeypatch.setattr(render, "RENDER_STYLE_VERSION", version)
+    monkeypatch.setattr(style, "RENDER_STYLE_VERSION", version)
     check(code=0)
     # The reproducing command with another dpi is another picture.
     assert_exit(run("compare", "configs/cosine.yaml", "-o", "gallery/cosine.png", "--dpi", "80"),
@@ -323,7 +323,7 @@ def test_two_configs_for_one_image_name(project):
 @pytest.mark.parametrize("args, needle", [
     (["nowhere"], "nowhere: no such directory"),
     (["configs/cosine.yaml"], "configs/cosine.yaml: is not a directory"),
-    (["--format", "png,jpg"], "--format: expected a comma list of png, svg, pdf, got 'png,jpg'"),
+    (["--format", "png,jpg"], "--format: expected a comma list of png, svg, pdf, html, got 'png,jpg'"),
     (["-o", "configs/cosine.yaml"], "-o configs/cosine.yaml: not a directory"),
 ])
 def test_usage_errors(project, args, needle):
@@ -402,7 +402,7 @@ def test_files_without_a_stamp(tmp_path):
 
 def test_a_data_curve_counts_by_its_file_content(tmp_path, monkeypatch):
     """A logged series read from a CSV: the stamp has its content hash, not its location."""
-    pytest.importorskip("lrplot.datacurve", reason="no data curves in this lrplot")
+    pytest.importorskip("lrplot.logged", reason="no data curves in this lrplot")
     monkeypatch.chdir(tmp_path)
     (tmp_path / "configs").mkdir()
     (tmp_path / "configs" / "run.csv").write_text("step,lr\n0,0.1\n5,0.05\n9,0.01\n")
@@ -420,18 +420,19 @@ def test_a_data_curve_counts_by_its_file_content(tmp_path, monkeypatch):
 
 
 def test_style_file_changes_bump_the_render_style_version():
-    """Changing lrplot.mplstyle changes every figure: bump render.RENDER_STYLE_VERSION (images
+    """Changing lrplot.mplstyle changes every figure: bump style.RENDER_STYLE_VERSION (images
     stamped with the old version become stale) and record the new style's hash here."""
-    style = Path(render.STYLE).read_bytes().replace(b"\r\n", b"\n")
-    digest = hashlib.sha256(style).hexdigest()
-    assert STYLE_SHA256.get(render.RENDER_STYLE_VERSION) == digest, (
+    sheet = Path(render.STYLE).read_bytes().replace(b"\r\n", b"\n")
+    digest = hashlib.sha256(sheet).hexdigest()
+    assert STYLE_SHA256.get(style.RENDER_STYLE_VERSION) == digest, (
         f"lrplot.mplstyle changed: bump RENDER_STYLE_VERSION to "
-        f"{render.RENDER_STYLE_VERSION + 1}, pin {digest!r} for it in STYLE_SHA256, and run "
+        f"{style.RENDER_STYLE_VERSION + 1}, pin {digest!r} for it in STYLE_SHA256, and run "
         "`lrplot gallery`")
 
 
 STYLE_SHA256 = {  # RENDER_STYLE_VERSION -> sha256 of lrplot.mplstyle
     1: "3ea9846bd36b41184b305a0a30edf12c375767b39ac3d82567869ec8d88045a7",
+    2: "8fab64f421169e8e47d84033a89f885ae184ee8336e653eef70e4fa293f3e1e7",  # math on for ticks
 }
 
 

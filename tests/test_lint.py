@@ -27,6 +27,7 @@ def ARTICLE(tmp_path_factory):
                             if "lint: {ignore:" not in line))
     return path
 
+
 # rule -> (a curve that triggers it, a similar curve that does not). Each curve is a config's
 # curve mapping; ``steps`` is the length of the training run.
 CASES: dict[str, tuple[dict, dict]] = {

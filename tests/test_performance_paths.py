@@ -438,7 +438,7 @@ def _restarts_stepped(n: int, base_lr: float, T_0: int, T_mult: int, eta_min: fl
 def test_restart_cycles_sharing_cosines_equal_stepping(T_0, T_mult, chunk):
     """Cycles reuse the previous cycle's values (T_mult 1 and 2): the same numbers as
     computing every step, whatever the chunking."""
-    from lrplot.kernels import pytorch
+    from lrplot.frameworks.pytorch import kernels as pytorch
 
     n = 5000
     pieces = list(pytorch.cosine_restarts(n, 0.1, T_0, T_mult, 1e-3, chunk=chunk))
@@ -454,7 +454,7 @@ def test_cosine_periods_side_by_side_equal_the_sequential_loop(T_max, eta_min):
     over the 64 periods that switch it on)."""
     import math
 
-    from lrplot.kernels import pytorch
+    from lrplot.frameworks.pytorch import kernels as pytorch
 
     bump = (0.1 - eta_min) * (1 - math.cos(math.pi / T_max)) / 2
     for n in (T_max + 2, 2 * T_max + 1, 3 * T_max + 2, 5000):
@@ -484,7 +484,7 @@ def test_speculative_cosine_recursion_equals_the_loop(T_max, steps, offset, eta_
     """The speculative recursion (running products, checked step by step) gives the loop's
     floats bit for bit — eta_min small, comparable or larger than the lr, negative, overflowing,
     and ratios that are 0, negative or NaN (past a minimum)."""
-    from lrplot.kernels import pytorch
+    from lrplot.frameworks.pytorch import kernels as pytorch
 
     ratios = pytorch._consecutive_ratios(offset + 1, offset + 1 + steps, T_max)
     out = np.empty(steps)
@@ -497,7 +497,7 @@ def test_speculative_cosine_recursion_equals_the_loop(T_max, steps, offset, eta_
 def test_speculative_cosine_recursion_over_long_runs():
     """Runs long enough for the speculation to grow to whole cache blocks, fail at binade
     crossings and near eta_min, and hand over to the loop and back."""
-    from lrplot.kernels import pytorch
+    from lrplot.frameworks.pytorch import kernels as pytorch
 
     n = 300_000
     ratios = pytorch._consecutive_ratios(1, n, n)

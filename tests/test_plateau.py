@@ -2,7 +2,7 @@
 
 The replay below is torch 2.13's algorithm as the reference sheet gives it (section 13), in
 Python floats; the kernel finds improvements and reductions a block at a time
-(lrplot.kernels.plateau). The live tests compare both with torch itself; these check the
+(lrplot.frameworks.pytorch.plateau). The live tests compare both with torch itself; these check the
 corners the block-wise search has to get right: block boundaries, cooldowns running across
 them, NaN, infinite and negative metrics, repeated values, thresholds above 1.
 """
@@ -16,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lrplot.kernels import plateau as kernel
+from lrplot.frameworks.pytorch import plateau as kernel
 
 
 def replay(metrics: list[float], base_lr: float, mode: str, factor: float, patience: int,

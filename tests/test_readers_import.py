@@ -51,3 +51,22 @@ def test_problems_are_located_in_the_figure_and_the_imported_file(tmp_path):
     figure.write_text("curves:\n  - {type: import, path: missing.yaml}\n")
     result = CliRunner().invoke(main, ["validate", str(figure)])
     assert result.exit_code == 2 and "missing.yaml: no such file" in result.output
+
+
+def test_an_imported_config_stays_in_the_figures_directory_unless_trusted(tmp_path):
+    shutil.copy(HF, tmp_path / "mine.yaml")
+    (tmp_path / "sub").mkdir()
+    figure = tmp_path / "sub" / "fig.yaml"
+    figure.write_text("curves:\n  - {type: import, path: ../mine.yaml, dataset_size: 1091}\n")
+    refused = CliRunner().invoke(main, ["compare", str(figure), "-o", str(tmp_path / "a.json")])
+    assert refused.exit_code == 2 and "outside the config's directory" in refused.output
+    assert not (tmp_path / "a.json").exists()
+    (tmp_path / "link.yaml").symlink_to("/etc/passwd")
+    shutil.move(tmp_path / "link.yaml", tmp_path / "sub" / "link.yaml")
+    figure.write_text("curves:\n  - {type: import, path: link.yaml, dataset_size: 1091}\n")
+    leaked = CliRunner().invoke(main, ["validate", str(figure)])
+    assert leaked.exit_code == 2 and "root:" not in leaked.output
+    figure.write_text("curves:\n  - {type: import, path: ../mine.yaml, dataset_size: 1091}\n")
+    trusted = CliRunner().invoke(main, ["compare", str(figure), "--allow-outside",
+                                        "-o", str(tmp_path / "a.json")])
+    assert trusted.exit_code == 0, trusted.output

@@ -107,7 +107,7 @@ def test_lr_of_every_optimizer_step_equals_lightnings(tmp_path, cfg, examples, i
     flags = ["--dataset-size", str(examples)] + (["--interval", "step"]
                                                   if interval == "step" else [])
     got, explained = lrplot_run(tmp_path, cfg, *flags)
-    assert f"num_training_steps = " in explained and f"= {stepping}  (" in explained
+    assert "num_training_steps = " in explained and f"= {stepping}  (" in explained
     assert len(got) == len(expected) == stepping + 1
     for step, (a, b) in enumerate(zip(got, expected)):
         assert math.isclose(a, b, rel_tol=1e-12, abs_tol=1e-300), (step, a, b)

@@ -179,7 +179,7 @@ def test_the_command_imports_without_collecting_then_freezes_what_it_imported(be
 def test_the_paused_collector_collects_nothing_then_resumes_as_it_was():
     import gc
 
-    from lrplot import _collector
+    from lrplot import gc_pause
 
     collections = []
 
@@ -191,7 +191,7 @@ def test_the_paused_collector_collects_nothing_then_resumes_as_it_was():
     try:
         for enabled in (True, False):
             (gc.enable if enabled else gc.disable)()
-            with _collector.paused():
+            with gc_pause.paused():
                 assert not gc.isenabled()
                 cycles = [[] for _ in range(100_000)]
                 for c in cycles:
@@ -262,9 +262,9 @@ def test_log_y_sets_a_log_scale_on_every_panel():
 @pytest.mark.parametrize("n, grid", [(1, (1, 1)), (2, (1, 2)), (3, (2, 2)), (5, (2, 3))])
 def test_grid_and_default_size(n, grid):
     spec = lrplot.load({"steps": 5, "panels": [
-        {"title": f"p{i}", "curves": [{"type": "exponential", "gamma": 0.5}]}
+        {"title": f"p{i}", "curves": [{"type": "exponential", "gamma": 0.5, "label": f"p{i}"}]}
         for i in range(n)]})
-    fig = lrplot.plot(spec)
+    fig = lrplot.plot(spec)  # no legend: nothing placed outside, so the size is the default
     rows, cols = grid
     assert len(fig.axes) == rows * cols
     assert [ax.get_title() for ax in visible_axes(fig)] == [f"p{i}" for i in range(n)]

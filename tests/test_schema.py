@@ -92,9 +92,9 @@ def test_lrplot_schema_prints_the_generated_schema():
 
 def test_lrplot_schema_generates_the_schema_when_the_shipped_copy_is_missing(tmp_path,
                                                                              monkeypatch):
-    from lrplot import cli_config
+    from lrplot.cli import config as cli_config
 
-    monkeypatch.setattr(cli_config, "__file__", str(tmp_path / "cli_config.py"))
+    monkeypatch.setattr(cli_config, "__file__", str(tmp_path / "cli" / "config.py"))
     result = CliRunner().invoke(main, ["schema"])
     assert result.exit_code == 0, result.output
     assert result.stdout == schema.dumps()

@@ -47,10 +47,9 @@ def module(name: str) -> Any:
     """The reader module of a format name (or alias); ValueError names the accepted ones."""
     key = ALIASES.get(name.lower(), name.lower())
     if key not in READERS:
-        import difflib
+        from lrplot.suggest import hint as near_miss
 
-        close = difflib.get_close_matches(name.lower(), FORMATS, n=1, cutoff=0.6)
-        hint = f"; did you mean {close[0]!r}?" if close else ""
+        hint = near_miss(name.lower(), FORMATS)
         raise ValueError(f"--from {name}: unknown format{hint} (accepted: "
                          f"{', '.join(FORMATS)})")
     return importlib.import_module(READERS[key])
@@ -72,7 +71,7 @@ def load(path: str, fmt: str | None = None) -> tuple[Document, str | None]:
     if path.lower().endswith(SHELL) or (named == "timm" and not path.lower().endswith(
             (".yaml", ".yml", ".json"))):
         from lrplot.readers import timm
-        from lrplot.spec import Problem, SpecError
+        from lrplot.problems import Problem, SpecError
 
         data = yamlio.read_config(path)
         doc = timm.command_document(data.decode("utf-8", errors="replace"), path)
@@ -128,7 +127,7 @@ def convert(doc: Document, facts: RunFacts, fmt: str | None = None
     """``doc`` as an lrplot figure document: unchanged when it is one already (and ``fmt`` is
     None), else read by the reader ``fmt`` names or detection finds. Raises
     :class:`~lrplot.spec.SpecError` (exit 2) for what cannot be read or is missing."""
-    from lrplot.spec import Problem, SpecError
+    from lrplot.problems import Problem, SpecError
 
     if fmt is None:
         fmt = detect(doc.data)

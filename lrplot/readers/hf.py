@@ -37,14 +37,16 @@ DEFAULTS: dict[str, Any] = {"learning_rate": 5e-5, "lr_scheduler_type": "linear"
             "per_device_train_batch_size": 8, "gradient_accumulation_steps": 1,
             "dataloader_drop_last": False}
 
-SPELLINGS: dict[str, tuple[str, ...]] = {"lr_scheduler_type": ("lr_scheduler_type",), "num_train_epochs":
-             ("num_train_epochs",), "per_device_train_batch_size":
-             ("per_device_train_batch_size",)}
+SPELLINGS: dict[str, tuple[str, ...]] = {
+    "lr_scheduler_type": ("lr_scheduler_type",),
+    "num_train_epochs": ("num_train_epochs",),
+    "per_device_train_batch_size": ("per_device_train_batch_size",),
+}
 """The keys each argument is written as, in the flavour's order of preference."""
 
-MARKERS: tuple[str, ...] = ("lr_scheduler_type", "per_device_train_batch_size", "num_train_epochs",
-           "gradient_accumulation_steps", "warmup_ratio", "lr_scheduler_kwargs",
-           "dataloader_drop_last")
+MARKERS: tuple[str, ...] = ("lr_scheduler_type", "per_device_train_batch_size",
+                            "num_train_epochs", "gradient_accumulation_steps", "warmup_ratio",
+                            "lr_scheduler_kwargs", "dataloader_drop_last")
 """Keys that only a TrainingArguments-shaped config has (two of them make it one)."""
 
 METRIC_DRIVEN = ("reduce_lr_on_plateau", "greedy")
@@ -296,10 +298,9 @@ def _kind(source: Source, key: str, name: str) -> schedules.Kind:
                                   "lr cannot be known from the config (draw a logged lr with a "
                                   "'type: data' curve instead)")
     if short not in known:
-        import difflib
+        from lrplot.suggest import hint as near_miss
 
-        close = difflib.get_close_matches(short, known, n=1, cutoff=0.6)
-        hint = f"; did you mean {close[0]!r}?" if close else ""
+        hint = near_miss(short, known)
         raise source.fail((key,), f"unknown lr_scheduler_type {name!r}{hint} (accepted: "
                                   f"{', '.join(known)})")
     return schedules.get(f"hf.{short}")

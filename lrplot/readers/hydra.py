@@ -27,7 +27,7 @@ from lrplot import schedules
 from lrplot.readers import lightning
 from lrplot.readers.run import LAST_STEP, Explanation, RunFacts
 from lrplot.readers.source import Output, Source
-from lrplot.spec import Problem, SpecError
+from lrplot.problems import Problem, SpecError
 from lrplot.yamlio import Document, Mark
 
 NAME = "hydra"
@@ -69,6 +69,7 @@ class Composer:
 
     def __init__(self, root: Document, ex: Explanation):
         self.root_dir = os.path.dirname(root.file)
+        self.root_file = root.file  # composed files stay in its directory tree
         self.ex = ex
         self.loaded = 0
         self.marks: dict[tuple, Mark] = {}
@@ -109,6 +110,12 @@ class Composer:
                 self.ex.note(f"defaults: {relative} is not at hand next to {doc.file}; skipped "
                              f"(copy it there to compose it)")
                 continue
+            from lrplot import inputs  # a symlink must not lead outside either
+
+            refusal = inputs.regular_problem(path) or inputs.outside_problem(path, self.root_file)
+            if refusal:
+                raise SpecError([Problem(str(doc.mark(("defaults", i)) or doc.file),
+                                         f"defaults[{i}]: {refusal}")])
             self.loaded += 1
             if self.loaded > MAX_FILES:
                 raise SpecError([Problem(doc.file, f"defaults load more than {MAX_FILES} files "
@@ -255,7 +262,8 @@ def read(doc: Document, facts: RunFacts) -> tuple[Document, Explanation]:
     if node.get("_partial_") is True:
         ex.add("_partial_", True, "", source.at(path + ("_partial_",)) +
                ": the optimizer is bound later (by the training code)")
-    lightning_doc: dict[str, Any] = {"lr_scheduler": {"class_path": node["_target_"], "init_args": args}}
+    lightning_doc: dict[str, Any] = {"lr_scheduler": {"class_path": node["_target_"],
+                                                      "init_args": args}}
     marks: dict[tuple, Mark] = {}
     for key in args:
         if (mark := composed.mark(path + (key,))) is not None:

@@ -20,7 +20,7 @@ def curves(data: dict, figure: Any, error: Callable[[str, str], None]) -> list[d
     """The curve mappings of the imported config; problems are reported through ``error``
     (key, message) and give no curve."""
     from lrplot import readers
-    from lrplot.spec import SpecError
+    from lrplot.problems import SpecError
     from lrplot.yamlio import YamlError, describe_os_error
 
     bad = [k for k in data if k not in KEYS]
@@ -41,13 +41,19 @@ def curves(data: dict, figure: Any, error: Callable[[str, str], None]) -> list[d
                 ok = value == int(value)
                 value = int(value) if ok else value
             if not ok:
-                error(key, f"expected {'step or epoch' if key == 'interval' else 'a positive number'}"
-                           f", got {value!r}")
+                wanted = "step or epoch" if key == "interval" else "a positive number"
+                error(key, f"expected {wanted}, got {value!r}")
                 return []
             facts[key] = value
     if bad:
         return []
     path = figure.resolve(written)
+    from lrplot import inputs  # a file a config names stays in the config's directory
+
+    refusal = inputs.regular_problem(path) or inputs.outside_problem(path, figure.file)
+    if refusal:
+        error("path", refusal)
+        return []
     try:
         doc, fmt = readers.load(path, data.get("from"))
         converted, _ = readers.convert(doc, RunFacts(**facts), fmt or data.get("from"))

@@ -77,7 +77,8 @@ def _lr(source: Source, ex: Explanation) -> float:
     if short not in OPTIMIZER_LR:
         raise source.fail((("optimizer",)), f"{name} sets no lr here, and its default is not "
                                             "known to lrplot: add init_args: {lr: ...}")
-    return ex.add("base_lr", OPTIMIZER_LR[short], "", f"default lr of torch.optim.{name.rsplit('.', 1)[-1]}")
+    return ex.add("base_lr", OPTIMIZER_LR[short], "",
+                  f"default lr of torch.optim.{name.rsplit('.', 1)[-1]}")
 
 
 def _world(source: Source, ex: Explanation, facts: RunFacts) -> int:

@@ -17,7 +17,7 @@ import re
 import shlex
 from typing import Any
 
-from lrplot.readers.run import Explanation, RunFacts, Value
+from lrplot.readers.run import Explanation, RunFacts
 from lrplot.readers.source import Output, Source
 from lrplot.yamlio import Document, Mark
 
@@ -75,7 +75,7 @@ def config_document(text: str, file: str, data: dict[str, Any] | None = None,
     """A nanoGPT config file as a document of its top-level assignments, each marked at its
     line and column; ``data``/``marks`` carry on from earlier files (the configurator runs them
     one after the other)."""
-    from lrplot.spec import Problem, SpecError
+    from lrplot.problems import Problem, SpecError
 
     data = {} if data is None else data
     marks = {(): Mark(file, 1, 1)} if marks is None else marks
@@ -109,7 +109,7 @@ def command_document(text: str, file: str, base_dir: str) -> Document | None:
     ``--key=value`` overrides: its config files (relative to the shell file's directory, then
     its parents) read in order, then the overrides. None when there is no such line."""
     from lrplot import yamlio
-    from lrplot.spec import Problem, SpecError
+    from lrplot.problems import Problem, SpecError
 
     found = None
     lines = text.replace("\\\n", " ").splitlines()

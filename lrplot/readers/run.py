@@ -16,7 +16,7 @@ import math
 from dataclasses import dataclass, field, fields
 from typing import Any
 
-from lrplot.spec import Problem, SpecError
+from lrplot.problems import Problem, SpecError
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from typing import Any
 
 from lrplot.params import describe_value
 from lrplot.readers.run import Value
-from lrplot.spec import Problem, SpecError
+from lrplot.problems import Problem, SpecError
 from lrplot.yamlio import Document, Mark
 
 

@@ -142,7 +142,7 @@ def _position(starts: list[tuple[int, int]], lines: list[str], offset: int) -> t
 
 
 def raise_at(file: str, position: tuple[int, int], message: str) -> None:
-    from lrplot.spec import Problem, SpecError
+    from lrplot.problems import Problem, SpecError
 
     raise SpecError([Problem(f"{file}:{position[0]}:{position[1]}", message)])
 

@@ -48,7 +48,7 @@ def load_toml(text: str, file: str) -> Document:
         import tomllib
     else:  # pragma: no cover - Python 3.10
         import tomli as tomllib
-    from lrplot.spec import Problem, SpecError
+    from lrplot.problems import Problem, SpecError
 
     try:
         data = tomllib.loads(text)
@@ -116,7 +116,7 @@ def read(doc: Document, facts: RunFacts) -> tuple[Document, Explanation]:
         ex.note("--batch-size/--dataset-size: torchtitan's schedule counts steps, not "
                 "examples; ignored")
     lr = value("optimizer", "lr", minimum=0)
-    from lrplot.schedules.torchtitan import phases
+    from lrplot.frameworks.torchtitan.phases import phases
 
     total, warmup, stable, decay = phases(params)
     ex.add("warmup", warmup, f"min({params['warmup_steps']}, {total})", "build: the warm-up "

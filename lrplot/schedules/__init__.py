@@ -1,8 +1,12 @@
-"""The registry of schedule kinds.
+"""The one registry of frameworks and their schedule kinds.
 
-A :class:`Kind` is a name, its parameter table and a reference to its numpy kernel. The
-declarations import nothing heavy; the kernel module is imported the first time a kind is
-evaluated, so listing kinds or printing help never pays for numpy.
+Each framework is one folder, ``lrplot/frameworks/<folder>/``: its ``__init__`` declares a
+:class:`Framework` (title, namespace, module paths, code export) and imports its ``kinds``
+module, which declares each :class:`Kind` — a name, its parameter table, and references to its
+numpy kernel and to the hooks other parts of lrplot call (lint floor, annotation events). The
+folders are found by listing ``lrplot/frameworks``; no other module keeps a table of frameworks
+or kinds. Declarations import nothing heavy; a kernel module is imported the first time a kind
+is evaluated (:func:`resolve`), so listing kinds or printing help never pays for numpy.
 """
 
 from __future__ import annotations
@@ -15,6 +19,11 @@ from lrplot.params import Param
 
 if TYPE_CHECKING:
     import numpy as np
+
+
+Event = tuple[int, str]
+"""(step, label) — the lr changes course at ``step``; an empty label draws the line only (the
+repeats of a periodic event: StepLR's decays after the first, a cosine's later minima)."""
 
 
 class ScheduleError(ValueError):
@@ -63,6 +72,15 @@ class Kind:
     uses_base_lr: bool = True
     composite: bool = False
     extra_series: tuple[str, ...] = ()  # what ``extras`` may name: CLI flags --momentum, --metric
+    refused_as_child: str | None = None  # why a composite cannot hold this kind
+    floor: Callable[[Mapping[str, Any]], tuple[str, int, str] | None] | None = None
+    """For lint's floor-not-reached rule: ``floor(params)`` -> (parameter, the schedule's length,
+    the floor's name), or None when these parameters have no single floor. ``lr[length]`` is the
+    floor; a run of ``steps >= length`` steps is the standard recipe (the trainer never uses
+    ``lr[length]``), a shorter one never reaches the floor."""
+    events: Callable[[Mapping[str, Any], int], list[Event]] | None = None
+    """For annotations: ``events(params, steps)`` -> the (step, label) pairs where the schedule
+    changes phase (warm-up end, milestones, restarts); see :func:`events_of`."""
 
     @property
     def namespace(self) -> str | None:
@@ -86,12 +104,15 @@ class Kind:
     def defaults(self) -> dict[str, Any]:
         return {p.name: p.default for p in self.params if not p.required}
 
+    def kernel_function(self) -> Callable[..., Iterator[np.ndarray]]:
+        """The kernel (its module imported on first use): the one lookup of ``kernel``."""
+        return resolve(self.kernel)
+
     def chunks(self, n: int, base_lr: float, params: Mapping[str, Any],
                chunk: int | None = None, series: str = "lr") -> Iterator[np.ndarray]:
         """``lr[0..n-1]`` (or another of its ``extras``) in consecutive pieces; ``params`` must
         be complete and validated."""
-        module, function = self.kernel.split(":")
-        kernel = getattr(importlib.import_module(module), function)
+        kernel = self.kernel_function()
         options: dict[str, Any] = {"chunk": chunk} if chunk else {}
         if series != "lr":
             if series not in self.extras(params):
@@ -155,7 +176,40 @@ def to_data(value: Any) -> Any:
     return value
 
 
+def resolve(reference: str) -> Callable[..., Any]:
+    """The function a ``"module:function"`` reference names (a kernel, a code writer), its
+    module imported on first use: the one place such references are looked up."""
+    module, function = reference.split(":")
+    return getattr(importlib.import_module(module), function)
+
+
+@dataclass(frozen=True)
+class Framework:
+    """A framework whose schedules lrplot computes, declared in its folder's ``__init__``.
+
+    ``name`` is the ``framework`` of its kinds and the Python package that defines the
+    schedules; ``namespace`` prefixes its kind names (``hf`` for ``hf.cosine``; "" for torch,
+    whose kinds have none); ``prefixes`` are the prefixes a user may write for it, in order
+    (``transformers.cosine`` is ``hf.cosine``, ``torch.cosine`` is ``cosine``); ``modules`` the
+    module paths under ``name`` where it defines schedules, so that fully qualified names
+    (``torch.optim.lr_scheduler.OneCycleLR``) work. ``code`` references, as
+    ``"module:function"``, the writer of a runnable script's body for ``lrplot code``
+    (``f(curve, script)``; None: no code export); ``lint`` names the module of its lint rules
+    (imported by :mod:`lrplot.lint`; None: none). ``order`` places it in listings.
+    """
+
+    name: str
+    title: str
+    namespace: str
+    prefixes: tuple[str, ...]
+    modules: tuple[str, ...]
+    order: int
+    code: str | None = None
+    lint: str | None = None
+
+
 _REGISTRY: dict[str, Kind] = {}
+_FRAMEWORKS: dict[str, Framework] = {}
 
 
 def register(kind: Kind) -> Kind:
@@ -166,10 +220,36 @@ def register(kind: Kind) -> Kind:
     return kind
 
 
-def all_kinds() -> list[Kind]:
-    """Every registered kind, once each, in registration order."""
+def register_framework(framework: Framework) -> Framework:
+    if framework.name in _FRAMEWORKS:
+        raise ValueError(f"framework {framework.name!r} registered twice")
+    _FRAMEWORKS[framework.name] = framework
+    return framework
+
+
+def frameworks() -> list[Framework]:
+    """Every framework, in listing order (torch first)."""
     _load_builtin()
-    return list(dict.fromkeys(_REGISTRY.values()))
+    return sorted(_FRAMEWORKS.values(), key=lambda f: f.order)
+
+
+def framework(name: str) -> Framework:
+    """The framework of that name (a kind's ``framework``)."""
+    _load_builtin()
+    return _FRAMEWORKS[name]
+
+
+def namespaces() -> dict[str, str]:
+    """Accepted name prefixes -> the registry's prefix: torch kinds have none (``torch.cosine``
+    is ``cosine``), transformers kinds are ``hf.*`` (``transformers.cosine`` is ``hf.cosine``)."""
+    return {prefix: f.namespace for f in frameworks() for prefix in f.prefixes}
+
+
+def all_kinds() -> list[Kind]:
+    """Every registered kind, once each: by framework, then in declaration order."""
+    _load_builtin()
+    order = {f.name: f.order for f in _FRAMEWORKS.values()}
+    return sorted(dict.fromkeys(_REGISTRY.values()), key=lambda k: order.get(k.framework, 0))
 
 
 def names() -> list[str]:
@@ -181,15 +261,14 @@ def names() -> list[str]:
 class UnknownKind(LookupError):
     def __init__(self, name: str):
         self.name = name
-        import difflib  # only for a suggestion, on error
+        from lrplot.suggest import closest
 
-        close = difflib.get_close_matches(name, names(), n=1, cutoff=0.6)
-        self.suggestion = close[0] if close else None
+        self.suggestion = closest(name, names())
         hint = f"; did you mean {self.suggestion!r}?" if self.suggestion else ""
         # name the kinds of the namespace asked for (torch's when none), and the other
         # namespaces by their prefix: the full list is 'lrplot list', not one line
         prefix = name.split(".", 1)[0].lower() if "." in name else ""
-        wanted = NAMESPACES.get(prefix, "")
+        wanted = namespaces().get(prefix, "")
         kinds = all_kinds()
         short = [k.name for k in kinds if (k.namespace or "") == wanted]
         others = list(dict.fromkeys(f"{k.namespace}.*" for k in kinds
@@ -199,29 +278,15 @@ class UnknownKind(LookupError):
                          f"list' shows every one)")
 
 
-NAMESPACES = {"torch": "", "pytorch": "", "hf": "hf", "transformers": "hf", "timm": "timm",
-              "keras": "keras", "optax": "optax", "torchtitan": "torchtitan", "nanogpt": "nanogpt"}
-"""Accepted name prefixes -> the registry's prefix: torch kinds have none (``torch.cosine`` is
-``cosine``), transformers kinds are ``hf.*`` (``transformers.cosine`` is ``hf.cosine``)."""
-
-
-MODULES = {"torch": ("optim.lr_scheduler",), "transformers": ("", "optimization"),
-           "timm": ("scheduler",), "keras": ("optimizers.schedules",),
-           "optax": ("", "schedules")}
-"""Module paths under which a framework defines its schedules: with them a fully qualified name
-(``torch.optim.lr_scheduler.OneCycleLR``, ``transformers.get_cosine_schedule_with_warmup``,
-``timm.scheduler.cosine_lr.CosineLRScheduler``) names the same kind as its short alias."""
-
-
 def _unqualified(key: str) -> str:
     """``onecyclelr`` for ``torch.optim.lr_scheduler.onecyclelr`` (lower case), ``hf.x`` for
     ``transformers.optimization.x``; the key unchanged when it is not such a name."""
     first, _, rest = key.partition(".")
     module, _, last = rest.rpartition(".")
-    for path in MODULES.get(first, ()):
+    own = _FRAMEWORKS.get(first)
+    for path in own.modules if own else ():
         if module == path or (path and module.startswith(path + ".")):
-            ns = NAMESPACES[first]
-            return f"{ns}.{last}" if ns else last
+            return f"{own.namespace}.{last}" if own.namespace else last
     return key
 
 
@@ -229,8 +294,8 @@ def get(name: str) -> Kind:
     """Look a kind up by name or framework class name (case-insensitive).
 
     Names of other frameworks' kinds carry a namespace (``hf.cosine``, ``timm.cosine``,
-    ``keras.CosineDecay``, ``optax.cosine_decay_schedule``); see :data:`NAMESPACES`. Fully
-    qualified names work too (:data:`MODULES`).
+    ``keras.CosineDecay``, ``optax.cosine_decay_schedule``); see :func:`namespaces`. Fully
+    qualified names work too (:attr:`Framework.modules`).
     """
     _load_builtin()
     try:
@@ -239,7 +304,7 @@ def get(name: str) -> Kind:
             key = _unqualified(key)
         if key not in _REGISTRY and "." in key:
             prefix, rest = key.split(".", 1)
-            ns = NAMESPACES.get(prefix)
+            ns = namespaces().get(prefix)
             key = (f"{ns}.{rest}" if ns else rest) if ns is not None else key
             if ns == "" and "." in rest:  # torch.hf.cosine is not a thing
                 raise KeyError(key)
@@ -248,12 +313,40 @@ def get(name: str) -> Kind:
         raise UnknownKind(str(name)) from None
 
 
+MAX_EVENTS = 40
+"""More events than this in a panel are not drawn: an ``events`` hook may stop after it."""
+
+
+def events_of(schedule: Mapping[str, Any], steps: int) -> list[tuple[int, str]]:
+    """The events of a resolved schedule (``{"type": ..., params...}``) inside
+    ``0 < step < steps``, from its kind's ``events`` hook; none for a kind without one."""
+    try:
+        find = get(str(schedule.get("type", ""))).events
+    except UnknownKind:
+        return []
+    if find is None:
+        return []
+    try:
+        found = find(schedule, steps)
+    except (KeyError, TypeError, ValueError, ZeroDivisionError):
+        return []  # a schedule shape the hook does not know: no marks rather than no figure
+    return [(int(s), name) for s, name in found if 0 < s < steps]
+
+
+_LOADED = False
+
+
 def _load_builtin() -> None:
-    # Importing the declaration modules registers their kinds (once).
-    from lrplot.schedules import pytorch  # noqa: F401
-    from lrplot.schedules import transformers  # noqa: F401
-    from lrplot.schedules import keras  # noqa: F401
-    from lrplot.schedules import timm  # noqa: F401
-    from lrplot.schedules import optax  # noqa: F401
-    from lrplot.schedules import torchtitan  # noqa: F401
-    from lrplot.schedules import nanogpt  # noqa: F401
+    """Import every framework folder once: each registers itself and its kinds. Listing the
+    folder is the discovery — adding a framework touches no table here."""
+    global _LOADED
+    if _LOADED:
+        return
+    _LOADED = True
+    import os
+
+    root = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+                        "frameworks")
+    for entry in sorted(os.scandir(root), key=lambda e: e.name):
+        if entry.is_dir() and os.path.exists(os.path.join(entry.path, "__init__.py")):
+            importlib.import_module(f"lrplot.frameworks.{entry.name}")

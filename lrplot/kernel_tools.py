@@ -1,0 +1,86 @@
+"""Helpers shared by the kernels of the non-torch frameworks (transformers, timm, Keras, Optax).
+
+Those frameworks compute their schedules as closed forms of the step in Python floats
+(transformers, timm) or in float32 tensors (Keras, Optax). Python floats are IEEE doubles, so
+numpy's float64 ``+ - * /`` and ``sqrt`` give the same bits, operation for operation — as long as
+the kernel keeps the framework's order of operations. Transcendental functions come from
+:mod:`lrplot.libm`: the C library's values (those of Python's ``math``) on every processor.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Iterator
+
+import numpy as np
+
+from lrplot import libm
+
+CHUNK = 1 << 20
+"""Steps evaluated at once, and values per streamed piece of a series (lrplot.compute): 8 MiB of
+float64, large enough to amortize numpy's overhead, small enough for memory."""
+
+Chunks = Iterator[np.ndarray]
+
+
+def spans(n: int, chunk: int) -> Iterator[np.ndarray]:
+    """The step numbers ``0..n-1`` as consecutive int64 arrays of at most ``chunk`` steps."""
+    for start in range(0, n, chunk):
+        yield np.arange(start, min(n, start + chunk), dtype=np.int64)
+
+
+def closed_form(n: int, chunk: int, lr_of: Callable[[np.ndarray], np.ndarray]) -> Chunks:
+    """A schedule that is a pure function of the step: ``lr_of(t)`` chunk by chunk."""
+    for t in spans(n, chunk):
+        yield np.asarray(lr_of(t), dtype=np.float64)
+
+
+def pymax0(x: np.ndarray) -> np.ndarray:
+    """Python's ``max(0.0, x)`` element-wise: ``x`` when ``x > 0``, else ``0.0`` (NaN -> 0.0,
+    -0.0 -> 0.0), which ``np.maximum`` does not reproduce."""
+    return np.where(x > 0.0, x, 0.0)
+
+
+# -- float32 arithmetic (Keras, Optax on jax) ---------------------------------------------------
+#
+# Keras and jax compute schedules in float32. numpy's float32 + - * / floor ceil are IEEE
+# float32, exactly what the frameworks' CPU kernels do. Their float32 cos, log, exp and pow are
+# backend-specific approximations that are not always correctly rounded (torch's and XLA's differ
+# from each other by an ulp now and then); lrplot uses the C library's float64 value rounded once
+# to float32 (the same on every processor), which matches the frameworks at almost every step
+# and is within a float32 ulp of each of them everywhere.
+
+F32 = np.float32
+
+
+def f32(x: Any) -> np.ndarray:
+    """``x`` rounded to float32 (a Python float or an array)."""
+    return np.asarray(x, dtype=np.float64).astype(F32)
+
+
+def cos32(x: np.ndarray) -> np.ndarray:
+    return libm.cos(x).astype(F32)
+
+
+def log32(x: np.ndarray) -> np.ndarray:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return libm.log(x).astype(F32)
+
+
+def exp32(x: np.ndarray) -> np.ndarray:
+    with np.errstate(over="ignore"):
+        return libm.exp(x).astype(F32)
+
+
+def pow32(x: Any, y: Any) -> np.ndarray:
+    with np.errstate(all="ignore"):
+        return libm.power(x, y).astype(F32)
+
+
+def fma32(a: Any, b: Any, c: Any) -> np.ndarray:
+    """float32 ``a * b + c`` with one rounding, as a fused multiply-add (XLA's CPU code contracts
+    a multiplication feeding an addition into one): the float64 product of two float32 numbers
+    is exact, and the float64 sum is rounded once more to float32 (a double rounding that
+    differs from a true fma only when the float64 sum lands exactly halfway, rarely)."""
+    with np.errstate(over="ignore"):
+        return (np.asarray(a, dtype=np.float64) * np.asarray(b, dtype=np.float64)
+                + np.asarray(c, dtype=np.float64)).astype(F32)
