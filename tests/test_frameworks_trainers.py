@@ -84,3 +84,34 @@ def test_refuses_steps_the_source_cannot_take():
     with pytest.raises(Exception, match="no decay steps"):
         lrplot.schedule("torchtitan.wsd", steps=30, training_steps=20, warmup_steps=5,
                         decay_ratio=0.0)
+
+
+CODE_CURVES = [
+    {"type": "torchtitan.wsd", "training_steps": 120, "warmup_steps": 10, "decay_ratio": 0.3,
+     "decay_type": "sqrt", "min_lr_factor": 0.1, "steps": 121},
+    {"type": "torchtitan.wsd", "training_steps": 80, "warmup_steps": 0, "decay_type": "cosine",
+     "steps": 81},
+    {"type": "torchtitan.wsd", "training_steps": 50, "steps": 51},  # warm-up capped at 50
+    {"type": "nanogpt.cosine", "warmup_iters": 20, "lr_decay_iters": 150, "min_lr": 1e-5,
+     "steps": 201, "base_lr": 1e-3},
+    {"type": "nanogpt.cosine", "decay_lr": False, "steps": 30},
+]
+
+
+@pytest.mark.parametrize("mapping", CODE_CURVES, ids=lambda m: m["type"])
+def test_emitted_code_reproduces_the_series(mapping):
+    """``lrplot code``: torchtitan's factor in torch's LambdaLR, nanoGPT's get_lr loop; run,
+    they give lrplot's series bit for bit."""
+    import warnings
+
+    from lrplot import codegen
+
+    if mapping["type"].startswith("torchtitan"):
+        pytest.importorskip("torch")
+    (curve,) = lrplot.load({"curves": [mapping]}).curves
+    code = codegen.curve_code(curve)
+    namespace: dict = {}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        exec(compile(code, "<lrplot code>", "exec"), namespace)  # noqa: S102
+    np.testing.assert_array_equal(np.array(namespace["lrs"]), curve.lr(), err_msg=code)

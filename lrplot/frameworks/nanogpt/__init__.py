@@ -9,6 +9,7 @@ FRAMEWORK = register_framework(Framework(
     namespace="nanogpt",
     prefixes=("nanogpt",),
     modules=("train",),
+    code="lrplot.frameworks.nanogpt.code:write_script",
     order=6,
 ))
 

@@ -9,6 +9,7 @@ FRAMEWORK = register_framework(Framework(
     namespace="torchtitan",
     prefixes=("torchtitan",),
     modules=("components.optimizer.lr_scheduler", "components.lr_scheduler"),
+    code="lrplot.frameworks.torchtitan.code:write_script",
     order=5,
 ))
 
