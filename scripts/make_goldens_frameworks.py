@@ -296,6 +296,13 @@ def torchtitan_cases() -> list[dict]:
         case(k, 33, training_steps=33, warmup_steps=3, decay_ratio=0.25, decay_type="cosine"),
         case(k, LONG, base_lr=8e-4, training_steps=LONG, warmup_steps=2000, decay_ratio=0.1,
              decay_type="cosine", min_lr_factor=0.1, extra=around(2000, 18_000)),
+        # the March-June 2025 formula (a verbatim copy of that torchtitan's lambda)
+        case(k, 100, training_steps=100, warmup_steps=10, formula="2025-03"),
+        case(k, 120, training_steps=100, warmup_steps=10, decay_ratio=0.2, decay_type="cosine",
+             min_lr_factor=0.1, formula="2025-03"),
+        case(k, 60, training_steps=50, warmup_steps=40, decay_ratio=0.5, decay_type="sqrt",
+             formula="2025-03"),
+        case(k, 40, training_steps=30, warmup_steps=5, decay_ratio=0.0, formula="2025-03"),
     ]
 
 
@@ -317,7 +324,8 @@ FRAMEWORKS = {
     "keras": (keras_cases, oracle.keras_lrs, ("keras", "torch")),
     "timm": (timm_cases, oracle.timm_lrs, ("timm", "torch")),
     "optax": (optax_cases, oracle.optax_lrs, ("optax", "jax", "jaxlib", "numpy")),
-    "torchtitan": (torchtitan_cases, trainers.torchtitan_lrs, ("torchtitan", "torch")),
+    "torchtitan": (torchtitan_cases, trainers.torchtitan_lrs,
+                   ("torchtitan", "torchtitan-2025-03", "torch")),
     "nanogpt": (nanogpt_cases, trainers.nanogpt_lrs, ("nanogpt",)),
 }
 """framework -> (its cases, its oracle, the modules whose versions the file records)."""

@@ -105,6 +105,7 @@ def _trainer_versions() -> dict[str, Any]:
     import trainers_oracle
 
     return {"torchtitan": trainers_oracle.torchtitan_version,
+            "torchtitan-2025-03": lambda: "@".join(trainers_oracle.TORCHTITAN_2025_03),
             "nanogpt": lambda: "@".join(trainers_oracle.NANOGPT_SOURCE)}
 
 

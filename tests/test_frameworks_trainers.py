@@ -44,6 +44,18 @@ def test_torchtitan_live(params):
     assert_lr_close(actual, expected, rtol=RTOL_FLOAT64, context=str(params))
 
 
+@pytest.mark.parametrize("params", _torchtitan_cases(40)[:25])
+def test_torchtitan_2025_03_against_its_verbatim_lambda(params):
+    pytest.importorskip("torch")
+    params = {k: v for k, v in params.items() if k != "total_steps"}
+    params["warmup_steps"] = min(params["warmup_steps"], params["training_steps"])
+    params["formula"] = "2025-03"
+    steps = params["training_steps"] + 1
+    expected = oracle.torchtitan_lrs("torchtitan.wsd", steps, 3e-4, params)
+    actual = lrplot.schedule("torchtitan.wsd", steps=steps, base_lr=3e-4, **params)
+    np.testing.assert_array_equal(actual, expected)
+
+
 @pytest.mark.parametrize("seed", range(30))
 def test_nanogpt_against_verbatim_get_lr(seed):
     rng = random.Random(seed)
@@ -64,7 +76,7 @@ def test_defaults_are_the_sources():
     assert nanogpt == oracle.NANOGPT_DEFAULTS
     titan = schedules.get("torchtitan.wsd").defaults()
     assert titan == {"warmup_steps": 200, "total_steps": None, "decay_ratio": None,
-                     "decay_type": "linear", "min_lr_factor": 0.0}
+                     "decay_type": "linear", "min_lr_factor": 0.0, "formula": "2025-06"}
 
 
 def test_torchtitan_defaults_live():
@@ -75,7 +87,8 @@ def test_torchtitan_defaults_live():
     config = module.LRSchedulersContainer.Config()
     titan = schedules.get("torchtitan.wsd").defaults()
     for name, value in titan.items():
-        assert getattr(config, name) == value, name
+        if name != "formula":  # lrplot's choice between torchtitan's two formulas
+            assert getattr(config, name) == value, name
 
 
 def test_refuses_steps_the_source_cannot_take():
@@ -92,6 +105,8 @@ CODE_CURVES = [
     {"type": "torchtitan.wsd", "training_steps": 80, "warmup_steps": 0, "decay_type": "cosine",
      "steps": 81},
     {"type": "torchtitan.wsd", "training_steps": 50, "steps": 51},  # warm-up capped at 50
+    {"type": "torchtitan.wsd", "training_steps": 100, "warmup_steps": 10, "decay_ratio": 0.2,
+     "decay_type": "cosine", "formula": "2025-03", "steps": 101},
     {"type": "nanogpt.cosine", "warmup_iters": 20, "lr_decay_iters": 150, "min_lr": 1e-5,
      "steps": 201, "base_lr": 1e-3},
     {"type": "nanogpt.cosine", "decay_lr": False, "steps": 30},

@@ -80,6 +80,18 @@ def test_torchtitan_legacy_lr_min_and_lint(tmp_path):
     assert "shortens the decay to 70 steps" in rule["message"]
 
 
+def test_torchtitan_rules_2025_03(tmp_path):
+    path = tmp_path / "old.toml"
+    path.write_text("[optimizer]\nlr = 8e-4\n[lr_scheduler]\nwarmup_steps = 2\n"
+                    "decay_ratio = 0.8\nlr_min = 0.0\n[training]\nsteps = 10\n")
+    series, _ = compare(path, "--rules", "2025-03")
+    expected = oracle.torchtitan_lrs("torchtitan.wsd", 11, 8e-4, {
+        "training_steps": 10, "warmup_steps": 2, "decay_ratio": 0.8, "formula": "2025-03"})
+    np.testing.assert_array_equal(series, expected)
+    assert series[0] == 8e-4 / 3  # (0 + 1) / (2 + 1)
+    assert "2025-06, 2025-03" in fail(path, "--rules", "4")
+
+
 def test_torchtitan_max_steps_and_errors(tmp_path):
     series, _ = compare(FOREIGN / "torchtitan" / "llama3_8b.toml", "--max-steps", "400")
     assert len(series) == 401

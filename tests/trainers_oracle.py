@@ -63,21 +63,92 @@ def torchtitan_version() -> str:
     return version("torchtitan")
 
 
+TORCHTITAN_2025_03 = ("pytorch/torchtitan", "torchtitan/components/lr_scheduler.py",
+                      "31a5411f3a166da81ce0f220ddc3d5e285eac04b")
+"""Where the March-June 2025 formula is copied from (the parent of #1284)."""
+
+
+def torchtitan_2025_03_lambda(training_steps: int, warmup_steps: int, decay_ratio: Any,
+                              decay_type: str = "linear", min_lr_factor: float = 0.0) -> Any:
+    """``build_lr_schedulers``' arithmetic and ``linear_warmup_stable_decay``, verbatim from
+    :data:`TORCHTITAN_2025_03` (job_config's fields made arguments, the logger call dropped)."""
+    import functools
+
+    lr_min = min_lr_factor
+    warmup_steps = int(warmup_steps)
+    if decay_ratio is not None:
+        decay_steps = round(training_steps * decay_ratio)
+        if warmup_steps + decay_steps > training_steps:
+            decay_steps = training_steps - warmup_steps
+    else:
+        decay_steps = training_steps - warmup_steps
+    stable_steps = training_steps - warmup_steps - decay_steps
+    lr_decay_type = decay_type
+
+    def linear_warmup_stable_decay(
+        current_step: int,
+        warmup_steps: int,
+        stable_steps: int,
+        decay_steps: int,
+        lr_decay_type: str,
+        lr_min: float,
+    ):
+        warmup_stable_steps = warmup_steps + stable_steps
+        if current_step < warmup_steps:
+            # linear warmup
+            # 0-indexed step, hence + 1 adjustments
+            current_step += 1
+            curr_adjustment = float(current_step / (warmup_steps + 1))
+
+        elif current_step < warmup_stable_steps:
+            curr_adjustment = 1.0
+
+        else:
+            # 0-indexed step, hence + 1 adjustments
+            current_step += 1
+            progress = float(current_step - warmup_stable_steps) / (decay_steps + 1)
+
+            if lr_decay_type == "linear":
+                curr_adjustment = 1 - progress
+            elif lr_decay_type == "sqrt":
+                curr_adjustment = 1 - math.sqrt(progress)
+            elif lr_decay_type == "cosine":
+                curr_adjustment = 0.5 * (1.0 + math.cos(math.pi * progress))
+            curr_adjustment = lr_min + (1 - lr_min) * curr_adjustment
+        return curr_adjustment
+
+    return functools.partial(
+        linear_warmup_stable_decay,
+        warmup_steps=warmup_steps,
+        stable_steps=stable_steps,
+        decay_steps=decay_steps,
+        lr_decay_type=lr_decay_type,
+        lr_min=lr_min,
+    )
+
+
 def torchtitan_lrs(kind: str, steps: int, base_lr: float,
                    params: Mapping[str, Any]) -> np.ndarray:
+    """torchtitan 0.3.0's container; with ``formula="2025-03"`` the verbatim older lambda in
+    torch's LambdaLR (what that torchtitan built)."""
     import warnings
 
     import torch
 
-    module = torchtitan_module()
     options = dict(params)
+    formula = options.pop("formula", "2025-06")
     training_steps = options.pop("training_steps")
-    config = module.LRSchedulersContainer.Config(**options)
     weight = torch.nn.Parameter(torch.zeros(1))
     optimizer = torch.optim.SGD([weight], lr=base_lr)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        container = config.build(optimizers=[optimizer], training_steps=training_steps)
+        if formula == "2025-03":
+            container = torch.optim.lr_scheduler.LambdaLR(optimizer, torchtitan_2025_03_lambda(
+                training_steps, options.get("warmup_steps", 200), options.get("decay_ratio"),
+                options.get("decay_type", "linear"), options.get("min_lr_factor", 0.0)))
+        else:
+            config = torchtitan_module().LRSchedulersContainer.Config(**options)
+            container = config.build(optimizers=[optimizer], training_steps=training_steps)
         out = np.empty(steps)
         for i in range(steps):
             out[i] = optimizer.param_groups[0]["lr"]

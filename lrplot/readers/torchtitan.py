@@ -5,8 +5,9 @@ The schedule is ``torchtitan.wsd`` with the ``[lr_scheduler]`` section's keys; t
 ``[training] steps`` optimizer steps (``--max-steps`` overrides it), base_lr is ``[optimizer]
 lr``. What the file omits takes torchtitan's JobConfig defaults (:data:`DEFAULTS`).
 ``lr_min`` is the name ``min_lr_factor`` had before July 2025. The formula is the one torchtitan
-uses since June 2025 (#1284, also 0.3.0); configs older than that ran an earlier warm-up,
-``(s + 1) / (w + 1)`` — the reader says so in a note when it sees ``lr_min``.
+uses since June 2025 (#1284, also 0.3.0); ``--rules 2025-03`` reads a config as torchtitan ran
+it from March to June 2025 (warm-up ``(s + 1) / (w + 1)``); a note suggests it when the file
+says ``lr_min``.
 """
 
 from __future__ import annotations
@@ -31,6 +32,9 @@ DEFAULTS: dict[tuple[str, str], Any] = {
 }
 """JobConfig's defaults for what shapes the schedule (torchtitan at 238fa9953e4a, the last
 commit with TOML configs: job_config.py)."""
+
+FORMULAS = ("2025-06", "2025-03")
+"""What ``--rules`` accepts: torchtitan.wsd's ``formula``."""
 
 SCHEDULER_KEYS = ("warmup_steps", "decay_ratio", "decay_type", "min_lr_factor", "lr_min",
                   "total_steps")
@@ -104,11 +108,17 @@ def read(doc: Document, facts: RunFacts) -> tuple[Document, Explanation]:
         got = source.number(("lr_scheduler", "lr_min"), 0.0, "", minimum=0)
         source.raise_if_any()
         params["min_lr_factor"] = ex.read("lr_scheduler.lr_min (min_lr_factor)", got)
-        ex.note("lr_min: torchtitan's name for min_lr_factor until July 2025; configs from "
-                "before June 2025 (#1284) ran an older warm-up, (step + 1) / (warmup + 1), "
-                "which lrplot does not draw")
+        if facts.rules is None:
+            ex.note("lr_min: torchtitan's name for min_lr_factor until July 2025; a config run "
+                    "before June 2025 had the older formula: give --rules 2025-03")
     else:
         params["min_lr_factor"] = value("lr_scheduler", "min_lr_factor", minimum=0)
+    if facts.rules is not None:
+        if facts.rules not in FORMULAS:
+            raise source.fail((), f"--rules {facts.rules}: torchtitan's formulas are "
+                                  f"{', '.join(FORMULAS)} (the one since June 2025, and the one "
+                                  "of March to June 2025)")
+        params["formula"] = ex.add("formula", facts.rules, "", "--rules")
     if facts.interval is not None or facts.epochs is not None:
         raise source.fail((), "--interval/--epochs: torchtitan counts optimizer steps "
                               "([training] steps); give --max-steps to change them")
@@ -119,12 +129,17 @@ def read(doc: Document, facts: RunFacts) -> tuple[Document, Explanation]:
     from lrplot.frameworks.torchtitan.phases import phases
 
     total, warmup, stable, decay = phases(params)
-    ex.add("warmup", warmup, f"min({params['warmup_steps']}, {total})", "build: the warm-up "
-           "is capped at the total steps")
+    legacy = params.get("formula") == "2025-03"
+    if not legacy:
+        ex.add("warmup", warmup, f"min({params['warmup_steps']}, {total})", "build: the "
+               "warm-up is capped at the total steps")
     ex.add("decay", decay, "", "round(total x decay_ratio), capped at total - warmup"
            if params["decay_ratio"] is not None else "total - warmup (no decay_ratio)")
-    ex.add("stable", stable, f"{total} + 1 - {warmup} - {decay}", "build: one step more than "
-           "the rest, so the last training step is not at lr 0")
+    if legacy:
+        ex.add("stable", stable, f"{total} - {warmup} - {decay}", "build, March-June 2025")
+    else:
+        ex.add("stable", stable, f"{total} + 1 - {warmup} - {decay}", "build: one step more "
+               "than the rest, so the last training step is not at lr 0")
     out = Output(source)
     out.figure("steps", ex.add("steps", steps + 1, f"{steps} + 1", LAST_STEP),
                ("training", "steps"))

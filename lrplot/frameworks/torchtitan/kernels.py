@@ -19,7 +19,7 @@ from lrplot.frameworks.torchtitan.phases import phases
 
 def wsd(n: int, base_lr: float, training_steps: int, warmup_steps: int, total_steps: int | None,
         decay_ratio: float | None, decay_type: str, min_lr_factor: float,
-        chunk: int = CHUNK) -> Chunks:
+        formula: str = "2025-06", chunk: int = CHUNK) -> Chunks:
     """::
 
         if current_step < warmup_steps:
@@ -35,18 +35,21 @@ def wsd(n: int, base_lr: float, training_steps: int, warmup_steps: int, total_st
             curr_adjustment = min_lr_factor + (1 - min_lr_factor) * curr_adjustment
 
     Past the schedule's end progress exceeds 1 and torchtitan goes on (linear and sqrt turn
-    negative, cosine rises); so does this kernel.
+    negative, cosine rises); so does this kernel. ``formula="2025-03"``: the warm-up is
+    ``float(current_step / (warmup_steps + 1))`` and the progress divides by ``decay_steps + 1``.
     """
     params = {"training_steps": training_steps, "warmup_steps": warmup_steps,
-              "total_steps": total_steps, "decay_ratio": decay_ratio}
+              "total_steps": total_steps, "decay_ratio": decay_ratio, "formula": formula}
     _, w, stable, d = phases(params)
     ws = w + stable
     m = float(min_lr_factor)
+    legacy = formula == "2025-03"
+    w_div, d_div = (w + 1, d + 1) if legacy else (w, d)
 
     def f(t: np.ndarray) -> np.ndarray:
-        warm = (t + 1) / w if w else np.zeros(len(t))
+        warm = (t + 1) / w_div if w_div else np.zeros(len(t))
         with np.errstate(invalid="ignore", divide="ignore"):
-            progress = (t + 1 - ws).astype(np.float64) / d if d else np.zeros(len(t))
+            progress = (t + 1 - ws).astype(np.float64) / d_div if d_div else np.zeros(len(t))
             if decay_type == "linear":
                 adj = 1 - progress
             elif decay_type == "sqrt":
