@@ -151,6 +151,18 @@ def test_nanogpt_errors(tmp_path):
     assert "not valid Python" in fail(syntax)
 
 
+def test_nanogpt_code_is_not_run_and_what_is_skipped_is_said(tmp_path):
+    path = tmp_path / "cfg.py"
+    path.write_text("max_iters = 10**10**10\nlr_decay_iters = int(open('x').read())\n"
+                    "warmup_iters = 2 ** 4\n")
+    result = CliRunner().invoke(main, ["compare", str(path), "--explain", "-o",
+                                       str(tmp_path / "o.json")])
+    assert result.exit_code == 0, result.output
+    assert f"note: {path}:1: max_iters is not a literal" in result.output
+    assert f"note: {path}:2: lr_decay_iters" in result.output
+    assert "warmup_iters = 16" in result.output
+
+
 def test_nanogpt_lint_outlives(tmp_path):
     path = tmp_path / "cfg.py"
     path.write_text("max_iters = 1000\nlr_decay_iters = 5000\nwarmup_iters = 100\n")

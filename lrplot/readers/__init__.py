@@ -101,7 +101,7 @@ def _load_trainer_file(path: str, named: str | None) -> tuple[Document, str] | N
     from lrplot.readers import nanogpt
 
     if lower.endswith(".py"):
-        return nanogpt.config_document(text, path, skipped=[]), named or "nanogpt"
+        return nanogpt.config_document(text, path), named or "nanogpt"
     doc = nanogpt.command_document(text, path, os.path.dirname(path))
     return (doc, "nanogpt") if doc is not None else None
 

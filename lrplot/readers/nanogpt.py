@@ -79,6 +79,7 @@ def config_document(text: str, file: str, data: dict[str, Any] | None = None,
 
     data = {} if data is None else data
     marks = {(): Mark(file, 1, 1)} if marks is None else marks
+    skipped = [] if skipped is None else skipped
     try:
         tree = ast.parse(text, filename=file)
     except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
@@ -94,14 +95,18 @@ def config_document(text: str, file: str, data: dict[str, Any] | None = None,
                 continue
             value = _number(statement.value, data, file)  # type: ignore[arg-type]
             if value is None:
-                if skipped is not None and target.id in DEFAULTS:
+                if target.id in DEFAULTS:
                     skipped.append(f"{file}:{statement.lineno}: {target.id} is not a literal "
-                                   f"or simple arithmetic; not read")
+                                   f"or arithmetic lrplot evaluates (or too large); "
+                                   f"not read: train.py's default applies")
                 data.pop(target.id, None)
+                marks.pop((target.id,), None)
                 continue
             data[target.id] = value
             marks[(target.id,)] = Mark(file, statement.lineno, statement.col_offset + 1)
-    return Document(data, marks, file)
+    doc = Document(data, marks, file)
+    doc.skipped = skipped  # type: ignore[attr-defined]
+    return doc
 
 
 def command_document(text: str, file: str, base_dir: str) -> Document | None:
