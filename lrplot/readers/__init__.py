@@ -23,13 +23,13 @@ if TYPE_CHECKING:
     from lrplot.yamlio import Document
 
 READERS = {
-    "torchtitan": "lrplot.readers.torchtitan",
-    "nanogpt": "lrplot.readers.nanogpt",
     "hydra": "lrplot.readers.hydra",
     "timm": "lrplot.readers.timm",
     "axolotl": "lrplot.readers.axolotl",
     "hf": "lrplot.readers.hf",
     "lightning": "lrplot.readers.lightning",
+    "torchtitan": "lrplot.readers.torchtitan",  # .toml files; last: its sections are common words
+    "nanogpt": "lrplot.readers.nanogpt",
 }
 """Format name -> module, in detection order."""
 

@@ -41,8 +41,9 @@ SCHEDULER_KEYS = ("warmup_steps", "decay_ratio", "decay_type", "min_lr_factor", 
 
 
 def detect(data: Any) -> bool:
-    return isinstance(data, dict) and isinstance(data.get("lr_scheduler"), dict) and \
-        isinstance(data.get("training"), dict)
+    scheduler = data.get("lr_scheduler") if isinstance(data, dict) else None
+    return isinstance(scheduler, dict) and isinstance(data.get("training"), dict) and \
+        "_target_" not in scheduler and "class_path" not in scheduler
 
 
 def load_toml(text: str, file: str) -> Document:
