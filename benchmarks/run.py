@@ -598,7 +598,46 @@ def bounded(report: Report, sizes: list[int], repeat: int) -> None:
 
 # -- main ---------------------------------------------------------------------------------------------
 
-SECTIONS = ("engine", "families", "startup", "figure", "scale", "bounded")
+def trainers(report: Report, n: int, repeat: int) -> None:
+    """The schedules that live in trainers against their own code stepped ``n`` times:
+    torchtitan's LambdaLR (when torchtitan is installed) and nanoGPT's get_lr loop (a verbatim
+    copy, tests/trainers_oracle.py)."""
+    import numpy as np
+
+    import lrplot
+
+    sys.path.insert(0, str(ROOT / "tests"))
+    import trainers_oracle as oracle
+
+    cases = {
+        "torchtitan.wsd (cosine, decay_ratio 0.2)": (
+            "torchtitan.wsd", {"training_steps": n, "warmup_steps": n // 50, "decay_ratio": 0.2,
+                               "decay_type": "cosine", "min_lr_factor": 0.1},
+            oracle.torchtitan_lrs),
+        "nanogpt.cosine (train.py defaults)": (
+            "nanogpt.cosine", {"warmup_iters": n // 300, "lr_decay_iters": n},
+            oracle.nanogpt_lrs),
+    }
+    for name, (kind, params, real) in cases.items():
+        label = f"{name}, 10^{round(math.log10(n))} steps"
+        evaluate = lambda: lrplot.schedule(kind, steps=n, base_lr=6e-4, **params)  # noqa: E731
+        lr = evaluate()
+        ours = timed(evaluate, repeat)
+        try:
+            start = time.perf_counter()
+            expected = real(kind, n, 6e-4, params)
+            theirs = time.perf_counter() - start
+        except ImportError:
+            report.add("Trainers", label, seconds(ours), "absent", "", ">= 100x", None)
+            continue
+        parity = float(np.max(np.abs(lr - expected) / np.maximum(np.abs(expected), 1e-300)))
+        ratio = theirs / ours
+        report.add("Trainers", f"{label} (parity {parity:.0e})", seconds(ours),
+                   f"real {seconds(theirs)}", f"{ratio:.0f}x faster", ">= 100x",
+                   ratio >= 100 and parity <= 1e-12)
+
+
+SECTIONS = ("engine", "families", "startup", "figure", "scale", "bounded", "trainers")
 
 
 def main() -> None:
@@ -634,6 +673,8 @@ def main() -> None:
             sweep(report, [10**3, 10**4, n], 100, max(1, rounds // 2), torch_step)
         if "families" in only:
             families(report, 10**5 if quick else 10**6, rounds)
+        if "trainers" in only:
+            trainers(report, 10**5 if quick else 10**6, rounds)
         if "bounded" in only:
             bounded(report, [10**6, 10**7] if quick else [10**6, 10**7, 10**8], max(rounds, 7))
         if "scale" in only:

@@ -8,6 +8,8 @@ From the repository root, with the framework installed in the running Python:
     python scripts/make_goldens_frameworks.py timm    # timm installed with --no-deps (no torchvision)
     python scripts/make_goldens_frameworks.py deepspeed   # deepspeed 0.19.8 (CPU accelerator)
     python scripts/make_goldens_frameworks.py megatron    # megatron-core 0.16.1
+    python scripts/make_goldens_frameworks.py torchtitan  # torchtitan==0.3.0 with --no-deps
+    python scripts/make_goldens_frameworks.py nanogpt     # a verbatim copy of get_lr
     /tmp/optax-venv/bin/python scripts/make_goldens_frameworks.py optax   # a throwaway venv:
         # python3 -m venv /tmp/optax-venv && /tmp/optax-venv/bin/pip install optax jax numpy
 
@@ -29,6 +31,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
 import frameworks_oracle as oracle  # noqa: E402
+import trainers_oracle as trainers  # noqa: E402
 from torch_oracle import subsample  # noqa: E402
 
 FULL_LIMIT = 400
@@ -352,6 +355,45 @@ def megatron_cases() -> list[dict]:
     ]
 
 
+def torchtitan_cases() -> list[dict]:
+    k = "torchtitan.wsd"
+    return [
+        case(k, 100, training_steps=100, warmup_steps=10),
+        case(k, 100, training_steps=100),  # warm-up default 200, capped at 100
+        case(k, 120, base_lr=3e-4, training_steps=100, warmup_steps=10, decay_ratio=0.2,
+             extra=around(90, 100)),
+        case(k, 100, training_steps=100, warmup_steps=5, decay_ratio=0.3, decay_type="sqrt",
+             min_lr_factor=0.1),
+        case(k, 110, training_steps=100, warmup_steps=0, decay_ratio=0.5, decay_type="cosine",
+             min_lr_factor=0.05),
+        case(k, 60, training_steps=50, warmup_steps=40, decay_ratio=0.5),  # decay capped
+        case(k, 80, training_steps=60, warmup_steps=10, total_steps=80, decay_type="cosine"),
+        case(k, 33, training_steps=33, warmup_steps=3, decay_ratio=0.25, decay_type="cosine"),
+        case(k, LONG, base_lr=8e-4, training_steps=LONG, warmup_steps=2000, decay_ratio=0.1,
+             decay_type="cosine", min_lr_factor=0.1, extra=around(2000, 18_000)),
+        # the March-June 2025 formula (a verbatim copy of that torchtitan's lambda)
+        case(k, 100, training_steps=100, warmup_steps=10, formula="2025-03"),
+        case(k, 120, training_steps=100, warmup_steps=10, decay_ratio=0.2, decay_type="cosine",
+             min_lr_factor=0.1, formula="2025-03"),
+        case(k, 60, training_steps=50, warmup_steps=40, decay_ratio=0.5, decay_type="sqrt",
+             formula="2025-03"),
+        case(k, 40, training_steps=30, warmup_steps=5, decay_ratio=0.0, formula="2025-03"),
+    ]
+
+
+def nanogpt_cases() -> list[dict]:
+    k = "nanogpt.cosine"
+    return [
+        case(k, 120, base_lr=6e-4, warmup_iters=10, lr_decay_iters=100),
+        case(k, 5001, base_lr=1e-3, warmup_iters=100, lr_decay_iters=5000, min_lr=1e-4,
+             extra=around(100, 5000)),  # config/train_shakespeare_char.py
+        case(k, 50, base_lr=3e-5, decay_lr=False),  # config/finetune_shakespeare.py
+        case(k, 60, warmup_iters=0, lr_decay_iters=40, min_lr=0.0),
+        case(k, 60, warmup_iters=30, lr_decay_iters=20),  # decay ends inside the warm-up
+        case(k, LONG, base_lr=6e-4, extra=around(2000)),  # train.py's defaults
+    ]
+
+
 FRAMEWORKS = {
     "megatron": (megatron_cases, oracle.megatron_lrs, ("megatron", "torch")),
     "deepspeed": (deepspeed_cases, oracle.deepspeed_lrs, ("deepspeed", "torch")),
@@ -359,6 +401,9 @@ FRAMEWORKS = {
     "keras": (keras_cases, oracle.keras_lrs, ("keras", "torch")),
     "timm": (timm_cases, oracle.timm_lrs, ("timm", "torch")),
     "optax": (optax_cases, oracle.optax_lrs, ("optax", "jax", "jaxlib", "numpy")),
+    "torchtitan": (torchtitan_cases, trainers.torchtitan_lrs,
+                   ("torchtitan", "torchtitan-2025-03", "torch")),
+    "nanogpt": (nanogpt_cases, trainers.nanogpt_lrs, ("nanogpt",)),
 }
 """framework -> (its cases, its oracle, the modules whose versions the file records)."""
 

@@ -101,6 +101,16 @@ def hf_lrs(kind: str, steps: int, base_lr: float, params: Mapping[str, Any]) -> 
     return out
 
 
+def _trainer_versions() -> dict[str, Any]:
+    import trainers_oracle
+
+    return {"torchtitan": trainers_oracle.torchtitan_version,
+            "torchtitan-2025-03": lambda: "@".join(trainers_oracle.TORCHTITAN_2025_03),
+            "nanogpt": lambda: "@".join(trainers_oracle.NANOGPT_SOURCE)}
+
+
+VERSIONS = {"timm": lambda: timm_version(), **_trainer_versions()}
+"""Frameworks whose version is not ``module.__version__``."""
 VERSION_MODULES = {"megatron": "megatron.core"}
 """Frameworks whose version is a submodule's (megatron-core is ``megatron.core``)."""
 
@@ -111,8 +121,10 @@ def versions_of(*modules: str) -> dict[str, str]:
     found = {}
     for name in modules:
         try:
-            found[name] = timm_version() if name == "timm" else \
-                importlib.import_module(VERSION_MODULES.get(name, name)).__version__
+            if name in VERSIONS:
+                found[name] = VERSIONS[name]()
+            else:
+                found[name] = importlib.import_module(VERSION_MODULES.get(name, name)).__version__
         except ImportError:
             pass
     if "keras" in found:

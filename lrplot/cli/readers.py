@@ -45,8 +45,8 @@ OPTIONS = [
      "The launch command's warm-up steps (below 1: a ratio of the run), where the config says "
      "\"auto\" (DeepSpeed)."),
     ("--rules", "rules", str, "VERSION",
-     "Which version of the trainer's rules applies, e.g. 4 for transformers 4.x "
-     "(default: the latest, transformers 5)."),
+     "Which version of the trainer's rules applies, e.g. 4 for transformers 4.x, 2025-03 "
+     "for torchtitan before June 2025 (default: the latest, transformers 5)."),
 ]
 
 
@@ -57,7 +57,9 @@ def run_options(f: Callable) -> Callable:
                      help="The config's format when detection should not decide: hf (also "
                           "transformers, llamafactory, trl), axolotl, lightning, hydra, timm "
                           "(args.yaml, or a .sh file with a train.py command line), deepspeed "
-                          "(ds_config.json)."),
+                          "(ds_config.json), megatron (a launch script), torchtitan (a .toml "
+                          "job config), nanogpt (a config/*.py file, or a .sh file with a "
+                          "train.py config/x.py line)."),
         click.option("--explain", is_flag=True, expose_value=False, callback=_keep,
                      help="Print every number derived from a training config, with the "
                           "file:line, default or flag it came from and the trainer rule "

@@ -30,6 +30,8 @@ READERS = {
     "axolotl": "lrplot.readers.axolotl",
     "hf": "lrplot.readers.hf",
     "lightning": "lrplot.readers.lightning",
+    "torchtitan": "lrplot.readers.torchtitan",  # .toml files; last: its sections are common words
+    "nanogpt": "lrplot.readers.nanogpt",
 }
 """Format name -> module, in detection order."""
 
@@ -37,7 +39,8 @@ ALIASES = {"transformers": "hf", "huggingface": "hf", "trainingarguments": "hf",
            "llamafactory": "hf", "llama-factory": "hf", "trl": "hf",
            "alignment-handbook": "hf", "lightningcli": "lightning",
            "pytorch-lightning": "lightning", "omegaconf": "hydra",
-           "train.py": "timm", "ds_config": "deepspeed", "ds": "deepspeed"}
+           "train.py": "timm", "ds_config": "deepspeed", "ds": "deepspeed",
+           "nanogpt-config": "nanogpt", "titan": "torchtitan"}
 
 FORMATS = tuple(READERS) + tuple(ALIASES)
 """Every name ``--from`` accepts."""
@@ -66,6 +69,9 @@ def load(path: str, fmt: str | None = None) -> tuple[Document, str | None]:
     from lrplot import yamlio
 
     named = ALIASES.get(fmt.lower(), fmt.lower()) if fmt else None
+    trainer = _load_trainer_file(path, named)
+    if trainer is not None:
+        return trainer
     if path.lower().endswith(SHELL) or (named in ("timm", "megatron") and not
                                         path.lower().endswith((".yaml", ".yml", ".json"))):
         from lrplot.problems import Problem, SpecError
@@ -81,6 +87,30 @@ def load(path: str, fmt: str | None = None) -> tuple[Document, str | None]:
                                            "in this file")])
         return doc, "timm"
     return yamlio.load(path), fmt
+
+
+def _load_trainer_file(path: str, named: str | None) -> tuple[Document, str] | None:
+    """TOML (torchtitan), Python (nanoGPT config, read as data) and shell files holding a
+    nanoGPT ``train.py config/x.py --key=value`` line; None for every other file."""
+    import os
+
+    from lrplot import yamlio
+
+    lower = path.lower()
+    if not (lower.endswith((".toml", ".py")) or (lower.endswith(SHELL) and named in (
+            None, "nanogpt"))):
+        return None
+    text = yamlio.read_config(path).decode("utf-8", errors="replace")
+    if lower.endswith(".toml"):
+        from lrplot.readers import torchtitan
+
+        return torchtitan.load_toml(text, path), named or "torchtitan"
+    from lrplot.readers import nanogpt
+
+    if lower.endswith(".py"):
+        return nanogpt.config_document(text, path), named or "nanogpt"
+    doc = nanogpt.command_document(text, path, os.path.dirname(path))
+    return (doc, "nanogpt") if doc is not None else None
 
 
 def is_lrplot(data: Any) -> bool:
