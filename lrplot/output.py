@@ -189,9 +189,6 @@ def _create_temp(directory: str, temps: list[str]) -> tuple[int, str]:
             return os.open(temp, flags, 0o600), temp
         except FileExistsError:  # another file by that name: not ours to remove
             temps.remove(temp)
-        except BaseException:
-            temps.remove(temp)
-            raise
 
 
 FIFO_WAIT = 5.0
@@ -264,9 +261,15 @@ class _signals_exit:
             signal.signal(number, _exit_on_signal)
         return _TEMPS
 
-    def __exit__(self, *exc: Any) -> None:
+    def __exit__(self, exc_type: Any, *exc: Any) -> None:
         import signal
 
+        if exc_type is not None:  # an exception (Ctrl-C) at any point of the block: e.g. between
+            for temp in _TEMPS[self.start:]:  # a temp file's creation and the block's own cleanup
+                try:
+                    os.unlink(temp)
+                except OSError:
+                    pass
         for number, previous in self.saved.items():
             signal.signal(number, previous if previous is not None else signal.SIG_DFL)
             _PREVIOUS.pop(number, None)
