@@ -1,10 +1,10 @@
 """Validated figure specifications, built from YAML mappings or from command-line flags.
 
 Builds the frozen model of :mod:`lrplot.figspec` (a :class:`FigureSpec` holds panels, a panel
-holds curves, a :class:`Curve` is one fully resolved schedule; they are re-exported here). Building
-one collects *every* problem
-with its location (``file:line:col`` or the flag) and raises them together as a
-:class:`SpecError`. Nothing here knows about click or matplotlib.
+holds curves, a :class:`Curve` is one fully resolved schedule; re-exported here) and checks the
+keys declared in :mod:`lrplot.configkeys`. Building one collects *every* problem with its
+location (``file:line:col`` or the flag) and raises them together as a :class:`SpecError`.
+Nothing here knows about click or matplotlib.
 """
 
 from __future__ import annotations
@@ -15,10 +15,14 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Sequence
 
 from lrplot import schedules
+from lrplot.composites import INVALID, child_refusal, convert_value  # noqa: F401
+from lrplot.configkeys import (BY_NAME, CURVE_KEYS, FIGURE_KEYS, LOOP_KEYS, PANEL_KEYS,  # noqa: F401
+                               SERIES, KeyValueError)
 from lrplot.figspec import Curve, FigureSpec, Panel, describe
 from lrplot.inputs import printable
 from lrplot.params import COMMON_PARAMS, Param, ParamError, describe_value, format_value
 from lrplot.problems import Problem, SpecError
+from lrplot.resolve import check_params, curve_label, group_label, with_defaults
 from lrplot.schedules import Kind
 
 if TYPE_CHECKING:
@@ -154,162 +158,6 @@ def _check_text(text: str, report: Callable[[str], None]) -> None:
         report(message)
 
 
-def _check_params(kind: Kind, params: dict[str, Any], report: Any,
-                  invalid: Iterable[str] = (), base_lr: float | None = None) -> bool:
-    """Report missing required parameters and cross-parameter problems; True when all is well.
-
-    ``invalid`` names parameters that were given but already reported as invalid. ``kind.check``
-    also sees the curve's ``base_lr`` (some frameworks bound a parameter by the optimizer's lr).
-    """
-    ok = not invalid
-    for p in kind.params:
-        if p.name not in params and p.name not in invalid:
-            report(p, f"{kind.name} needs {p.name} ({p.accepted()})")
-            ok = False
-    if ok:
-        for name, message in kind.check({"base_lr": base_lr, **params}):
-            report(kind.param(name), message)
-            ok = False
-    return ok
-
-
-# -- parameter values that need more than Param.convert: child schedules, file paths ----------
-
-INVALID: Any = object()
-"""Returned by the converters below after they reported a problem."""
-
-CHILD_KEYS = ("type",)
-
-
-def convert_value(p: Param, raw: Any, path: tuple, error: Callable[[tuple, str], None],
-                  base_dir: str = "") -> Any:
-    """``p.convert(raw)``, plus what needs the registry or the file system: a ``schedulers``
-    list becomes :class:`~lrplot.schedules.Child` objects (validated recursively), a ``path``
-    is resolved relative to ``base_dir`` (the config's directory) and must exist. Problems go
-    to ``error(path, message)``; the result is then :data:`INVALID`."""
-    import os
-
-    if p.type == "schedulers":
-        return _children(raw, path, error, base_dir, p.child_kinds)
-    try:
-        value = p.convert(raw)
-    except ParamError as exc:
-        error(path, str(exc))
-        return INVALID
-    if p.type == "path" and value is not None:
-        from lrplot import inputs
-
-        full = value if os.path.isabs(value) else os.path.join(base_dir, value)
-        refusal = inputs.regular_problem(full)
-        if refusal:
-            error(path, refusal)
-            return INVALID
-        if not os.path.isfile(full):
-            where = f" (relative to {base_dir})" if base_dir and not os.path.isabs(value) else ""
-            error(path, f"no such file: {value!r}{where}")
-            return INVALID
-        return os.path.normpath(full)
-    return value
-
-
-def child_refusal(kind: Kind, child_kinds: str = "") -> str | None:
-    """Why ``kind`` cannot be a child schedule of a composite, or None when it can be one
-    (the JSON Schema of configs uses this too)."""
-    if child_kinds:  # another framework's composite: its own kinds (Param.child_kinds)
-        if "." in child_kinds:
-            return None if kind.name == child_kinds else f"the schedules here are {child_kinds}"
-        return None if kind.framework == child_kinds else \
-            f"only {child_kinds} schedules can be joined here"
-    if kind.refused_as_child:
-        return kind.refused_as_child
-    if kind.framework != "torch":
-        return "only torch schedulers share an optimizer this way"
-    return None
-
-
-def _children(raw: Any, path: tuple, error: Callable[[tuple, str], None],
-              base_dir: str, child_kinds: str = "") -> Any:
-    if not isinstance(raw, (list, tuple)) or not raw:
-        error(path, "expected a non-empty list of schedules (mappings with a type and its "
-                    f"parameters), got {describe_value(raw)}")
-        return INVALID
-    children = [_child(item, path + (i,), error, base_dir, child_kinds)
-                for i, item in enumerate(raw)]
-    return INVALID if any(c is INVALID for c in children) else tuple(children)
-
-
-def _child(item: Any, path: tuple, error: Callable[[tuple, str], None], base_dir: str,
-           child_kinds: str = "") -> Any:
-    from lrplot.schedules import Child
-
-    if not isinstance(item, dict):
-        error(path, f"expected a schedule (a mapping with a type and its parameters), got "
-                    f"{describe_value(item)}")
-        return INVALID
-    if "type" not in item and "." in child_kinds:  # the one kind these children can be
-        item = {"type": child_kinds, **item}
-    if "type" not in item:
-        error(path, "a schedule needs 'type' (one of: " + ", ".join(
-            k.name for k in schedules.all_kinds() if child_refusal(k, child_kinds) is None) + ")")
-        return INVALID
-    try:
-        kind = schedules.get(str(item["type"]))
-    except schedules.UnknownKind as exc:
-        error(path + ("type",), str(exc))
-        return INVALID
-    why = child_refusal(kind, child_kinds)
-    if why:
-        error(path + ("type",), f"{kind.name} cannot be a child schedule: {why}")
-        return INVALID
-    allowed = [q.key for q in kind.params] + ["type"] + (["base_lr"] if kind.own_base_lr else [])
-    params: dict[str, Any] = {}
-    ok = True
-    base_lr = None
-    for key, raw in item.items():
-        if key == "type":
-            continue
-        if key == "base_lr" and kind.own_base_lr:
-            try:
-                base_lr = BASE_LR.convert(raw)
-            except ParamError as exc:
-                error(path + (key,), str(exc))
-                ok = False
-            continue
-        p = kind.param(key)
-        if p is None:
-            why = f"{key} belongs to the whole curve, not to a child schedule" \
-                if key in CURVE_KEYS else f"unknown parameter {key!r} for {kind.name}" \
-                                          f"{_near(key, allowed)}"
-            error(path + (key,), f"{why} (accepted: {', '.join(allowed)})")
-            ok = False
-            continue
-        if p.name in params:
-            error(path + (key,), f"{p.name} given twice")
-            ok = False
-            continue
-        value = convert_value(p, raw, path + (key,), error, base_dir)
-        if value is INVALID:
-            ok = False
-        else:
-            params[p.name] = value
-    if not ok:
-        return INVALID
-    for p in kind.params:
-        if p.name not in params:
-            if p.required:
-                error(path, f"{kind.name} needs {p.name} ({p.accepted()})")
-                ok = False
-            else:
-                params[p.name] = p.default
-    if ok:
-        for name, message in kind.check({"base_lr": base_lr, **params}):
-            error(path + (name,), message)
-            ok = False
-    if not ok:
-        return INVALID
-    return Child(kind.name, tuple((p.name, params[p.name]) for p in kind.params), base_lr)
-
-
 def _parse_flag(p: Param, text: str, problems: _Collector) -> Any:
     """One command-line value; ``--schedulers`` takes YAML text (a flow list of mappings)."""
     def error(path: tuple, message: str) -> None:
@@ -415,13 +263,11 @@ def from_flags(kind_name: str, values: Mapping[str, Sequence[str]], *, steps: in
     drafts = []
     for combo in itertools.product(*choices.values()):
         params = dict(zip(choices, combo))
-        if not all(_check_params(kind, params, report, invalid, lr) for lr in groups):
+        if not all(check_params(kind, params, report, invalid, lr) for lr in groups):
             break
-        label = ", ".join(f"{n}={format_value(params[n])}" for n in swept) or describe(kind, params)
+        label = curve_label(kind, params, swept)
         for g, lr in enumerate(groups):  # --base-lr 0.1,0.01: one parameter group each
-            name = f"{label} [group {g}: base_lr={format_value(lr)}]" if len(groups) > 1 \
-                else label
-            drafts.append(_Draft(kind, params, lr, steps, name,
+            drafts.append(_Draft(kind, params, lr, steps, group_label(label, g, lr, len(groups)),
                                  extras=extras_of(kind, params, series)))
     for name in series:
         if name != "lr" and drafts and not any(name in d.extras for d in drafts):
@@ -441,19 +287,6 @@ def from_flags(kind_name: str, values: Mapping[str, Sequence[str]], *, steps: in
 
 
 # -- from a YAML document ----------------------------------------------------------------------
-
-LOOP_KEYS = ("steps_per_epoch", "interval")
-"""How the training loop steps the scheduler: every iteration (``interval: step``) or once per
-epoch of ``steps_per_epoch`` iterations (``interval: epoch``); steps then count iterations."""
-FIGURE_KEYS = ("title", "steps", "base_lr", "log_y", "annotate", "series", *LOOP_KEYS,
-               "panels", "curves")
-PANEL_KEYS = ("title", "steps", "base_lr", "series", *LOOP_KEYS, "curves")
-CURVE_KEYS = ("type", "label", "steps", "base_lr", "sweep", "series", *LOOP_KEYS, "lint")
-SERIES = ("lr", "momentum", "metric")
-"""What a curve can show: its lr, the momentum (or Adam's beta1) that CyclicLR and OneCycleLR
-cycle, the metric ReduceLROnPlateau watches. ``series: [lr, momentum]`` asks for more than the
-lr, at figure, panel or curve level."""
-
 
 _EXTRA_SOURCES = {
     "momentum": "only cyclic and onecycle (with cycle_momentum), or a composite with one of "
@@ -572,31 +405,15 @@ class _DocumentBuilder:
                         result["groups"] = None
                 except ParamError as exc:
                     self.error(path + (param.name,), str(exc))
-        if "steps_per_epoch" in data:
-            value = data["steps_per_epoch"]
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                self.error(path + ("steps_per_epoch",), f"expected an integer >= 1, got "
-                                                        f"{describe_value(value)}")
-            else:
-                result["steps_per_epoch"] = value
-        if "interval" in data:
-            value = data["interval"]
-            if value not in ("step", "epoch"):
-                self.error(path + ("interval",), f"expected step or epoch (how often the "
-                                                 f"training loop steps the scheduler), got "
-                                                 f"{describe_value(value)}")
-            else:
-                result["interval"] = value
-        if "series" in data:
-            value = data["series"]
-            names = [value] if isinstance(value, str) else value
-            if not isinstance(names, list) or not names or any(
-                    n not in SERIES for n in names):
-                self.error(path + ("series",), f"expected a list of {', '.join(SERIES)}, got "
-                                               f"{describe_value(value)}")
-            else:
-                result["series"] = tuple(dict.fromkeys(names))
-                self.series_asked.append((path + ("series",), result["series"]))
+        for name in ("steps_per_epoch", "interval", "series"):  # declared in lrplot.configkeys
+            if name in data:
+                try:
+                    result[name] = BY_NAME[name].check(data[name])
+                except KeyValueError as exc:
+                    self.error(path + (name,), str(exc))
+                    continue
+                if name == "series":
+                    self.series_asked.append((path + ("series",), result["series"]))
         return result
 
     def figure(self) -> FigureSpec:
@@ -611,12 +428,7 @@ class _DocumentBuilder:
         data = self.doc.data
         self.unknown_keys(data, (), FIGURE_KEYS, "the figure")
         title = self.text(data, (), "title")
-        log_y = data.get("log_y", False)
-        if not isinstance(log_y, bool):
-            self.error(("log_y",), f"expected true or false, got {describe_value(log_y)}")
-        annotate = data.get("annotate", False)
-        if not isinstance(annotate, bool):
-            self.error(("annotate",), f"expected true or false, got {describe_value(annotate)}")
+        log_y, annotate = (self.flag(data, key) for key in ("log_y", "annotate"))
         defaults = self.common(data, (), {"steps": None, "base_lr": BASE_LR.default,
                                           "series": ("lr",)})
         if ("panels" in data) == ("curves" in data):
@@ -641,8 +453,16 @@ class _DocumentBuilder:
                 if name != "lr" and name not in computed:
                     self.error(where, f"no curve here computes the {name}: "
                                       f"{_EXTRA_SOURCES[name]}")
-        return FigureSpec(title, tuple(panels), bool(log_y), tuple(dict.fromkeys(self.notes)),
-                          annotate is True)
+        return FigureSpec(title, tuple(panels), log_y, tuple(dict.fromkeys(self.notes)),
+                          annotate)
+
+    def flag(self, data: dict, key: str) -> bool:
+        """log_y / annotate: false when absent or refused (after reporting why)."""
+        try:
+            return BY_NAME[key].check(data.get(key, False))
+        except KeyValueError as exc:
+            self.error((key,), str(exc))
+            return False
 
     def text(self, data: dict, path: tuple, key: str) -> str | None:
         value = data.get(key)
@@ -723,9 +543,7 @@ class _DocumentBuilder:
         if kind.param("steps_per_epoch") and defaults.get("steps_per_epoch") and \
                 "steps_per_epoch" not in params and "steps_per_epoch" not in sweep:
             params["steps_per_epoch"] = defaults["steps_per_epoch"]  # one value (OneCycleLR)
-        for p in kind.params:
-            if p.name not in params and p.name not in sweep and not p.required:
-                params[p.name] = p.default
+        with_defaults(kind, params, skip=sweep)
         label = self.text(data, path, "label")
         ignore: tuple[str, ...] = ()
         if "lint" in data:  # acknowledged lint rules, declared in lrplot.lint
@@ -749,13 +567,9 @@ class _DocumentBuilder:
             full = {p.name: full[p.name] for p in kind.params if p.name in full}
             report = lambda q, m: self.error(  # noqa: E731
                 path + (keys_by_name.get(q.name, q.key) if q else "type",), m)
-            if not _check_params(kind, full, report, invalid, defaults["base_lr"]):
+            if not check_params(kind, full, report, invalid, defaults["base_lr"]):
                 return []
-            varied = ", ".join(f"{n}={format_value(full[n])}" for n in sweep)
-            if varied:
-                text = f"{label} ({varied})" if label else varied
-            else:
-                text = label or describe(kind, full)
+            text = curve_label(kind, full, sweep, label)
             extras = extras_of(kind, full, defaults.get("series", ()))
             spe = full.get("steps_per_epoch") if kind.param("steps_per_epoch") else None
             spe = spe or defaults.get("steps_per_epoch")
@@ -768,13 +582,10 @@ class _DocumentBuilder:
                         self.error(path + ("series",), _no_extra(kind, name))
             groups = defaults.get("groups") or (defaults["base_lr"],)
             for g, lr in enumerate(groups):
-                if len(groups) > 1:
-                    if not _check_params(kind, full, report, (), lr):
-                        return []
-                    name = f"{text} [group {g}: base_lr={format_value(lr)}]"
-                else:
-                    name = text
-                drafts.append(_Draft(kind, full, lr, defaults["steps"], name, path, extras, spe,
+                if len(groups) > 1 and not check_params(kind, full, report, (), lr):
+                    return []
+                drafts.append(_Draft(kind, full, lr, defaults["steps"],
+                                     group_label(text, g, lr, len(groups)), path, extras, spe,
                                      interval, ignore))
         return drafts
 
