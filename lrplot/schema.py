@@ -30,7 +30,7 @@ import sys
 from pathlib import Path
 from typing import Any, Callable
 
-from lrplot import schedules, spec
+from lrplot import configkeys, schedules, spec
 from lrplot.params import COMMON_PARAMS, TYPES, Param, format_value
 from lrplot.schedules import Kind
 
@@ -41,47 +41,20 @@ REGENERATE = "python -m lrplot.schema --write"
 PACKAGE_FILE = Path(__file__).with_name("lrplot.schema.json")
 REPO_FILE = Path(__file__).resolve().parent.parent / "schema" / "lrplot.schema.json"
 
-_TEXT = {"type": ["string", "number", "null"]}  # null: as if not given
 _BOOL = {"type": "boolean"}
 _NAME = {"type": "string", "minLength": 1, "pattern": r"\S"}
 
 
-def _series() -> dict[str, Any]:
-    names = list(getattr(spec, "SERIES", ("lr",)))
-    return {"anyOf": [{"enum": names},
-                      {"type": "array", "minItems": 1, "items": {"enum": names}}]}
-
-
-def _lint() -> Any:
-    from lrplot import lint  # the acknowledgement's shape and the rule names are declared there
-
-    return lint
-
-
 KEY_HELP: dict[str, tuple[dict[str, Any] | Callable[[], dict[str, Any]], str]] = {
-    "title": (_TEXT, "Title shown above the figure or the panel."),
-    "label": (_TEXT, "Legend label of the curve (default: its parameters). In a sweep the "
-                     "swept values are appended: 'label (gamma=0.9)'."),
-    "log_y": (_BOOL, "Logarithmic learning-rate axis."),
-    "annotate": (_BOOL, "Mark milestones, phase boundaries and the peak, minimum and final lr."),
     "path": (_NAME, "A CSV file with a header row, relative to this config file."),
     "column": (_NAME, "The lr column of the CSV (optional when the file has one value "
                       "column)."),
     "step_column": (_NAME, "The step column of the CSV (default: a column named step, "
                            "global_step, iteration, ... when there is one, else row i is "
                            "step i)."),
-    "steps_per_epoch": ({"type": "integer", "minimum": 1},
-                        "Iterations per epoch of the training loop: with interval: epoch the "
-                        "scheduler steps once per epoch and steps count iterations."),
-    "interval": ({"enum": ["step", "epoch"]},
-                 "How often the training loop steps the scheduler: every iteration (step, the "
-                 "default) or once per epoch of steps_per_epoch iterations (epoch)."),
-    "series": (_series, "What to draw besides the lr: momentum (CyclicLR, OneCycleLR) or "
-                        "the metric ReduceLROnPlateau watches, e.g. [lr, momentum]; at figure, "
-                        "panel or curve level."),
-    "lint": (lambda: _lint().ack_schema(), _lint().ACK_HELP),
 }
-"""Schema and help of the structural keys that are not parameters (figure, panel, curve)."""
+"""Schema and help of a data curve's keys (lrplot.logged); the figure's, panels' and curves'
+own keys are declared in lrplot.configkeys."""
 
 _STRUCTURAL = ("type", "panels", "curves", "sweep")  # described by the generator itself
 _COMMON = {p.name: p for p in COMMON_PARAMS}
@@ -299,6 +272,9 @@ class _Generator:
                     "anyOf": [one, {"type": "array", "minItems": 1, "items": one}]}
         if key in _COMMON:
             return self.param(_COMMON[key])
+        declared = configkeys.BY_NAME.get(key)
+        if declared is not None and declared.schema is not None:
+            return declared.schema_of()
         if key in KEY_HELP:
             schema, help_text = KEY_HELP[key]
             return {"description": help_text, **(schema() if callable(schema) else schema)}
@@ -324,9 +300,9 @@ class _Generator:
                 "then": then}
 
     def curve(self, kinds: list[Kind]) -> dict[str, Any]:
-        common = self.keys_of(spec.CURVE_KEYS, "a curve")
+        common = self.keys_of(configkeys.CURVE_KEYS, "a curve")
         branches = [self.matching(kind, self.params_object(kind, common, True,
-                                                           tuple(spec.CURVE_KEYS)))
+                                                           tuple(configkeys.CURVE_KEYS)))
                     for kind in kinds]
         data_keys = self.data_keys()
         if data_keys is not None:
@@ -391,12 +367,12 @@ class _Generator:
         kinds = schedules.all_kinds()
         structure = {"curve": self.curve(kinds)}
         self.child_ref()  # torch's children, described even when no composite names them
-        figure_keys = self.keys_of(spec.FIGURE_KEYS, "the figure")
-        panel_keys = self.keys_of(spec.PANEL_KEYS, "a panel")
+        figure_keys = self.keys_of(configkeys.FIGURE_KEYS, "the figure")
+        panel_keys = self.keys_of(configkeys.PANEL_KEYS, "a panel")
         curves = {"description": "The curves of this panel.", "type": "array", "minItems": 1,
                   "items": {"$ref": "#/definitions/curve"}}
         properties = {}
-        for key in spec.FIGURE_KEYS:
+        for key in configkeys.FIGURE_KEYS:
             if key == "panels":
                 properties[key] = {"description": "The panels of the figure, side by side.",
                                    "type": "array", "minItems": 1,
@@ -407,7 +383,7 @@ class _Generator:
             else:
                 properties[key] = figure_keys[key]
         panel_properties = {k: curves if k == "curves" else panel_keys[k]
-                            for k in spec.PANEL_KEYS}
+                            for k in configkeys.PANEL_KEYS}
         return {
             "$schema": DRAFT,
             "title": "lrplot figure config",

@@ -1,177 +1,34 @@
 """Validated figure specifications, built from YAML mappings or from command-line flags.
 
-A :class:`FigureSpec` holds panels, a panel holds curves, a :class:`Curve` is one fully resolved
-schedule (kind, every parameter, base_lr, steps, label). Building one collects *every* problem
-with its location (``file:line:col`` or the flag) and raises them together as a
-:class:`SpecError`. Nothing here knows about click or matplotlib.
+Builds the frozen model of :mod:`lrplot.figspec` (a :class:`FigureSpec` holds panels, a panel
+holds curves, a :class:`Curve` is one fully resolved schedule; re-exported here) and checks the
+keys declared in :mod:`lrplot.configkeys`. Building one collects *every* problem with its
+location (``file:line:col`` or the flag) and raises them together as a :class:`SpecError`.
+Nothing here knows about click or matplotlib.
 """
 
 from __future__ import annotations
 
 import itertools
 import math
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Sequence
 
 from lrplot import schedules
+from lrplot.composites import INVALID, child_refusal, convert_value  # noqa: F401
+from lrplot.configkeys import (BY_NAME, CURVE_KEYS, FIGURE_KEYS, LOOP_KEYS, PANEL_KEYS,  # noqa: F401
+                               SERIES, KeyValueError)
+from lrplot.figspec import Curve, FigureSpec, Panel, describe
 from lrplot.inputs import printable
 from lrplot.params import COMMON_PARAMS, Param, ParamError, describe_value, format_value
 from lrplot.problems import Problem, SpecError
+from lrplot.resolve import check_params, curve_label, group_label, with_defaults
 from lrplot.schedules import Kind
 
 if TYPE_CHECKING:
-    import numpy as np
-
     from lrplot.yamlio import Document
 
 STEPS, BASE_LR = COMMON_PARAMS
-
-
-@dataclass(frozen=True)
-class Curve:
-    kind: Kind
-    params: Mapping[str, Any]  # every parameter of the kind, by framework name
-    base_lr: float
-    steps: int
-    label: str
-    origin: tuple = field(default=(), compare=False)  # key path of the curve in its YAML config
-    auto_steps: bool = field(default=False, compare=False)  # steps is the default horizon
-    where: str = field(default="", compare=False)  # location named by evaluation errors
-    extras: tuple[str, ...] = field(default=(), compare=False)  # e.g. ("momentum",): also drawn
-    steps_per_epoch: int | None = None  # iterations per epoch (x axis and steps in iterations)
-    interval: str = "step"  # the training loop steps the scheduler every "step" or "epoch"
-    lint_ignore: tuple[str, ...] = field(default=(), compare=False)  # acknowledged lint rules
-
-    @property
-    def scheduler_steps(self) -> int:
-        """How many values the scheduler itself produces: ``steps``, or one per epoch when it is
-        stepped once per epoch."""
-        if self.interval == "epoch" and self.steps_per_epoch:
-            return -(-self.steps // self.steps_per_epoch)
-        return self.steps
-
-    @property
-    def schedule(self) -> dict[str, Any]:
-        """The fully resolved schedule, as written to JSON output."""
-        from lrplot.schedules import to_data
-
-        params = {k: to_data(v) for k, v in self.params.items()}
-        loop = {"steps_per_epoch": self.steps_per_epoch, "interval": self.interval} \
-            if self.steps_per_epoch and "steps_per_epoch" not in params else {}
-        return {"type": self.kind.name, **params, "base_lr": self.base_lr, **loop}
-
-    def lr(self) -> np.ndarray:
-        return self.values("lr")
-
-    def values(self, series: str = "lr") -> np.ndarray:
-        """The lr series, or one of the kind's extras (``"momentum"``), as one array."""
-        import numpy as np
-
-        pieces = list(self.chunks(series=series))
-        # kernels yield arrays they do not keep: a single one needs no copy (unless read-only)
-        if len(pieces) == 1 and pieces[0].flags.writeable:
-            return pieces[0]
-        return np.concatenate(pieces)
-
-    def chunks(self, chunk: int | None = None, series: str = "lr") -> Iterator[np.ndarray]:
-        """The series in consecutive pieces (the kind's chunked kernel). A failure that shows
-        only when evaluating (an expression dividing by zero at some step) raises
-        :class:`SpecError` located at the curve."""
-        from lrplot.expr import ExprError
-        from lrplot.schedules import ScheduleError
-
-        from lrplot.limits import check_finite
-
-        import numpy as np
-
-        start = 0
-        try:
-            repeat = self.steps_per_epoch if self.interval == "epoch" and \
-                self.steps_per_epoch else 1
-            pieces = iter(self.kind.chunks(self.scheduler_steps, self.base_lr, self.params,
-                                           chunk and max(1, chunk // repeat), series=series))
-            if repeat > 1:  # stepped once per epoch: each value holds for an epoch's iterations
-                pieces = _per_iteration(pieces, repeat, self.steps)
-            while True:
-                with np.errstate(all="ignore"):  # an overflow is reported below, not warned
-                    piece = next(pieces, None)
-                if piece is None:
-                    break
-                # an overflow to inf (or a NaN) is refused, never drawn or written; logged
-                # data curves are NaN before their first logged step, by design
-                message = check_finite(piece, start, series) \
-                    if self.kind.framework != "data" and series != "metric" else None
-                if message:
-                    raise SpecError([Problem(self.where, f"curve {self.label!r}: {message}")])
-                start += len(piece)
-                yield piece
-        except (ExprError, ScheduleError) as exc:
-            raise SpecError([Problem(self.where, self._name_expression(str(exc)))]) from None
-        except (OverflowError, ZeroDivisionError) as exc:  # Python float arithmetic in a kernel
-            what = "overflows float64" if isinstance(exc, OverflowError) else "divides by zero"
-            raise SpecError([Problem(self.where, f"curve {self.label!r}: the {series} "
-                                                 f"{what} after step {start}: the schedule "
-                                                 "overflows, as it would in the framework; use "
-                                                 "fewer steps or gentler parameters")]) from None
-
-    def _name_expression(self, message: str) -> str:
-        """``--lr-lambda: '1/(epoch-5)' fails at ...``: the flag (or key) whose expression failed
-        while evaluating, before the message that quotes it."""
-        for p in self.kind.params:
-            value = self.params.get(p.name)
-            if p.type == "expr" and value is not None and message.startswith(repr(str(value))):
-                return f"{p.flag if not self.origin else p.key}: {message}"
-        return message
-
-
-def _per_iteration(pieces: Iterator[np.ndarray], repeat: int, steps: int
-                   ) -> Iterator[np.ndarray]:
-    import numpy as np
-
-    left = steps
-    block = 1 << 20  # values per array yielded: an epoch of 10^9 iterations is not one array
-    for piece in pieces:
-        total = min(len(piece) * repeat, left)  # never expand values past the last step
-        for start in range(0, total, block):
-            index = np.arange(start, min(start + block, total), dtype=np.int64) // repeat
-            yield piece[index]
-        left -= total
-        if left <= 0:
-            break
-
-
-@dataclass(frozen=True)
-class Panel:
-    title: str | None
-    curves: tuple[Curve, ...]
-
-
-@dataclass(frozen=True)
-class FigureSpec:
-    title: str | None
-    panels: tuple[Panel, ...]
-    log_y: bool = False
-    notes: tuple[str, ...] = field(default=())  # e.g. which horizon was chosen, and why
-    annotate: bool = False  # mark milestones, phase boundaries, peak/min/final (lrplot.annotate)
-
-    @property
-    def curves(self) -> list[Curve]:
-        return [c for p in self.panels for c in p.curves]
-
-
-def describe(kind: Kind, params: Mapping[str, Any]) -> str:
-    """``StepLR(step_size=50, gamma=0.5)``: the parameters that differ from their defaults
-    (and the required ones), as a user would write the constructor call."""
-    defaults = kind.defaults()
-    inner = ", ".join(f"{name}={format_value(v)}" for name, v in params.items()
-                      if name not in defaults or defaults[name] != v)
-    text = f"{kind.framework_class}({inner})"
-    return text if len(text) <= _AUTO_LABEL else text[:_AUTO_LABEL - 4] + "...)"
-
-
-_AUTO_LABEL = 1000
-"""Longest generated label (40,000 milestones would otherwise make one that takes minutes to
-draw); one a user writes is refused over ``LRPLOT_MAX_TEXT`` instead."""
 
 
 # -- shared machinery ---------------------------------------------------------------------------
@@ -301,162 +158,6 @@ def _check_text(text: str, report: Callable[[str], None]) -> None:
         report(message)
 
 
-def _check_params(kind: Kind, params: dict[str, Any], report: Any,
-                  invalid: Iterable[str] = (), base_lr: float | None = None) -> bool:
-    """Report missing required parameters and cross-parameter problems; True when all is well.
-
-    ``invalid`` names parameters that were given but already reported as invalid. ``kind.check``
-    also sees the curve's ``base_lr`` (some frameworks bound a parameter by the optimizer's lr).
-    """
-    ok = not invalid
-    for p in kind.params:
-        if p.name not in params and p.name not in invalid:
-            report(p, f"{kind.name} needs {p.name} ({p.accepted()})")
-            ok = False
-    if ok:
-        for name, message in kind.check({"base_lr": base_lr, **params}):
-            report(kind.param(name), message)
-            ok = False
-    return ok
-
-
-# -- parameter values that need more than Param.convert: child schedules, file paths ----------
-
-INVALID: Any = object()
-"""Returned by the converters below after they reported a problem."""
-
-CHILD_KEYS = ("type",)
-
-
-def convert_value(p: Param, raw: Any, path: tuple, error: Callable[[tuple, str], None],
-                  base_dir: str = "") -> Any:
-    """``p.convert(raw)``, plus what needs the registry or the file system: a ``schedulers``
-    list becomes :class:`~lrplot.schedules.Child` objects (validated recursively), a ``path``
-    is resolved relative to ``base_dir`` (the config's directory) and must exist. Problems go
-    to ``error(path, message)``; the result is then :data:`INVALID`."""
-    import os
-
-    if p.type == "schedulers":
-        return _children(raw, path, error, base_dir, p.child_kinds)
-    try:
-        value = p.convert(raw)
-    except ParamError as exc:
-        error(path, str(exc))
-        return INVALID
-    if p.type == "path" and value is not None:
-        from lrplot import inputs
-
-        full = value if os.path.isabs(value) else os.path.join(base_dir, value)
-        refusal = inputs.regular_problem(full)
-        if refusal:
-            error(path, refusal)
-            return INVALID
-        if not os.path.isfile(full):
-            where = f" (relative to {base_dir})" if base_dir and not os.path.isabs(value) else ""
-            error(path, f"no such file: {value!r}{where}")
-            return INVALID
-        return os.path.normpath(full)
-    return value
-
-
-def child_refusal(kind: Kind, child_kinds: str = "") -> str | None:
-    """Why ``kind`` cannot be a child schedule of a composite, or None when it can be one
-    (the JSON Schema of configs uses this too)."""
-    if child_kinds:  # another framework's composite: its own kinds (Param.child_kinds)
-        if "." in child_kinds:
-            return None if kind.name == child_kinds else f"the schedules here are {child_kinds}"
-        return None if kind.framework == child_kinds else \
-            f"only {child_kinds} schedules can be joined here"
-    if kind.refused_as_child:
-        return kind.refused_as_child
-    if kind.framework != "torch":
-        return "only torch schedulers share an optimizer this way"
-    return None
-
-
-def _children(raw: Any, path: tuple, error: Callable[[tuple, str], None],
-              base_dir: str, child_kinds: str = "") -> Any:
-    if not isinstance(raw, (list, tuple)) or not raw:
-        error(path, "expected a non-empty list of schedules (mappings with a type and its "
-                    f"parameters), got {describe_value(raw)}")
-        return INVALID
-    children = [_child(item, path + (i,), error, base_dir, child_kinds)
-                for i, item in enumerate(raw)]
-    return INVALID if any(c is INVALID for c in children) else tuple(children)
-
-
-def _child(item: Any, path: tuple, error: Callable[[tuple, str], None], base_dir: str,
-           child_kinds: str = "") -> Any:
-    from lrplot.schedules import Child
-
-    if not isinstance(item, dict):
-        error(path, f"expected a schedule (a mapping with a type and its parameters), got "
-                    f"{describe_value(item)}")
-        return INVALID
-    if "type" not in item and "." in child_kinds:  # the one kind these children can be
-        item = {"type": child_kinds, **item}
-    if "type" not in item:
-        error(path, "a schedule needs 'type' (one of: " + ", ".join(
-            k.name for k in schedules.all_kinds() if child_refusal(k, child_kinds) is None) + ")")
-        return INVALID
-    try:
-        kind = schedules.get(str(item["type"]))
-    except schedules.UnknownKind as exc:
-        error(path + ("type",), str(exc))
-        return INVALID
-    why = child_refusal(kind, child_kinds)
-    if why:
-        error(path + ("type",), f"{kind.name} cannot be a child schedule: {why}")
-        return INVALID
-    allowed = [q.key for q in kind.params] + ["type"] + (["base_lr"] if kind.own_base_lr else [])
-    params: dict[str, Any] = {}
-    ok = True
-    base_lr = None
-    for key, raw in item.items():
-        if key == "type":
-            continue
-        if key == "base_lr" and kind.own_base_lr:
-            try:
-                base_lr = BASE_LR.convert(raw)
-            except ParamError as exc:
-                error(path + (key,), str(exc))
-                ok = False
-            continue
-        p = kind.param(key)
-        if p is None:
-            why = f"{key} belongs to the whole curve, not to a child schedule" \
-                if key in CURVE_KEYS else f"unknown parameter {key!r} for {kind.name}" \
-                                          f"{_near(key, allowed)}"
-            error(path + (key,), f"{why} (accepted: {', '.join(allowed)})")
-            ok = False
-            continue
-        if p.name in params:
-            error(path + (key,), f"{p.name} given twice")
-            ok = False
-            continue
-        value = convert_value(p, raw, path + (key,), error, base_dir)
-        if value is INVALID:
-            ok = False
-        else:
-            params[p.name] = value
-    if not ok:
-        return INVALID
-    for p in kind.params:
-        if p.name not in params:
-            if p.required:
-                error(path, f"{kind.name} needs {p.name} ({p.accepted()})")
-                ok = False
-            else:
-                params[p.name] = p.default
-    if ok:
-        for name, message in kind.check({"base_lr": base_lr, **params}):
-            error(path + (name,), message)
-            ok = False
-    if not ok:
-        return INVALID
-    return Child(kind.name, tuple((p.name, params[p.name]) for p in kind.params), base_lr)
-
-
 def _parse_flag(p: Param, text: str, problems: _Collector) -> Any:
     """One command-line value; ``--schedulers`` takes YAML text (a flow list of mappings)."""
     def error(path: tuple, message: str) -> None:
@@ -562,13 +263,11 @@ def from_flags(kind_name: str, values: Mapping[str, Sequence[str]], *, steps: in
     drafts = []
     for combo in itertools.product(*choices.values()):
         params = dict(zip(choices, combo))
-        if not all(_check_params(kind, params, report, invalid, lr) for lr in groups):
+        if not all(check_params(kind, params, report, invalid, lr) for lr in groups):
             break
-        label = ", ".join(f"{n}={format_value(params[n])}" for n in swept) or describe(kind, params)
+        label = curve_label(kind, params, swept)
         for g, lr in enumerate(groups):  # --base-lr 0.1,0.01: one parameter group each
-            name = f"{label} [group {g}: base_lr={format_value(lr)}]" if len(groups) > 1 \
-                else label
-            drafts.append(_Draft(kind, params, lr, steps, name,
+            drafts.append(_Draft(kind, params, lr, steps, group_label(label, g, lr, len(groups)),
                                  extras=extras_of(kind, params, series)))
     for name in series:
         if name != "lr" and drafts and not any(name in d.extras for d in drafts):
@@ -588,19 +287,6 @@ def from_flags(kind_name: str, values: Mapping[str, Sequence[str]], *, steps: in
 
 
 # -- from a YAML document ----------------------------------------------------------------------
-
-LOOP_KEYS = ("steps_per_epoch", "interval")
-"""How the training loop steps the scheduler: every iteration (``interval: step``) or once per
-epoch of ``steps_per_epoch`` iterations (``interval: epoch``); steps then count iterations."""
-FIGURE_KEYS = ("title", "steps", "base_lr", "log_y", "annotate", "series", *LOOP_KEYS,
-               "panels", "curves")
-PANEL_KEYS = ("title", "steps", "base_lr", "series", *LOOP_KEYS, "curves")
-CURVE_KEYS = ("type", "label", "steps", "base_lr", "sweep", "series", *LOOP_KEYS, "lint")
-SERIES = ("lr", "momentum", "metric", "weight_decay")
-"""What a curve can show: its lr, the momentum (or Adam's beta1) that CyclicLR and OneCycleLR
-cycle, the metric ReduceLROnPlateau watches, the weight decay Megatron schedules.
-``series: [lr, momentum]`` asks for more than the lr, at figure, panel or curve level."""
-
 
 _EXTRA_SOURCES = {
     "momentum": "only cyclic and onecycle (with cycle_momentum), or a composite with one of "
@@ -720,31 +406,15 @@ class _DocumentBuilder:
                         result["groups"] = None
                 except ParamError as exc:
                     self.error(path + (param.name,), str(exc))
-        if "steps_per_epoch" in data:
-            value = data["steps_per_epoch"]
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                self.error(path + ("steps_per_epoch",), f"expected an integer >= 1, got "
-                                                        f"{describe_value(value)}")
-            else:
-                result["steps_per_epoch"] = value
-        if "interval" in data:
-            value = data["interval"]
-            if value not in ("step", "epoch"):
-                self.error(path + ("interval",), f"expected step or epoch (how often the "
-                                                 f"training loop steps the scheduler), got "
-                                                 f"{describe_value(value)}")
-            else:
-                result["interval"] = value
-        if "series" in data:
-            value = data["series"]
-            names = [value] if isinstance(value, str) else value
-            if not isinstance(names, list) or not names or any(
-                    n not in SERIES for n in names):
-                self.error(path + ("series",), f"expected a list of {', '.join(SERIES)}, got "
-                                               f"{describe_value(value)}")
-            else:
-                result["series"] = tuple(dict.fromkeys(names))
-                self.series_asked.append((path + ("series",), result["series"]))
+        for name in ("steps_per_epoch", "interval", "series"):  # declared in lrplot.configkeys
+            if name in data:
+                try:
+                    result[name] = BY_NAME[name].check(data[name])
+                except KeyValueError as exc:
+                    self.error(path + (name,), str(exc))
+                    continue
+                if name == "series":
+                    self.series_asked.append((path + ("series",), result["series"]))
         return result
 
     def figure(self) -> FigureSpec:
@@ -759,12 +429,7 @@ class _DocumentBuilder:
         data = self.doc.data
         self.unknown_keys(data, (), FIGURE_KEYS, "the figure")
         title = self.text(data, (), "title")
-        log_y = data.get("log_y", False)
-        if not isinstance(log_y, bool):
-            self.error(("log_y",), f"expected true or false, got {describe_value(log_y)}")
-        annotate = data.get("annotate", False)
-        if not isinstance(annotate, bool):
-            self.error(("annotate",), f"expected true or false, got {describe_value(annotate)}")
+        log_y, annotate = (self.flag(data, key) for key in ("log_y", "annotate"))
         defaults = self.common(data, (), {"steps": None, "base_lr": BASE_LR.default,
                                           "series": ("lr",)})
         if ("panels" in data) == ("curves" in data):
@@ -789,8 +454,16 @@ class _DocumentBuilder:
                 if name != "lr" and name not in computed:
                     self.error(where, f"no curve here computes the {name}: "
                                       f"{_EXTRA_SOURCES[name]}")
-        return FigureSpec(title, tuple(panels), bool(log_y), tuple(dict.fromkeys(self.notes)),
-                          annotate is True)
+        return FigureSpec(title, tuple(panels), log_y, tuple(dict.fromkeys(self.notes)),
+                          annotate)
+
+    def flag(self, data: dict, key: str) -> bool:
+        """log_y / annotate: false when absent or refused (after reporting why)."""
+        try:
+            return BY_NAME[key].check(data.get(key, False))
+        except KeyValueError as exc:
+            self.error((key,), str(exc))
+            return False
 
     def text(self, data: dict, path: tuple, key: str) -> str | None:
         value = data.get(key)
@@ -871,9 +544,7 @@ class _DocumentBuilder:
         if kind.param("steps_per_epoch") and defaults.get("steps_per_epoch") and \
                 "steps_per_epoch" not in params and "steps_per_epoch" not in sweep:
             params["steps_per_epoch"] = defaults["steps_per_epoch"]  # one value (OneCycleLR)
-        for p in kind.params:
-            if p.name not in params and p.name not in sweep and not p.required:
-                params[p.name] = p.default
+        with_defaults(kind, params, skip=sweep)
         label = self.text(data, path, "label")
         ignore: tuple[str, ...] = ()
         if "lint" in data:  # acknowledged lint rules, declared in lrplot.lint
@@ -897,13 +568,9 @@ class _DocumentBuilder:
             full = {p.name: full[p.name] for p in kind.params if p.name in full}
             report = lambda q, m: self.error(  # noqa: E731
                 path + (keys_by_name.get(q.name, q.key) if q else "type",), m)
-            if not _check_params(kind, full, report, invalid, defaults["base_lr"]):
+            if not check_params(kind, full, report, invalid, defaults["base_lr"]):
                 return []
-            varied = ", ".join(f"{n}={format_value(full[n])}" for n in sweep)
-            if varied:
-                text = f"{label} ({varied})" if label else varied
-            else:
-                text = label or describe(kind, full)
+            text = curve_label(kind, full, sweep, label)
             extras = extras_of(kind, full, defaults.get("series", ()))
             spe = full.get("steps_per_epoch") if kind.param("steps_per_epoch") else None
             spe = spe or defaults.get("steps_per_epoch")
@@ -916,13 +583,10 @@ class _DocumentBuilder:
                         self.error(path + ("series",), _no_extra(kind, name))
             groups = defaults.get("groups") or (defaults["base_lr"],)
             for g, lr in enumerate(groups):
-                if len(groups) > 1:
-                    if not _check_params(kind, full, report, (), lr):
-                        return []
-                    name = f"{text} [group {g}: base_lr={format_value(lr)}]"
-                else:
-                    name = text
-                drafts.append(_Draft(kind, full, lr, defaults["steps"], name, path, extras, spe,
+                if len(groups) > 1 and not check_params(kind, full, report, (), lr):
+                    return []
+                drafts.append(_Draft(kind, full, lr, defaults["steps"],
+                                     group_label(text, g, lr, len(groups)), path, extras, spe,
                                      interval, ignore))
         return drafts
 

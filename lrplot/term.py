@@ -252,7 +252,7 @@ def render(panels: Sequence[PanelSeries], *, title: str | None = None, log_y: bo
 
 
 def render_spec(spec, **options) -> str:
-    """A figure spec (:class:`lrplot.spec.FigureSpec`) as terminal text."""
+    """A figure spec (:class:`lrplot.figspec.FigureSpec`) as terminal text."""
     from lrplot.compute import compute
 
     return render(compute(spec), title=spec.title, log_y=spec.log_y, **options)

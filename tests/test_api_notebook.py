@@ -266,7 +266,7 @@ reveal_type(lrplot.series(lrplot.load({"curves": []})))
 reveal_type(lrplot.save("cosine", "lr.svg", T_max=5))
 """
 REVEALED = ["numpy.ndarray[tuple[int], numpy.dtype[numpy.float64]]", "lrplot.figure.Figure",
-            "matplotlib.axes._axes.Axes", "lrplot.spec.FigureSpec",
+            "matplotlib.axes._axes.Axes", "lrplot.figspec.FigureSpec",
             "list[lrplot.compute.PanelSeries]", "str"]
 
 

@@ -24,7 +24,8 @@ LAYERS = [
                   "lrplot.frameworks.torchtitan.phases",
                   "<a framework's folder>"]),  # lrplot.frameworks.NAME: its declaration
     ("input", ["lrplot.yamlio", "lrplot.logcsv", "lrplot.readers", "lrplot.readers.*"]),
-    ("spec", ["lrplot.spec", "lrplot.spec.*", "lrplot.logged", "lrplot.logged",
+    ("spec", ["lrplot.configkeys", "lrplot.figspec", "lrplot.resolve", "lrplot.composites",
+              "lrplot.spec", "lrplot.spec.*", "lrplot.logged", "lrplot.logged",
               "lrplot.lint"]),
     ("compute", ["lrplot.kernel_tools", "lrplot.frameworks.*.kernels",
                  "lrplot.frameworks.*.stepping", "lrplot.frameworks.*.plateau",
