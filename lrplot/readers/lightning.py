@@ -163,6 +163,14 @@ def _batch_size(source: Source, facts: RunFacts) -> Value:
 
 
 def read(doc: Document, facts: RunFacts) -> tuple[Document, Explanation]:
+    from lrplot.readers import lightning_py  # configure_optimizers read from a .py file
+
+    if isinstance(doc.data, dict) and isinstance(doc.data.get(lightning_py.MARKER), dict):
+        return lightning_py.read(doc, facts, _read)
+    return _read(doc, facts)
+
+
+def _read(doc: Document, facts: RunFacts) -> tuple[Document, Explanation]:
     source = Source(doc)
     ex = Explanation()
     default = f"default of Trainer, {RULES}"
