@@ -112,3 +112,14 @@ def test_epoch_interval_from_the_returned_lists(tmp_path):
                                 "--from", "lightning")
     assert code == 0, output
     assert lrs == [0.5, 0.5, 0.5, 0.25, 0.25, 0.25, 0.125, 0.125, 0.125, 0.0625]
+
+
+def test_names_chained_too_deep_are_an_error_not_a_crash(tmp_path):
+    lines = ["def configure_optimizers(self):", "    n0 = 1"] + \
+        [f"    n{i} = n{i - 1}" for i in range(1, 20000)] + \
+        ["    o = torch.optim.SGD(p, lr=0.1)", "    s = StepLR(o, step_size=n19999)",
+         "    return [o], [s]"]
+    module = tmp_path / "model.py"
+    module.write_text("\n".join(lines) + "\n")
+    code, output, _ = _lrplot(tmp_path, module, "--steps-per-epoch", "3", "--epochs", "2")
+    assert code == 2 and "too deep" in output and "Traceback" not in output, output

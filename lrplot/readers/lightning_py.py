@@ -129,6 +129,15 @@ def _method(tree: ast.Module, file: str) -> ast.FunctionDef:
 
 
 def module_document(text: str, file: str) -> Document:
+    """:func:`_document`; code nested or chained too deep to follow is an error, not a crash."""
+    try:
+        return _document(text, file)
+    except (RecursionError, MemoryError):
+        raise SpecError([Problem(file, "configure_optimizers nests or chains names too deep "
+                                       f"to read (accepted: {ACCEPTED})")]) from None
+
+
+def _document(text: str, file: str) -> Document:
     """The optimizer and scheduler of the file's ``configure_optimizers`` as a LightningCLI
     document (``optimizer`` / ``lr_scheduler`` with ``class_path`` and ``init_args``), every
     value marked where the code says it."""
@@ -137,6 +146,9 @@ def module_document(text: str, file: str) -> Document:
     except SyntaxError as exc:
         raise SpecError([Problem(f"{file}:{exc.lineno or 1}:{exc.offset or 1}",
                                  f"not valid Python: {exc.msg}")]) from None
+    except (ValueError, RecursionError, MemoryError):  # a NUL byte; nesting too deep to parse
+        raise SpecError([Problem(file, "not Python lrplot can read (a NUL byte, or nesting "
+                                       "too deep)")]) from None
     method = _method(tree, file)
     reader = _Reader(file)
     result: ast.expr | None = None
@@ -200,6 +212,13 @@ def read(doc: Document, facts: Any, read_config: Any) -> Any:
     steps, which the reader derives first from the flags (as Lightning's Trainer does)."""
     from dataclasses import replace
 
+    mark = doc.marks.get((MARKER, "interval"))
+    said: dict[str, str] = {}
+    if facts.interval is None:  # the code's interval, not --interval
+        said["interval"] = f"{mark}: configure_optimizers" if mark else \
+            f"{doc.mark(())}: configure_optimizers returns no interval (Lightning's default)"
+    if facts.learning_rate is not None:
+        said["base_lr"] = "--learning-rate"
     facts = replace(facts, interval=facts.interval or doc.data[MARKER]["interval"])
     if facts.learning_rate is not None:  # the lr the code computes, given by its flag
         optimizer = {**doc.data["optimizer"], "init_args": {"lr": facts.learning_rate}}
@@ -210,7 +229,7 @@ def read(doc: Document, facts: Any, read_config: Any) -> Any:
     args = doc.data["lr_scheduler"]["init_args"]
     derived = [k for k, v in args.items() if v == STEPS]
     if not derived:
-        return read_config(doc, facts)
+        return _sources(*read_config(doc, facts), said)
 
     def with_args(init_args: dict) -> Document:
         section = {**doc.data["lr_scheduler"], "init_args": init_args}
@@ -225,4 +244,14 @@ def read(doc: Document, facts: Any, read_config: Any) -> Any:
                                      for k, v in args.items()}), facts)
     ex.add("estimated_stepping_batches", steps, "", f"num_training_steps, for "
                                                     f"{', '.join(derived)}")
+    return _sources(out, ex, said)
+
+
+def _sources(out: Document, ex: Any, said: dict[str, str]) -> tuple[Document, Any]:
+    """The explanation with the sources the code (not a flag) gave: the interval it returns,
+    an lr given by --learning-rate instead of the code's expression."""
+    from dataclasses import replace
+
+    ex.lines = [replace(line, source=said[line.name]) if line.name in said else line
+                for line in ex.lines]
     return out, ex
