@@ -123,3 +123,40 @@ def test_names_chained_too_deep_are_an_error_not_a_crash(tmp_path):
     module.write_text("\n".join(lines) + "\n")
     code, output, _ = _lrplot(tmp_path, module, "--steps-per-epoch", "3", "--epochs", "2")
     assert code == 2 and "too deep" in output and "Traceback" not in output, output
+
+
+def _project(tmp_path: Path, init_args: dict) -> Path:
+    """A LightningCLI YAML without lr_scheduler whose model is the fixture module, reading its
+    lr from self.hparams."""
+    (tmp_path / "proj").mkdir()
+    (tmp_path / "proj" / "model.py").write_text(
+        MODULE.read_text().replace("lr=self.learning_rate", "lr=self.hparams.learning_rate"))
+    config = tmp_path / "cli.yaml"
+    config.write_text("trainer: {max_epochs: 3, accumulate_grad_batches: 2}\n"
+                      "model: {class_path: proj.model.CaptioningModule, init_args: "
+                      f"{json.dumps(init_args)}}}\n"
+                      "data: {init_args: {batch_size: 4}}\n")
+    return config
+
+
+def test_a_lightning_cli_yaml_combined_with_its_models_configure_optimizers(tmp_path):
+    torch = pytest.importorskip("torch")
+    config = _project(tmp_path, {"learning_rate": 0.001})
+    code, output, lrs = _lrplot(tmp_path, config, "--dataset-size", "37")
+    assert code == 0, output
+    # ceil(37 / 4) = 10 batches, accumulation 2: 5 optimizer steps per epoch, 3 epochs
+    optimizer = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=0.001)
+    scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=15, eta_min=1e-6)
+    expected = [optimizer.param_groups[0]["lr"]]
+    for _ in range(15):
+        optimizer.step()
+        scheduler.step()
+        expected.append(optimizer.param_groups[0]["lr"])
+    assert lrs == pytest.approx(expected, rel=1e-12)
+
+
+def test_an_hparam_the_yaml_does_not_give_is_named(tmp_path):
+    config = _project(tmp_path, {"lr": 0.001})
+    code, output, _ = _lrplot(tmp_path, config, "--dataset-size", "37")
+    assert code == 2 and "model.py:16:61" in output, output
+    assert "self.hparams.learning_rate: not in the config's model.init_args (given: lr)" in output

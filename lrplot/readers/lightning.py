@@ -167,6 +167,10 @@ def read(doc: Document, facts: RunFacts) -> tuple[Document, Explanation]:
 
     if isinstance(doc.data, dict) and isinstance(doc.data.get(lightning_py.MARKER), dict):
         return lightning_py.read(doc, facts, _read)
+    if isinstance(doc.data, dict) and doc.data.get("lr_scheduler") is None:
+        combined = lightning_py.with_model(doc)  # the model's configure_optimizers, if found
+        if combined is not None:
+            return lightning_py.read(combined, facts, _read)
     return _read(doc, facts)
 
 

@@ -24,8 +24,9 @@ MARKER = "__lightning_py__"
 STEPS = "__estimated_stepping_batches__"
 """Stands for ``self.trainer.estimated_stepping_batches`` until the run's steps are known."""
 
-ACCEPTED = ("a literal, a name bound to one in configure_optimizers, or "
-            "self.trainer.estimated_stepping_batches")
+ACCEPTED = ("a literal, a name bound to one in configure_optimizers, "
+            "self.trainer.estimated_stepping_batches, or self.hparams.NAME with a LightningCLI "
+            "YAML whose model.init_args give it")
 
 
 def is_module(text: str) -> bool:
@@ -34,8 +35,9 @@ def is_module(text: str) -> bool:
 
 
 class _Reader:
-    def __init__(self, file: str):
+    def __init__(self, file: str, hparams: dict[str, Any] | None = None):
         self.file = file
+        self.hparams = hparams  # the LightningCLI YAML's model.init_args, when combined
         self.names: dict[str, ast.expr] = {}
         self.marks: dict[tuple, Mark] = {}
 
@@ -64,6 +66,12 @@ class _Reader:
                 return inner
         if ast.unparse(node) == "self.trainer.estimated_stepping_batches":
             return STEPS
+        name = _hparam(node)
+        if name is not None and self.hparams is not None:
+            if name in self.hparams:
+                return self.hparams[name]
+            raise self.fail(node, f"self.hparams.{name}: not in the config's model.init_args "
+                                  f"(given: {', '.join(self.hparams) or 'none'})")
         raise self.fail(node, f"{ast.unparse(node)}: cannot be read without running the "
                               f"code (accepted: {ACCEPTED})")
 
@@ -128,16 +136,56 @@ def _method(tree: ast.Module, file: str) -> ast.FunctionDef:
     return found[0]
 
 
-def module_document(text: str, file: str) -> Document:
+def _hparam(node: ast.expr) -> str | None:
+    """NAME of ``self.hparams.NAME`` or ``self.hparams["NAME"]``."""
+    if isinstance(node, ast.Attribute) and ast.unparse(node.value) == "self.hparams":
+        return node.attr
+    if isinstance(node, ast.Subscript) and ast.unparse(node.value) == "self.hparams" and \
+            isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, str):
+        return node.slice.value
+    return None
+
+
+def with_model(doc: Document) -> Document | None:
+    """A LightningCLI YAML without ``lr_scheduler`` combined with its model's
+    ``configure_optimizers``: the module ``model.class_path`` names, as a .py file under the
+    YAML's directory (``pkg.model.Net`` -> ``pkg/model.py``), read with ``model.init_args`` as
+    ``self.hparams``; None when there is no such file."""
+    import os
+
+    from lrplot import inputs
+    from lrplot.yamlio import read_config
+
+    model = doc.data.get("model")
+    path = model.get("class_path") if isinstance(model, dict) else None
+    if not isinstance(path, str) or path.count(".") < 1:
+        return None
+    base = doc.base_dir or os.path.dirname(doc.file)
+    file = os.path.join(base, *path.split(".")[:-1]) + ".py"
+    if not os.path.isfile(file) or inputs.regular_problem(file) or \
+            inputs.outside_problem(file, doc.file):
+        return None
+    text = read_config(file).decode("utf-8", errors="replace")
+    if not is_module(text):
+        return None
+    hparams = model.get("init_args") or {}
+    code = module_document(text, file, hparams if isinstance(hparams, dict) else {})
+    data = {**doc.data, **code.data}
+    return Document(data, {**doc.marks, **{k: v for k, v in code.marks.items() if k}},
+                    doc.file, doc.base_dir)
+
+
+def module_document(text: str, file: str,
+                    hparams: dict[str, Any] | None = None) -> Document:
     """:func:`_document`; code nested or chained too deep to follow is an error, not a crash."""
     try:
-        return _document(text, file)
+        return _document(text, file, hparams)
     except (RecursionError, MemoryError):
         raise SpecError([Problem(file, "configure_optimizers nests or chains names too deep "
                                        f"to read (accepted: {ACCEPTED})")]) from None
 
 
-def _document(text: str, file: str) -> Document:
+def _document(text: str, file: str, hparams: dict[str, Any] | None) -> Document:
     """The optimizer and scheduler of the file's ``configure_optimizers`` as a LightningCLI
     document (``optimizer`` / ``lr_scheduler`` with ``class_path`` and ``init_args``), every
     value marked where the code says it."""
@@ -150,7 +198,7 @@ def _document(text: str, file: str) -> Document:
         raise SpecError([Problem(file, "not Python lrplot can read (a NUL byte, or nesting "
                                        "too deep)")]) from None
     method = _method(tree, file)
-    reader = _Reader(file)
+    reader = _Reader(file, hparams)
     result: ast.expr | None = None
     for statement in method.body:  # the method's straight-line code, in order
         if isinstance(statement, ast.Assign) and len(statement.targets) == 1 and \
