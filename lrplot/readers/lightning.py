@@ -181,7 +181,9 @@ def _read(doc: Document, facts: RunFacts) -> tuple[Document, Explanation]:
     name, args, args_path = _class(source, "lr_scheduler")
     if name is None:
         raise source.fail((), "no lr_scheduler in the file: the lr is constant (or set by the "
-                              "model's configure_optimizers, which lrplot does not run)")
+                              "model's configure_optimizers, read when model.class_path "
+                              "pkg.mod.Net names a file pkg/mod.py under this directory, or "
+                              "given as the .py file itself)")
     try:
         kind = schedules.get(name)
     except schedules.UnknownKind as exc:
