@@ -9,7 +9,9 @@ built first, on the same optimizer, in order. transformers kinds call the framew
 
 Every snippet is a complete script: the imports, one parameter standing in for the model, an
 SGD optimizer at ``base_lr``, the scheduler, and a loop that records the lr of each step —
-``lrs`` equals lrplot's series (``lrs[i]`` is the lr after ``i`` calls of ``scheduler.step()``).
+``lrs`` equals lrplot's series (``lrs[i]`` is the lr after ``i`` calls of ``scheduler.step()``;
+with ``interval: epoch`` the loop calls it once every ``steps_per_epoch`` iterations, so
+``lrs[i]`` is the lr after ``i // steps_per_epoch`` calls).
 A figure becomes one script: the imports once, one function per curve returning its ``lrs``.
 """
 
@@ -127,12 +129,36 @@ def _optimizer_lines(curve: Curve) -> list[str]:
             f"optimizer = torch.optim.SGD(params, lr={literal(curve.base_lr)})"]
 
 
+def per_epoch(curve: Curve) -> int | None:
+    """The iterations per epoch when the loop steps the scheduler once per epoch (``interval:
+    epoch``), else None: the same test :meth:`lrplot.spec.Curve.chunks` expands the series by."""
+    return curve.steps_per_epoch if curve.interval == "epoch" and curve.steps_per_epoch else None
+
+
+def scheduler_count(curve: Curve) -> str:
+    """The number of ``scheduler.step()`` calls so far, as an expression of the loop's ``step``
+    (the iteration): ``step`` itself, or the epochs completed when stepped per epoch."""
+    return "step // steps_per_epoch" if per_epoch(curve) else "step"
+
+
+def epoch_lines(curve: Curve) -> list[str]:
+    """The ``steps_per_epoch`` assignment an epoch-stepped loop reads (none otherwise)."""
+    spe = per_epoch(curve)
+    return [f"steps_per_epoch = {spe}  # optimizer steps per epoch; the scheduler steps once "
+            "per epoch"] if spe else []
+
+
 def _stepping_loop(curve: Curve, step_call: str = "scheduler.step()") -> list[str]:
-    return ["",
+    if per_epoch(curve):  # the value after k epochs holds for the k-th epoch's iterations
+        step = ["    if step % steps_per_epoch == 0:  # the end of an epoch",
+                f"        {step_call}"]
+    else:
+        step = [f"    {step_call}"]
+    return ["", *epoch_lines(curve),
             "lrs = [optimizer.param_groups[0][\"lr\"]]  # lr[0]: right after construction",
             f"for step in range(1, {curve.steps}):",
             f"    {_TRAIN}",
-            f"    {step_call}",
+            *step,
             f"    {_RECORD}"]
 
 

@@ -312,12 +312,31 @@ class _Generator:
                                                                 "a CSV file."},
                                         **self.keys_of(data_keys, "a data curve")},
                          "required": ["path"], "additionalProperties": False}})
+        imported = self.import_keys()
+        if imported:
+            own_type = imported.pop("type")
+            branches.append({
+                "if": {"required": ["type"], "properties": {"type": {"const": "import"}}},
+                "then": {"properties": {"type": {"description": own_type[1]},
+                                        **{k: self.define(f"import.{k}",
+                                                          {"description": help_text, **value})
+                                           for k, (value, help_text) in imported.items()}},
+                         "required": ["path"], "additionalProperties": False}})
+        extra = ("data",) if data_keys is not None else ()
         return {"description": "One schedule: its type and parameters; optionally label, "
                                "steps, base_lr and a sweep.",
                 "type": "object", "required": ["type"],
                 "properties": {"type": self.type_property(
-                    kinds, ("data",) if data_keys is not None else ())},
+                    kinds, extra + (("import",) if imported else ()))},
                 "allOf": branches}
+
+    def import_keys(self) -> dict[str, tuple[dict[str, Any], str]]:
+        """The keys of a ``type: import`` curve, as the import reader declares them."""
+        try:
+            from lrplot.readers import imports
+        except ImportError:  # pragma: no cover - the readers are optional
+            return {}
+        return imports.key_schemas()
 
     def data_keys(self) -> tuple[str, ...] | None:
         try:

@@ -309,3 +309,93 @@ def test_a_plateau_metric_from_a_file(tmp_path):
     code = codegen.curve_code(curve)
     assert "import csv" in code
     _assert_same(_run_code(code), curve.lr(), code)
+
+
+# Curves stepped once per epoch (interval: epoch): the emitted loop steps the scheduler every
+# steps_per_epoch iterations, as lrplot's series holds each value for an epoch's iterations.
+EPOCH_CURVES = [
+    {"type": "cosine", "T_max": 10, "steps": 75},  # 75 is not a multiple of 7: a partial epoch
+    {"type": "step", "step_size": 3, "gamma": 0.5, "steps": 70},
+    {"type": "sequential", "milestones": [2],
+     "schedulers": [LINEAR_WARMUP, {"type": "exponential", "gamma": 0.8}], "steps": 60},
+    {"type": "plateau", "metric": "1.0 if epoch < 3 else 2.0", "patience": 1, "steps": 60},
+    {"type": "hf.cosine", "num_warmup_steps": 2, "num_training_steps": 10, "steps": 70},
+]
+
+
+@pytest.mark.parametrize("mapping", EPOCH_CURVES, ids=lambda m: m["type"])
+def test_an_epoch_stepped_curve_is_stepped_once_per_epoch(mapping):
+    pytest.importorskip("torch")
+    if mapping["type"].startswith("hf."):
+        pytest.importorskip("transformers")
+    (curve,) = lrplot.load({"steps_per_epoch": 7, "interval": "epoch",
+                            "curves": [mapping]}).curves
+    assert curve.interval == "epoch" and curve.steps_per_epoch == 7
+    code = codegen.curve_code(curve)
+    assert "if step % steps_per_epoch == 0:" in code
+    lrs = _run_code(code)
+    _assert_same(lrs, curve.lr(), code)
+    assert len(set(lrs[:7])) == 1  # the first epoch holds lr[0], step for step
+
+
+def test_an_epoch_stepped_keras_and_timm_curve():
+    import importlib
+    import os
+
+    os.environ.setdefault("KERAS_BACKEND", "torch")
+    from frameworks_oracle import timm_scheduler_module
+
+    keras = {"type": "keras.exponential_decay", "decay_steps": 3, "decay_rate": 0.5,
+             "steps": 40}
+    timm = {"type": "timm.step", "decay_t": 2, "decay_rate": 0.5, "updates_per_epoch": 2,
+            "steps": 40}
+    ran = 0
+    for mapping in (keras, timm):
+        if not _kind_available(mapping["type"]):
+            continue
+        (curve,) = lrplot.load({"steps_per_epoch": 5, "interval": "epoch",
+                                "curves": [mapping]}).curves
+        code = codegen.curve_code(curve)
+        assert "steps_per_epoch = 5" in code
+        try:  # timm without torchvision: its scheduler modules only
+            if mapping is timm:
+                timm_scheduler_module(code.split("from timm.scheduler.", 1)[1].split(" ")[0])
+            else:
+                importlib.import_module("keras")
+        except ImportError:
+            continue
+        np.testing.assert_allclose(_run_code(code), curve.lr(), rtol=1e-6, err_msg=code)
+        ran += 1
+    if not ran:
+        pytest.skip("neither keras nor timm is installed")
+
+
+def test_cli_code_for_an_epoch_stepped_config(tmp_path):
+    pytest.importorskip("torch")
+    config = tmp_path / "epochs.yaml"
+    config.write_text("steps_per_epoch: 4\ninterval: epoch\ncurves:\n"
+                      "  - {type: cosine, T_max: 5, steps: 30}\n")
+    result = CliRunner().invoke(main, ["code", str(config)])
+    assert result.exit_code == 0, result.output
+    (curve,) = lrplot.load(str(config)).curves
+    (lrs,) = _run_figure(result.stdout).values()
+    _assert_same(lrs, curve.lr(), result.stdout)
+
+
+def test_code_for_a_lightning_cli_config_steps_as_lightnings_trainer(tmp_path):
+    """A LightningCLI YAML read with Lightning's default epoch interval: the emitted loop's
+    ``lrs`` equal the lr of every optimizer step the real Trainer takes."""
+    pytest.importorskip("pytorch_lightning")
+    import yaml
+    from test_readers_lightning import CASES, lightning_lrs
+
+    cfg, examples, interval = CASES[0]  # StepLR per epoch, gradient accumulation 2
+    assert interval == "epoch"
+    expected, _ = lightning_lrs(cfg, examples, interval)
+    path = tmp_path / "config.yaml"
+    path.write_text(yaml.safe_dump(cfg))
+    result = CliRunner().invoke(main, ["code", str(path), "--dataset-size", str(examples)])
+    assert result.exit_code == 0, result.output
+    assert "if step % steps_per_epoch == 0:" in result.stdout
+    (lrs,) = _run_figure(result.stdout).values()
+    _assert_same(lrs, np.array(expected, dtype=float), result.stdout)

@@ -393,3 +393,28 @@ def test_children_of_another_frameworks_composite(group):
     else:
         kinds = [b["if"]["properties"]["type"]["$ref"] for b in child["allOf"]]
         assert kinds and all(k.startswith("#/definitions/type.optax.") for k in kinds)
+
+
+def test_an_import_curve_validates_and_its_keys_come_from_the_reader(validator, generated):
+    """``type: import`` curves are described from the import reader's own declaration (its
+    KEYS and RunFacts' fields): every key, and a mistake in one, as lrplot itself sees it."""
+    from lrplot.readers import imports
+
+    path = str(Path(__file__).parent / "data/foreign/hf/llamafactory_llama3_lora_sft.yaml")
+    good = {"curves": [{"type": "import", "path": path, "dataset_size": 1091, "label": "mine",
+                        "from": "hf", "interval": "step", "epochs": 2.5,
+                        "learning_rate": 3e-4},
+                       {"type": "hf.linear", "num_warmup_steps": 42,
+                        "num_training_steps": 411, "steps": 412}]}
+    assert list(validator.iter_errors(good)) == []
+    assert lrplot_accepts(good)
+    described = set(definition(generated, "curve")["allOf"][-1]["then"]["properties"])
+    assert described == set(imports.KEYS)
+    for bad in ({"type": "import", "path": path, "dataset_size": 0},   # below the minimum
+                {"type": "import", "path": path, "dataset_size": 2.5},  # not an integer
+                {"type": "import", "path": path, "interval": "batch"},
+                {"type": "import", "path": path, "from": "nope"},
+                {"type": "import", "path": path, "datset_size": 10},  # a misspelt key
+                {"type": "import", "dataset_size": 10}):  # no path
+        assert not schema_accepts(validator, {"curves": [bad]}), bad
+        assert not lrplot_accepts({"curves": [bad]}), bad

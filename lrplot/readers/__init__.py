@@ -69,6 +69,12 @@ def load(path: str, fmt: str | None = None) -> tuple[Document, str | None]:
     from lrplot import yamlio
 
     named = ALIASES.get(fmt.lower(), fmt.lower()) if fmt else None
+    if path.lower().endswith(".py") and named in (None, "lightning"):
+        from lrplot.readers import lightning_py  # read as data, never imported
+
+        text = yamlio.read_config(path).decode("utf-8", errors="replace")
+        if named or lightning_py.is_module(text):
+            return lightning_py.module_document(text, path), "lightning"
     trainer = _load_trainer_file(path, named)
     if trainer is not None:
         return trainer

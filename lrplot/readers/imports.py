@@ -14,6 +14,41 @@ FACTS = tuple(f.name for f in fields(RunFacts))
 KEYS = ("type", "path", "from", "label", *FACTS)
 CARRIED = ("steps", "base_lr", "steps_per_epoch", "interval")
 """Figure-level keys of an imported figure that each of its curves takes along."""
+INTERVALS = ("step", "epoch")
+OWN_HELP = {
+    "type": "A training config read as curves: import.",
+    "path": "The training config's file (HF/axolotl/Lightning/Hydra/timm/...), relative to "
+            "this figure's file.",
+    "from": "The config's format, when detection should not decide.",
+    "label": "Legend label of the imported curves (default: the config's file name).",
+}
+"""Help of the keys of an import curve that are not run facts; a run fact's help is its
+:class:`RunFacts` field's."""
+
+
+def fact_type(name: str) -> str:
+    """What a run fact takes, from its :class:`RunFacts` field: ``int`` (a positive integer),
+    ``float`` (a positive number), ``interval`` (step or epoch) or ``text``."""
+    if name == "interval":
+        return "interval"
+    declared = str(next(f.type for f in fields(RunFacts) if f.name == name))
+    return declared.split("|")[0].strip().replace("str", "text")
+
+
+def key_schemas() -> dict[str, tuple[dict[str, Any], str]]:
+    """The JSON Schema and help of every key of an import curve (:data:`KEYS`): the one
+    declaration the schema generator reads."""
+    from lrplot.readers import FORMATS
+
+    value = {"int": {"type": "integer", "minimum": 1},
+             "float": {"type": "number", "exclusiveMinimum": 0},
+             "interval": {"enum": list(INTERVALS)},
+             "text": {"type": "string", "minLength": 1}}
+    own = {"type": {"const": "import"}, "path": {"type": "string", "minLength": 1},
+           "from": {"enum": list(FORMATS)}, "label": {"type": ["string", "number"]}}
+    facts = {f.name: f for f in fields(RunFacts)}
+    return {key: (own[key], OWN_HELP[key]) if key in own else
+            (value[fact_type(key)], facts[key].metadata["help"] + ".") for key in KEYS}
 
 
 def curves(data: dict, figure: Any, error: Callable[[str, str], None]) -> list[dict]:
@@ -34,15 +69,19 @@ def curves(data: dict, figure: Any, error: Callable[[str, str], None]) -> list[d
     for key in FACTS:
         if key in data:
             value = data[key]
-            ok = value in ("step", "epoch") if key == "interval" else isinstance(value, str) \
-                if key == "rules" else isinstance(value, (int, float)) and \
-                not isinstance(value, bool) and value > 0
-            if key not in ("interval", "rules", "epochs") and ok:
-                ok = value == int(value)
-                value = int(value) if ok else value
+            wanted = fact_type(key)
+            if wanted == "interval":
+                ok = value in INTERVALS
+            elif wanted == "text":
+                ok = isinstance(value, str) and bool(value)
+            else:
+                ok = isinstance(value, (int, float)) and not isinstance(value, bool) and \
+                    value > 0 and (wanted == "float" or value == int(value))
+                value = int(value) if ok and wanted == "int" else value
             if not ok:
-                wanted = "step or epoch" if key == "interval" else "a positive number"
-                error(key, f"expected {wanted}, got {value!r}")
+                said = {"interval": "step or epoch", "text": "a text",
+                        "int": "a positive integer"}.get(wanted, "a positive number")
+                error(key, f"expected {said}, got {value!r}")
                 return []
             facts[key] = value
     if bad:

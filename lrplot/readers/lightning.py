@@ -163,13 +163,27 @@ def _batch_size(source: Source, facts: RunFacts) -> Value:
 
 
 def read(doc: Document, facts: RunFacts) -> tuple[Document, Explanation]:
+    from lrplot.readers import lightning_py  # configure_optimizers read from a .py file
+
+    if isinstance(doc.data, dict) and isinstance(doc.data.get(lightning_py.MARKER), dict):
+        return lightning_py.read(doc, facts, _read)
+    if isinstance(doc.data, dict) and doc.data.get("lr_scheduler") is None:
+        combined = lightning_py.with_model(doc)  # the model's configure_optimizers, if found
+        if combined is not None:
+            return lightning_py.read(combined, facts, _read)
+    return _read(doc, facts)
+
+
+def _read(doc: Document, facts: RunFacts) -> tuple[Document, Explanation]:
     source = Source(doc)
     ex = Explanation()
     default = f"default of Trainer, {RULES}"
     name, args, args_path = _class(source, "lr_scheduler")
     if name is None:
         raise source.fail((), "no lr_scheduler in the file: the lr is constant (or set by the "
-                              "model's configure_optimizers, which lrplot does not run)")
+                              "model's configure_optimizers, read when model.class_path "
+                              "pkg.mod.Net names a file pkg/mod.py under this directory, or "
+                              "given as the .py file itself)")
     try:
         kind = schedules.get(name)
     except schedules.UnknownKind as exc:

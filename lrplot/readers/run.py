@@ -19,22 +19,29 @@ from typing import Any
 from lrplot.problems import Problem, SpecError
 
 
+def _fact(help_text: str) -> Any:
+    """A run fact: not given (None) unless its flag or key is; ``help_text`` is what the flag,
+    an imported curve's key and the JSON Schema say about it."""
+    return field(default=None, metadata={"help": help_text})
+
+
 @dataclass(frozen=True)
 class RunFacts:
     """Facts about the run that a config does not hold, each given by the flag of the same name
     (``dataset_size`` -> ``--dataset-size``). None: not given."""
 
-    dataset_size: int | None = None  # training examples (what len(dataset) returns)
-    world_size: int | None = None  # data-parallel processes (devices)
-    steps_per_epoch: int | None = None  # optimizer steps per epoch, when known directly
-    epochs: float | None = None  # overrides the config's epochs
-    max_steps: int | None = None  # overrides the config's total optimizer steps
-    batch_size: int | None = None  # overrides the per-device batch size
-    grad_accum: int | None = None  # overrides the gradient accumulation steps
-    interval: str | None = None  # "step" or "epoch": how often the scheduler is stepped
-    rules: str | None = None  # which version of the trainer's rules, e.g. "4" for transformers
-    learning_rate: float | None = None  # the launch command's lr, where a config says "auto"
-    warmup_steps: float | None = None  # the launch command's warm-up (< 1: a ratio), for "auto"
+    dataset_size: int | None = _fact("Training examples (what len(dataset) returns)")
+    world_size: int | None = _fact("Data-parallel processes (devices)")
+    steps_per_epoch: int | None = _fact("Optimizer steps per epoch, when known directly")
+    epochs: float | None = _fact("Overrides the config's epochs")
+    max_steps: int | None = _fact("Overrides the config's total optimizer steps")
+    batch_size: int | None = _fact("Overrides the per-device batch size")
+    grad_accum: int | None = _fact("Overrides the gradient accumulation steps")
+    interval: str | None = _fact("How often the scheduler is stepped: step or epoch")
+    rules: str | None = _fact("Which version of the trainer's rules, e.g. '4' for transformers")
+    learning_rate: float | None = _fact("The launch command's lr, where a config says 'auto'")
+    warmup_steps: float | None = _fact(
+        "The launch command's warm-up (< 1: a ratio), where a config says 'auto'")
 
     def given(self) -> dict[str, Any]:
         return {f.name: getattr(self, f.name) for f in fields(self)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from lrplot.codegen import _arguments, _Script, literal
+from lrplot.codegen import _arguments, _Script, epoch_lines, literal, scheduler_count
 
 if TYPE_CHECKING:
     from lrplot.spec import Curve
@@ -21,8 +21,8 @@ def write_script(curve: Curve, script: _Script) -> None:
     script.lines += [
         f"schedule = keras.optimizers.schedules.{kind.framework_class}({', '.join(args)})",
         "optimizer = keras.optimizers.SGD(learning_rate=schedule)",
-        "",
+        "", *epoch_lines(curve),
         "# the lr of each optimizer iteration",
-        "lrs = [float(keras.ops.convert_to_numpy(schedule(step))) for step in "
-        f"range({curve.steps})]",
+        f"lrs = [float(keras.ops.convert_to_numpy(schedule({scheduler_count(curve)}))) "
+        f"for step in range({curve.steps})]",
     ]

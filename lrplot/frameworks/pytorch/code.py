@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Mapping
 
 from lrplot.codegen import (_arguments, _lambda, _optimizer_lines, _Script,
-                            _stepping_loop, literal)
+                            _stepping_loop, literal, scheduler_count)
 from lrplot.schedules import Kind, get
 
 if TYPE_CHECKING:
@@ -53,7 +53,7 @@ def write_script(curve: Curve, script: _Script) -> None:
         if p.get("metric") is not None:
             script.lines.append(f"metric = {_lambda(str(p['metric']), script)}  # your "
                                 f"validation metric after each step")
-            step_call = "scheduler.step(metric(step))"
+            step_call = f"scheduler.step(metric({scheduler_count(curve)}))"
         else:
             script.need("import csv")
             column = p.get("metric_column")
@@ -64,5 +64,5 @@ def write_script(curve: Curve, script: _Script) -> None:
                 "metrics = [float(next(v for k, v in row.items() if k.lower() not in "
                 "(\"step\", \"epoch\"))) for row in rows]",
             ]
-            step_call = "scheduler.step(metrics[step - 1])"
+            step_call = f"scheduler.step(metrics[{scheduler_count(curve)} - 1])"
     script.lines += _stepping_loop(curve, step_call)

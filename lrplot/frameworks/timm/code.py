@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from lrplot.codegen import _RECORD, _TRAIN, _arguments, _optimizer_lines, _Script
+from lrplot.codegen import (_RECORD, _TRAIN, _arguments, _optimizer_lines, _Script,
+                            epoch_lines, per_epoch)
 
 if TYPE_CHECKING:
     from lrplot.spec import Curve
@@ -22,16 +23,23 @@ def write_script(curve: Curve, script: _Script) -> None:
     if isinstance(noise, (list, tuple)) and len(noise) == 1:
         params["noise_range_t"] = noise[0]  # timm takes an int for "from t on"
     args = ["optimizer"] + _arguments(kind, params, script)
-    per_epoch = params.get("updates_per_epoch", 1)
+    updates = params.get("updates_per_epoch", 1)
     script.lines += [
         f"scheduler = {kind.framework_class}({', '.join(args)})",
-        f"updates_per_epoch = {per_epoch}  # len(train_loader)",
-        "",
+        f"updates_per_epoch = {updates}  # len(train_loader)",
+        "", *epoch_lines(curve),
         "lrs = [optimizer.param_groups[0][\"lr\"]]  # lr[0]: right after construction",
         f"for step in range(1, {curve.steps}):",
         f"    {_TRAIN}",
-        "    scheduler.step_update(num_updates=step)",
-        "    if step % updates_per_epoch == 0:  # the end of an epoch",
-        "        scheduler.step(step // updates_per_epoch)",
-        f"    {_RECORD}",
     ]
+    # stepped once per epoch of steps_per_epoch iterations: timm's update count is the epochs
+    update = ["scheduler.step_update(num_updates=update)",
+              "if update % updates_per_epoch == 0:  # the end of one of timm's epochs",
+              "    scheduler.step(update // updates_per_epoch)"]
+    if per_epoch(curve):
+        script.lines += ["    if step % steps_per_epoch == 0:",
+                         "        update = step // steps_per_epoch",
+                         *(f"        {line}" for line in update)]
+    else:
+        script.lines += ["    update = step", *(f"    {line}" for line in update)]
+    script.lines.append(f"    {_RECORD}")
