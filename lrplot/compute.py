@@ -173,6 +173,20 @@ class Sweep:
         for member in self.members:
             member.sweep = self
 
+    def envelope(self, buckets: int) -> Any:
+        """Every member's min/max :class:`~lrplot.envelope.Envelope` of ``buckets`` buckets, in
+        one pass over the broadcast rows; None when the sweep fails (its members are then reduced
+        one by one)."""
+        from lrplot.envelope import Envelope
+
+        envelope = Envelope(self.members[0].steps, buckets, rows=len(self.members))
+        try:
+            for block in self.blocks():
+                envelope.add(block)
+        except SweepFailed:
+            return None
+        return envelope
+
     def blocks(self, chunk: int = SWEEP_BLOCK) -> Iterator[np.ndarray]:
         """Consecutive pieces of every row: arrays of shape (curves, m), about ``chunk`` values
         in all. Raises :class:`SweepFailed` on an error or a value that is not finite."""

@@ -150,6 +150,17 @@ class FigureSpec:
     def curves(self) -> list[Curve]:
         return [c for p in self.panels for c in p.curves]
 
+    def input_files(self) -> list[str]:
+        """The files the figure reads besides its config: data curves' CSVs and path
+        parameters (a plateau's metric file)."""
+        found = []
+        for curve in self.curves:
+            if curve.kind.framework == "data":
+                found.append(curve.params["path"])
+            found += [curve.params[p.name] for p in curve.kind.params
+                      if p.type == "path" and curve.params.get(p.name)]
+        return [f for f in found if isinstance(f, str)]
+
 
 def describe(kind: Kind, params: Mapping[str, Any]) -> str:
     """``StepLR(step_size=50, gamma=0.5)``: the parameters that differ from their defaults

@@ -22,7 +22,7 @@ from matplotlib.lines import Line2D
 
 from lrplot import annotate, arrange, figtext
 from lrplot.envelope import Envelope
-from lrplot.compute import PanelSeries, Series, SweepFailed
+from lrplot.compute import PanelSeries, Series
 from lrplot.style import DEFAULT_DPI
 
 STYLE = str(resources.files("lrplot") / "lrplot.mplstyle")
@@ -178,11 +178,8 @@ def _sweep_points(panel: PanelSeries, columns: int | None) -> dict[Series, tuple
     points: dict[Series, tuple] = {}
     sweeps = {s.sweep for s in panel.series if s.sweep is not None and decimates(s, columns)}
     for sweep in sweeps:
-        envelope = Envelope(sweep.members[0].steps, columns, rows=len(sweep.members))
-        try:
-            for block in sweep.blocks():
-                envelope.add(block)
-        except SweepFailed:
+        envelope = sweep.envelope(columns)
+        if envelope is None:
             continue
         for row, member in enumerate(sweep.members):
             points[member] = (*envelope.points(row), min(envelope.lowest(row), 0.0))

@@ -212,7 +212,8 @@ def _prepare(spec_factory: Callable[[], Any], default_name: str, out: str | None
         raise
     if lint:
         _warn(spec)
-    for source in [*reads, *_inputs(spec)]:  # a config, a logged lr or metric CSV survive -o
+    inputs = [f for f in spec.input_files() if os.path.exists(f)]  # logged lr, metric CSVs
+    for source in [*reads, *inputs]:  # a config, a logged lr or metric CSV survive -o
         if path != output.STDOUT and os.path.exists(path) and output.same_file(path, source):
             what = f"the input config {source}" if source in reads else source
             raise InputError([f"-o {path}: refusing to write over {what}, which this figure "
@@ -222,17 +223,6 @@ def _prepare(spec_factory: Callable[[], Any], default_name: str, out: str | None
 
         spec = replace(spec, annotate=True)
     return spec, path, fmt
-
-
-def _inputs(spec: Any) -> list[str]:
-    """The files a figure reads: data curves' CSVs, path parameters (a plateau metric file)."""
-    found = []
-    for curve in spec.curves:
-        if curve.kind.framework == "data":
-            found.append(curve.params["path"])
-        found += [curve.params[p.name] for p in curve.kind.params
-                  if p.type == "path" and curve.params.get(p.name)]
-    return [f for f in found if isinstance(f, str) and os.path.exists(f)]
 
 
 def _write(spec: Any, path: str, fmt: str, size: str | None, dpi: int | None) -> None:

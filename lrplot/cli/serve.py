@@ -33,17 +33,6 @@ SETTLE_SECONDS = 0.02
 """After a change is seen, how long the files must stay unchanged before they are read."""
 
 
-def _inputs(spec: Any) -> list[str]:
-    """The files a figure reads besides its config: data curves' CSVs, path parameters."""
-    found = []
-    for curve in spec.curves:
-        if curve.kind.framework == "data":
-            found.append(curve.params["path"])
-        found += [curve.params[p.name] for p in curve.kind.params
-                  if p.type == "path" and isinstance(curve.params.get(p.name), str)]
-    return found
-
-
 def _signature(paths: list[str]) -> tuple:
     out = []
     for path in paths:
@@ -78,7 +67,7 @@ class Preview:
         try:
             doc = yamlio.load(self.config)
             spec = specs.from_document(doc)
-            watched += _inputs(spec)
+            watched += spec.input_files()
             warnings = [str(w) for w in lint.check(spec, doc)]
             figure = html.figure_data(compute(spec), title=spec.title, log_y=spec.log_y)
             state = {"figure": figure, "warnings": list(spec.notes) + warnings}

@@ -31,7 +31,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 import numpy as np
 
-from lrplot.compute import PanelSeries, Series, SweepFailed
+from lrplot.compute import PanelSeries, Series
 from lrplot.envelope import Envelope
 
 if TYPE_CHECKING:
@@ -86,11 +86,8 @@ def _enveloped(series: list[Series]) -> dict[Series, dict[str, Any]]:
     for sweep in dict.fromkeys(s.sweep for s in series if s.sweep is not None):
         if not all(m in wanted for m in sweep.members):
             continue
-        envelope = Envelope(sweep.members[0].steps, count, rows=len(sweep.members))
-        try:
-            for block in sweep.blocks():
-                envelope.add(block)
-        except SweepFailed:
+        envelope = sweep.envelope(count)
+        if envelope is None:
             continue
         for row, member in enumerate(sweep.members):
             found[member] = _points(envelope, row)
