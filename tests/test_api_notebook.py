@@ -196,10 +196,11 @@ def test_pyplot_users_get_a_pyplot_figure_and_fig_show_never_raises():
 
 def test_saving_never_leaves_figures_in_pyplot():
     done = _python("""
+        import io
         import matplotlib.pyplot as plt
         import lrplot
         for i in range(3):
-            lrplot.save("cosine", f"/dev/null", format="svg", T_max=10)
+            lrplot.save("cosine", io.BytesIO(), format="svg", T_max=10)
         print(plt.get_fignums())
     """)
     assert done.returncode == 0, done.stderr
