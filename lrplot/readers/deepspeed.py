@@ -61,12 +61,11 @@ def read(doc: Document, facts: RunFacts) -> tuple[Document, Explanation]:
     name = source.text(("scheduler", "type"), "", "")
     source.raise_if_any()
     if name.value not in kinds:
-        import difflib
+        from lrplot.suggest import hint
 
-        close = difflib.get_close_matches(str(name.value), list(kinds), n=1, cutoff=0.6)
-        hint = f"; did you mean {close[0]!r}?" if close else ""
+        near = hint(str(name.value), kinds)
         raise source.fail(("scheduler", "type"), f"unknown DeepSpeed scheduler type "
-                                                 f"{name.value!r}{hint} (accepted: "
+                                                 f"{name.value!r}{near} (accepted: "
                                                  f"{', '.join(kinds)})")
     kind = kinds[name.value]
     ex.read("scheduler.type", name)
