@@ -73,6 +73,12 @@ def outside_problem(path: str, config: str) -> str | None:
             "trust this config)")
 
 
+def named_file_problem(path: str, config: str | None) -> str | None:
+    """Why a file that a config (``config``; None: from flags or Python, not confined) names
+    may not be read: not a regular file, or outside the config's directory tree; or None."""
+    return regular_problem(path) or (outside_problem(path, config) if config else None)
+
+
 def regular_problem(path: str) -> str | None:
     """Why ``path`` is not a readable regular file (a FIFO, a device, /proc/...), or None.
     A missing file is not a problem here: opening it says so."""

@@ -86,8 +86,7 @@ def build(data: Mapping[str, Any], base_dir: str,
     if not ok:
         return None
     path = os.path.normpath(os.path.join(base_dir, os.path.expanduser(texts["path"])))
-    refusal = inputs.regular_problem(path) or (
-        inputs.outside_problem(path, config) if config else None)
+    refusal = inputs.named_file_problem(path, config)
     if refusal:
         error("path", refusal)
         return None

@@ -112,7 +112,7 @@ class Composer:
                 continue
             from lrplot import inputs  # a symlink must not lead outside either
 
-            refusal = inputs.regular_problem(path) or inputs.outside_problem(path, self.root_file)
+            refusal = inputs.named_file_problem(path, self.root_file)
             if refusal:
                 raise SpecError([Problem(str(doc.mark(("defaults", i)) or doc.file),
                                          f"defaults[{i}]: {refusal}")])

@@ -89,7 +89,7 @@ def curves(data: dict, figure: Any, error: Callable[[str, str], None]) -> list[d
     path = figure.resolve(written)
     from lrplot import inputs  # a file a config names stays in the config's directory
 
-    refusal = inputs.regular_problem(path) or inputs.outside_problem(path, figure.file)
+    refusal = inputs.named_file_problem(path, figure.file)
     if refusal:
         error("path", refusal)
         return []

@@ -162,8 +162,7 @@ def with_model(doc: Document) -> Document | None:
         return None
     base = doc.base_dir or os.path.dirname(doc.file)
     file = os.path.join(base, *path.split(".")[:-1]) + ".py"
-    if not os.path.isfile(file) or inputs.regular_problem(file) or \
-            inputs.outside_problem(file, doc.file):
+    if not os.path.isfile(file) or inputs.named_file_problem(file, doc.file):
         return None
     text = read_config(file).decode("utf-8", errors="replace")
     if not is_module(text):
