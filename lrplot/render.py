@@ -52,6 +52,9 @@ def _style() -> dict:
 
 
 PANEL_SIZE = (5.6, 3.6)  # inches per panel
+PANEL_MARGIN = 70
+"""Points of a panel's width that are not its axes (tick labels, the y label, gaps): a title
+wraps to the rest."""
 
 FULL_RESOLUTION = 1 << 16
 """Series up to this many steps are drawn point for point; longer ones through an envelope."""
@@ -118,9 +121,9 @@ def draw_into(ax, panel: PanelSeries, *, log_y: bool = False) -> None:
     width = ax.get_position().width * fig.get_figwidth() * fig.dpi  # the axes' pixel columns
     with matplotlib.rc_context(style):
         _style_axes(ax, style)
-        # the panel's share of a figure is its axes and their margins (the titles' 70 points)
+        # the panel's share of a figure is its axes and their margins
         _draw_panel(ax, panel, log_y, None, math.ceil(max(width, 1) * OVERSAMPLE),
-                    width * 72 / fig.dpi + 70, alone=True)
+                    width * 72 / fig.dpi + PANEL_MARGIN, alone=True)
         arrange.figure(fig, [ax], grow=False, beside=False)  # legend and labels off the curves
 
 
@@ -210,7 +213,7 @@ def _draw_panel(ax, panel: PanelSeries, log_y: bool, figure_title: str | None,
         lowest.append(low)
     if title:
         points = matplotlib.rcParams["axes.titlesize"]
-        ax.set_title(figtext.wrap(figtext.clean_title(title), panel_points - 70,
+        ax.set_title(figtext.wrap(figtext.clean_title(title), panel_points - PANEL_MARGIN,
                                   points * 1.1, max_lines=3), parse_math=False)
     ax.set_xlabel("step")
     ax.set_ylabel("learning rate")
