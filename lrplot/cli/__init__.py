@@ -454,11 +454,33 @@ class LrplotGroup(click.Group):
                                "lrplot list FRAMEWORK describes them)"):
             rows = []
             for framework, kinds in _by_framework():
-                names = " ".join(k.name for k in kinds)
-                if not schedules.framework(framework).namespace:  # torch's bare names
+                if not schedules.framework(framework).namespace:  # torch's bare names, all
+                    names = " ".join(k.name for k in kinds)
                     names += " (or the class name: CosineAnnealingLR, ...)"
+                else:  # two lines at most, so that --help stays a screen as frameworks come
+                    names = _first_names([k.name for k in kinds])
                 rows.append((framework, names))
             formatter.write_dl(rows)
+
+
+# A framework's row of the top-level help: at most two lines of the names column (62
+# characters wide in an 80-column help), then how many kinds there are: 'lrplot list' has all.
+HELP_ROW_WIDTH = 62
+
+
+def _first_names(names: list[str]) -> str:
+    """As many of ``names`` as fit in two help lines, then how many there are in all."""
+    import textwrap
+
+    def fits(text: str) -> bool:
+        return len(textwrap.wrap(text, HELP_ROW_WIDTH)) <= 2
+
+    if fits(" ".join(names)):
+        return " ".join(names)
+    shown = names[:1]
+    while fits(" ".join([*shown, names[len(shown)]]) + f" ... ({len(names)} in all)"):
+        shown.append(names[len(shown)])
+    return " ".join(shown) + f" ... ({len(names)} in all)"
 
 
 @click.group(cls=LrplotGroup, context_settings=CONTEXT,
