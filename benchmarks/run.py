@@ -637,7 +637,77 @@ def trainers(report: Report, n: int, repeat: int) -> None:
                    ratio >= 100 and parity <= 1e-12)
 
 
-SECTIONS = ("engine", "families", "startup", "figure", "scale", "bounded", "trainers")
+def detectron2_cases(n: int) -> dict[str, tuple[str, int, dict[str, Any]]]:
+    """Each detectron2 kind at about ``n`` steps (StepParamScheduler indexes past its values
+    at 10^6 iterations, so its rows stop short of that)."""
+    d = "detectron2."
+    short = n - n // 1000
+    multistep = {"values": [1.0, 0.1, 0.01], "milestones": [n * 2 // 3, n * 8 // 9],
+                 "num_updates": n}
+    cosine = {"type": d + "cosine", "start_value": 1.0, "end_value": 0.0}
+    return {
+        "ConstantParamScheduler": (d + "constant", n, {"value": 0.5}),
+        "CosineParamScheduler": (d + "cosine", n, {"start_value": 1.0, "end_value": 0.01}),
+        "ExponentialParamScheduler": (d + "exponential", n, {"start_value": 1.0, "decay": 0.02}),
+        "LinearParamScheduler": (d + "linear", n, {"start_value": 1.0, "end_value": 0.0}),
+        "MultiStepParamScheduler": (d + "multistep", n, multistep),
+        "PolynomialDecayParamScheduler": (d + "polynomial", n, {"base_value": 1.0,
+                                                                "power": 0.9}),
+        "StepParamScheduler": (d + "step", short, {"num_updates": n, "values": [1, 0.1, 0.01]}),
+        "StepWithFixedGammaParamScheduler": (d + "step_fixed_gamma", short, {
+            "base_value": 1.0, "num_decays": 3, "gamma": 0.1, "num_updates": n}),
+        "CompositeParamScheduler": (d + "composite", n, {
+            "schedulers": [{"type": d + "linear", "start_value": 0.0, "end_value": 1.0}, cosine],
+            "lengths": [0.1, 0.9], "interval_scaling": ["rescaled", "fixed"]}),
+        "WarmupParamScheduler": (d + "warmup", n, {
+            "scheduler": [cosine], "warmup_factor": 0.001, "warmup_length": 0.01}),
+        "LRMultiplier (warm-up + multi-step)": (d + "lr_multiplier", n, {
+            "multiplier": [{"type": d + "warmup", "warmup_factor": 0.001,
+                            "warmup_length": 1000 / n,
+                            "scheduler": [{"type": d + "multistep", **multistep}]}],
+            "max_iter": n}),
+        "WarmupMultiStepLR (legacy)": (d + "warmup_multistep", n, {
+            "milestones": [n * 2 // 3, n * 8 // 9]}),
+        "WarmupCosineLR (legacy)": (d + "warmup_cosine", n, {"max_iters": n}),
+        "build_lr_scheduler (SOLVER, multi-step)": (d + "solver", n, {
+            "max_iter": n, "solver_steps": [n * 2 // 3, n * 8 // 9]}),
+        "build_lr_scheduler (SOLVER, cosine)": (d + "solver", n, {
+            "max_iter": n, "lr_scheduler_name": "WarmupCosineLR", "base_lr_end": 2e-4}),
+    }
+
+
+def detectron2(report: Report, n: int, repeat: int) -> None:
+    """Each detectron2 / fvcore kind against the real fvcore scheduler stepped by detectron2's
+    LRMultiplier (its code ported in tests/detectron2_port.py) over a torch optimizer."""
+    import numpy as np
+
+    import lrplot
+
+    sys.path.insert(0, str(ROOT / "tests"))
+    for name, (kind, steps, params) in detectron2_cases(n).items():
+        label = f"detectron2 {name}, {steps} steps"
+        evaluate = lambda: lrplot.schedule(kind, steps=steps, base_lr=0.02,  # noqa: E731
+                                           **params)
+        lr = evaluate()
+        ours = timed(evaluate, repeat)
+        try:
+            import detectron2_port
+
+            start = time.perf_counter()
+            expected = detectron2_port.detectron2_lrs(kind, steps, 0.02, params)
+            theirs = time.perf_counter() - start
+        except ImportError:
+            report.add("Trainers", label, seconds(ours), "absent", "", ">= 100x", None)
+            continue
+        parity = float(np.max(np.abs(lr - expected) / np.maximum(np.abs(expected), 1e-300)))
+        ratio = theirs / ours
+        report.add("Trainers", f"{label} (parity {parity:.0e})", seconds(ours),
+                   f"real {seconds(theirs)}", f"{ratio:.0f}x faster", ">= 100x",
+                   ratio >= 100 and parity <= 1e-12)
+
+
+SECTIONS = ("engine", "families", "startup", "figure", "scale", "bounded", "trainers",
+            "detectron2")
 
 
 def main() -> None:
@@ -675,6 +745,8 @@ def main() -> None:
             families(report, 10**5 if quick else 10**6, rounds)
         if "trainers" in only:
             trainers(report, 10**5 if quick else 10**6, rounds)
+        if "detectron2" in only:
+            detectron2(report, 10**5 if quick else 10**6, rounds)
         if "bounded" in only:
             bounded(report, [10**6, 10**7] if quick else [10**6, 10**7, 10**8], max(rounds, 7))
         if "scale" in only:
