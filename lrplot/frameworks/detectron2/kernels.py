@@ -243,9 +243,12 @@ def _multiplied(n: int, base_lr: float, multiplier: Where, max_iter: int, chunk:
     """``LRMultiplier.get_lr``: ``base_lr * self._multiplier(self.last_epoch / self._max_iter)``
     at ``last_epoch = i``."""
     for i in spans(n, chunk):
-        where = i / max_iter
+        where = i.astype(np.float64)
+        where /= max_iter  # both exact in float64: the quotient is Python's int / int
         try:
-            yield base_lr * multiplier(where)
+            lr = multiplier(where)  # a new array from every builder: scaled in place
+            lr *= base_lr
+            yield lr
         except Raises as exc:
             step = int(i[exc.index])
             raise ScheduleError(f"{name}: at step {step} (where = {step}/{max_iter} = "
