@@ -333,7 +333,7 @@ def _warmup_factor(i: np.ndarray, method: str, warmup_iters: int,
     """``_get_warmup_factor_at_iter``: 1.0 from warmup_iters on; before, warmup_factor
     (constant) or ``warmup_factor * (1 - alpha) + alpha``, ``alpha = iter / warmup_iters``."""
     out = np.ones(len(i))
-    early = i < warmup_iters
+    early = slice(0, int(np.searchsorted(i, warmup_iters)))  # the steps grow: one slice
     if method == "constant":
         out[early] = warmup_factor
     else:
@@ -348,10 +348,11 @@ def warmup_multistep(n: int, base_lr: float, milestones: Sequence[int], gamma: f
     """``base_lr * warmup_factor * self.gamma ** bisect_right(self.milestones,
     self.last_epoch)``."""
     marks = np.asarray(milestones, dtype=np.int64)
+    # gamma ** k for each count of milestones passed: Python's float ** int is C pow, once each
+    powers = np.asarray([gamma ** k for k in range(len(milestones) + 1)], dtype=np.float64)
     for i in spans(n, chunk):
-        decays = np.searchsorted(marks, i, side="right").astype(np.float64)
         factor = _warmup_factor(i, warmup_method, warmup_iters, warmup_factor)
-        yield base_lr * factor * libm.power(float(gamma), decays)
+        yield base_lr * factor * powers[np.searchsorted(marks, i, side="right")]
 
 
 def warmup_cosine(n: int, base_lr: float, max_iters: int, warmup_factor: float,
