@@ -45,18 +45,28 @@ def _behind(ufunc: np.ufunc, first: Any, *rest: Any) -> np.ndarray:
     The other operands are spelled out element by element too: given one number for all
     (stride 0), numpy's power takes shortcuts of its own (``x * x`` for ``x ** 2``, a square
     root for ``x ** 0.5``), which are not libm's ``pow``. Blocks go in ascending order, so each
-    overwrites only inputs that blocks before it have read."""
+    overwrites only inputs that blocks before it have read.
+
+    No block is one element long: one element behind a one-element input does not overlap it,
+    and numpy takes its SIMD loop again (a scalar, a one-element array, or the last element of
+    ``BLOCK + 1`` values). A lone value is computed with a copy of itself beside it, and a lone
+    last value joins the block before it."""
     args = [np.asarray(a, dtype=_F64) for a in (first, *rest)]
     shape = np.broadcast_shapes(*(a.shape for a in args))
     size = math.prod(shape)
-    buffer = np.empty(size + 1, dtype=_F64)
-    buffer[1:].reshape(shape)[...] = args[0]
+    padded = max(size, 2) if size else 0
+    buffer = np.empty(padded + 1, dtype=_F64)
+    buffer[1:size + 1].reshape(shape)[...] = args[0]
+    buffer[size + 1:] = buffer[size:size + 1]
     others = [np.ascontiguousarray(np.broadcast_to(a, shape)).reshape(-1) for a in args[1:]]
-    for start in range(0, size, BLOCK):
-        stop = min(size, start + BLOCK)
+    others = [np.concatenate([a, a]) if size == 1 else a for a in others]
+    starts = list(range(0, padded, BLOCK))
+    if len(starts) > 1 and padded - starts[-1] == 1:
+        starts.pop()
+    for start, stop in zip(starts, starts[1:] + [padded]):
         ufunc(buffer[start + 1:stop + 1], *(a[start:stop] for a in others),
               out=buffer[start:stop])
-    return buffer[:-1].reshape(shape)
+    return buffer[:size].reshape(shape)
 
 
 def _per_element(ufunc: np.ufunc, math_fn: Callable) -> Callable[..., np.ndarray]:
@@ -79,7 +89,11 @@ def _agrees(ufunc: np.ufunc, math_fn: Callable, sample: tuple) -> bool:
     arrays = np.broadcast_arrays(*(np.asarray(a, dtype=_F64) for a in sample))
     expected = [math_fn(*v) for v in zip(*(a.tolist() for a in arrays))]
     with np.errstate(all="ignore"):
-        return _behind(ufunc, *sample).tolist() == expected
+        if _behind(ufunc, *sample).tolist() != expected:
+            return False
+        # one value at a time too: a short call must take the same loop as a long one
+        singles = list(zip(*(a.reshape(-1)[:64].tolist() for a in arrays)))
+        return all(float(_behind(ufunc, *v)) == e for v, e in zip(singles, expected))
 
 
 def _exact(ufunc: np.ufunc, math_fn: Callable, probe: Callable[[np.ndarray], list[tuple]]
