@@ -118,3 +118,23 @@ def test_one_value_gives_what_a_long_array_gives(name, ufunc, math_fn, candidate
         last = [np.concatenate([np.full(libm.BLOCK, v), [v]]) for v in r]
         assert fn(*last)[-1] == e
         assert fn(*(np.full(2 * libm.BLOCK + 1, v) for v in r)).tolist()[-1] == e
+
+
+def test_into_out_and_in_place():
+    """``out=``: the values of a new array, written in place (the first operand itself
+    included), also into views that are not contiguous."""
+    x = RNG.uniform(-700, 700, 3 * libm.BLOCK + 1)
+    expected = [math.exp(v) for v in x.tolist()]
+    y = x.copy()
+    assert libm.exp(y, out=y) is y and y.tolist() == expected
+    grid = np.zeros((2, len(x)))
+    libm.exp(x, out=grid[1])
+    assert grid[1].tolist() == expected and not grid[0].any()
+    every_other = np.zeros(2 * len(x))
+    libm.exp(x, out=every_other[::2])
+    assert every_other[::2].tolist() == expected
+    bases = RNG.uniform(0, 2, len(x))
+    exponents = RNG.uniform(-30, 30, len(x))
+    expected = [b ** e for b, e in zip(bases.tolist(), exponents.tolist())]
+    assert libm.power(bases, exponents, out=exponents) is exponents  # the second operand
+    assert exponents.tolist() == expected

@@ -99,7 +99,7 @@ def warmup_cosine(n: int, base_lr: float, total_num_steps: int, warmup_min_ratio
         np.subtract(i[cosine], warm, out=ratio)  # j - warm + 1 = i - warm, exact
         ratio /= real_total
         ratio *= math.pi
-        ratio[...] = cos(ratio)
+        cos(ratio, out=ratio)
         ratio += 1
         ratio /= 2
         ratio *= 1. - cos_min_ratio

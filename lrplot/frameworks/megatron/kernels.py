@@ -49,7 +49,7 @@ def _lr(n: np.ndarray, out: np.ndarray, work: Scratch, max_lr: float, min_lr: fl
         x -= warm
         x /= float(decay - warm)
         x *= np.pi
-        x[...] = cos(x)
+        cos(x, out=x)
         x += 1.0
         x *= 0.5
         x *= delta
@@ -65,11 +65,11 @@ def _lr(n: np.ndarray, out: np.ndarray, work: Scratch, max_lr: float, min_lr: fl
             np.subtract(1.0, r, out=r)
         elif wsd_style == "cosine":  # 0.5 * (cos(pi * r) + 1.0)
             r *= np.pi
-            r[...] = cos(r)
+            cos(r, out=r)
             r += 1.0
             r *= 0.5
         elif wsd_style == "exponential":  # (2.0 * 0.5 ** r) - 1.0
-            r[...] = power(0.5, r)
+            power(0.5, r, out=r)
             r *= 2.0
             r -= 1.0
         else:  # minus_sqrt: 1.0 - sqrt(r)

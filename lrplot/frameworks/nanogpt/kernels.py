@@ -45,7 +45,7 @@ def cosine(n: int, base_lr: float, warmup_iters: int, lr_decay_iters: int, min_l
         np.add(work.offsets(b - a), a - W, out=x)  # it - warmup_iters, exact
         x /= D - W
         x *= math.pi
-        x[...] = cos(x)
+        cos(x, out=x)
         x += 1.0
         x *= 0.5
         x *= lr - lo
