@@ -461,3 +461,53 @@ def nemo_lrs(kind: str, steps: int, base_lr: float, params: Mapping[str, Any]) -
     module = nemo_lr_scheduler()
     scheduler, group = nemo_scheduler(module, nemo_class_name(kind), base_lr, params)
     return step_nemo(scheduler, group, steps)
+
+
+def nemo_config_lrs(path: str, steps: int, *, dataset_size: int | None = None,
+                    world_size: int | None = None, max_steps: int | None = None,
+                    epochs: int | None = None) -> np.ndarray:
+    """The scheduler NeMo builds from a config file, stepped ``steps - 1`` times: the config
+    loaded and resolved by OmegaConf, ``ModelPT.setup_optimization``'s injection of the trainer
+    (``max_steps``, or ``t_max_epochs`` and the others), and NeMo's own
+    ``prepare_lr_scheduler`` with a dataloader of ``dataset_size`` examples (it reads only
+    ``len(dataset)``, ``batch_size`` and ``drop_last``). ``max_steps`` / ``epochs`` override
+    the trainer's, as lrplot's flags do."""
+    import torch
+    from omegaconf import OmegaConf
+
+    module = nemo_lr_scheduler()
+    cfg = OmegaConf.load(path)
+    model = cfg.model if "model" in cfg and "optim" in cfg.model else cfg
+    optim = OmegaConf.to_container(model.optim, resolve=True)
+    trainer = OmegaConf.to_container(cfg.trainer, resolve=True)
+    if max_steps is not None:
+        trainer["max_steps"] = max_steps
+    if epochs is not None:
+        trainer["max_epochs"] = epochs
+    sched = optim["sched"]
+    if trainer.get("max_steps", -1) < 0:
+        sched["t_max_epochs"] = trainer.get("max_epochs")
+        sched["t_accumulate_grad_batches"] = trainer.get("accumulate_grad_batches", 1)
+        sched["t_limit_train_batches"] = trainer.get("limit_train_batches", 1.0)
+        devices = world_size if world_size is not None else trainer["devices"]
+        sched["t_num_workers"] = devices * (1 if world_size is not None
+                                            else trainer.get("num_nodes", 1))
+    else:
+        sched["max_steps"] = trainer["max_steps"]
+    train_ds = OmegaConf.to_container(model.train_ds, resolve=False) if "train_ds" in model \
+        else {}
+
+    class Loader:  # what prepare_lr_scheduler reads of a DataLoader
+        dataset = range(dataset_size or 0)
+        batch_size = train_ds.get("batch_size")
+        drop_last = train_ds.get("drop_last", False)
+
+    param = torch.nn.Parameter(torch.zeros(1))
+    optimizer = torch.optim.SGD([param], lr=optim["lr"])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        built = module.prepare_lr_scheduler(optimizer, sched, train_dataloader=Loader())
+    group = optimizer.param_groups[0]
+    if built is None:  # no scheduler: the optimizer's lr throughout
+        return np.full(steps, group["lr"])
+    return step_nemo(built["scheduler"], group, steps)
