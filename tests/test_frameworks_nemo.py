@@ -130,3 +130,26 @@ def test_refuses_where_nemo_raises_on_the_way(kind, params, message):
     """Refused with the step and NeMo's exception, as the real class raises there."""
     with pytest.raises(SpecError, match=message):
         lrplot.schedule(kind, steps=12, base_lr=0.1, **params)
+
+
+FLOORED = [(k.name, p) for k in schedules.all_kinds() if k.framework == "nemo" and k.floor
+           for p in ({"max_steps": 120, "warmup_steps": 10, "min_lr": 0.0},
+                     {"max_steps": 120, "warmup_ratio": 0.1, "min_lr": 0.003, "last_epoch": 7})]
+
+
+@pytest.mark.parametrize("kind,params", FLOORED)
+def test_the_floor_hook_names_the_step_where_min_lr_is_reached(kind, params):
+    """lint's floor-not-reached trusts it: lr[length] is min_lr, lr[length - 1] is above."""
+    k = schedules.get(kind)
+    full = {**k.defaults(), **{p: v for p, v in params.items() if k.param(p)}}
+    if kind == "nemo.cosine_annealing":
+        full["constant_steps"] = 30
+    floor = k.floor(full)
+    if floor is None:  # max(lr, min_lr): min_lr may come before max_steps
+        assert full["min_lr"] > 0
+        return
+    length = floor[1]
+    lr = lrplot.schedule(kind, steps=length + 1, base_lr=0.1, **{
+        p: v for p, v in full.items() if v is not None})
+    assert lr[length] == pytest.approx(full["min_lr"], rel=1e-12, abs=1e-18)
+    assert lr[length - 1] > lr[length]

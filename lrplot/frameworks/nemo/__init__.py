@@ -9,7 +9,7 @@ FRAMEWORK = register_framework(Framework(
     prefixes=("nemo",),
     modules=("core.optim.lr_scheduler",),
     order=6,
-    lint=None,
+    lint="lrplot.frameworks.nemo.lint",
 ))
 
 from lrplot.frameworks.nemo import kinds  # noqa: E402,F401  (registers the kinds)

@@ -84,17 +84,41 @@ def _horizon(p: Mapping[str, Any]) -> tuple[int, str]:
     return max(warm * 5, 100), "five warm-ups"
 
 
-def _floor(p: Mapping[str, Any]) -> tuple[str, int, str] | None:
-    """min_lr from step max_steps + 1 (``step > max_steps``) on: lr[max_steps + 1 - start]."""
+def _decays_to_min_lr(p: Mapping[str, Any]) -> tuple[str, int, str] | None:
+    """The decays that reach min_lr at step max_steps (lr[max_steps], which a run of
+    max_steps optimizer steps never uses); CosineAnnealing with constant steps reaches it
+    constant_steps earlier."""
     if p.get("max_steps") is None:
         return None
-    return "max_steps", p["max_steps"] + 1 - (p.get("last_epoch", -1) + 1), "min_lr"
+    warm = p.get("warmup_steps") or int((p.get("warmup_ratio") or 0) * p["max_steps"])
+    constant = p.get("constant_steps") or int((p.get("constant_ratio") or 0) * p["max_steps"])
+    end = p["max_steps"] - constant
+    if end <= warm or p.get("cycle"):
+        return None
+    return ("constant_steps" if constant else "max_steps"), end - (p["last_epoch"] + 1), \
+        "min_lr"
+
+
+def _clamped_decay(p: Mapping[str, Any]) -> tuple[str, int, str] | None:
+    """A decay clamped with ``max(lr, min_lr)`` reaches min_lr before max_steps when min_lr >
+    0: no single step to name then."""
+    return _decays_to_min_lr(p) if p["min_lr"] == 0 else None
+
+
+def _poly_hold_floor(p: Mapping[str, Any]) -> tuple[str, int, str] | None:
+    """With no hold given, the decay counts from step 0 over max_steps - warm-up: it reaches
+    min_lr warm-up steps before max_steps."""
+    floor = _decays_to_min_lr(p)
+    if floor is None or p["hold_steps"] is not None or p["hold_ratio"] is not None:
+        return floor
+    warm = p["warmup_steps"] or int((p["warmup_ratio"] or 0) * p["max_steps"])
+    end = p["max_steps"] - warm
+    return ("max_steps", end - (p["last_epoch"] + 1), "min_lr") if end > warm else None
 
 
 def _nemo(name: str, cls: str, summary: str, params: tuple[Param, ...], example: str,
           **more: Any) -> Kind:
     more.setdefault("check", _check)
-    more.setdefault("floor", _floor)
     return register(Kind(
         name=f"nemo.{name}", framework_class=cls, summary=summary,
         params=params + (_last_epoch(),), kernel=f"{KERNELS}:{name}", horizon=_horizon,
@@ -118,14 +142,14 @@ SQUARE_ANNEALING = _nemo(
     "warm-up, then lr x ((max - step) / max) ** 2 over the steps after the warm-up, at least "
     "min_lr (default 1e-5)",
     (_max_steps(True), _min_lr(1e-5), *_warmup()),
-    "--max-steps 1000 --warmup-steps 100")
+    "--max-steps 1000 --warmup-steps 100", floor=_clamped_decay)
 
 SQUARE_ROOT_ANNEALING = _nemo(
     "square_root_annealing", "SquareRootAnnealing",
     "warm-up, then lr x ((max_steps - step) / max_steps) ** 0.5 counted from step 0 (not from "
     "the warm-up's end), at least min_lr",
     (_max_steps(True), _min_lr(), *_warmup()),
-    "--max-steps 1000 --warmup-steps 100")
+    "--max-steps 1000 --warmup-steps 100", floor=_clamped_decay)
 
 COSINE_ANNEALING = _nemo(
     "cosine_annealing", "CosineAnnealing",
@@ -133,7 +157,7 @@ COSINE_ANNEALING = _nemo(
     "warm-up from 0 and cosine to min_lr at max_steps - constant_steps, then min_lr",
     (_max_steps(True), _min_lr(), *_warmup(),
      *_constant("steps at min_lr at the end of the run (> 0: Megatron's warm-up and cosine)")),
-    "--max-steps 1000 --warmup-steps 100 --constant-steps 0,300")
+    "--max-steps 1000 --warmup-steps 100 --constant-steps 0,300", floor=_decays_to_min_lr)
 
 NOAM_ANNEALING = _nemo(
     "noam_annealing", "NoamAnnealing",
@@ -157,19 +181,19 @@ WARMUP_HOLD_ANNEAL_ONE_MINUS_SQUARE_ROOT = _nemo(
     "warm-up, hold, then lr x (1 - sqrt((step - hold end) / (max - hold end))), at least "
     "min_lr",
     (_max_steps(True), _min_lr(), *_warmup(), *_hold()),
-    "--max-steps 1000 --warmup-steps 100 --hold-steps 400")
+    "--max-steps 1000 --warmup-steps 100 --hold-steps 400", floor=_clamped_decay)
 
 WARMUP_HOLD_ANNEAL_LINEAR = _nemo(
     "warmup_hold_anneal_linear", "WarmupHoldAnnealLinear",
     "warm-up, hold, then linear from the lr to min_lr at max_steps",
     (_max_steps(True), _min_lr(), *_warmup(), *_hold()),
-    "--max-steps 1000 --warmup-steps 100 --hold-steps 400")
+    "--max-steps 1000 --warmup-steps 100 --hold-steps 400", floor=_decays_to_min_lr)
 
 WARMUP_ANNEALING = _nemo(
     "warmup_annealing", "WarmupAnnealing",
     "warm-up, then linear from the lr to min_lr at max_steps",
     (_max_steps(True), _min_lr(), *_warmup()),
-    "--max-steps 1000 --warmup-steps 100")
+    "--max-steps 1000 --warmup-steps 100", floor=_decays_to_min_lr)
 
 INVERSE_SQUARE_ROOT_ANNEALING = _nemo(
     "inverse_square_root_annealing", "InverseSquareRootAnnealing",
@@ -208,11 +232,11 @@ POLYNOMIAL_DECAY_ANNEALING = _nemo(
     "warm-up, then (lr - min_lr) x (1 - p) ** power + min_lr, p the fraction of the steps "
     "after the warm-up",
     (_max_steps(True), _min_lr(), *_poly(), *_warmup()),
-    "--max-steps 1000 --warmup-steps 100 --power 1,2")
+    "--max-steps 1000 --warmup-steps 100 --power 1,2", floor=_decays_to_min_lr)
 
 POLYNOMIAL_HOLD_DECAY_ANNEALING = _nemo(
     "polynomial_hold_decay_annealing", "PolynomialHoldDecayAnnealing",
     "warm-up, hold, then the polynomial decay from the hold's end (from step 0 when no hold "
     "is given) over max_steps - max(warm-up, hold end)",
     (_max_steps(True), _min_lr(), *_poly(), *_warmup(), *_hold()),
-    "--max-steps 1000 --warmup-ratio 0.05 --hold-ratio 0.45 --power 2")
+    "--max-steps 1000 --warmup-ratio 0.05 --hold-ratio 0.45 --power 2", floor=_poly_hold_floor)
