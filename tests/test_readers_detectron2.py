@@ -302,3 +302,35 @@ def test_bad_lazyconfigs(tmp_path, text, message):
 
     out = fail(_write(tmp_path, "c.py", text))
     assert re.search(message, out), out
+
+
+def test_lazyconfig_bias_lr_factor_and_base_lr_of_the_param_groups(tmp_path):
+    head = ("from detectron2.config import LazyCall as L\nimport torch\n"
+            "from detectron2.solver.build import get_default_optimizer_params\n"
+            "from fvcore.common.param_scheduler import CosineParamScheduler\n"
+            "lr_multiplier = L(CosineParamScheduler)(start_value=1, end_value=0)\n"
+            "train = dict(max_iter=50)\n")
+    path = _write(tmp_path, "bias.py", head + (
+        "optimizer = L(torch.optim.SGD)(params=L(get_default_optimizer_params)("
+        "base_lr='${..lr}', bias_lr_factor=2.0), lr=0.01)\n"))
+    params, bias = compare(path)
+    np.testing.assert_array_equal(np.array(bias["lr"]), 2.0 * np.array(params["lr"]))
+    assert bias["schedule"]["base_lr"] == 0.02
+    path = _write(tmp_path, "own.py", head + (
+        "optimizer = L(torch.optim.SGD)(params=L(get_default_optimizer_params)("
+        "base_lr=0.5), lr=0.01)\n"))
+    [curve] = compare(path)
+    assert curve["schedule"]["base_lr"] == 0.5  # every group's lr
+    path = _write(tmp_path, "bad.py", head + (
+        "optimizer = L(torch.optim.SGD)(params=L(get_default_optimizer_params)("
+        "bias_lr_factor=2.0), lr=0.01)\n"))
+    assert "bias_lr_factor requires base_lr" in fail(path)
+
+
+def test_a_base_chain_too_deep_is_refused(tmp_path):
+    for i in range(40):
+        _write(tmp_path, f"b{i}.yaml", f'_BASE_: "b{i + 1}.yaml"\nSOLVER:\n  MAX_ITER: {i + 10}\n')
+    _write(tmp_path, "b40.yaml", "SOLVER:\n  BASE_LR: 0.01\n")
+    assert "nest more than 32 deep" in fail(tmp_path / "b0.yaml")
+    [curve] = compare(tmp_path / "b20.yaml")
+    assert curve["schedule"]["max_iter"] == 30

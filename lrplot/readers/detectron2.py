@@ -30,6 +30,8 @@ TITLE = "detectron2 yacs YAML (SOLVER, _BASE_) or LazyConfig .py (lr_multiplier,
 COMMIT = "02b5c4e295e990042a714712c21dc79b731e8833"
 RULES = f"detectron2 @ {COMMIT[:7]}"
 BASE_KEY = "_BASE_"
+MAX_BASES = 32
+"""``_BASE_`` files followed at most, one inside the other (detectron2's own nest two or three)."""
 
 SOLVER_DEFAULTS: dict[str, Any] = {
     "LR_SCHEDULER_NAME": "WarmupMultiStepLR", "MAX_ITER": 40000, "BASE_LR": 0.001,
@@ -81,6 +83,9 @@ def with_bases(doc: Document, chain: tuple[str, ...] = ()) -> Document:
                                  "recurse until Python's limit")])
     if BASE_KEY not in data:
         return doc
+    if len(chain) >= MAX_BASES:
+        raise SpecError([Problem(str(doc.mark((BASE_KEY,)) or doc.file),
+                                 f"_BASE_ files nest more than {MAX_BASES} deep")])
     written = data[BASE_KEY]
     names = written if isinstance(written, list) else [written]
     merged: dict[str, Any] = {}
@@ -150,7 +155,7 @@ def _decode(raw: Any) -> Any:
 def _type_problem(key: str, value: Any, default: Any) -> str | None:
     """yacs' ``_check_and_coerce_cfg_value_type``: the default's type, a list for a tuple and
     the reverse; a None default takes anything."""
-    if default is None or value is None and default is None:
+    if default is None:
         return None
     if isinstance(default, (tuple, list)) and isinstance(value, (tuple, list)):
         return None

@@ -486,13 +486,49 @@ def read(doc: Document, facts: RunFacts) -> tuple[Document, Explanation]:
         raise source.fail(("optimizer",) if isinstance(optimizer, Node) else (),
                           "no optimizer.lr this config sets (or imports from "
                           "common/optim.py); give --learning-rate")
+    base_lr, bias_lr = _groups(source, ex, base_lr)
     out = Output(source)
     out.figure("steps", ex.add("steps", max_iter, "", f"train.max_iter: {rules} trains "
                                "iterations 0..max_iter-1"), ("train", "max_iter"))
     out.figure("base_lr", float(base_lr), ("optimizer", "lr"))
     curve = {"type": "detectron2.lr_multiplier", "multiplier": [child], "max_iter": max_iter}
-    out.curve(curve, {"multiplier": ("lr_multiplier",), "max_iter": ("train", "max_iter")},
-              ("lr_multiplier",))
+    origins = {"multiplier": ("lr_multiplier",), "max_iter": ("train", "max_iter")}
+    if bias_lr is None:
+        out.curve(curve, origins, ("lr_multiplier",))
+    else:
+        out.curve({**curve, "label": "params"}, origins, ("lr_multiplier",))
+        out.curve({**curve, "label": "bias", "base_lr": float(bias_lr)}, origins,
+                  ("optimizer", "params", "bias_lr_factor"))
     ex.add("schedule", "detectron2.lr_multiplier", "", "LRMultiplier(optimizer, "
            "instantiate(cfg.lr_multiplier), cfg.train.max_iter)")
     return out.document(), ex
+
+
+def _groups(source: Source, ex: Explanation, lr: float) -> tuple[float, float | None]:
+    """The groups ``get_default_optimizer_params`` builds (``optimizer.params``): its
+    ``base_lr`` sets every group's lr (``"${..lr}"``: the optimizer's), and a
+    ``bias_lr_factor`` other than 1 gives the biases ``base_lr x bias_lr_factor``."""
+    params = source.get(("optimizer", "params"))
+    if not isinstance(params, Node):
+        return lr, None
+    where = "get_default_optimizer_params, detectron2/solver/build.py"
+    base = params.get("base_lr")
+    if isinstance(base, str) and base.strip() == "${..lr}":
+        base = lr
+    elif base is not None:
+        got = source.number(("optimizer", "params", "base_lr"), None, "", minimum=0)
+        source.raise_if_any()
+        lr = base = ex.read("optimizer.params.base_lr", got)
+    if params.get("lr_factor_func") is not None:
+        ex.note("optimizer.params.lr_factor_func scales each parameter's lr by its name (layer "
+                "decay); the curve is the lr before that factor")
+    factor = params.get("bias_lr_factor")
+    if factor is None or factor == 1.0:
+        return lr, None
+    got = source.number(("optimizer", "params", "bias_lr_factor"), None, "", minimum=0)
+    source.raise_if_any()
+    if base is None:
+        raise source.fail(("optimizer", "params", "bias_lr_factor"),
+                          "bias_lr_factor requires base_lr (get_default_optimizer_params raises)")
+    bias = ex.add("bias lr", lr * got.value, f"{lr} x {got.value}", where)
+    return lr, bias
