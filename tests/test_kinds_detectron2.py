@@ -58,12 +58,12 @@ def test_refused_by_name(kind, params, message):
 @pytest.mark.parametrize("params,message", [
     # fvcore raises at where >= 1 / where > 1: the step is named
     ({"max_iter": 10, "multiplier": [{"type": "detectron2.constant", "value": 1.0}]},
-     "at step 10 .*ConstantParamScheduler raises at where >= 1"),
+     "from step 10 .*ConstantParamScheduler raises at where >= 1"),
     ({"max_iter": 10, "multiplier": [{"type": "detectron2.multistep", "values": [1.0, 0.1],
                                       "milestones": [5, 10]}]},
-     "at step 11 .*MultiStepParamScheduler raises at where > 1"),
+     "from step 11 .*MultiStepParamScheduler raises at where > 1"),
     ({"max_iter": 10, "multiplier": [{"type": "detectron2.polynomial", "base_value": 1.0,
-                                      "power": 0.5}]}, "at step 11 .*complex"),
+                                      "power": 0.5}]}, "from step 11 .*complex"),
 ])
 def test_where_past_the_run_raises_as_fvcore_does(params, message):
     with pytest.raises(SpecError, match=message):

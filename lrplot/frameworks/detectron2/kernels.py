@@ -391,3 +391,40 @@ def solver(n: int, base_lr: float, chunk: int = CHUNK, **params: Any) -> Chunks:
     """``LRMultiplier(optimizer, multiplier=sched, max_iter=cfg.SOLVER.MAX_ITER)``."""
     yield from _multiplied(n, base_lr, solver_multiplier(base_lr, **params),
                            params["max_iter"], chunk, "detectron2.solver")
+
+
+def last_step_problem(kind: str, params: Mapping[str, Any], steps: int) -> str | None:
+    """Why the schedule cannot be stepped ``steps`` times: the first step at which fvcore
+    raises (where only grows, and each of fvcore's refusals holds from some where on: a bisection
+    over the steps finds it), or None. Problems of the parameters themselves are left to the
+    kernel, which names them."""
+    try:
+        if kind == "detectron2.lr_multiplier":
+            child = params["multiplier"][0]
+            multiplier, max_iter = build(child.kind, child.mapping), params["max_iter"]
+        elif kind == "detectron2.solver":
+            multiplier, max_iter = solver_multiplier(1.0, **params), params["max_iter"]
+        else:
+            multiplier, max_iter = build(kind, params), steps
+
+        def raises(step: int) -> str | None:
+            try:
+                multiplier(np.array([step / max_iter]))
+            except Raises as exc:
+                return exc.message
+            return None
+
+        why = raises(steps - 1)
+        if why is None:
+            return None
+        good, bad = -1, steps - 1  # raises(bad); not raises(good) (step -1: nothing computed)
+        while bad - good > 1:
+            middle = (good + bad) // 2
+            if raises(middle):
+                bad = middle
+            else:
+                good = middle
+    except (ScheduleError, ZeroDivisionError, ValueError):
+        return None
+    return (f"is too many: from step {bad} (where = {bad}/{max_iter}) fvcore's "
+            f"{raises(bad)}, and detectron2 stops there; use at most {bad} steps")
