@@ -491,7 +491,7 @@ def sweep(report: Report, sizes: list[int], values: int, repeat: int, torch_step
 
         def one_by_one():
             for curve in spec.curves:
-                for _ in curve.chunks():
+                for _ in series.chunks(curve):
                     pass
 
         ours, passes = timed(together, repeat), timed(one_by_one, repeat)
