@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -153,3 +154,18 @@ def test_the_floor_hook_names_the_step_where_min_lr_is_reached(kind, params):
         p: v for p, v in full.items() if v is not None})
     assert lr[length] == pytest.approx(full["min_lr"], rel=1e-12, abs=1e-18)
     assert lr[length - 1] > lr[length]
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_chunks_and_blocks_change_nothing(kind):
+    """The kernels fill phases slice by slice, block by block: tiny chunks give the same bits
+    as one piece, resumed or not (every phase boundary falls inside some chunk)."""
+    k = schedules.get(kind)
+    params = {**k.defaults(), "max_steps": 90, "min_lr": 0.001}
+    extra = {"warmup_steps": 7, "hold_steps": 20, "constant_steps": 11, "d_model": 64}
+    params.update({p: v for p, v in extra.items() if k.param(p)})
+    for last_epoch in (-1, 4):
+        params["last_epoch"] = last_epoch
+        whole = np.concatenate(list(k.chunks(120, 0.1, params)))
+        pieces = np.concatenate(list(k.chunks(120, 0.1, params, chunk=7)))
+        assert whole.tobytes() == pieces.tobytes()
