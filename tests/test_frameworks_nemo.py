@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 import lrplot
 from lrplot import schedules
+from lrplot.compute import kernel_chunks
 from lrplot.problems import SpecError
 from frameworks_oracle import NEMO_PINNED, RTOL_FLOAT64, assert_lr_close, nemo_lrs
 
@@ -166,6 +167,6 @@ def test_chunks_and_blocks_change_nothing(kind):
     params.update({p: v for p, v in extra.items() if k.param(p)})
     for last_epoch in (-1, 4):
         params["last_epoch"] = last_epoch
-        whole = np.concatenate(list(k.chunks(120, 0.1, params)))
-        pieces = np.concatenate(list(k.chunks(120, 0.1, params, chunk=7)))
+        whole = np.concatenate(list(kernel_chunks(k, 120, 0.1, params)))
+        pieces = np.concatenate(list(kernel_chunks(k, 120, 0.1, params, chunk=7)))
         assert whole.tobytes() == pieces.tobytes()

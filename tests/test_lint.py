@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 import lrplot
-from lrplot import lint, schedules, yamlio
+from lrplot import compute, lint, schedules, yamlio
 from lrplot.cli import main
 from lrplot.spec import from_document
 
@@ -169,7 +169,7 @@ def _lint(curve: dict) -> list[lint.LintWarning]:
         pytest.skip(f"kind {curve['type']} does not exist (yet)")
     text = json.dumps({"curves": [curve]})  # JSON is YAML
     doc = yamlio.loads(text, "case.yaml")
-    return lint.check(from_document(doc), doc)
+    return lint.check(from_document(doc), doc, evaluate=compute.chunks)
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
@@ -208,7 +208,7 @@ def test_every_rule_names_kinds_or_is_ahead_of_them():
 
 def test_article_lints_with_the_duplicate_milestone_warning(ARTICLE):
     doc = yamlio.load(str(ARTICLE))
-    warnings = lint.check(from_document(doc), doc)
+    warnings = lint.check(from_document(doc), doc, evaluate=compute.chunks)
     duplicate = [w for w in warnings if w.rule == "duplicate-milestone"]
     assert len(duplicate) == 1
     w = duplicate[0]
@@ -223,7 +223,8 @@ def test_article_lints_with_the_duplicate_milestone_warning(ARTICLE):
 
 def test_sweep_values_are_located_in_the_sweep(ARTICLE):
     doc = yamlio.load(str(ARTICLE))
-    cosine = [w for w in lint.check(from_document(doc), doc) if w.rule == "cosine-past-t-max"]
+    cosine = [w for w in lint.check(from_document(doc), doc, evaluate=compute.chunks)
+              if w.rule == "cosine-past-t-max"]
     assert [w.where.split(": ")[-1] for w in cosine] == [
         "panels[3].curves[0].sweep.T_max[0]", "panels[3].curves[0].sweep.T_max[1]",
         "panels[3].curves[0].sweep.T_max[2]"]
@@ -241,14 +242,14 @@ def test_a_sweep_repeating_one_finding_reports_it_once():
 def test_a_parameter_is_located_at_its_key():
     text = "steps: 100\ncurves:\n  - {type: step, step_size: 200}\n"
     doc = yamlio.loads(text, "f.yaml")
-    (w,) = lint.check(from_document(doc), doc)
+    (w,) = lint.check(from_document(doc), doc, evaluate=compute.chunks)
     assert w.where == "f.yaml:3:18: curves[0].step_size"
 
 
 def test_spelling_of_the_key_is_the_authors():
     text = "curves:\n  - type: cosine\n    t_max: 10\n    steps: 30\n"
     doc = yamlio.loads(text, "f.yaml")
-    (w,) = lint.check(from_document(doc), doc)
+    (w,) = lint.check(from_document(doc), doc, evaluate=compute.chunks)
     assert w.where == "f.yaml:3:5: curves[0].t_max"
 
 
@@ -267,7 +268,7 @@ def test_refused_sequential_milestones_are_errors_not_warnings():
 
 def test_python_api_from_a_mapping_locates_by_key_path():
     spec = lrplot.load({"curves": [{"type": "step", "step_size": 100, "steps": 50}]})
-    (w,) = lint.check(spec)
+    (w,) = lint.check(spec, evaluate=compute.chunks)
     assert w.rule == "step-size-beyond-run" and w.where == "--step-size"
 
 
@@ -324,7 +325,7 @@ def test_the_article_acknowledges_its_quirks_and_lints_clean():
         .exit_code == 0
     doc = yamlio.load(str(CONFIG))
     spec = from_document(doc)
-    assert lint.check(spec, doc) == []
+    assert lint.check(spec, doc, evaluate=compute.chunks) == []
     assert [c.lint_ignore for c in spec.panels[2].curves] == [("duplicate-milestone",)]
 
 
@@ -333,11 +334,12 @@ def test_acknowledgement_silences_only_its_rule_on_its_curve():
             "  - {type: multistep, milestones: [200, 200, 500], lint: {ignore: [duplicate-milestone]}}\n"
             "  - {type: multistep, milestones: [200, 200]}\n")
     doc = yamlio.loads(text, "f.yaml")
-    warnings = lint.check(from_document(doc), doc)
+    warnings = lint.check(from_document(doc), doc, evaluate=compute.chunks)
     assert sorted((w.rule, w.where.split(": ")[-1]) for w in warnings) == [
         ("duplicate-milestone", "curves[1].milestones[1]"),
         ("milestone-beyond-run", "curves[0].milestones[2]")]
-    assert lint.check(from_document(doc), doc, ignore=["duplicate-milestone"])[0].rule == \
+    assert lint.check(from_document(doc), doc, ignore=["duplicate-milestone"],
+                      evaluate=compute.chunks)[0].rule == \
         "milestone-beyond-run"
 
 

@@ -14,14 +14,9 @@ from typing import Any, Callable, Optional
 
 import numpy as np
 
-from lrplot.kernel_tools import CHUNK, Chunks, pow_python
+from lrplot.kernel_tools import CACHE_BLOCK, CHUNK, Chunks, pow_python
 from lrplot.libm import cos
 from lrplot.schedules import ScheduleError
-
-
-BLOCK = 1 << 16
-"""Steps computed at once inside a chunk: the temporaries of a block stay in the processor's
-cache (fresh arrays of a million values cost more than the arithmetic on them)."""
 
 
 def _count(steps: int | None, ratio: float | None, max_steps: int | None) -> int:
@@ -108,8 +103,8 @@ def _run(n: int, chunk: int, last_epoch: int, lr_of: Callable[[_Phases], None]) 
     start = last_epoch + 1
     for first in range(0, n, chunk):
         out = np.empty(min(chunk, n - first))
-        for block in range(0, len(out), BLOCK):
-            lr_of(_Phases(start + first + block, out[block:block + BLOCK]))
+        for block in range(0, len(out), CACHE_BLOCK):  # temporaries that stay in the cache
+            lr_of(_Phases(start + first + block, out[block:block + CACHE_BLOCK]))
         yield out
 
 
