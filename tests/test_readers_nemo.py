@@ -108,6 +108,45 @@ def test_an_epoch_scheduler_steps_once_per_epoch(tmp_path):
     assert data["steps"] == 13 and _params(data) == {"type": "exponential", "gamma": 0.5}
 
 
+TORCH_SCHEDULERS = [
+    ("ExponentialLR", "gamma: 0.9", {"dataset_size": 25}),
+    ("StepLR", "step_size: 7\n      gamma: 0.5\n      last_epoch: -1", {"dataset_size": 25}),
+    ("CyclicLR", "base_lr: 0.01\n      max_lr: 0.1\n      step_size_up: 4\n"
+                 "      cycle_momentum: false", {"dataset_size": 25}),
+    ("CosineAnnealing", "warmup_ratio: 0.1\n      min_lr: 0.001\n      monitor: val_loss\n"
+                        "      reduce_on_plateau: false", {"dataset_size": 65}),
+]
+
+
+@pytest.mark.parametrize("name,args,facts", TORCH_SCHEDULERS, ids=[n for n, _, _ in
+                                                                   TORCH_SCHEDULERS])
+def test_torch_schedulers_and_their_interval_as_nemo_builds_them(tmp_path, name, args, facts):
+    """NeMo's torch entries (ExponentialLR stepped per epoch, as NeMo's EPOCH_SCHEDULERS say)
+    and the keys NeMo does not pass on, against NeMo's prepare_lr_scheduler."""
+    pytest.importorskip("omegaconf")
+    pytest.importorskip("torch")
+    from frameworks_oracle import nemo_config_lrs, nemo_lr_scheduler
+
+    try:
+        nemo_lr_scheduler()
+    except ImportError as exc:
+        pytest.skip(f"NeMo's lr_scheduler module cannot be loaded: {exc}")
+    import lrplot
+
+    path = tmp_path / "c.yaml"
+    path.write_text("trainer:\n  max_steps: -1\n  max_epochs: 6\n  devices: 1\n"
+                    "model:\n  train_ds:\n    batch_size: 10\n  optim:\n    lr: 0.1\n"
+                    f"    sched:\n      name: {name}\n      {args}\n")
+    data = _read(path, **facts)
+    curve = lrplot.load(data).curves[0]
+    from lrplot import compute
+
+    lr = compute.values(curve)
+    spe = data.get("steps_per_epoch")
+    expected = nemo_config_lrs(str(path), data["steps"], steps_per_epoch=spe, **facts)
+    assert_lr_close(lr, expected, rtol=RTOL_FLOAT64, context=name)
+
+
 def test_sched_max_steps_minus_one_builds_no_scheduler(tmp_path):
     path = tmp_path / "c.yaml"
     path.write_text("trainer: {max_steps: -1, max_epochs: 2, devices: 1}\n"
