@@ -11,9 +11,9 @@ alternatives are real programs: stepping torch's own scheduler (when torch is im
 numpy + pyplot scripts drawing the same figure, a torch + pyplot script, and numpy's bare
 evaluation of the same values (benchmarks/alternatives/). The engine rows put every kind
 beside its real implementation stepped 10^6 times in the same run: torch's schedulers,
-DeepSpeed's and Megatron-core's classes, torchtitan's LambdaLR, nanoGPT's get_lr (the oracles
-of tests/; ``--kinds deepspeed.,megatron.`` runs some of them). ``--doc`` writes the table into
-a markdown file between ``<!-- benchmark -->`` markers.
+DeepSpeed's, Megatron-core's and NeMo's classes, torchtitan's LambdaLR, nanoGPT's get_lr (the
+oracles of tests/; ``--kinds deepspeed.,megatron.`` runs some of them). ``--doc`` writes the
+table into a markdown file between ``<!-- benchmark -->`` markers.
 
 Nothing here is a test: tests check that the fast paths are right, this measures how fast.
 """
@@ -345,8 +345,31 @@ def nanogpt_cases(n: int) -> list[Case]:
                           ("trainers_oracle", "nanogpt_lrs"), "", 6e-4, "get_lr")]
 
 
+def nemo_cases(n: int) -> list[Case]:
+    """Each of NeMo's own schedulers with a warm-up (and a hold where it has one), stepping its
+    class in nemo/core/optim/lr_scheduler.py (loaded alone by the oracle)."""
+    warm, hold = {"warmup_steps": n // 100}, {"hold_steps": n // 5}
+    cases = {
+        "warmup_policy": warm, "warmup_hold_policy": {**warm, **hold},
+        "square_annealing": warm, "square_root_annealing": warm,
+        "cosine_annealing": {**warm, "min_lr": 1e-5},
+        "cosine_annealing (constant_steps)": {**warm, "constant_steps": n // 4, "min_lr": 1e-5},
+        "noam_annealing": {"d_model": 512, **warm, "min_lr": 1e-6},
+        "noam_hold_annealing": {**warm, **hold},
+        "warmup_hold_anneal_one_minus_square_root": {**warm, **hold},
+        "warmup_hold_anneal_linear": {**warm, **hold}, "warmup_annealing": warm,
+        "inverse_square_root_annealing": warm,
+        "t5_inverse_square_root_annealing": {"constant_steps": n // 100},
+        "polynomial_decay_annealing": {**warm, "power": 2.0},
+        "polynomial_hold_decay_annealing": {**warm, **hold, "power": 2.0},
+    }
+    return [_trainer_case(f"nemo.{label}", f"nemo.{label.split(' ')[0]}",
+                          {"max_steps": n - 1, **params}, ("frameworks_oracle", "nemo_lrs"),
+                          "nemo", 1e-3) for label, params in cases.items()]
+
+
 FRAMEWORK_CASES: tuple[Callable[[int], list[Case]], ...] = (
-    torch_cases, deepspeed_cases, megatron_cases, torchtitan_cases, nanogpt_cases)
+    torch_cases, deepspeed_cases, megatron_cases, nemo_cases, torchtitan_cases, nanogpt_cases)
 """The engine's rows, framework by framework: a framework adds its function here."""
 
 
