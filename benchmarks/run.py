@@ -212,6 +212,7 @@ class Case:
     base_lr: float = 0.1
     target: int = 100
     alternative: str = ""  # the real implementation's name in the table (default: needs')
+    shorter: int = 0  # steps fewer than the others' (a kind that cannot run n steps)
 
 
 def _oracle(module: str, name: str) -> Callable[..., Any]:
@@ -368,8 +369,57 @@ def nemo_cases(n: int) -> list[Case]:
                           "nemo", 1e-3) for label, params in cases.items()]
 
 
+def detectron2_cases(n: int) -> list[Case]:
+    """Every detectron2 kind, stepping fvcore's param scheduler through detectron2's
+    LRMultiplier over a torch optimizer (its code ported in tests/detectron2_port.py). fvcore's
+    StepParamScheduler indexes past its values in the last iterations of a run of 10^6: its two
+    kinds run a thousandth fewer steps."""
+    d = "detectron2."
+    marks = {"values": [1.0, 0.1, 0.01], "milestones": [n * 2 // 3, n * 8 // 9],
+             "num_updates": n}
+    cosine = {"type": d + "cosine", "start_value": 1.0, "end_value": 0.0}
+    cases = {
+        "constant": (d + "constant", {"value": 0.5}),
+        "cosine": (d + "cosine", {"start_value": 1.0, "end_value": 0.01}),
+        "exponential": (d + "exponential", {"start_value": 1.0, "decay": 0.02}),
+        "linear": (d + "linear", {"start_value": 1.0, "end_value": 0.0}),
+        "multistep": (d + "multistep", marks),
+        "polynomial": (d + "polynomial", {"base_value": 1.0, "power": 0.9}),
+        "step": (d + "step", {"num_updates": n, "values": [1, 0.1, 0.01]}),
+        "step_fixed_gamma": (d + "step_fixed_gamma", {"base_value": 1.0, "num_decays": 3,
+                                                      "gamma": 0.1, "num_updates": n}),
+        "composite (linear 10%, cosine fixed)": (d + "composite", {
+            "schedulers": [{"type": d + "linear", "start_value": 0.0, "end_value": 1.0},
+                           cosine],
+            "lengths": [0.1, 0.9], "interval_scaling": ["rescaled", "fixed"]}),
+        "warmup (cosine)": (d + "warmup", {"scheduler": [cosine], "warmup_factor": 0.001,
+                                           "warmup_length": 0.01}),
+        "lr_multiplier (warm-up, multi-step: coco_schedule.py's shape)": (d + "lr_multiplier", {
+            "multiplier": [{"type": d + "warmup", "warmup_factor": 0.001,
+                            "warmup_length": 1000 / n,
+                            "scheduler": [{"type": d + "multistep", **marks}]}],
+            "max_iter": n}),
+        "warmup_multistep (legacy WarmupMultiStepLR)": (d + "warmup_multistep", {
+            "milestones": [n * 2 // 3, n * 8 // 9]}),
+        "warmup_cosine (legacy WarmupCosineLR)": (d + "warmup_cosine", {"max_iters": n}),
+        "solver (build_lr_scheduler, WarmupMultiStepLR)": (d + "solver", {
+            "max_iter": n, "solver_steps": [n * 2 // 3, n * 8 // 9]}),
+        "solver (build_lr_scheduler, WarmupCosineLR)": (d + "solver", {
+            "max_iter": n, "lr_scheduler_name": "WarmupCosineLR", "base_lr_end": 2e-4}),
+    }
+    out = [_trainer_case(f"{d}{label}", kind, params, ("detectron2_port", "detectron2_lrs"),
+                         "fvcore", 0.02, "fvcore + LRMultiplier")
+           for label, (kind, params) in cases.items()]
+    for case in out:
+        if case.kind in (d + "step", d + "step_fixed_gamma"):
+            case.shorter = n // 1000
+            case.label += f" ({n - n // 1000} steps)"
+    return out
+
+
 FRAMEWORK_CASES: tuple[Callable[[int], list[Case]], ...] = (
-    torch_cases, deepspeed_cases, megatron_cases, nemo_cases, torchtitan_cases, nanogpt_cases)
+    torch_cases, deepspeed_cases, megatron_cases, nemo_cases, torchtitan_cases, nanogpt_cases,
+    detectron2_cases)
 """The engine's rows, framework by framework: a framework adds its function here."""
 
 
@@ -408,6 +458,8 @@ def compare(case: Case, n: int, rounds: int, calls: int
     :data:`REAL_BUDGET`. Returns both sides' times per round and the real implementation's
     values."""
     import lrplot
+
+    n -= case.shorter
 
     def ours() -> Any:
         return lrplot.schedule(case.kind, steps=n, base_lr=case.base_lr, **case.params)
@@ -458,7 +510,8 @@ def engine(report: Report, n: int, rounds: int, calls: int, kinds: list[str] | N
                            f"{case.needs} absent", "", target, None)
                 continue
             mine, theirs, expected = compare(case, n, rounds, calls)
-            lr = lrplot.schedule(case.kind, steps=n, base_lr=case.base_lr, **case.params)
+            lr = lrplot.schedule(case.kind, steps=n - case.shorter, base_lr=case.base_lr,
+                                 **case.params)
             expected = np.asarray(expected, dtype=np.float64)
             parity = float(np.max(np.abs(lr - expected) / np.maximum(np.abs(expected), 1e-300)))
             ratios = sorted(t.wall / o.wall for t, o in zip(theirs, mine))

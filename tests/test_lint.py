@@ -103,10 +103,30 @@ CASES: dict[str, tuple[dict, dict]] = {
         {"type": "sequential", "milestones": [10],
          "schedulers": [{"type": "linear", "start_factor": 0.1, "total_iters": 10},
                         {"type": "cosine", "T_max": 90}], "steps": 100}),
+    "steps-beyond-max-iter": (
+        {"type": "detectron2.solver", "max_iter": 1000, "solver_steps": [600, 1200],
+         "warmup_iters": 10, "steps": 1000},
+        {"type": "detectron2.solver", "max_iter": 1000, "solver_steps": [600, 900],
+         "warmup_iters": 10, "steps": 1000}),
+    "warmup-longer-than-first-step": (
+        {"type": "detectron2.solver", "max_iter": 1000, "solver_steps": [100, 800],
+         "warmup_iters": 200, "steps": 1000},
+        {"type": "detectron2.solver", "max_iter": 1000, "solver_steps": [300, 800],
+         "warmup_iters": 200, "steps": 1000}),
+    "where-epsilon-moves-steps": (
+        {"type": "detectron2.solver", "max_iter": 1_080_000, "solver_steps": [720_000, 960_000],
+         "steps": 2},
+        {"type": "detectron2.solver", "max_iter": 270_000, "solver_steps": [210_000, 250_000],
+         "steps": 2}),
 }
 
 # More triggers of the rules that cover several kinds or several shapes.
 MORE_TRIGGERS = [
+    ("where-epsilon-moves-steps", {
+        "type": "detectron2.lr_multiplier", "max_iter": 1_080_000, "steps": 2, "multiplier": [
+            {"type": "detectron2.warmup", "warmup_factor": 0.001, "warmup_length": 1000 / 1080000,
+             "scheduler": [{"type": "detectron2.multistep", "values": [1.0, 0.1],
+                            "milestones": [720_000], "num_updates": 1_080_000}]}]}),
     ("stepped-per-iteration", {"type": "step", "step_size": 30, "gamma": 0.5, "steps": 10_000}),
     ("stepped-per-iteration", {"type": "exponential", "gamma": 0.9, "steps": 10_000}),
     ("stepped-per-iteration", {"type": "cosine", "T_max": 10, "steps": 1000}),
