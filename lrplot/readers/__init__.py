@@ -28,6 +28,7 @@ READERS = {
     "megatron": "lrplot.readers.megatron",
     "timm": "lrplot.readers.timm",
     "axolotl": "lrplot.readers.axolotl",
+    "ultralytics": "lrplot.readers.ultralytics",
     "hf": "lrplot.readers.hf",
     "lightning": "lrplot.readers.lightning",
     "torchtitan": "lrplot.readers.torchtitan",  # .toml files; last: its sections are common words
@@ -40,7 +41,8 @@ ALIASES = {"transformers": "hf", "huggingface": "hf", "trainingarguments": "hf",
            "alignment-handbook": "hf", "lightningcli": "lightning",
            "pytorch-lightning": "lightning", "omegaconf": "hydra",
            "train.py": "timm", "ds_config": "deepspeed", "ds": "deepspeed",
-           "nanogpt-config": "nanogpt", "titan": "torchtitan"}
+           "nanogpt-config": "nanogpt", "titan": "torchtitan",
+           "yolo": "ultralytics", "yolov5": "ultralytics"}
 
 FORMATS = tuple(READERS) + tuple(ALIASES)
 """Every name ``--from`` accepts."""
