@@ -600,14 +600,17 @@ def bounded(report: Report, sizes: list[int], repeat: int) -> None:
 
 def trainers(report: Report, n: int, repeat: int) -> None:
     """The schedules that live in trainers against their own code stepped ``n`` times:
-    torchtitan's LambdaLR (when torchtitan is installed) and nanoGPT's get_lr loop (a verbatim
-    copy, tests/trainers_oracle.py)."""
+    torchtitan's LambdaLR (when torchtitan is installed), nanoGPT's get_lr loop (a verbatim
+    copy, tests/trainers_oracle.py), Ultralytics' training loop (its warm-up and optimizer-step
+    code compiled from the installed ultralytics, tests/ultralytics_oracle.py) and YOLOv5's
+    (the port of its train.py), each for ``n`` optimizer steps."""
     import numpy as np
 
     import lrplot
 
     sys.path.insert(0, str(ROOT / "tests"))
     import trainers_oracle as oracle
+    import ultralytics_oracle
 
     cases = {
         "torchtitan.wsd (cosine, decay_ratio 0.2)": (
@@ -617,6 +620,13 @@ def trainers(report: Report, n: int, repeat: int) -> None:
         "nanogpt.cosine (train.py defaults)": (
             "nanogpt.cosine", {"warmup_iters": n // 300, "lr_decay_iters": n},
             oracle.nanogpt_lrs),
+        "ultralytics.yolo (cos_lr, bias group)": (
+            "ultralytics.yolo", {"nb": 1000, "epochs": n // 1000, "batch": 64, "cos_lr": True,
+                                 "param_group": "bias"},
+            ultralytics_oracle.ultralytics_lrs),
+        "ultralytics.yolov5 (biases, batch 64)": (
+            "ultralytics.yolov5", {"nb": 2000, "epochs": n // 2000, "batch": 64, "group": 0},
+            ultralytics_oracle.ultralytics_lrs),
     }
     for name, (kind, params, real) in cases.items():
         label = f"{name}, 10^{round(math.log10(n))} steps"

@@ -40,7 +40,8 @@ def iterations(n: int, p: dict[str, Any], rules: str, chunk: int = CHUNK) -> Chu
         done = 0
         while done < total:
             take = min(total - done, chunk - size)
-            buffer.append(first + stride * (done + np.arange(take, dtype=np.int64)))
+            begin = first + stride * done
+            buffer.append(np.arange(begin, begin + stride * take, stride, dtype=np.int64))
             size += take
             done += take
             if size == chunk:
@@ -85,23 +86,27 @@ def _series(n: int, base_lr: float, p: dict[str, Any], rules: str, bias: bool, s
     warming = loop.warming(p, rules)
     nb, epochs = p["nb"], p["epochs"]
     for ni in iterations(n, p, rules, chunk):
-        w = ni <= nw if warming else np.zeros(len(ni), dtype=bool)
+        # the iterations increase: the warm-up is a prefix of the chunk, each epoch a slice
+        k = int(np.searchsorted(ni, nw, side="right")) if warming else 0
         if series == "momentum":
             out = np.full(len(ni), float(p["momentum"]))
-            if p["optimizer"] in MOMENTUM_KEY and w.any():
-                out[w] = _interp(ni[w], nw, p["warmup_momentum"], p["momentum"])
+            if p["optimizer"] in MOMENTUM_KEY and k:
+                out[:k] = _interp(ni[:k], nw, p["warmup_momentum"], p["momentum"])
             yield out
             continue
-        epoch = ni // nb
+        e = np.arange(int(ni[0]) // nb, int(ni[-1]) // nb + 1, dtype=np.int64)
         if rules == "yolov5":  # the scheduler stepped at the end of the previous epoch
-            scheduled = np.where(epoch * nb <= nw, epoch, epoch - 1)
+            scheduled = np.where(e * nb <= nw, e, e - 1)
         else:  # ... at the start of this one
-            scheduled = epoch
-        out = base_lr * lf(scheduled, epochs, p["lrf"], p["cos_lr"], rules)
-        if w.any():
-            target = base_lr * lf(epoch[w], epochs, p["lrf"], p["cos_lr"], rules)
+            scheduled = e
+        # LambdaLR's initial_lr * lf(e), once per epoch, spread over the epoch's steps; in the
+        # warm-up's epochs the scheduled epoch is the epoch itself, the warm-up's target
+        per_epoch = base_lr * lf(scheduled, epochs, p["lrf"], p["cos_lr"], rules)
+        starts = np.searchsorted(ni, e[1:] * nb)
+        out = np.repeat(per_epoch, np.diff(starts, prepend=0, append=len(ni)))
+        if k:
             start = p["warmup_bias_lr"] if bias else 0.0
-            out[w] = _interp(ni[w], nw, start, target)
+            out[:k] = _interp(ni[:k], nw, start, out[:k])
         yield out
 
 
