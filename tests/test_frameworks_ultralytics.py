@@ -116,3 +116,27 @@ def test_default_yaml_run_length():
     assert loop.warmup_iterations(p, "yolo") == 1500
     runs = list(loop.runs(p, "yolo"))
     assert runs[0] == (0, 1, runs[0][2]) and runs[-1][1] == 4 and runs[-1][2] is None
+
+
+CODE_CURVES = [
+    {"type": "ultralytics.yolo", "nb": 30, "epochs": 6, "param_group": "bias", "steps": 80},
+    {"type": "ultralytics.yolo", "nb": 7, "epochs": 12, "cos_lr": True, "batch": 24,
+     "warmup_epochs": 0.0, "steps": 200},  # past the run
+    {"type": "ultralytics.yolov5", "nb": 20, "epochs": 8, "group": 0, "batch": 40, "steps": 90},
+    {"type": "ultralytics.yolov5", "nb": 50, "epochs": 5, "cos_lr": True, "lrf": 0.1,
+     "base_lr": 0.002},
+]
+
+
+@pytest.mark.parametrize("mapping", CODE_CURVES, ids=lambda m: m["type"])
+def test_emitted_code_reproduces_the_series(mapping):
+    """``lrplot code``: the loop's arithmetic without a model; run, it gives lrplot's series
+    bit for bit."""
+    import lrplot
+    from lrplot import codegen
+
+    (curve,) = lrplot.load({"curves": [mapping]}).curves
+    code = codegen.curve_code(curve)
+    namespace: dict = {}
+    exec(compile(code, "<lrplot code>", "exec"), namespace)  # noqa: S102
+    np.testing.assert_array_equal(np.array(namespace["lrs"]), curve.lr(), err_msg=code)

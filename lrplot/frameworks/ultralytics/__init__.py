@@ -11,6 +11,7 @@ FRAMEWORK = register_framework(Framework(
     prefixes=("ultralytics", "yolo"),
     modules=("engine.trainer",),
     order=8,
+    code="lrplot.frameworks.ultralytics.code:write_script",
     lint="lrplot.frameworks.ultralytics.lint",
 ))
 
