@@ -140,3 +140,34 @@ def test_emitted_code_reproduces_the_series(mapping):
     namespace: dict = {}
     exec(compile(code, "<lrplot code>", "exec"), namespace)  # noqa: S102
     np.testing.assert_array_equal(np.array(namespace["lrs"]), curve.lr(), err_msg=code)
+
+
+@pytest.mark.parametrize("lrf, epochs, group", [(0.01, 1, 1), (0.01, 30, 0), (0.2, 3, 1),
+                                                (0.0, 7, 0)])
+def test_yolov5_refuses_the_negative_lrs_past_its_run(lrf, epochs, group):
+    """Linear lf without a floor: lrplot refuses the steps where lf < 0 (train.py stops at
+    epochs long before), and every step before them is >= 0."""
+    import re
+
+    import lrplot
+
+    kind = schedules.get("ultralytics.yolov5")
+    p = {**kind.defaults(), "nb": 5, "epochs": epochs, "lrf": lrf, "batch": 64, "group": group}
+    message = kind.check_steps(p, 10**6)
+    last = int(re.search(r"exceeds (\d+)", message).group(1))
+    assert last >= loop.optimizer_steps(p, "yolov5")
+    assert kind.check_steps(p, last) is None
+    assert (lrplot.schedule("ultralytics.yolov5", steps=last, base_lr=0.01, **{
+        k: v for k, v in p.items() if k != "optimizer"}) >= 0).all()
+    assert kind.check_steps({**p, "cos_lr": True}, 10**6) is None
+
+
+def test_events_mark_the_warmup_end_and_the_run_end():
+    from lrplot.schedules import events_of
+
+    p = {"type": "ultralytics.yolo", **schedules.get("ultralytics.yolo").defaults(), "nb": 50,
+         "epochs": 10}
+    n = loop.optimizer_steps(p, "yolo")
+    found = events_of(p, n + 10)
+    warm_end = loop.steps_before(p, "yolo", 151)  # nw = 150: iterations 0..150 warm up
+    assert found == [(warm_end, "warm-up end (nw=150)"), (n, "epochs 10 end")]

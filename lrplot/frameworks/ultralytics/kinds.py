@@ -26,7 +26,7 @@ from typing import Any, Mapping
 
 from lrplot.frameworks.ultralytics import loop
 from lrplot.params import Param
-from lrplot.schedules import Kind, register
+from lrplot.schedules import Event, Kind, register
 
 YOLO_OPTIMIZERS = ("SGD", "MuSGD", "Adam", "Adamax", "AdamW", "NAdam", "RAdam", "RMSprop")
 """What ``build_optimizer`` builds (``optimizer: auto`` is resolved by the config reader)."""
@@ -59,6 +59,36 @@ def _extras(p: Mapping[str, Any]) -> tuple[str, ...]:
     return ("momentum",)
 
 
+def _events(rules: str):
+    """The warm-up's end (the first optimizer step past iteration nw) and the run's end."""
+    def events(p: Mapping[str, Any], n: int) -> list[Event]:
+        found = []
+        if loop.warming(p, rules):
+            nw = loop.warmup_iterations(p, rules)
+            found.append((loop.steps_before(p, rules, nw + 1), f"warm-up end (nw={nw})"))
+        found.append((loop.optimizer_steps(p, rules), f"epochs {p['epochs']} end"))
+        return found
+    return events
+
+
+def _negative_lr(p: Mapping[str, Any], steps: int) -> str | None:
+    """YOLOv5's linear lf has no floor: past the run it falls below 0. train.py never gets
+    there (it stops at ``epochs``); lrplot refuses the steps rather than draw negative lrs."""
+    lrf, epochs = p["lrf"], p["epochs"]
+    if p["cos_lr"] or lrf >= 1:
+        return None
+    x = max(epochs, int(epochs / (1 - lrf)) - 2)
+    while (1 - x / epochs) * (1.0 - lrf) + lrf >= 0:
+        x += 1
+    # epoch x + 1 trains at lf(x); in the warm-up, epoch x already heads for lf(x)
+    epoch = x if x * p["nb"] <= loop.warmup_iterations(p, "yolov5") else x + 1
+    last = loop.steps_before(p, "yolov5", epoch * p["nb"])
+    if steps <= last:
+        return None
+    return (f"exceeds {last}: from optimizer step {last} (epoch {epoch}, past the run's "
+            f"{epochs} epochs) YOLOv5's linear lf({x}) is negative; train.py stops at epochs")
+
+
 def _horizon(rules: str):
     def horizon(p: Mapping[str, Any]) -> tuple[int, str]:
         return max(1, loop.optimizer_steps(p, rules)), "the optimizer steps of epochs x nb " \
@@ -82,7 +112,7 @@ YOLO = register(Kind(
               choices=YOLO_OPTIMIZERS),
     ),
     kernel="lrplot.frameworks.ultralytics.kernels:yolo",
-    horizon=_horizon("yolo"), framework="ultralytics", extras=_extras,
+    horizon=_horizon("yolo"), events=_events("yolo"), framework="ultralytics", extras=_extras,
     extra_series=("momentum",),
     example="--nb 120 --epochs 30 --param-group weight,bias",
 ))
@@ -99,7 +129,8 @@ YOLOV5 = register(Kind(
               "and AdamW keep beta1)", default="SGD", choices=YOLOV5_OPTIMIZERS),
     ),
     kernel="lrplot.frameworks.ultralytics.kernels:yolov5",
-    horizon=_horizon("yolov5"), framework="ultralytics", extras=_extras,
+    horizon=_horizon("yolov5"), events=_events("yolov5"), framework="ultralytics",
+    extras=_extras, check_steps=_negative_lr,
     extra_series=("momentum",),
     example="--nb 120 --epochs 30 --group 0,1",
 ))

@@ -100,13 +100,17 @@ def runs(p: Mapping[str, Any], rules: str) -> Iterator[Run]:
         yield last + after, after, None
 
 
-def optimizer_steps(p: Mapping[str, Any], rules: str) -> int:
-    """How many times the optimizer steps in the run's ``epochs x nb`` iterations."""
-    total = p["epochs"] * p["nb"]
+def steps_before(p: Mapping[str, Any], rules: str, iteration: int) -> int:
+    """How many times the optimizer steps at iterations ``ni < iteration``."""
     count = 0
     for first, stride, n in runs(p, rules):
-        if first >= total:
+        if first >= iteration:
             break
-        inside = (total - 1 - first) // stride + 1
+        inside = (iteration - 1 - first) // stride + 1
         count += inside if n is None else min(n, inside)
     return count
+
+
+def optimizer_steps(p: Mapping[str, Any], rules: str) -> int:
+    """How many times the optimizer steps in the run's ``epochs x nb`` iterations."""
+    return steps_before(p, rules, p["epochs"] * p["nb"])
