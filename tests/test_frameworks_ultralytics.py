@@ -171,3 +171,18 @@ def test_events_mark_the_warmup_end_and_the_run_end():
     found = events_of(p, n + 10)
     warm_end = loop.steps_before(p, "yolo", 151)  # nw = 150: iterations 0..150 warm up
     assert found == [(warm_end, "warm-up end (nw=150)"), (n, "epochs 10 end")]
+
+
+@pytest.mark.parametrize("nb, args", [
+    (3, {"epochs": 12, "batch": 1}),  # accumulate ramp 1 -> 64 over nw = 9: only iteration 0
+    (2, {"epochs": 40, "batch": 2, "warmup_epochs": 30.0}),  # 1 -> 32 over 60 iterations
+    (1, {"epochs": 300, "batch": 3, "warmup_epochs": 0.5}),  # round(0.5) = 0: no warm-up
+    (9, {"epochs": 20, "batch": 200}),  # nbs / batch < 1: accumulate 1
+])
+def test_accumulate_ramps_steeper_and_flatter_than_the_iterations(nb, args):
+    pytest.importorskip("torch")
+    run = oracle.yolov5_run(nb, **args)
+    _compare("ultralytics.yolov5", nb, args, run, "group", [0, 1, 2])
+    _source()
+    run = oracle.yolo_run(nb, **args)
+    _compare("ultralytics.yolo", nb, args, run, "param_group", run["names"])

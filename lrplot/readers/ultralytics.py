@@ -127,28 +127,6 @@ def _nb(source: Source, facts: RunFacts, ex: Explanation, batch: int, world: int
     return ex.add("nb", -(-shard // per), f"ceil({shard} / {per})", "len(train_loader)")
 
 
-def _warn_warmup(out: Output, source: Source, p: dict[str, Any], rules: str,
-                 where: tuple) -> None:
-    nw = loop.warmup_iterations(p, rules)
-    total = p["epochs"] * p["nb"]
-    if rules == "yolov5":
-        if nw >= total:
-            out.warn("warmup-longer-than-run", where,
-                     f"the warm-up lasts max(round(warmup_epochs x nb), 100) = {nw} iterations "
-                     f"and the run {p['epochs']} x {p['nb']} = {total}: the lr never leaves "
-                     "the warm-up", "lower warmup_epochs, or train longer")
-        elif round(p["warmup_epochs"] * p["nb"]) < 100:
-            out.warn("warmup-floor-dominates", where,
-                     f"warmup_epochs x nb = {round(p['warmup_epochs'] * p['nb'])} iterations, "
-                     f"but train.py warms up for at least 100: {100 / p['nb']:.3g} epochs of "
-                     "warm-up", "expect the longer warm-up, or use more batches per epoch")
-    elif p["warmup_epochs"] > max(p["epochs"] - 1, 0):
-        out.warn("warmup-longer-than-run", where,
-                 f"warmup_epochs={p['warmup_epochs']:g} with epochs={p['epochs']}: Ultralytics "
-                 f"caps the warm-up at epochs - 1, so it lasts {nw} iterations",
-                 f"set warmup_epochs at most {max(p['epochs'] - 1, 0)}")
-
-
 # -- Ultralytics --------------------------------------------------------------------------------
 
 
@@ -234,7 +212,6 @@ def _read_yolo(source: Source, facts: RunFacts, ex: Explanation) -> tuple[Docume
         out.curve(curve, origins)
     ex.note(f"{len(groups)} param groups, one curve each; lrplot's step is an optimizer step "
             f"(every accumulate = round(nbs / batch) batches), not an iteration")
-    _warn_warmup(out, source, p, "yolo", ("warmup_epochs",))
     return out.document(), ex
 
 
@@ -288,7 +265,7 @@ def _read_yolov5(source: Source, facts: RunFacts, ex: Explanation
     for key in HYP_KEYS:
         if not source.has(hyp + (key,)):
             raise source.fail(hyp, f"no {key} in the hyp file: train.py reads it "
-                                   "(hyp[{key!r}])".replace("{key!r}", repr(key)))
+                                   f"(hyp[{key!r}])")
         if key == "lr0" and facts.learning_rate is not None:
             values[key] = ex.read(key, Value(facts.learning_rate, "--learning-rate"))
             continue
@@ -355,5 +332,4 @@ def _read_yolov5(source: Source, facts: RunFacts, ex: Explanation
     if not opt:
         ex.note("a hyp file does not hold train.py's --cos-lr, --optimizer or --quad: "
                 "their defaults apply (linear lf, SGD); read the run's opt.yaml for its own")
-    _warn_warmup(out, source, p, "yolov5", hyp + ("warmup_epochs",))
     return out.document(), ex

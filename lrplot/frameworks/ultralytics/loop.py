@@ -69,30 +69,48 @@ def _accumulate(ni: int, nw: int, end: float) -> int:
     return max(1, round(interp(ni, nw, 1.0, end)))
 
 
+def _first(lo: int, hi: int, holds) -> int | None:
+    """The first integer in ``lo..hi`` where the nondecreasing predicate ``holds``; None if
+    none."""
+    if lo > hi or not holds(hi):
+        return None
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if holds(mid):
+            hi = mid
+        else:
+            lo = mid + 1
+    return lo
+
+
 def runs(p: Mapping[str, Any], rules: str) -> Iterator[Run]:
     """The iterations at which the optimizer steps, as runs of equal strides, the last one
-    endless. The warm-up's accumulate never decreases, so the iterations of one value form one
-    span; within it the optimizer steps every ``accumulate`` iterations."""
+    endless.
+
+    In the warm-up, ``accumulate`` never decreases, and when the ramp rises by less than one per
+    iteration it rises by 0 or 1: then ``ni - last - accumulate(ni)`` never decreases either,
+    and the next step is found by bisection, the steps sharing its accumulate following every
+    ``accumulate`` iterations. A steeper ramp (``round(nbs / batch) > nw + 1``) outruns the
+    iterations: only iteration 0 steps until the warm-up ends."""
     last = -1
     if warming(p, rules):
         nw = warmup_iterations(p, rules)
         end = accumulate_end(p, rules)
-        ni = 0
-        while ni <= nw:
-            a = _accumulate(ni, nw, end)
-            lo, hi = ni, nw  # the last iteration with this accumulate, by bisection
-            while lo < hi:
-                mid = (lo + hi + 1) // 2
-                if _accumulate(mid, nw, end) == a:
-                    lo = mid
-                else:
-                    hi = mid - 1
-            first = max(ni, last + a)
-            if first <= lo:
-                count = (lo - first) // a + 1
-                yield first, a, count
-                last = first + (count - 1) * a
-            ni = lo + 1
+        if end - 1 >= nw:
+            yield 0, 1, 1
+            last = 0
+        else:
+            while True:
+                start = last + 1
+                step = _first(start, nw, lambda x: x - start + 1 >= _accumulate(x, nw, end))
+                if step is None:
+                    break
+                a = _accumulate(step, nw, end)
+                same = _first(step, nw, lambda x: _accumulate(x, nw, end) > a)
+                span_end = nw if same is None else same - 1
+                count = (span_end - step) // a + 1
+                yield step, a, count
+                last = step + (count - 1) * a
         after = _accumulate(nw, nw, end)
         yield max(nw + 1, last + after), after, None
     else:
