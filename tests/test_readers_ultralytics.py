@@ -191,3 +191,16 @@ def test_lint_warmup_traps():
     found = lint(DATA / "default.yaml", "--epochs", "3", "--steps-per-epoch", "50",
                  "--dataset-size", "800", "--classes", "5")
     assert "warmup-longer-than-run" in found
+
+
+@pytest.mark.parametrize("fraction, images", [("0.25", 250), ("[0.5, 1.0, 0.0]", 500),
+                                              ("300", 300), ("1", 1000), ("5000", 1000)])
+def test_fraction_cuts_the_training_images(tmp_path, fraction, images):
+    """BaseDataset keeps ``round(N x fraction)`` images (a count when an integer above 1; the
+    first entry of a list): nb and optimizer: auto see those."""
+    path = tmp_path / "args.yaml"
+    path.write_text(f"lr0: 0.01\nlrf: 0.01\nwarmup_bias_lr: 0.1\nnbs: 64\noptimizer: SGD\n"
+                    f"epochs: 4\nfraction: {fraction}\n")
+    curves, _ = compare(path, "--dataset-size", "1000")
+    direct, _ = compare(path, "--steps-per-epoch", str(-(-images // 16)))
+    assert curves == direct

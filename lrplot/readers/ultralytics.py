@@ -101,16 +101,17 @@ def _epochs(source: Source, facts: RunFacts, ex: Explanation, path: tuple, defau
     return ex.read("epochs", value)
 
 
-def _nb(source: Source, facts: RunFacts, ex: Explanation, batch: int, world: int,
-        drop_last: bool, drop_why: str) -> int:
-    """Batches per epoch of each process's loader, as build_dataloader counts them."""
+def _nb(source: Source, facts: RunFacts, ex: Explanation, images: int | None, batch: int,
+        world: int, drop_last: bool, drop_why: str) -> int:
+    """Batches per epoch of each process's loader of ``images`` images, as build_dataloader
+    counts them."""
     if facts.steps_per_epoch is not None:
         return ex.add("nb", facts.steps_per_epoch, "", "--steps-per-epoch: batches per epoch "
                       "(len(train_loader)), the loop's iterations")
-    if facts.dataset_size is None:
+    if images is None:
         raise source.fail((), f"the loop's batches per epoch (nb) depend on the dataset: "
                               f"{STEPS_PER_EPOCH_HINT.replace('optimizer steps', 'batches')}")
-    n = ex.add("dataset_size", facts.dataset_size, "", "--dataset-size")
+    n = images
     per = ex.add("loader batch", min(batch // world, n), f"min({batch} // {world}, {n})",
                  "batch // world_size, at most the dataset")
     if per < 1:
@@ -157,7 +158,8 @@ def _read_yolo(source: Source, facts: RunFacts, ex: Explanation) -> tuple[Docume
         batch = number("batch", integer=True, minimum=1)
     world = _world_size(source, facts, ex)
     compiled = source.get(("compile",), False) not in (False, None, "false", "False")
-    nb = _nb(source, facts, ex, batch, world, compiled,
+    images = _train_images(source, facts, ex)
+    nb = _nb(source, facts, ex, images, batch, world, compiled,
              "compile: the train loader drops the last incomplete batch")
     nbs = number("nbs", integer=True, minimum=1)
     lr0 = number("lr0", minimum=0)
@@ -181,7 +183,7 @@ def _read_yolo(source: Source, facts: RunFacts, ex: Explanation) -> tuple[Docume
     ex.read("optimizer", Value(name, name_value.source))
     built_momentum = p["momentum"]
     if name == "auto":
-        name, lr0 = _auto(source, facts, ex, batch, nbs, epochs)
+        name, lr0 = _auto(source, facts, ex, images, batch, nbs, epochs)
         built_momentum = 0.9
         p["warmup_bias_lr"] = ex.add("warmup_bias_lr", 0.0, "", "optimizer=auto sets it to 0")
         origins["warmup_bias_lr"] = ("optimizer",)
@@ -215,6 +217,31 @@ def _read_yolo(source: Source, facts: RunFacts, ex: Explanation) -> tuple[Docume
     return out.document(), ex
 
 
+def _train_images(source: Source, facts: RunFacts, ex: Explanation) -> int | None:
+    """The images the train loader holds: ``--dataset-size`` cut by ``fraction`` (a ratio, an
+    image count above 1, or a list whose first entry is the train split's), as BaseDataset's
+    ``get_img_files`` cuts them."""
+    if facts.dataset_size is None:
+        return None
+    n = ex.add("dataset_size", facts.dataset_size, "", "--dataset-size")
+    raw = source.get(("fraction",), 1.0)
+    if isinstance(raw, list):
+        raw = raw[0] if raw else 1.0
+    if raw is None or isinstance(raw, bool) or not isinstance(raw, (int, float)) or raw < 0:
+        raise source.fail(("fraction",), f"expected a ratio, an image count or a list of them, "
+                                         f"got {raw!r}")
+    if raw in (0, 1):
+        raw = float(raw)
+    if raw == 0:
+        raise source.fail(("fraction",), "0 selects no training image")
+    count = raw if isinstance(raw, int) else max(1, round(n * raw))
+    if count >= n:
+        return n
+    return ex.add("images", count, str(count) if isinstance(raw, int) else
+                  f"max(1, round({n} x {raw:g}))", f"{source.at(('fraction',))}: "
+                  "BaseDataset.get_img_files")
+
+
 def _world_size(source: Source, facts: RunFacts, ex: Explanation) -> int:
     if facts.world_size is not None:
         return ex.read("world_size", Value(facts.world_size, "--world-size"))
@@ -229,16 +256,15 @@ def _world_size(source: Source, facts: RunFacts, ex: Explanation) -> int:
                   if count > 1 else "one process (device is not a list of devices)")
 
 
-def _auto(source: Source, facts: RunFacts, ex: Explanation, batch: int, nbs: int,
-          epochs: int) -> tuple[str, float]:
+def _auto(source: Source, facts: RunFacts, ex: Explanation, images: int | None, batch: int,
+          nbs: int, epochs: int) -> tuple[str, float]:
     """build_optimizer's ``optimizer: auto``."""
-    if facts.dataset_size is None:
+    if images is None:
         raise source.fail(("optimizer",), "optimizer: auto picks the optimizer and lr0 by "
                                           "ceil(images / max(batch, nbs)) x epochs: give "
                                           "--dataset-size N (or name the optimizer)")
-    iterations = ex.add("auto iterations",
-                        math.ceil(facts.dataset_size / max(batch, nbs)) * epochs,
-                        f"ceil({facts.dataset_size} / max({batch}, {nbs})) x {epochs}",
+    iterations = ex.add("auto iterations", math.ceil(images / max(batch, nbs)) * epochs,
+                        f"ceil({images} / max({batch}, {nbs})) x {epochs}",
                         f"{RULES} _build_train_pipeline")
     if iterations > 10000:
         ex.add("optimizer", "MuSGD", f"{iterations} > 10000", "optimizer=auto")
@@ -302,7 +328,9 @@ def _read_yolov5(source: Source, facts: RunFacts, ex: Explanation
                                           "accepts SGD, Adam or AdamW")
     world = ex.read("world_size", Value(facts.world_size or 1, "--world-size" if
                                         facts.world_size else "WORLD_SIZE default 1"))
-    nb = _nb(source, facts, ex, batch, world, options["quad"],
+    images = None if facts.dataset_size is None else \
+        ex.add("dataset_size", facts.dataset_size, "", "--dataset-size")
+    nb = _nb(source, facts, ex, images, batch, world, options["quad"],
              "--quad: the loader drops the last incomplete batch")
     p: dict[str, Any] = {"nb": nb, "epochs": epochs, "batch": batch, "lrf": values["lrf"],
                          "cos_lr": options["cos_lr"],
