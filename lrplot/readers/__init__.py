@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from lrplot.yamlio import Document
 
 READERS = {
+    "nemo": "lrplot.readers.nemo",  # before hydra: NeMo configs hold _target_ nodes too
     "hydra": "lrplot.readers.hydra",
     "deepspeed": "lrplot.readers.deepspeed",
     "megatron": "lrplot.readers.megatron",
@@ -42,7 +43,8 @@ ALIASES = {"transformers": "hf", "huggingface": "hf", "trainingarguments": "hf",
            "pytorch-lightning": "lightning", "omegaconf": "hydra",
            "train.py": "timm", "ds_config": "deepspeed", "ds": "deepspeed",
            "nanogpt-config": "nanogpt", "titan": "torchtitan",
-           "yolo": "ultralytics", "yolov5": "ultralytics"}
+           "yolo": "ultralytics", "yolov5": "ultralytics",
+           "nemo_toolkit": "nemo", "nemo-toolkit": "nemo"}
 
 FORMATS = tuple(READERS) + tuple(ALIASES)
 """Every name ``--from`` accepts."""
