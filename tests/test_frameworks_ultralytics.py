@@ -12,6 +12,7 @@ import pytest
 
 import ultralytics_oracle as oracle
 from lrplot import schedules
+from lrplot.compute import kernel_values
 from lrplot.frameworks.ultralytics import kernels, loop
 
 LOOP = ("epochs", "batch", "lrf", "cos_lr", "warmup_epochs", "warmup_bias_lr",
@@ -52,10 +53,10 @@ def _compare(kind_name: str, nb: int, args: dict, run: dict, group_param: str,
     assert (np.concatenate(chunks).tolist() if chunks else []) == run["iterations"]
     for g, group in enumerate(groups):
         p = {**params, group_param: group}
-        lr = kind.evaluate(n, run["initial_lr"][g], p)
+        lr = kernel_values(kind, n, run["initial_lr"][g], p)
         np.testing.assert_array_equal(lr, np.array(run["lr"][g], dtype=np.float64),
                                       err_msg=f"group {g} {p}")
-        momentum = kind.evaluate(n, run["initial_lr"][g], p, series="momentum")
+        momentum = kernel_values(kind, n, run["initial_lr"][g], p, series="momentum")
         np.testing.assert_array_equal(momentum, np.array(run["momentum"][g], dtype=np.float64),
                                       err_msg=f"momentum, group {g} {p}")
 
@@ -97,7 +98,7 @@ def test_past_the_run_the_loop_goes_on():
         k = schedules.get(kind)
         p = {**k.defaults(), "nb": 9, "epochs": 4, "batch": 32, "cos_lr": True, **extra}
         g = 2 if kind == "ultralytics.yolo" else 0
-        np.testing.assert_array_equal(k.evaluate(120, 0.01, p), got["lr"][g][:120])
+        np.testing.assert_array_equal(kernel_values(k, 120, 0.01, p), got["lr"][g][:120])
 
 
 def test_interp_is_numpys():
@@ -133,13 +134,14 @@ def test_emitted_code_reproduces_the_series(mapping):
     """``lrplot code``: the loop's arithmetic without a model; run, it gives lrplot's series
     bit for bit."""
     import lrplot
-    from lrplot import codegen
+    from lrplot import codegen, compute
 
     (curve,) = lrplot.load({"curves": [mapping]}).curves
     code = codegen.curve_code(curve)
     namespace: dict = {}
     exec(compile(code, "<lrplot code>", "exec"), namespace)  # noqa: S102
-    np.testing.assert_array_equal(np.array(namespace["lrs"]), curve.lr(), err_msg=code)
+    np.testing.assert_array_equal(np.array(namespace["lrs"]), compute.values(curve),
+                                  err_msg=code)
 
 
 @pytest.mark.parametrize("lrf, epochs, group", [(0.01, 1, 1), (0.01, 30, 0), (0.2, 3, 1),
