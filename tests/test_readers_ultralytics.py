@@ -204,3 +204,13 @@ def test_fraction_cuts_the_training_images(tmp_path, fraction, images):
     curves, _ = compare(path, "--dataset-size", "1000")
     direct, _ = compare(path, "--steps-per-epoch", str(-(-images // 16)))
     assert curves == direct
+
+
+def test_yolov5_opt_yaml_autobatch_names_the_flag(tmp_path):
+    hyp = yaml.safe_load((DATA / "hyp.scratch-low.yaml").read_text())
+    path = tmp_path / "opt.yaml"
+    path.write_text(yaml.safe_dump({"epochs": 20, "batch_size": -1, "hyp": hyp}))
+    message = fail(path, "--steps-per-epoch", "40")
+    assert "batch_size: AutoBatch (-1)" in message and "--batch-size N" in message
+    curves, _ = compare(path, "--steps-per-epoch", "40", "--batch-size", "32")
+    assert len(curves) == 3

@@ -143,7 +143,7 @@ def _read_yolo(source: Source, facts: RunFacts, ex: Explanation) -> tuple[Docume
         return ex.read(key, got)
 
     if source.get(("time",)) is not None:
-        raise source.fail(("time",), "time: the trainer re-estimates epochs (and the schedule) "
+        raise source.fail(("time",), "the trainer re-estimates epochs (and the schedule) "
                                      "from the measured epoch time, which lrplot cannot know; "
                                      "remove it and give epochs")
     epochs = _epochs(source, facts, ex, ("epochs",), DEFAULTS["epochs"], DEFAULT)
@@ -153,7 +153,7 @@ def _read_yolo(source: Source, facts: RunFacts, ex: Explanation) -> tuple[Docume
         raw = source.get(("batch",), DEFAULTS["batch"])
         if isinstance(raw, (int, float)) and not isinstance(raw, bool) and (
                 raw == -1 or 0 < raw < 1):
-            raise source.fail(("batch",), f"batch: {raw} asks AutoBatch to size the batch on "
+            raise source.fail(("batch",), f"{raw} asks AutoBatch to size the batch on "
                                           "the GPU; give the batch it chose with --batch-size N")
         batch = number("batch", integer=True, minimum=1)
     world = _world_size(source, facts, ex)
@@ -260,7 +260,7 @@ def _auto(source: Source, facts: RunFacts, ex: Explanation, images: int | None, 
           nbs: int, epochs: int) -> tuple[str, float]:
     """build_optimizer's ``optimizer: auto``."""
     if images is None:
-        raise source.fail(("optimizer",), "optimizer: auto picks the optimizer and lr0 by "
+        raise source.fail(("optimizer",), "auto picks the optimizer and lr0 by "
                                           "ceil(images / max(batch, nbs)) x epochs: give "
                                           "--dataset-size N (or name the optimizer)")
     iterations = ex.add("auto iterations", math.ceil(images / max(batch, nbs)) * epochs,
@@ -270,7 +270,7 @@ def _auto(source: Source, facts: RunFacts, ex: Explanation, images: int | None, 
         ex.add("optimizer", "MuSGD", f"{iterations} > 10000", "optimizer=auto")
         return "MuSGD", ex.add("lr0", 0.01, "", "optimizer=auto: MuSGD's lr")
     if facts.classes is None:
-        raise source.fail(("optimizer",), f"optimizer: auto with {iterations} <= 10000 "
+        raise source.fail(("optimizer",), f"auto with {iterations} <= 10000 "
                                           "iterations picks AdamW at lr0 = round(0.002 x 5 / "
                                           "(4 + nc), 6): give the dataset's classes with "
                                           "--classes N")
@@ -303,12 +303,12 @@ def _read_yolov5(source: Source, facts: RunFacts, ex: Explanation
         batch = ex.read("batch_size", Value(facts.batch_size, "--batch-size (train.py's total "
                                                               "--batch-size)"))
     elif opt:
+        if source.get(("batch_size",)) in (-1, None):
+            raise source.fail(("batch_size",), "AutoBatch (-1) or none: give the batch size "
+                                               "train.py used with --batch-size N")
         batch = ex.read("batch_size", source.number(("batch_size",), None, "", integer=True,
                                                     minimum=1))
         source.raise_if_any()
-        if batch is None or batch < 1:
-            raise source.fail(("batch_size",), "batch_size -1 asks AutoBatch: give the batch "
-                                               "it chose with --batch-size N")
     else:
         raise source.fail((), "the batch size is train.py's --batch-size, not in a hyp file: "
                               "give --batch-size N (the total over all GPUs)")
@@ -324,7 +324,7 @@ def _read_yolov5(source: Source, facts: RunFacts, ex: Explanation
             options[key] = ex.read(key, Value(default, f"train.py's --{key.replace('_', '-')} "
                                                        "default (not in a hyp file)"))
     if options["optimizer"] not in ("SGD", "Adam", "AdamW"):
-        raise source.fail(("optimizer",), f"optimizer: {options['optimizer']!r}: train.py "
+        raise source.fail(("optimizer",), f"{options['optimizer']!r}: train.py "
                                           "accepts SGD, Adam or AdamW")
     world = ex.read("world_size", Value(facts.world_size or 1, "--world-size" if
                                         facts.world_size else "WORLD_SIZE default 1"))
