@@ -417,9 +417,25 @@ def detectron2_cases(n: int) -> list[Case]:
     return out
 
 
+def ultralytics_cases(n: int) -> list[Case]:
+    """The YOLO training loops for ``n`` optimizer steps: Ultralytics' (its warm-up block and
+    optimizer-step test compiled from the installed ultralytics) and YOLOv5's (the port of its
+    train.py), tests/ultralytics_oracle.py."""
+    return [
+        _trainer_case("ultralytics.yolo (cos_lr, bias group)", "ultralytics.yolo",
+                      {"nb": 1000, "epochs": n // 1000, "batch": 64, "cos_lr": True,
+                       "param_group": "bias"}, ("ultralytics_oracle", "ultralytics_lrs"),
+                      "ultralytics", 6e-4, "the loop"),
+        _trainer_case("ultralytics.yolov5 (biases, batch 64)", "ultralytics.yolov5",
+                      {"nb": 2000, "epochs": n // 2000, "batch": 64, "group": 0},
+                      ("ultralytics_oracle", "ultralytics_lrs"), "torch", 6e-4,
+                      "train.py's loop (port)"),
+    ]
+
+
 FRAMEWORK_CASES: tuple[Callable[[int], list[Case]], ...] = (
     torch_cases, deepspeed_cases, megatron_cases, nemo_cases, torchtitan_cases, nanogpt_cases,
-    detectron2_cases)
+    detectron2_cases, ultralytics_cases)
 """The engine's rows, framework by framework: a framework adds its function here."""
 
 
