@@ -12,6 +12,7 @@ From the repository root, with the framework installed in the running Python:
     python scripts/make_goldens_frameworks.py nanogpt     # a verbatim copy of get_lr
     python scripts/make_goldens_frameworks.py detectron2  # fvcore 0.1.5.post20221221 + torch,
         # detectron2's scheduler code ported in tests/detectron2_port.py (commit recorded)
+    python scripts/make_goldens_frameworks.py ultralytics # 8.4.190 --no-deps; YOLOv5 ported
     python scripts/make_goldens_frameworks.py nemo    # nemo_toolkit==3.0.0 --no-deps (its
         # lr_scheduler module loaded alone: tests/frameworks_oracle.py nemo_lr_scheduler)
     /tmp/optax-venv/bin/python scripts/make_goldens_frameworks.py optax   # a throwaway venv:
@@ -37,6 +38,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 import frameworks_oracle as oracle  # noqa: E402
 import detectron2_port  # noqa: E402
 import trainers_oracle as trainers  # noqa: E402
+import ultralytics_oracle as ultralytics  # noqa: E402
 from torch_oracle import subsample  # noqa: E402
 
 FULL_LIMIT = 400
@@ -452,6 +454,43 @@ def detectron2_cases() -> list[dict]:
              max_iter=240, num_decays=3, gamma=0.5, warmup_iters=12),
         case(d + "solver", LONG, base_lr=0.02, max_iter=LONG, solver_steps=[12000, 16000],
              extra=around(1000, 12000, 16000)),
+def ultralytics_cases() -> list[dict]:
+    """Ultralytics 8.4.190's loop (its own source) and YOLOv5's train.py (ported at
+    ultralytics_oracle.YOLOV5_SOURCE: YOLOv5 cannot be installed). Steps are optimizer steps,
+    some past the run (the loop's arithmetic goes on; YOLOv5's linear lf only until it turns
+    negative, which lrplot refuses)."""
+    y, v5 = "ultralytics.yolo", "ultralytics.yolov5"
+    return [
+        case(y, 400, 0.01, nb=50, epochs=10),  # default.yaml, SGD: warm-up 150 iterations
+        case(y, 400, 0.01, nb=50, epochs=10, param_group="bias"),  # warms down from 0.1
+        case(y, 400, 0.01, nb=50, epochs=10, param_group="bn", cos_lr=True, lrf=0.1),
+        case(y, 300, 0.01, nb=40, epochs=8, param_group="bias", batch=24),  # 64/24 -> 3
+        case(y, 300, 0.002, nb=7, epochs=20, batch=128, warmup_epochs=2.5,
+             param_group="bias", warmup_bias_lr=0.05),  # accumulate 1 throughout
+        case(y, 300, 0.01, nb=33, epochs=12, nbs=100, batch=8, warmup_epochs=0.0),
+        case(y, 200, 0.01, nb=30, epochs=3, warmup_epochs=5.0,
+             param_group="bias"),  # warm-up capped at epochs - 1
+        case(y, 60, 0.01, nb=30, epochs=1, param_group="bias"),  # one epoch: no warm-up
+        case(y, 250, 0.001, nb=25, epochs=10, optimizer="AdamW", param_group="bias",
+             warmup_bias_lr=0.0),  # auto's AdamW: beta1 not warmed
+        case(y, 250, 0.01, nb=25, epochs=10, optimizer="RMSprop", momentum=0.9),
+        case(y, 300, 0.01, nb=40, epochs=6, optimizer="MuSGD", param_group="muon",
+             momentum=0.9),
+        case(y, 300, 0.01, nb=40, epochs=6, optimizer="MuSGD", param_group="bias",
+             momentum=0.9, warmup_bias_lr=0.0),
+        case(y, 400, 0.01, nb=20, epochs=8, cos_lr=True, batch=32),  # steps past the run
+        case(y, LONG, 0.01, nb=2000, epochs=40, batch=64, cos_lr=True, param_group="bias",
+             extra=around(6000, 8000)),
+        case(v5, 185, 0.01, nb=50, epochs=10),  # hyp.scratch-low.yaml, --batch-size 16
+        case(v5, 185, 0.01, nb=50, epochs=10, group=0),  # biases warm down
+        case(v5, 400, 0.01, nb=50, epochs=10, group=2, cos_lr=True, lrf=0.1),
+        case(v5, 136, 0.01, nb=10, epochs=30, group=0, batch=24),  # 100-iteration floor
+        case(v5, 61, 0.01, nb=30, epochs=3, group=1),  # never leaves the warm-up
+        case(v5, 300, 0.001, nb=64, epochs=10, optimizer="Adam", group=0, batch=128),
+        case(v5, 300, 0.01, nb=64, epochs=10, optimizer="AdamW", group=1, batch=40,
+             warmup_epochs=0.0),
+        case(v5, LONG, 0.01, nb=1500, epochs=30, batch=64, group=0,
+             extra=around(4500, 6000)),
     ]
 
 
@@ -521,6 +560,8 @@ def nemo_cases() -> list[dict]:
 
 
 FRAMEWORKS = {
+    "ultralytics": (ultralytics_cases, ultralytics.ultralytics_lrs, ("ultralytics", "yolov5",
+                                                                     "torch")),
     "nemo": (nemo_cases, oracle.nemo_lrs, ("nemo", "torch")),
     "megatron": (megatron_cases, oracle.megatron_lrs, ("megatron", "torch")),
     "deepspeed": (deepspeed_cases, oracle.deepspeed_lrs, ("deepspeed", "torch")),
@@ -536,7 +577,8 @@ FRAMEWORKS = {
 }
 """framework -> (its cases, its oracle, the modules whose versions the file records)."""
 
-SERIES = {"deepspeed": oracle.deepspeed_series, "megatron": oracle.megatron_series}
+SERIES = {"deepspeed": oracle.deepspeed_series, "megatron": oracle.megatron_series,
+          "ultralytics": ultralytics.ultralytics_series}
 """framework -> an oracle of every series it sets (lr, momentum): the others are stored too."""
 
 

@@ -30,6 +30,7 @@ READERS = {
     "detectron2": "lrplot.readers.detectron2",
     "timm": "lrplot.readers.timm",
     "axolotl": "lrplot.readers.axolotl",
+    "ultralytics": "lrplot.readers.ultralytics",
     "hf": "lrplot.readers.hf",
     "lightning": "lrplot.readers.lightning",
     "torchtitan": "lrplot.readers.torchtitan",  # .toml files; last: its sections are common words
@@ -44,7 +45,8 @@ ALIASES = {"transformers": "hf", "huggingface": "hf", "trainingarguments": "hf",
            "train.py": "timm", "ds_config": "deepspeed", "ds": "deepspeed",
            "nanogpt-config": "nanogpt", "titan": "torchtitan",
            "nemo_toolkit": "nemo", "nemo-toolkit": "nemo", "d2": "detectron2",
-           "yacs": "detectron2", "lazyconfig": "detectron2", "fvcore": "detectron2"}
+           "yacs": "detectron2", "lazyconfig": "detectron2", "fvcore": "detectron2",
+           "yolo": "ultralytics", "yolov5": "ultralytics"}
 
 FORMATS = tuple(READERS) + tuple(ALIASES)
 """Every name ``--from`` accepts."""
