@@ -26,6 +26,7 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
+from lrplot.frameworks.detectron2.where import first_raising_step
 from lrplot.params import Param
 from lrplot.schedules import Kind, register
 
@@ -40,13 +41,14 @@ METHODS = ("linear", "constant")
 
 def _check_steps(kind: str) -> Any:
     """The kind's ``check_steps``: the steps past which fvcore raises (a StepParamScheduler at
-    10^6 iterations, a MultiStepParamScheduler past max_iter + 1), found by evaluating the last
-    step's where (the kernels' module is imported then: a curve being checked is about to be
-    computed)."""
+    10^6 iterations, a MultiStepParamScheduler past max_iter + 1)."""
     def check(p: Mapping[str, Any], steps: int) -> str | None:
-        from lrplot.frameworks.detectron2.kernels import last_step_problem
-
-        return last_step_problem(kind, p, steps)
+        found = first_raising_step(kind, p, steps)
+        if found is None:
+            return None
+        step, why = found
+        return (f"is too many: from step {step} fvcore's {why}, and detectron2 stops there; "
+                f"use at most {step} steps")
     return check
 
 
