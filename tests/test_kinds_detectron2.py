@@ -90,3 +90,53 @@ def test_cli_flags_and_bad_values(tmp_path):
     assert result.exit_code == 0, result.output
     rows = out.read_text().splitlines()
     assert rows[30] == "29,0.1" and rows[31] == "30,0.010000000000000002"
+
+
+def _child(spec: dict):
+    from lrplot import schedules
+
+    kind = schedules.get(spec["type"])
+    values = {**kind.defaults(), **{k: v for k, v in spec.items() if k != "type"}}
+    for key in ("scheduler", "schedulers"):
+        if key in values:
+            values[key] = tuple(_child(c) for c in values[key])
+    for key, value in values.items():
+        if isinstance(value, list):
+            values[key] = tuple(value)
+    return schedules.Child(kind.name, tuple((p.name, values[p.name]) for p in kind.params))
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_check_steps_and_the_kernels_agree_on_the_first_step_fvcore_refuses(seed):
+    """lrplot.frameworks.detectron2.where (plain Python, for check_steps) and the kernels find
+    the same first step at which fvcore raises."""
+    import random
+
+    from lrplot.frameworks.detectron2 import kernels, where
+    from lrplot.schedules import ScheduleError
+
+    rng = random.Random(seed)
+    leaves = [{"type": "detectron2.constant", "value": 0.5},
+              {"type": "detectron2.multistep", "values": [1.0, 0.1], "milestones": [3, 9]},
+              {"type": "detectron2.step", "num_updates": 5, "values": [1.0, 0.5, 0.1]},
+              {"type": "detectron2.step_fixed_gamma", "base_value": 1.0, "num_decays": 2,
+               "gamma": 0.5, "num_updates": 9},
+              {"type": "detectron2.polynomial", "base_value": 1.0, "power": 0.5}, COS]
+    leaf = rng.choice(leaves)
+    tree = leaf if rng.random() < 0.3 else {
+        "type": "detectron2.warmup", "scheduler": [leaf], "warmup_factor": 0.1,
+        "warmup_length": rng.choice([0.0, 0.1, 0.5]),
+        "warmup_method": rng.choice(["linear", "constant"]),
+        "rescale_interval": rng.random() < 0.5}
+    child = _child(tree)
+    max_iter = rng.choice([7, 10, 100, 999_999])
+    steps = max_iter + rng.randint(1, 5) if max_iter < 1000 else max_iter
+    params = {"multiplier": (child,), "max_iter": max_iter}
+    found = where.first_raising_step("detectron2.lr_multiplier", params, steps)
+    try:
+        for _ in kernels.lr_multiplier(steps, 0.1, (child,), max_iter, chunk=1 << 16):
+            pass
+        raised = None
+    except ScheduleError as exc:
+        raised = int(re.search(r"at step (\d+)", str(exc)).group(1))
+    assert (found[0] if found else None) == raised, (tree, max_iter, steps, found)
