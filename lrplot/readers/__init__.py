@@ -30,6 +30,7 @@ READERS = {
     "axolotl": "lrplot.readers.axolotl",
     "hf": "lrplot.readers.hf",
     "lightning": "lrplot.readers.lightning",
+    "mmengine": "lrplot.readers.mmengine",
     "torchtitan": "lrplot.readers.torchtitan",  # .toml files; last: its sections are common words
     "nanogpt": "lrplot.readers.nanogpt",
 }
@@ -40,7 +41,9 @@ ALIASES = {"transformers": "hf", "huggingface": "hf", "trainingarguments": "hf",
            "alignment-handbook": "hf", "lightningcli": "lightning",
            "pytorch-lightning": "lightning", "omegaconf": "hydra",
            "train.py": "timm", "ds_config": "deepspeed", "ds": "deepspeed",
-           "nanogpt-config": "nanogpt", "titan": "torchtitan"}
+           "nanogpt-config": "nanogpt", "titan": "torchtitan", "mmdet": "mmengine",
+           "mmdetection": "mmengine", "mmpretrain": "mmengine", "mmseg": "mmengine",
+           "mmsegmentation": "mmengine"}
 
 FORMATS = tuple(READERS) + tuple(ALIASES)
 """Every name ``--from`` accepts."""
@@ -96,8 +99,9 @@ def load(path: str, fmt: str | None = None) -> tuple[Document, str | None]:
 
 
 def _load_trainer_file(path: str, named: str | None) -> tuple[Document, str] | None:
-    """TOML (torchtitan), Python (nanoGPT config, read as data) and shell files holding a
-    nanoGPT ``train.py config/x.py --key=value`` line; None for every other file."""
+    """TOML (torchtitan), Python (an mmengine or a nanoGPT config, read as data) and shell
+    files holding a nanoGPT ``train.py config/x.py --key=value`` line; None for every other
+    file."""
     import os
 
     from lrplot import yamlio
@@ -111,7 +115,11 @@ def _load_trainer_file(path: str, named: str | None) -> tuple[Document, str] | N
         from lrplot.readers import torchtitan
 
         return torchtitan.load_toml(text, path), named or "torchtitan"
-    from lrplot.readers import nanogpt
+    from lrplot.readers import nanogpt, pyconfig
+
+    if lower.endswith(".py") and (named == "mmengine" or (named is None and
+                                                          pyconfig.is_config(text))):
+        return pyconfig.load(path), "mmengine"
 
     if lower.endswith(".py"):
         return nanogpt.config_document(text, path), named or "nanogpt"
