@@ -637,7 +637,76 @@ def trainers(report: Report, n: int, repeat: int) -> None:
                    ratio >= 100 and parity <= 1e-12)
 
 
-SECTIONS = ("engine", "families", "startup", "figure", "scale", "bounded", "trainers")
+def mmengine_cases(n: int) -> dict[str, tuple[str, dict[str, Any]]]:
+    """One realistic parameter set per mmengine kind, and the lists of real configs, for ``n``
+    iterations (mmdetection's schedule_1x and YOLOX, an mmseg warm-up and poly)."""
+    it = {"by_epoch": False}
+    return {
+        "LinearLR": ("mmengine.linear", {"start_factor": 0.001, "end": n, **it}),
+        "ConstantLR": ("mmengine.constant", {"factor": 0.5, "end": n // 2, **it}),
+        "StepLR": ("mmengine.step", {"step_size": n // 10, **it}),
+        "MultiStepLR": ("mmengine.multistep", {"milestones": [n // 2, 3 * n // 4], **it}),
+        "ExponentialLR": ("mmengine.exponential", {"gamma": 0.999999, **it}),
+        "CosineAnnealingLR (eta_min)": ("mmengine.cosine", {"end": n, "eta_min": 1e-5, **it}),
+        "PolyLR (eta_min)": ("mmengine.poly", {"end": n, "eta_min": 1e-4, "power": 0.9, **it}),
+        "OneCycleLR": ("mmengine.onecycle", {"eta_max": 0.1, "total_steps": n, **it}),
+        "CosineRestartLR": ("mmengine.cosine_restart", {
+            "periods": [n // 4] * 4, "restart_weights": [1, 0.5, 0.25, 0.1], "eta_min": 1e-5,
+            **it}),
+        "QuadraticWarmupLR": ("mmengine.quadratic_warmup", {"end": n, **it}),
+        "ReduceOnPlateauLR (1000 epochs)": ("mmengine.plateau", {
+            "metric": "1 / epoch + 0.001 * epoch", "patience": 2, "steps_per_epoch": n // 1000}),
+        "LinearMomentum": ("mmengine.linear_momentum", {"start_factor": 0.5, "end": n, **it}),
+        "list: schedule_1x (warm-up by iteration, MultiStepLR by epoch)": (
+            "mmengine.param_scheduler", {"steps_per_epoch": n // 12, "schedulers": [
+                {"type": "mmengine.linear", "start_factor": 0.001, "end": 500, **it},
+                {"type": "mmengine.multistep", "milestones": [8, 11], "end": 12}]}),
+        "list: YOLOX (quadratic, cosine converted, constant)": (
+            "mmengine.param_scheduler", {"steps_per_epoch": n // 300, "schedulers": [
+                {"type": "mmengine.quadratic_warmup", "end": 5, "convert_to_iter_based": True},
+                {"type": "mmengine.cosine", "eta_min": 5e-4, "begin": 5, "T_max": 285,
+                 "end": 285, "convert_to_iter_based": True},
+                {"type": "mmengine.constant", "factor": 1.0, "begin": 285, "end": 300}]}),
+        "list: mmseg warm-up then PolyLR": ("mmengine.param_scheduler", {"schedulers": [
+            {"type": "mmengine.linear", "start_factor": 1e-6, "end": 1500, **it},
+            {"type": "mmengine.poly", "eta_min": 1e-4, "power": 0.9, "begin": 1500, "end": n,
+             **it}]}),
+    }
+
+
+def mmengine_section(report: Report, n: int, repeat: int) -> None:
+    """mmengine's kinds against its real schedulers stepped as its runner steps them
+    (tests/mmengine_oracle.py), when mmengine is installed."""
+    import importlib.util
+
+    import numpy as np
+
+    import lrplot
+
+    sys.path.insert(0, str(ROOT / "tests"))
+    import mmengine_oracle
+
+    present = importlib.util.find_spec("mmengine") is not None
+    for name, (kind, params) in mmengine_cases(n).items():
+        label = f"mmengine {name}, 10^{round(math.log10(n))} steps"
+        evaluate = lambda: lrplot.schedule(kind, steps=n, base_lr=0.01, **params)  # noqa: E731
+        lr = evaluate()
+        ours = timed(evaluate, repeat)
+        if not present:
+            report.add("Trainers", label, seconds(ours), "mmengine absent", "", ">= 100x", None)
+            continue
+        start = time.perf_counter()
+        expected = np.asarray(mmengine_oracle.lrs(kind, n, 0.01, params))
+        theirs = time.perf_counter() - start
+        parity = float(np.max(np.abs(lr - expected) / np.maximum(np.abs(expected), 1e-300)))
+        ratio = theirs / ours
+        report.add("Trainers", f"{label} (parity {parity:.0e})", seconds(ours),
+                   f"mmengine {seconds(theirs)}", f"{ratio:.0f}x faster", ">= 100x",
+                   ratio >= 100 and parity <= 1e-12)
+
+
+SECTIONS = ("engine", "families", "startup", "figure", "scale", "bounded", "trainers",
+            "mmengine")
 
 
 def main() -> None:
@@ -675,6 +744,8 @@ def main() -> None:
             families(report, 10**5 if quick else 10**6, rounds)
         if "trainers" in only:
             trainers(report, 10**5 if quick else 10**6, rounds)
+        if "mmengine" in only:
+            mmengine_section(report, 10**5 if quick else 10**6, rounds)
         if "bounded" in only:
             bounded(report, [10**6, 10**7] if quick else [10**6, 10**7, 10**8], max(rounds, 7))
         if "scale" in only:

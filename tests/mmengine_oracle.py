@@ -20,7 +20,7 @@ from typing import Any, Mapping, Sequence
 
 import numpy as np
 
-LOCAL = ("steps_per_epoch", "momentum", "convert_to_iter_based", "metric", "metric_file",
+LOCAL = ("steps_per_epoch", "initial_momentum", "convert_to_iter_based", "metric", "metric_file",
          "metric_column")
 """lrplot's parameters that are not the class's: the run, the optimizer, the metric source."""
 
@@ -150,7 +150,7 @@ def series(kind: str, steps: int, base_lr: float, params: Mapping[str, Any]
     ``schedulers`` as mappings) run by the real mmengine."""
     p = dict(params)
     spe = p.get("steps_per_epoch")
-    momentum = p.get("momentum", 0.9)
+    momentum = p.get("initial_momentum", 0.9)
     if kind.endswith("param_scheduler"):
         entries = [(class_of(c["type"]), {k: v for k, v in c.items() if k != "type"})
                    for c in p["schedulers"]]

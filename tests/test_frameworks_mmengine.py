@@ -45,7 +45,7 @@ def test_momentum_of_a_list_matches_mmengine():
         {"type": "mmengine.StepMomentum", "step_size": 3, "gamma": 0.99, "by_epoch": False},
     ]
     for series in ("lr", "momentum"):
-        _live(LIST, 100, 0.1, {"steps_per_epoch": 5, "momentum": 0.95,
+        _live(LIST, 100, 0.1, {"steps_per_epoch": 5, "initial_momentum": 0.95,
                                "schedulers": schedulers}, series)
 
 
@@ -156,3 +156,15 @@ def test_by_epoch_steps_hold_for_an_epoch_of_iterations():
     lr = lrplot.schedule("mmengine.multistep", steps=40, base_lr=0.1, milestones=[2],
                          steps_per_epoch=10)
     assert (lr[:20] == 0.1).all() and np.allclose(lr[20:], 0.01, rtol=1e-12)
+
+
+def test_a_list_names_its_schedulers_by_class_as_configs_do():
+    """In a param_scheduler list, LinearLR is mmengine's (torch's is `linear` elsewhere)."""
+    bare = lrplot.schedule(LIST, steps=60, steps_per_epoch=5, schedulers=[
+        {"type": "LinearLR", "start_factor": 0.1, "by_epoch": False, "end": 12},
+        {"type": "MultiStepLR", "milestones": [4, 8]}])
+    named = lrplot.schedule(LIST, steps=60, steps_per_epoch=5, schedulers=[
+        {"type": "mmengine.linear", "start_factor": 0.1, "by_epoch": False, "end": 12},
+        {"type": "mmengine.multistep", "milestones": [4, 8]}])
+    np.testing.assert_array_equal(bare, named)
+    _refused("only mmengine schedules", LIST, schedulers=[{"type": "torch.cosine", "T_max": 5}])

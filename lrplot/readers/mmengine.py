@@ -267,7 +267,7 @@ def read(doc: Document, facts: RunFacts) -> tuple[Document, Explanation]:
     if spe is not None:
         curve["steps_per_epoch"] = spe
     if momentum_needed:
-        curve["momentum"] = _momentum(source, ex)
+        curve["initial_momentum"] = _momentum(source, ex)
     index = out.curve(curve, {"schedulers": ("param_scheduler",)}, ("param_scheduler",))
     for i, (child, path) in enumerate(zip(children, marks)):
         for key in child:

@@ -436,7 +436,7 @@ def _single(name: str, momentum: bool) -> Callable[..., Chunks]:
                **params: Any) -> Chunks:
         spe = params.pop("steps_per_epoch")
         if momentum:
-            base = params.pop("momentum")
+            base = params.pop("initial_momentum")
             if series == "lr":
                 return iter([np.full(n, float(base_lr))])
             series = "value" if series == "momentum" else series
@@ -459,7 +459,7 @@ def _short_name(kind: str) -> tuple[str, bool]:
 
 
 def param_scheduler(n: int, base_lr: float, schedulers: Sequence[Any],
-                    steps_per_epoch: int | None, momentum: float, chunk: int = CHUNK,
+                    steps_per_epoch: int | None, initial_momentum: float, chunk: int = CHUNK,
                     series: str = "lr") -> Chunks:
     """A config's ``param_scheduler`` list: the lr schedulers on the lr, the momentum ones on
     the momentum, each series stepped as the runner steps them."""
@@ -467,10 +467,10 @@ def param_scheduler(n: int, base_lr: float, schedulers: Sequence[Any],
     for child in schedulers:
         name, is_momentum = _short_name(child.kind)
         params = {k: v for k, v in child.mapping.items() if k not in ("steps_per_epoch",
-                                                                      "momentum")}
+                                                                      "initial_momentum")}
         (momentum_entries if is_momentum else lr_entries).append((name, params))
     if series == "momentum":
-        return run(n, momentum, momentum_entries, steps_per_epoch, chunk)
+        return run(n, initial_momentum, momentum_entries, steps_per_epoch, chunk)
     if series == "metric":
         with_plateau = lr_entries if any(e[0] == "plateau" for e in lr_entries) \
             else momentum_entries

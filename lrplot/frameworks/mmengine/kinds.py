@@ -46,8 +46,8 @@ def _window() -> tuple[Param, ...]:
 
 
 def _momentum() -> Param:
-    return Param("momentum", "float", "the optimizer's momentum (SGD) or beta1 (Adam) that the "
-                 "momentum schedulers start from", default=0.9, min=0, max=1)
+    return Param("initial_momentum", "float", "the optimizer's momentum (SGD) or beta1 (Adam) "
+                 "that the momentum schedulers start from", default=0.9, min=0, max=1)
 
 
 def _eta_min_pair(default_help: str) -> tuple[Param, ...]:
