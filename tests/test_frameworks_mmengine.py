@@ -168,3 +168,35 @@ def test_a_list_names_its_schedulers_by_class_as_configs_do():
         {"type": "mmengine.multistep", "milestones": [4, 8]}])
     np.testing.assert_array_equal(bare, named)
     _refused("only mmengine schedules", LIST, schedulers=[{"type": "torch.cosine", "T_max": 5}])
+
+
+CODE_CASES = [
+    {"type": "mmengine.cosine", "end": 30, "eta_min": 0.01, "steps": 40},
+    {"type": "mmengine.onecycle", "eta_max": 0.1, "total_steps": 50, "steps": 51},
+    {"type": "mmengine.plateau", "metric": "1 / epoch + 0.1 * (epoch > 5)", "patience": 1,
+     "steps": 30},
+    {"type": LIST, "steps_per_epoch": 7, "steps": 100, "schedulers": [
+        {"type": "LinearLR", "start_factor": 0.001, "by_epoch": False, "end": 20},
+        {"type": "CosineAnnealingLR", "eta_min": 1e-4, "begin": 1, "end": 12,
+         "convert_to_iter_based": True},
+        {"type": "MultiStepLR", "milestones": [10], "end": 14}]},
+    {"type": LIST, "steps_per_epoch": 4, "steps": 60, "schedulers": [
+        {"type": "LinearLR", "start_factor": 0.1, "by_epoch": False, "end": 6},
+        {"type": "ReduceOnPlateauLR", "metric": "2.0", "patience": 1}]},
+]
+
+
+@pytest.mark.parametrize("mapping", CODE_CASES, ids=lambda m: m["type"])
+def test_emitted_code_steps_the_real_mmengine_to_the_same_series(mapping):
+    pytest.importorskip("mmengine")
+    import warnings
+
+    from lrplot import codegen
+
+    curve = lrplot.load({"curves": [mapping]}).panels[0].curves[0]
+    code = codegen.curve_code(curve)
+    namespace: dict = {}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        exec(compile(code, "<lrplot code>", "exec"), namespace)
+    np.testing.assert_allclose(namespace["lrs"], curve.lr(), rtol=1e-12, atol=0, err_msg=code)

@@ -13,6 +13,7 @@ FRAMEWORK = register_framework(Framework(
     modules=("optim.scheduler", "optim.scheduler.lr_scheduler",
              "optim.scheduler.momentum_scheduler", "engine.schedulers"),
     order=7,
+    code="lrplot.frameworks.mmengine.code:write_script",
     lint="lrplot.frameworks.mmengine.lint",
 ))
 

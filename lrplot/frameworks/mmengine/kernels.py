@@ -348,51 +348,59 @@ def _gather(scheds: list[Scheduler], lo: int, hi: int, spe: int | None
 
 def _apply(kinds: np.ndarray, a: np.ndarray, m: np.ndarray, who: np.ndarray, x: float,
            scheds: list[Scheduler]) -> np.ndarray:
-    """The value after each operation, from ``x``, rounded as mmengine's loop rounds."""
+    """The value after each operation, from ``x``, rounded as mmengine's loop rounds: long runs
+    of one operation vectorized, everything between them in one Python loop."""
     n = len(kinds)
     out = np.empty(n)
     if not n:
         return out
     cut = np.flatnonzero((kinds[1:] != kinds[:-1]) | (m[1:] != m[:-1]) | (kinds[1:] == PLATEAU))
-    bounds = [0, *(cut + 1).tolist(), n]
+    starts = np.concatenate(([0], cut + 1))
+    stops = np.append(starts[1:], n)
+    long = ((stops - starts) >= SHORT) & (kinds[starts] != PLATEAU) & (kinds[starts] != SET)
     by_index = {sc.index: sc for sc in scheds}
-    for i, j in zip(bounds[:-1], bounds[1:]):
+    done = 0
+    for i, j in zip(starts[long].tolist(), stops[long].tolist()):
+        if done < i:
+            x = _loop(kinds, a, m, who, x, out, done, i, by_index)
         kind = int(kinds[i])
-        if kind == PLATEAU:
-            plateau = by_index[int(who[i])].plateau
-            x = plateau.step(x, int(a[i]))  # type: ignore[union-attr]
-            out[i] = x
-            continue
-        if j - i < SHORT or kind == SET:
-            run = a[i:j].tolist()
-            if kind == MUL:
-                for k, f in enumerate(run):
-                    x = x * f
-                    out[i + k] = x
-            elif kind == ADD:
-                for k, c in enumerate(run):
-                    x = x + c
-                    out[i + k] = x
-            elif kind == SET:
-                out[i:j] = a[i:j]
-                x = run[-1]
-            else:
-                mm = float(m[i])
-                for k, r in enumerate(run):
-                    x = r * (x - mm) + mm
-                    out[i + k] = x
-            continue
         if kind == AFFINE:
             x = _affine_recursion(a[i:j], x, float(m[i]), out[i:j])
-            continue
-        buf = np.empty(j - i + 1)
-        buf[0] = x
-        buf[1:] = a[i:j]
-        with np.errstate(all="ignore"):
-            (np.multiply if kind == MUL else np.add).accumulate(buf, out=buf)
-        out[i:j] = buf[1:]
-        x = float(buf[-1])
+        else:
+            buf = np.empty(j - i + 1)
+            buf[0] = x
+            buf[1:] = a[i:j]
+            with np.errstate(all="ignore"):
+                (np.multiply if kind == MUL else np.add).accumulate(buf, out=buf)
+            out[i:j] = buf[1:]
+            x = float(buf[-1])
+        done = j
+    if done < n:
+        _loop(kinds, a, m, who, x, out, done, n, by_index)
     return out
+
+
+def _loop(kinds: np.ndarray, a: np.ndarray, m: np.ndarray, who: np.ndarray, x: float,
+          out: np.ndarray, i: int, j: int, by_index: dict[int, Scheduler]) -> float:
+    """Operations ``i .. j-1`` one by one, as Python floats (short runs, interleaved
+    schedulers, plateau decisions); returns the last value."""
+    values = []
+    append = values.append
+    for kind, v, mm, k in zip(kinds[i:j].tolist(), a[i:j].tolist(), m[i:j].tolist(),
+                              range(i, j)):
+        if kind == MUL:
+            x = x * v
+        elif kind == AFFINE:
+            x = v * (x - mm) + mm
+        elif kind == ADD:
+            x = x + v
+        elif kind == SET:
+            x = v
+        else:
+            x = by_index[int(who[k])].plateau.step(x, int(v))  # type: ignore[union-attr]
+        append(x)
+    out[i:j] = values
+    return x
 
 
 def run(n: int, base: float, entries: Sequence[tuple[str, Mapping[str, Any]]],
