@@ -113,6 +113,33 @@ def test_auto_scale_lr_scales_by_world_times_batch(tmp_path):
     assert len(lr) == 11
 
 
+def test_paramwise_lr_mult_gives_each_group_its_curve(tmp_path):
+    """custom_keys lr_mult (mmdetection's DETR backbones: 0.1) and bias_lr_mult: one curve per
+    distinct group lr, each scheduled from its own lr as mmengine schedules every group."""
+    config = _write(tmp_path / "configs", {
+        "x.py": "train_cfg = dict(type='IterBasedTrainLoop', max_iters=30)\n"
+                "optim_wrapper = dict(optimizer=dict(type='AdamW', lr=1e-4),\n"
+                "    paramwise_cfg=dict(bias_lr_mult=2.0,\n"
+                "        custom_keys={'backbone': dict(lr_mult=0.1), 'head': dict(decay_mult=0)}))\n"
+                "param_scheduler = [dict(type='LinearLR', start_factor=0.1, by_epoch=False,\n"
+                "    end=10), dict(type='CosineAnnealingLR', by_epoch=False, begin=10, end=30,\n"
+                "    eta_min=1e-6)]\n"})
+    out = tmp_path / "out.json"
+    result = CliRunner().invoke(main, ["compare", str(config), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    curves = json.loads(out.read_text())["panels"][0]["curves"]
+    assert [c["schedule"]["base_lr"] for c in curves] == [1e-4, 1e-4 * 2.0, 1e-4 * 0.1]
+    pytest.importorskip("mmengine")
+    import mmengine_oracle
+
+    entries = [("LinearLR", {"start_factor": 0.1, "by_epoch": False, "end": 10}),
+               ("CosineAnnealingLR", {"by_epoch": False, "begin": 10, "end": 30,
+                                      "eta_min": 1e-6})]
+    for curve in curves:
+        expected = mmengine_oracle.run(entries, 31, curve["schedule"]["base_lr"], None)["lr"]
+        np.testing.assert_allclose(curve["lr"], expected, rtol=1e-12, atol=0)
+
+
 # -- inheritance -----------------------------------------------------------------------------
 
 def _write(root: Path, files: dict[str, str]) -> Path:

@@ -198,21 +198,54 @@ def _momentum(source: Source, ex: Explanation) -> float:
                                                       "with momentum (SGD) or betas (Adam)")
 
 
-def _scale(source: Source, ex: Explanation, run: _Run, lr: float) -> float:
+def _groups(source: Source, ex: Explanation, lr: float) -> list[float]:
+    """The lrs of the parameter groups DefaultOptimWrapperConstructor builds: the optimizer's,
+    and ``lr x lr_mult`` for each ``paramwise_cfg`` multiplier (custom keys, biases, DCN
+    offsets) that a model's parameters may match — one curve each."""
+    path = ("optim_wrapper", "paramwise_cfg")
+    cfg = source.get(path)
+    groups = [lr]
+    if not isinstance(cfg, dict):
+        return groups
+    _readable(source, path, cfg)
+    found: list[tuple[tuple, Any]] = []
+    for key in ("bias_lr_mult", "dcn_offset_lr_mult"):
+        if cfg.get(key) is not None:
+            found.append((path + (key,), cfg[key]))
+    custom = cfg.get("custom_keys")
+    if isinstance(custom, dict):
+        for name, value in custom.items():
+            if isinstance(value, dict) and value.get("lr_mult") is not None:
+                found.append((path + ("custom_keys", name, "lr_mult"), value["lr_mult"]))
+    for where, mult in found:
+        got = source.number(where, None, "", minimum=0)
+        source.raise_if_any()
+        group = lr * got.value
+        if group not in groups:
+            groups.append(ex.add(f"group lr ({where[-2] if where[-1] == 'lr_mult' else where[-1]})",
+                                 group, f"{lr!r} x {got.value!r}", source.at(where)))
+    if len(groups) > 1:
+        ex.note("paramwise_cfg multipliers give parameter groups their own lr: one curve per "
+                "distinct lr (which parameters fall in a group depends on the model)")
+    return groups
+
+
+def _scale(source: Source, ex: Explanation, run: _Run, lrs: list[float]) -> list[float]:
     cfg = source.get(("auto_scale_lr",))
     if not isinstance(cfg, dict) or not cfg.get("enable", False):
         if isinstance(cfg, dict):
             ex.note("auto_scale_lr is not enabled (mmdetection's tools/train.py --auto-scale-lr "
                     "enables it): the lr is the config's")
-        return lr
+        return lrs
     base = source.number(("auto_scale_lr", "base_batch_size"), None, "", minimum=1)
     source.raise_if_any()
     if base.value is None:
         raise source.fail(("auto_scale_lr",), "auto_scale_lr needs base_batch_size")
     real = run.world_size() * run.batch_size("auto_scale_lr")
     ratio = float(real) / float(base.value)
-    return ex.add("lr", lr * ratio, f"{lr!r} x {real} / {base.value}", f"auto_scale_lr, "
-                  f"{RULES}: world_size x batch_size / base_batch_size")
+    return [ex.add("lr", lr * ratio, f"{lr!r} x {real} / {base.value}", f"auto_scale_lr, "
+                   f"{RULES}: each group's lr x world_size x batch_size / base_batch_size")
+            for lr in lrs]
 
 
 def read(doc: Document, facts: RunFacts) -> tuple[Document, Explanation]:
@@ -230,7 +263,8 @@ def read(doc: Document, facts: RunFacts) -> tuple[Document, Explanation]:
         raise source.fail(("param_scheduler",), "expected a scheduler dict(type=...) or a "
                                                 "list of them")
     run = _Run(source, ex, facts)
-    lr = _scale(source, ex, run, _lr(source, ex, facts))
+    base = _lr(source, ex, facts)
+    lrs = _scale(source, ex, run, _groups(source, ex, base))
     children, marks = [], []
     needs_epoch_length = run.by_epoch
     momentum_needed = False
@@ -262,7 +296,7 @@ def read(doc: Document, facts: RunFacts) -> tuple[Document, Explanation]:
     steps = run.max_iters()
     out = Output(source)
     out.figure("steps", ex.add("steps", steps + 1, f"{steps} + 1", LAST_STEP), ("train_cfg",))
-    out.figure("base_lr", lr, ("optim_wrapper", "optimizer", "lr"))
+    out.figure("base_lr", lrs if len(lrs) > 1 else lrs[0], ("optim_wrapper", "optimizer", "lr"))
     curve: dict[str, Any] = {"type": "mmengine.param_scheduler", "schedulers": children}
     if spe is not None:
         curve["steps_per_epoch"] = spe
