@@ -254,6 +254,9 @@ def read(doc: Document, facts: RunFacts) -> tuple[Document, Explanation]:
     if facts.interval is not None:
         raise source.fail((), "--interval: each mmengine scheduler says by_epoch itself")
     raw = source.get(("param_scheduler",))
+    if raw is None:
+        raise source.fail((), "no param_scheduler in this config or its _base_ files: the lr "
+                              "is the optimizer's throughout")
     _readable(source, ("param_scheduler",), raw)
     if isinstance(raw, dict):
         entries, paths = [raw], [("param_scheduler",)]

@@ -224,14 +224,18 @@ def _eta_min(sc: Scheduler) -> float:
 def _ops_cosine(sc: Scheduler, s: np.ndarray) -> Ops:
     T = sc.p["T_max"] or (sc.p["end"] - sc.p["begin"])
     m = _eta_min(sc)
-    sf = s.astype(np.float64)
+    # s is consecutive: cos(pi * (s - 1) / T) is the previous step's cos(pi * s / T)
+    k = np.arange(int(s[0]) - 1, int(s[-1]) + 1, dtype=np.float64) if len(s) else np.empty(0)
     with np.errstate(all="ignore"):
-        r = (1 + libm.cos(math.pi * sf / T)) / (1 + libm.cos(math.pi * (sf - 1) / T))
+        one_plus_cos = 1 + libm.cos(math.pi * k / T)
+        r = one_plus_cos[1:] / one_plus_cos[:-1]
     bump = (s - 1 - T) % (2 * T) == 0
-    add = (sc.base - m) * (1 - math.cos(math.pi / T)) / 2
-    kinds = np.where(s == 0, MUL, np.where(bump, ADD, AFFINE))
-    a = np.where(s == 0, 1.0, np.where(bump, add, r))
-    return _affine(kinds, a, m)
+    kinds = np.where(bump, ADD, AFFINE)
+    if bump.any():
+        r[bump] = (sc.base - m) * (1 - math.cos(math.pi / T)) / 2
+    if len(s) and s[0] == 0:
+        kinds[0], r[0] = MUL, 1.0
+    return _affine(kinds, r, m)
 
 
 def _ops_poly(sc: Scheduler, s: np.ndarray) -> Ops:
@@ -334,13 +338,19 @@ def _gather(scheds: list[Scheduler], lo: int, hi: int, spe: int | None
             kinds, a, m = np.full(len(g), PLATEAU), g.astype(np.float64), np.zeros(len(g))
         else:
             kinds, a, m = OPS[sc.name](sc, s)
-        keep = ~((kinds == MUL) & (a == 1.0))  # x * 1.0 == x: nothing to do
+        if len(scheds) == 1:  # in order already; x * 1.0 == x keeps one value per step
+            return pos, kinds, a, m, np.zeros(len(pos), dtype=np.int64)
+        keep = ~((kinds == MUL) & (a == 1.0))  # x * 1.0 == x: not to break others' runs
         phases = np.where(g == 0, CONSTRUCT, phase)
-        parts.append((pos[keep], phases[keep], np.full(int(keep.sum()), sc.index),
-                      kinds[keep], a[keep], m[keep]))
+        if not keep.all():
+            pos, phases, kinds, a, m = pos[keep], phases[keep], kinds[keep], a[keep], m[keep]
+        parts.append((pos, phases, np.full(len(pos), sc.index), kinds, a, m))
     if not parts:
         empty = np.empty(0)
         return empty.astype(np.int64), empty.astype(np.int64), empty, empty, empty
+    if len(parts) == 1:  # one scheduler's steps come in order
+        pos, _, index, kinds, a, m = parts[0]
+        return pos, kinds, a, m, index
     pos, phases, index, kinds, a, m = (np.concatenate(x) for x in zip(*parts))
     order = np.lexsort((index, phases, pos))
     return pos[order], kinds[order], a[order], m[order], index[order]
@@ -357,7 +367,7 @@ def _apply(kinds: np.ndarray, a: np.ndarray, m: np.ndarray, who: np.ndarray, x: 
     cut = np.flatnonzero((kinds[1:] != kinds[:-1]) | (m[1:] != m[:-1]) | (kinds[1:] == PLATEAU))
     starts = np.concatenate(([0], cut + 1))
     stops = np.append(starts[1:], n)
-    long = ((stops - starts) >= SHORT) & (kinds[starts] != PLATEAU) & (kinds[starts] != SET)
+    long = ((stops - starts) >= SHORT) & (kinds[starts] != PLATEAU)
     by_index = {sc.index: sc for sc in scheds}
     done = 0
     for i, j in zip(starts[long].tolist(), stops[long].tolist()):
@@ -366,6 +376,9 @@ def _apply(kinds: np.ndarray, a: np.ndarray, m: np.ndarray, who: np.ndarray, x: 
         kind = int(kinds[i])
         if kind == AFFINE:
             x = _affine_recursion(a[i:j], x, float(m[i]), out[i:j])
+        elif kind == SET:
+            out[i:j] = a[i:j]
+            x = float(a[j - 1])
         else:
             buf = np.empty(j - i + 1)
             buf[0] = x
@@ -416,7 +429,6 @@ def run(n: int, base: float, entries: Sequence[tuple[str, Mapping[str, Any]]],
         pos, kinds, a, m, who = _gather(scheds, lo, hi, steps_per_epoch)
         values = _apply(kinds, a, m, who, x, scheds)
         at = np.arange(lo, hi)
-        last = np.searchsorted(pos, at, side="right") - 1
         if series == "metric":
             mask = kinds == PLATEAU
             ppos = pos[mask]
@@ -428,7 +440,10 @@ def run(n: int, base: float, entries: Sequence[tuple[str, Mapping[str, Any]]],
             if len(seen):
                 metric = float(seen[-1])
             yield piece
+        elif len(pos) == hi - lo and (pos == at).all():
+            yield values  # one operation before each iteration: the values are the series
         else:
+            last = np.searchsorted(pos, at, side="right") - 1
             yield np.where(last >= 0, values[np.maximum(last, 0)] if len(values) else x, x)
         if len(values):
             x = float(values[-1])
