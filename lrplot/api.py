@@ -44,7 +44,9 @@ def schedule(kind: str, steps: int | None = None, base_lr: float = 0.1, *, serie
     if series != "lr":
         curve["series"] = ["lr", series]  # the spec checks the name and that the kind has it
     figure = specs.from_mapping({"curves": [curve]}, name="schedule()")
-    return figure.panels[0].curves[0].values(series)
+    from lrplot import compute
+
+    return compute.values(figure.panels[0].curves[0], series)
 
 
 def load(config: str | os.PathLike | Mapping[str, Any]) -> specs.FigureSpec:

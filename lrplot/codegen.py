@@ -131,7 +131,7 @@ def _optimizer_lines(curve: Curve) -> list[str]:
 
 def per_epoch(curve: Curve) -> int | None:
     """The iterations per epoch when the loop steps the scheduler once per epoch (``interval:
-    epoch``), else None: the same test :meth:`lrplot.spec.Curve.chunks` expands the series by."""
+    epoch``), else None: the test :attr:`lrplot.spec.Curve.repeat` expands the series by."""
     return curve.steps_per_epoch if curve.interval == "epoch" and curve.steps_per_epoch else None
 
 

@@ -13,7 +13,7 @@ from typing import Any, Callable
 from lrplot import schedules
 from lrplot.configkeys import CURVE_KEYS
 from lrplot.params import COMMON_PARAMS, Param, ParamError, describe_value
-from lrplot.resolve import check_params, with_defaults
+from lrplot.resolve import resolve_params
 from lrplot.schedules import Kind
 
 BASE_LR = COMMON_PARAMS[1]
@@ -155,9 +155,9 @@ def _child(item: Any, path: tuple, error: Callable[[tuple, str], None], base_dir
             params[p.name] = value
     if not ok:
         return INVALID
-    with_defaults(kind, params)
     # a missing parameter is named at the child, a contradiction at the parameter
-    if not check_params(kind, params, lambda q, m: error(path, m), (), base_lr,
-                        report_check=lambda name, m: error(path + (name,), m)):
+    resolved = resolve_params(kind, params, lambda q, m: error(path, m), (), base_lr,
+                              report_check=lambda name, m: error(path + (name,), m))
+    if resolved is None:
         return INVALID
-    return Child(kind.name, tuple((p.name, params[p.name]) for p in kind.params), base_lr)
+    return Child(kind.name, tuple(resolved.items()), base_lr)

@@ -1,5 +1,10 @@
 """Evaluate a figure specification into numbers: one :class:`Series` per curve.
 
+Evaluation lives here, not in the data model: :func:`kernel_chunks` runs a kind's kernel,
+:func:`chunks` and :func:`values` evaluate a :class:`~lrplot.figspec.Curve` (stepped per
+iteration or per epoch, every piece checked by :func:`finite_problem`, a failure raised as a
+:class:`~lrplot.problems.SpecError` located at the curve).
+
 Series are lazy: nothing is computed until the numbers are used, and then in one of two ways.
 ``Series.lr`` is the whole array (computed once, then cached) — what small runs and the Python
 API want. ``Series.chunks()`` streams the values in consecutive pieces of bounded size, computed
@@ -13,12 +18,124 @@ so that 10^8 steps never sit in memory at once.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 import numpy as np
 
+from lrplot.expr import ExprError
 from lrplot.kernel_tools import CHUNK
+from lrplot.problems import Problem, SpecError
+from lrplot.schedules import ScheduleError
 from lrplot.spec import Curve, FigureSpec
+
+if TYPE_CHECKING:
+    from lrplot.schedules import Kind
+
+# -- one kind, one curve --------------------------------------------------------------------------
+
+
+def kernel_chunks(kind: Kind, n: int, base_lr: Any, params: Mapping[str, Any],
+                  chunk: int | None = None, series: str = "lr") -> Iterator[np.ndarray]:
+    """``lr[0..n-1]`` of ``kind`` (or another of its ``extras``) in consecutive pieces, from its
+    kernel; ``params`` must be complete and validated."""
+    kernel = kind.kernel_function()
+    options: dict[str, Any] = {"chunk": chunk} if chunk else {}
+    if series != "lr":
+        if series not in kind.extras(params):
+            raise ValueError(f"{kind.name} does not compute {series}")
+        options["series"] = series
+    return kernel(n, base_lr, **params, **options)
+
+
+def kernel_values(kind: Kind, n: int, base_lr: Any, params: Mapping[str, Any],
+                  series: str = "lr") -> np.ndarray:
+    """The series ``lr[0..n-1]`` of ``kind`` (or an extra one) as one array."""
+    return np.concatenate(list(kernel_chunks(kind, n, base_lr, params, series=series)))
+
+
+def finite_problem(piece: np.ndarray, start: int = 0, series: str = "lr") -> str | None:
+    """The message when a computed piece (the steps from ``start`` on; for a sweep's block of
+    rows, the columns are the steps) holds an infinity or a NaN, else None. Two reductions, no
+    copy: cheap next to computing the piece. An overflow is refused, never drawn or written."""
+    if piece.size == 0 or (np.isfinite(piece.min()) and np.isfinite(piece.max())):
+        return None
+    index = int(np.flatnonzero(~np.isfinite(piece))[0])
+    step = start + index % piece.shape[-1]
+    value = float(piece.flat[index])
+    what = "not a number" if value != value else f"{value} (beyond float64)"
+    fix = f"use at most {step} steps or" if step > 0 else "use"
+    return (f"the {series} becomes {what} at step {step}: the schedule overflows, as it would in "
+            f"the framework; {fix} gentler parameters")
+
+
+def chunks(curve: Curve, chunk: int | None = None, series: str = "lr") -> Iterator[np.ndarray]:
+    """A curve's series (the lr, or one of its extras such as ``"momentum"``) per iteration, in
+    consecutive pieces computed by its kind's chunked kernel. A failure that shows only when
+    evaluating (an expression dividing by zero at some step, an overflow) raises
+    :class:`SpecError` located at the curve."""
+    start = 0
+    try:
+        repeat = curve.repeat
+        pieces = iter(kernel_chunks(curve.kind, curve.scheduler_steps, curve.base_lr,
+                                    curve.params, chunk and max(1, chunk // repeat), series))
+        if repeat > 1:  # stepped once per epoch: each value holds for an epoch's iterations
+            pieces = _per_iteration(pieces, repeat, curve.steps)
+        # logged data curves are NaN before their first logged step, by design
+        checked = curve.kind.framework != "data" and series != "metric"
+        while True:
+            with np.errstate(all="ignore"):  # an overflow is reported below, not warned
+                piece = next(pieces, None)
+            if piece is None:
+                break
+            message = finite_problem(piece, start, series) if checked else None
+            if message:
+                raise SpecError([Problem(curve.where, f"curve {curve.label!r}: {message}")])
+            start += len(piece)
+            yield piece
+    except (ExprError, ScheduleError) as exc:
+        raise SpecError([Problem(curve.where, _name_expression(curve, str(exc)))]) from None
+    except (OverflowError, ZeroDivisionError) as exc:  # Python float arithmetic in a kernel
+        what = "overflows float64" if isinstance(exc, OverflowError) else "divides by zero"
+        raise SpecError([Problem(curve.where, f"curve {curve.label!r}: the {series} {what} "
+                                              f"after step {start}: the schedule overflows, as "
+                                              "it would in the framework; use fewer steps or "
+                                              "gentler parameters")]) from None
+
+
+def values(curve: Curve, series: str = "lr") -> np.ndarray:
+    """A curve's series (the lr, or one of its extras such as ``"momentum"``) as one array."""
+    pieces = list(chunks(curve, series=series))
+    # kernels yield arrays they do not keep: a single one needs no copy (unless read-only)
+    if len(pieces) == 1 and pieces[0].flags.writeable:
+        return pieces[0]
+    return np.concatenate(pieces) if pieces else np.empty(0)
+
+
+def _per_iteration(pieces: Iterator[np.ndarray], repeat: int, steps: int
+                   ) -> Iterator[np.ndarray]:
+    left = steps
+    for piece in pieces:
+        total = min(len(piece) * repeat, left)  # never expand values past the last step
+        for start in range(0, total, CHUNK):  # an epoch of 10^9 iterations is not one array
+            index = np.arange(start, min(start + CHUNK, total), dtype=np.int64) // repeat
+            yield piece[index]
+        left -= total
+        if left <= 0:
+            break
+
+
+def _name_expression(curve: Curve, message: str) -> str:
+    """``--lr-lambda: '1/(epoch-5)' fails at ...``: the flag (or key) whose expression failed
+    while evaluating, before the message that quotes it."""
+    for p in curve.kind.params:
+        value = curve.params.get(p.name)
+        if p.type == "expr" and value is not None and message.startswith(repr(str(value))):
+            return f"{p.flag if not curve.origin else p.key}: {message}"
+    return message
+
+
+# -- series ----------------------------------------------------------------------------------------
+
 
 MATERIALIZE_LIMIT = 1 << 22
 """Series up to this many steps are kept in memory once computed (32 MiB); longer ones are
@@ -118,7 +235,7 @@ def aligned(series: Sequence[Series], size: int = CHUNK) -> Iterator[tuple[int, 
 
 def _curve_source(curve: Curve) -> Source:
     def source(chunk: int) -> Iterator[np.ndarray]:
-        return curve.chunks(chunk)
+        return chunks(curve, chunk)
 
     return source
 
@@ -129,7 +246,7 @@ def series_of(curve: Curve) -> Series:
     for name in curve.extras:
         series.extras[name] = Series(
             f"{curve.label}: {name}", curve.schedule, steps=curve.steps,
-            source=lambda chunk, name=name: curve.chunks(chunk, series=name))
+            source=lambda chunk, name=name: chunks(curve, chunk, name))
     return series
 
 
@@ -204,8 +321,9 @@ class Sweep:
             with np.errstate(all="ignore"):
                 for piece in kernel(first.steps, base_lr, **params, chunk=max(1, chunk // rows)):
                     piece = np.broadcast_to(piece, (rows, piece.shape[-1]))
-                    if not (np.isfinite(piece.min()) and np.isfinite(piece.max())):
-                        raise SweepFailed("a value is not finite")
+                    message = finite_problem(piece)
+                    if message:
+                        raise SweepFailed(message)
                     yield piece
         except SweepFailed:
             self.failed = True

@@ -4,7 +4,8 @@ Each :class:`ConfigKey` says at which levels it is accepted (figure, panel, curv
 checked, and its JSON Schema and help. :mod:`lrplot.spec` validates configs with this table and
 :mod:`lrplot.schema` describes them from it, so the two cannot drift apart. ``steps`` and
 ``base_lr`` are the common parameters of :mod:`lrplot.params`; ``type``, ``sweep``, ``panels``
-and ``curves`` are structure, checked and described by the builder and the generator themselves.
+and ``curves`` are structure (:data:`STRUCTURE_KEYS`), checked and described by the builder and
+the generator themselves. A key accepted at every level cascades (:data:`CASCADING_KEYS`).
 """
 
 from __future__ import annotations
@@ -82,6 +83,7 @@ class ConfigKey:
     # elsewhere (a common parameter, or structure)
     help: str | Callable[[], str] = ""
     check: Callable[[Any], Any] | None = None  # value -> converted value, or raises KeyValueError
+    structure: bool = False  # the figure's shape (type, sweep, panels, curves), not a setting
 
     @property
     def description(self) -> str:
@@ -93,7 +95,7 @@ class ConfigKey:
 
 
 KEYS: tuple[ConfigKey, ...] = (
-    ConfigKey("type", (CURVE,)),
+    ConfigKey("type", (CURVE,), structure=True),
     ConfigKey("title", (FIGURE, PANEL), _TEXT, "Title shown above the figure or the panel."),
     ConfigKey("label", (CURVE,), _TEXT, "Legend label of the curve (default: its parameters). "
                                         "In a sweep the swept values are appended: "
@@ -103,7 +105,7 @@ KEYS: tuple[ConfigKey, ...] = (
     ConfigKey("log_y", (FIGURE,), _BOOL, "Logarithmic learning-rate axis.", _boolean),
     ConfigKey("annotate", (FIGURE,), _BOOL, "Mark milestones, phase boundaries and the peak, "
                                             "minimum and final lr.", _boolean),
-    ConfigKey("sweep", (CURVE,)),
+    ConfigKey("sweep", (CURVE,), structure=True),
     ConfigKey("series", (FIGURE, PANEL, CURVE), _series_schema,
               "What to draw besides the lr: momentum (CyclicLR, OneCycleLR) or the metric "
               "ReduceLROnPlateau watches, e.g. [lr, momentum]; at figure, panel or curve level.",
@@ -115,8 +117,8 @@ KEYS: tuple[ConfigKey, ...] = (
               "How often the training loop steps the scheduler: every iteration (step, the "
               "default) or once per epoch of steps_per_epoch iterations (epoch).", _interval),
     ConfigKey("lint", (CURVE,), _lint_schema, _lint_help),
-    ConfigKey("panels", (FIGURE,)),
-    ConfigKey("curves", (FIGURE, PANEL)),
+    ConfigKey("panels", (FIGURE,), structure=True),
+    ConfigKey("curves", (FIGURE, PANEL), structure=True),
 )
 """Every key, in the order error messages list them and the schema describes them."""
 
@@ -130,6 +132,10 @@ def keys_at(level: str) -> tuple[str, ...]:
 FIGURE_KEYS = keys_at(FIGURE)
 PANEL_KEYS = keys_at(PANEL)
 CURVE_KEYS = keys_at(CURVE)
+CASCADING_KEYS = tuple(k.name for k in KEYS if set(k.levels) == {FIGURE, PANEL, CURVE})
+"""Keys set at the figure or a panel for every curve below it (a curve may set its own): steps,
+base_lr, series, steps_per_epoch, interval."""
+STRUCTURE_KEYS = tuple(k.name for k in KEYS if k.structure)
 LOOP_KEYS = ("steps_per_epoch", "interval")
 """How the training loop steps the scheduler: every iteration (``interval: step``) or once per
 epoch of ``steps_per_epoch`` iterations (``interval: epoch``); steps then count iterations."""

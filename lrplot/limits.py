@@ -28,7 +28,6 @@ from __future__ import annotations
 import math
 import os
 from dataclasses import dataclass
-from typing import Any
 
 MAX_NODES = 50_000
 """Most scalar, list and mapping values a config may expand to (an alias counts each time it is
@@ -202,19 +201,3 @@ def points_problem(steps: list[int]) -> str | None:
     return (f"{len(steps)} curves of {count(total)} steps in all exceed the limit of "
             f"{count(limit)} per figure; the figure would cost {cost(total)} (use fewer steps "
             f"or curves, or raise the limit with {MAX_POINTS.name}={sci(total, round_up=True)})")
-
-
-def check_finite(values: Any, start: int = 0, series: str = "lr") -> str | None:
-    """The message when a computed chunk (``values``, the steps from ``start`` on) holds an
-    infinity or a NaN, else None. Two reductions, no copy: cheap next to computing the chunk."""
-    import numpy as np
-
-    if values.size == 0 or (np.isfinite(values.min()) and np.isfinite(values.max())):
-        return None
-    index = int(np.flatnonzero(~np.isfinite(values))[0])
-    step = start + index
-    value = float(values[index])
-    what = "not a number" if value != value else f"{value} (beyond float64)"
-    fix = f"use at most {step} steps or" if step > 0 else "use"
-    return (f"the {series} becomes {what} at step {step}: the schedule overflows, as it would in "
-            f"the framework; {fix} gentler parameters")

@@ -100,17 +100,23 @@ def rule(name: str, *kinds: str, summary: str, hook: str | None = None,
     return register
 
 
-class Context:
-    """One curve, as a rule sees it: its parameters, steps, and lr values when needed."""
+Evaluate = Callable[["Curve"], Iterable[Any]]
+"""``evaluate(curve)``: the curve's lr per iteration, in consecutive numpy pieces
+(:func:`lrplot.compute.chunks`). The linter sits below compute, so its caller hands it over."""
 
-    def __init__(self, curve: Curve):
+
+class Context:
+    """One curve, as a rule sees it: its parameters, steps, and lr values when needed
+    (``evaluate`` computes them, see :data:`Evaluate`)."""
+
+    def __init__(self, curve: Curve, evaluate: Evaluate):
         self.curve = curve
+        self.evaluate = evaluate
         self.p: Mapping[str, Any] = curve.params
         # Rules count the scheduler's own steps: with interval: epoch the scheduler steps once
         # per epoch of steps_per_epoch iterations, and T_max = epochs is then the right setting.
-        self.steps = getattr(curve, "scheduler_steps", curve.steps)
-        self.repeat = curve.steps_per_epoch if getattr(curve, "interval", "step") == "epoch" \
-            and curve.steps_per_epoch else 1
+        self.steps = curve.scheduler_steps
+        self.repeat = curve.repeat
         self.base_lr = curve.base_lr
         # The run's length is the user's statement only when they gave steps; the default
         # horizon is lrplot's choice and says nothing about their training run.
@@ -122,7 +128,8 @@ class Context:
         wanted = sorted({s for s in steps if 0 <= s < self.steps})
         found: dict[int, float] = {}
         start = 0
-        for piece in self.curve.chunks():  # per iteration: scheduler step s is iteration s*repeat
+        # per iteration: scheduler step s is iteration s * repeat
+        for piece in self.evaluate(self.curve):
             end = start + len(piece)
             for step in wanted:
                 if start <= step * self.repeat < end:
@@ -263,25 +270,19 @@ def rules_for(kind: Kind) -> list[Rule]:
     return [r for r in RULES if r.applies(kind)]
 
 
-def check_curve(curve: Curve) -> Iterator[tuple[Rule, Finding]]:
-    """Every finding of every rule that applies to the curve's kind."""
-    from lrplot.expr import ExprError
-    from lrplot.schedules import ScheduleError
-    from lrplot.problems import Problem, SpecError
-
-    ctx = Context(curve)
+def check_curve(curve: Curve, evaluate: Evaluate) -> Iterator[tuple[Rule, Finding]]:
+    """Every finding of every rule that applies to the curve's kind. A schedule that fails when
+    evaluated (a child dividing by zero) raises the evaluator's error, as drawing it would."""
+    ctx = Context(curve, evaluate)
     for r in rules_for(curve.kind):
-        try:
-            for finding in r.check(ctx):
-                yield r, finding
-        except (ExprError, ScheduleError) as exc:  # the schedule itself fails (a child
-            # dividing by zero): a spec error at the curve, as drawing it would report
-            raise SpecError([Problem(curve.where, curve._name_expression(str(exc)))]) from None
+        for finding in r.check(ctx):
+            yield r, finding
 
 
-def check(spec: FigureSpec, doc: Document | None = None,
-          ignore: Iterable[str] = ()) -> list[LintWarning]:
-    """Lint every curve of a figure; ``doc`` (the YAML it came from) locates the warnings.
+def check(spec: FigureSpec, doc: Document | None = None, ignore: Iterable[str] = (), *,
+          evaluate: Evaluate) -> list[LintWarning]:
+    """Lint every curve of a figure; ``doc`` (the YAML it came from) locates the warnings;
+    ``evaluate`` computes a curve's values when a rule needs them (:data:`Evaluate`).
 
     Rules in ``ignore`` (``--lint-ignore``) and those a curve acknowledges (``lint: {ignore:
     [...]}``, :data:`ACK_KEY`) are not reported."""
@@ -293,7 +294,7 @@ def check(spec: FigureSpec, doc: Document | None = None,
         several = len(panel.curves) > 1
         for curve in panel.curves:
             skip = ignored | set(getattr(curve, "lint_ignore", ()))
-            for r, finding in check_curve(curve):
+            for r, finding in check_curve(curve, evaluate):
                 if r.name in skip:
                     continue
                 where = locate(curve, finding.path, several)

@@ -30,6 +30,18 @@ if TYPE_CHECKING:
 KEYS = ("type", "path", "column", "step_column", "label", "steps")
 """The keys a data curve accepts."""
 
+_NAME = {"type": "string", "minLength": 1, "pattern": r"\S"}
+KEY_HELP: dict[str, tuple[dict[str, Any], str]] = {
+    "path": (_NAME, "A CSV file with a header row, relative to this config file."),
+    "column": (_NAME, "The lr column of the CSV (optional when the file has one value "
+                      "column)."),
+    "step_column": (_NAME, "The step column of the CSV (default: a column named step, "
+                           "global_step, iteration, ... when there is one, else row i is "
+                           "step i)."),
+}
+"""JSON Schema and help of a data curve's own keys (the others are the figure's keys, declared
+in :mod:`lrplot.configkeys`): :mod:`lrplot.schema` reads them here."""
+
 
 def _horizon(params: Mapping[str, Any]) -> tuple[int, str]:
     steps, _ = _read(params["path"], params["column"], params["step_column"])

@@ -1,10 +1,10 @@
 """What every way of writing a curve shares once its values are converted: the kind's defaults
-filled in, then the required-parameter and cross-parameter checks.
+filled in, then the required-parameter and cross-parameter checks (:func:`resolve_params`).
 
-Flags (:func:`lrplot.spec.from_flags`), a config's curve (:mod:`lrplot.spec`) and a composite's
-child schedule (:mod:`lrplot.composites`) each convert their own spelling of the values, then
-resolve them here, so a missing parameter or a parameter that contradicts another is refused
-with the same words wherever it was written.
+Flags (:mod:`lrplot.spec.flags`), a config's curve (:mod:`lrplot.spec.document`) and a
+composite's child schedule (:mod:`lrplot.composites`) each convert their own spelling of the
+values, then resolve them here, so a missing parameter or a parameter that contradicts another
+is refused with the same words wherever it was written.
 """
 
 from __future__ import annotations
@@ -19,12 +19,17 @@ Report = Callable[[Param | None, str], None]
 """``report(param, message)``: a problem with that parameter (None: the curve as a whole)."""
 
 
-def with_defaults(kind: Kind, params: dict[str, Any], skip: Iterable[str] = ()) -> None:
-    """Give every optional parameter not in ``params`` (nor in ``skip``) its default."""
-    skip = set(skip)
-    for p in kind.params:
-        if p.name not in params and p.name not in skip and not p.required:
-            params[p.name] = p.default
+def resolve_params(kind: Kind, given: Mapping[str, Any], report: Report,
+                   invalid: Iterable[str] = (), base_lr: float | None = None, *,
+                   report_check: Callable[[str, str], None] | None = None
+                   ) -> dict[str, Any] | None:
+    """Every parameter of the curve, in the kind's declaration order: the values ``given`` (by
+    parameter name), the defaults for the rest; None when :func:`check_params` finds a problem
+    (reported). The one resolver of flags, configs and child schedules."""
+    params = {p.name: given[p.name] if p.name in given else p.default for p in kind.params
+              if p.name in given or not p.required}
+    ok = check_params(kind, params, report, invalid, base_lr, report_check=report_check)
+    return params if ok else None
 
 
 def check_params(kind: Kind, params: dict[str, Any], report: Report,

@@ -5,7 +5,9 @@ show each parameter's help, type, bounds and default, and flag mistakes as you t
 here is written by hand per kind: every kind, its parameters (under the snake_case key and the
 framework's own spelling, ``t_max`` and ``T_max``), their types, bounds, defaults and help come
 from :mod:`lrplot.schedules` and :mod:`lrplot.params`; only the figure/panel/curve structure and
-the help of its few keys are described here (:data:`KEY_HELP`).
+the help of its keys come from where they are declared: :mod:`lrplot.configkeys` for the figure,
+panels and curves, :data:`lrplot.logged.KEY_HELP` for a data curve, the import reader for an
+imported config.
 
 The schema is draft-07 (what yaml-language-server understands). A curve is matched to its kind
 with ``if``/``then`` on ``type`` (case-insensitive, every spelling lrplot accepts), so the
@@ -28,7 +30,7 @@ import json
 import re
 import sys
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from lrplot import configkeys, schedules, spec
 from lrplot.params import COMMON_PARAMS, TYPES, Param, format_value
@@ -44,19 +46,7 @@ REPO_FILE = Path(__file__).resolve().parent.parent / "schema" / "lrplot.schema.j
 _BOOL = {"type": "boolean"}
 _NAME = {"type": "string", "minLength": 1, "pattern": r"\S"}
 
-
-KEY_HELP: dict[str, tuple[dict[str, Any] | Callable[[], dict[str, Any]], str]] = {
-    "path": (_NAME, "A CSV file with a header row, relative to this config file."),
-    "column": (_NAME, "The lr column of the CSV (optional when the file has one value "
-                      "column)."),
-    "step_column": (_NAME, "The step column of the CSV (default: a column named step, "
-                           "global_step, iteration, ... when there is one, else row i is "
-                           "step i)."),
-}
-"""Schema and help of a data curve's keys (lrplot.logged); the figure's, panels' and curves'
-own keys are declared in lrplot.configkeys."""
-
-_STRUCTURAL = ("type", "panels", "curves", "sweep")  # described by the generator itself
+_STRUCTURAL = configkeys.STRUCTURE_KEYS  # described by the generator itself
 _COMMON = {p.name: p for p in COMMON_PARAMS}
 
 
@@ -261,7 +251,8 @@ class _Generator:
     # -- structure ---------------------------------------------------------------------------
 
     def key(self, key: str, where: str) -> dict[str, Any]:
-        """A structural key: a common parameter (steps, base_lr) or one of :data:`KEY_HELP`."""
+        """A key of the figure, a panel or a curve: a common parameter (steps, base_lr), a key
+        of :mod:`lrplot.configkeys`, or a data curve's own (:data:`lrplot.logged.KEY_HELP`)."""
         if key == "base_lr":  # a list: one parameter group (and curve) per value
             one = self.param(_COMMON[key])
             described = one.pop("description")
@@ -275,11 +266,13 @@ class _Generator:
         declared = configkeys.BY_NAME.get(key)
         if declared is not None and declared.schema is not None:
             return declared.schema_of()
-        if key in KEY_HELP:
-            schema, help_text = KEY_HELP[key]
-            return {"description": help_text, **(schema() if callable(schema) else schema)}
-        self.gap(f"key {key!r} of {where} has no description: add it to KEY_HELP in "
-                 f"lrplot/schema.py, then run {REGENERATE}")
+        from lrplot import logged
+
+        if key in logged.KEY_HELP:
+            schema, help_text = logged.KEY_HELP[key]
+            return {"description": help_text, **schema}
+        self.gap(f"key {key!r} of {where} has no description: declare it in lrplot.configkeys "
+                 f"(a data curve's in lrplot.logged.KEY_HELP), then run {REGENERATE}")
         return {}
 
     def keys_of(self, keys: tuple[str, ...], where: str) -> dict[str, Any]:

@@ -31,6 +31,8 @@ from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
 import numpy as np
 
+from lrplot import compute
+
 if TYPE_CHECKING:
     from lrplot.spec import Curve, FigureSpec
 
@@ -147,10 +149,7 @@ def summarize(chunks: Iterable[np.ndarray], below: float | None = None,
 
 def curve_chunks(curve: Curve) -> Iterator[np.ndarray]:
     """The curve's series in consecutive pieces (bounded memory for long runs)."""
-    chunks = getattr(curve, "chunks", None)
-    if chunks is not None:
-        return chunks()
-    return iter([curve.lr()])
+    return compute.chunks(curve)
 
 
 def is_data(curve: Curve) -> bool:
@@ -197,7 +196,7 @@ def figure_stats(spec: FigureSpec, below: float | None = None,
                 from lrplot import logged
 
                 if planned_lr is None:
-                    planned_lr = planned.lr()
+                    planned_lr = compute.values(planned)
                 steps, values = logged.points(curve.params)
                 diverged = divergence(steps, values, planned_lr, planned.label, rtol)
             result.append(CurveStats(panel.title, curve.label, divergence=diverged, **numbers))

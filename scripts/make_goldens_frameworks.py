@@ -11,6 +11,8 @@ From the repository root, with the framework installed in the running Python:
     python scripts/make_goldens_frameworks.py torchtitan  # torchtitan==0.3.0 with --no-deps
     python scripts/make_goldens_frameworks.py nanogpt     # a verbatim copy of get_lr
     python scripts/make_goldens_frameworks.py mmengine    # mmengine 0.10.7 (--no-deps)
+    python scripts/make_goldens_frameworks.py nemo    # nemo_toolkit==3.0.0 --no-deps (its
+        # lr_scheduler module loaded alone: tests/frameworks_oracle.py nemo_lr_scheduler)
     /tmp/optax-venv/bin/python scripts/make_goldens_frameworks.py optax   # a throwaway venv:
         # python3 -m venv /tmp/optax-venv && /tmp/optax-venv/bin/pip install optax jax numpy
 
@@ -485,9 +487,73 @@ def mmengine_cases() -> list[dict]:
              "restart_weights": [1, 0.5], "eta_min": 0.0}]),
     ]
     return singles + momenta + lists
+def nemo_cases() -> list[dict]:
+    n = "nemo."
+    return [
+        case(n + "warmup_policy", 60, warmup_steps=10),  # no max_steps: no end
+        case(n + "warmup_policy", 60, warmup_ratio=0.25, max_steps=40, min_lr=0.01),
+        case(n + "warmup_hold_policy", 80, warmup_steps=10, hold_steps=20, max_steps=60),
+        case(n + "warmup_hold_policy", 80, warmup_ratio=0.1, hold_ratio=0.3, max_steps=70,
+             min_lr=0.001),
+        case(n + "square_annealing", 130, max_steps=120, warmup_steps=10),  # min_lr 1e-5
+        case(n + "square_annealing", 130, max_steps=120, min_lr=0.02),
+        case(n + "square_root_annealing", 130, max_steps=120, warmup_steps=30),
+        case(n + "square_root_annealing", 130, max_steps=120, min_lr=0.03),
+        case(n + "cosine_annealing", 130, max_steps=120, warmup_steps=10, min_lr=0.001),
+        case(n + "cosine_annealing", 130, max_steps=120, warmup_ratio=0.1),
+        # constant_steps: Megatron's warm-up from 0 and the cosine over the remaining steps
+        case(n + "cosine_annealing", 130, max_steps=120, warmup_steps=10, constant_steps=30,
+             min_lr=0.01),
+        case(n + "cosine_annealing", 130, max_steps=120, constant_ratio=0.2, min_lr=0.01),
+        # examples/nlp/language_modeling/conf/megatron_gpt_config.yaml
+        case(n + "cosine_annealing", 100_002, 2e-4, max_steps=100_000, warmup_steps=500,
+             constant_steps=0, min_lr=2e-5, extra=around(500, 100_000)),
+        case(n + "cosine_annealing", 100_002, 2e-4, max_steps=100_000, warmup_steps=500,
+             constant_steps=50_000, min_lr=2e-5, extra=around(500, 50_000, 100_000)),
+        case(n + "noam_annealing", 200, 2.0, d_model=256, warmup_steps=50, min_lr=1e-6),
+        case(n + "noam_annealing", 200, d_model=144),  # no warm-up
+        case(n + "noam_annealing", 200, d_model=176, warmup_ratio=0.1, max_steps=200,
+             min_lr=0.01),
+        case(n + "noam_annealing", LONG, 2.0, d_model=512, warmup_steps=10_000, min_lr=1e-6,
+             extra=around(10_000)),
+        case(n + "noam_hold_annealing", 200, 1e-3, max_steps=180, warmup_steps=20,
+             hold_steps=40),
+        case(n + "noam_hold_annealing", 200, 1e-3, max_steps=180, warmup_steps=20,
+             hold_ratio=0.2, decay_rate=1.0, min_lr=1e-5),
+        case(n + "noam_hold_annealing", 200, 1e-3, max_steps=180, warmup_steps=20),  # no hold
+        case(n + "warmup_hold_anneal_one_minus_square_root", 130, max_steps=120,
+             warmup_steps=10, hold_steps=30, min_lr=0.005),
+        case(n + "warmup_hold_anneal_one_minus_square_root", 130, max_steps=120,
+             warmup_steps=10),  # no hold: the anneal counts from step 0
+        case(n + "warmup_hold_anneal_linear", 130, max_steps=120, warmup_steps=10,
+             hold_steps=30, min_lr=0.005),
+        case(n + "warmup_hold_anneal_linear", 130, max_steps=120, warmup_ratio=0.05,
+             hold_ratio=0.5),
+        case(n + "warmup_annealing", 130, max_steps=120, warmup_steps=10, min_lr=0.01),
+        case(n + "warmup_annealing", 130, max_steps=120),
+        case(n + "inverse_square_root_annealing", 130, max_steps=120, warmup_steps=10),
+        case(n + "inverse_square_root_annealing", 130, max_steps=120, min_lr=0.01),
+        case(n + "t5_inverse_square_root_annealing", 130, max_steps=120, constant_steps=10),
+        case(n + "t5_inverse_square_root_annealing", LONG, max_steps=18_000,
+             constant_steps=1000, min_lr=1e-4, extra=around(1000, 18_000)),
+        case(n + "polynomial_decay_annealing", 130, max_steps=120, warmup_steps=10),
+        case(n + "polynomial_decay_annealing", 130, max_steps=120, warmup_steps=10,
+             power=2.0, cycle=True, min_lr=0.001),
+        case(n + "polynomial_decay_annealing", 130, max_steps=120, power=0.5, min_lr=0.01),
+        # examples/asr/conf/matchboxnet/matchboxnet_3x1x64_v2.yaml
+        case(n + "polynomial_hold_decay_annealing", 220, 0.05, max_steps=200, power=2.0,
+             warmup_ratio=0.05, hold_ratio=0.45, min_lr=0.001),
+        case(n + "polynomial_hold_decay_annealing", 220, max_steps=200, warmup_steps=20),
+        case(n + "polynomial_hold_decay_annealing", 220, max_steps=200, warmup_steps=20,
+             cycle=True),  # no hold: the decay restarts
+        case(n + "cosine_annealing", 60, max_steps=100, warmup_steps=10, last_epoch=40),
+        case(n + "warmup_hold_anneal_linear", 60, max_steps=100, warmup_steps=10,
+             hold_steps=10, last_epoch=5),
+    ]
 
 
 FRAMEWORKS = {
+    "nemo": (nemo_cases, oracle.nemo_lrs, ("nemo", "torch")),
     "megatron": (megatron_cases, oracle.megatron_lrs, ("megatron", "torch")),
     "deepspeed": (deepspeed_cases, oracle.deepspeed_lrs, ("deepspeed", "torch")),
     "transformers": (hf_cases, oracle.hf_lrs, ("transformers", "torch")),

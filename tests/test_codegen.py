@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 import lrplot
-from lrplot import codegen, schedules
+from lrplot import codegen, compute, schedules
 from lrplot.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -111,7 +111,7 @@ def test_emitted_torch_code_reproduces_the_series(mapping):
         pytest.skip(f"no kind {mapping['type']}")
     (curve,) = _curves(mapping)
     code = codegen.curve_code(curve)
-    _assert_same(_run_code(code), curve.lr(), code)
+    _assert_same(_run_code(code), compute.values(curve), code)
 
 
 @pytest.mark.parametrize("mapping", HF_CURVES, ids=lambda m: m["type"])
@@ -123,7 +123,7 @@ def test_emitted_transformers_code_reproduces_the_series(mapping):
     (curve,) = _curves(mapping)
     code = codegen.curve_code(curve)
     assert f"from transformers import {curve.kind.framework_class}" in code
-    _assert_same(_run_code(code), curve.lr(), code)
+    _assert_same(_run_code(code), compute.values(curve), code)
 
 
 def test_every_torch_kind_has_a_code_case():
@@ -152,7 +152,7 @@ def test_the_article_figure_becomes_one_script_with_a_function_per_curve():
     assert len(series) == len(spec.curves) == 11
     for panel in spec.panels:
         for curve in panel.curves:
-            _assert_same(series[f"{panel.title}: {curve.label}"], curve.lr(), code)
+            _assert_same(series[f"{panel.title}: {curve.label}"], compute.values(curve), code)
 
 
 def test_one_script_across_frameworks_runs_against_the_real_libraries():
@@ -185,9 +185,9 @@ def test_one_script_across_frameworks_runs_against_the_real_libraries():
         for curve in panel.curves:
             actual = series[f"{panel.title}: {curve.label}"]
             if curve.kind.framework == "keras":
-                assert_lr_close(actual, curve.lr(), rtol=RTOL_FLOAT32, context=code)
+                assert_lr_close(actual, compute.values(curve), rtol=RTOL_FLOAT32, context=code)
             else:
-                _assert_same(actual, curve.lr(), code)
+                _assert_same(actual, compute.values(curve), code)
 
 
 def test_the_same_curve_in_two_panels_gets_two_entries():
@@ -220,7 +220,7 @@ def test_a_lambda_mixing_variable_names_still_runs():
     (curve,) = _curves({"type": "lambda", "lr_lambda": "0.9 ** epoch + 0 * step * x",
                         "steps": 12})
     code = codegen.curve_code(curve)
-    _assert_same(_run_code(code), curve.lr(), code)
+    _assert_same(_run_code(code), compute.values(curve), code)
 
 
 def test_cli_code_from_flags_and_config(tmp_path):
@@ -279,7 +279,7 @@ def test_emitted_keras_code_reproduces_the_series(mapping):
     (curve,) = _curves(mapping)
     code = codegen.curve_code(curve)
     assert f"keras.optimizers.schedules.{curve.kind.framework_class}(" in code
-    assert_lr_close(_run_code(code), curve.lr(), rtol=RTOL_FLOAT32, context=code)
+    assert_lr_close(_run_code(code), compute.values(curve), rtol=RTOL_FLOAT32, context=code)
 
 
 @pytest.mark.parametrize("mapping", TIMM_CURVES, ids=lambda m: m["type"])
@@ -296,7 +296,7 @@ def test_emitted_timm_code_reproduces_the_series(mapping):
         timm_scheduler_module(module)  # timm without torchvision: its scheduler modules only
     except ImportError:
         pytest.skip("timm is not installed")
-    _assert_same(_run_code(code), curve.lr(), code)
+    _assert_same(_run_code(code), compute.values(curve), code)
 
 
 def test_a_plateau_metric_from_a_file(tmp_path):
@@ -308,7 +308,7 @@ def test_a_plateau_metric_from_a_file(tmp_path):
                         "steps": 11})
     code = codegen.curve_code(curve)
     assert "import csv" in code
-    _assert_same(_run_code(code), curve.lr(), code)
+    _assert_same(_run_code(code), compute.values(curve), code)
 
 
 # Curves stepped once per epoch (interval: epoch): the emitted loop steps the scheduler every
@@ -334,7 +334,7 @@ def test_an_epoch_stepped_curve_is_stepped_once_per_epoch(mapping):
     code = codegen.curve_code(curve)
     assert "if step % steps_per_epoch == 0:" in code
     lrs = _run_code(code)
-    _assert_same(lrs, curve.lr(), code)
+    _assert_same(lrs, compute.values(curve), code)
     assert len(set(lrs[:7])) == 1  # the first epoch holds lr[0], step for step
 
 
@@ -364,7 +364,7 @@ def test_an_epoch_stepped_keras_and_timm_curve():
                 importlib.import_module("keras")
         except ImportError:
             continue
-        np.testing.assert_allclose(_run_code(code), curve.lr(), rtol=1e-6, err_msg=code)
+        np.testing.assert_allclose(_run_code(code), compute.values(curve), rtol=1e-6, err_msg=code)
         ran += 1
     if not ran:
         pytest.skip("neither keras nor timm is installed")
@@ -379,7 +379,7 @@ def test_cli_code_for_an_epoch_stepped_config(tmp_path):
     assert result.exit_code == 0, result.output
     (curve,) = lrplot.load(str(config)).curves
     (lrs,) = _run_figure(result.stdout).values()
-    _assert_same(lrs, curve.lr(), result.stdout)
+    _assert_same(lrs, compute.values(curve), result.stdout)
 
 
 def test_code_for_a_lightning_cli_config_steps_as_lightnings_trainer(tmp_path):

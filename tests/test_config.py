@@ -15,7 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 import lrplot
-from lrplot import schedules
+from lrplot import compute, schedules
 from lrplot.cli import main
 from lrplot.spec import SpecError
 from lrplot.yamlio import YamlError
@@ -174,7 +174,7 @@ def test_sweep_of_lists():
     spec = lrplot.load({"steps": 6, "curves": [
         {"type": "multistep", "gamma": 0.5, "sweep": {"milestones": [[2, 4], [3]]}}]})
     assert [c.label for c in spec.curves] == ["milestones=[2, 4]", "milestones=[3]"]
-    assert spec.curves[1].lr().tolist() == [0.1, 0.1, 0.1, 0.05, 0.05, 0.05]
+    assert compute.values(spec.curves[1]).tolist() == [0.1, 0.1, 0.1, 0.05, 0.05, 0.05]
 
 
 def test_explicit_label_and_label_with_sweep():

@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 import lrplot
-from lrplot import logged, stats
+from lrplot import compute, logged, stats
 from lrplot.cli import main
 from lrplot.spec import SpecError
 
@@ -43,7 +43,7 @@ def test_a_logged_series_is_read_relative_to_the_config(tmp_path):
     spec = lrplot.load(str(_config(tmp_path, {"path": "log.csv"})))
     (curve,) = spec.curves
     assert curve.label == "log.csv" and curve.steps == 100
-    assert np.array_equal(curve.lr(), lr)
+    assert np.array_equal(compute.values(curve), lr)
 
 
 def test_sparse_logs_are_joined_by_straight_lines_and_start_blank(tmp_path):
@@ -54,7 +54,7 @@ def test_sparse_logs_are_joined_by_straight_lines_and_start_blank(tmp_path):
         3.0,40,0.05
         """)
     spec = lrplot.load({"curves": [{"type": "data", "path": str(tmp_path / "log.csv")}]})
-    lr = spec.curves[0].lr()
+    lr = compute.values(spec.curves[0])
     assert len(lr) == 41
     assert np.isnan(lr[:10]).all()
     assert lr[10] == 0.1 and lr[15] == pytest.approx(0.075) and lr[40] == 0.05
@@ -72,7 +72,7 @@ def test_columns_chosen_by_name_or_default(tmp_path):
     with pytest.raises(SpecError, match="which column .* holds the lr"):
         lrplot.load({"curves": [{"type": "data", "path": path}]})
     spec = lrplot.load({"curves": [{"type": "data", "path": path, "column": "run-1 - lr"}]})
-    assert spec.curves[0].lr().tolist() == [0.1, 0.09]
+    assert compute.values(spec.curves[0]).tolist() == [0.1, 0.09]
     with pytest.raises(SpecError, match="no column 'run-1 - LR'; did you mean 'run-1 - lr'"):
         lrplot.load({"curves": [{"type": "data", "path": path, "column": "run-1 - LR"}]})
 
@@ -80,13 +80,13 @@ def test_columns_chosen_by_name_or_default(tmp_path):
 def test_rows_without_a_step_column_are_steps(tmp_path):
     _write(tmp_path / "plain.csv", "learning_rate\n0.1\n0.2\n\n0.3\n")
     spec = lrplot.load({"curves": [{"type": "data", "path": str(tmp_path / "plain.csv")}]})
-    assert spec.curves[0].lr().tolist() == [0.1, 0.2, 0.3]
+    assert compute.values(spec.curves[0]).tolist() == [0.1, 0.2, 0.3]
 
 
 def test_a_resumed_run_keeps_the_last_value_of_a_step(tmp_path):
     _write(tmp_path / "r.csv", "step,lr\n0,0.1\n1,0.2\n2,0.3\n1,0.25\n2,0.35\n")
     spec = lrplot.load({"curves": [{"type": "data", "path": str(tmp_path / "r.csv")}]})
-    assert spec.curves[0].lr().tolist() == [0.1, 0.25, 0.35]
+    assert compute.values(spec.curves[0]).tolist() == [0.1, 0.25, 0.35]
 
 
 @pytest.mark.parametrize("text, key, message", [

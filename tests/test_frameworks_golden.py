@@ -11,14 +11,14 @@ from __future__ import annotations
 import pytest
 
 import lrplot
-from lrplot import schedules
+from lrplot import compute, schedules
 from frameworks_oracle import (RTOL_FLOAT32, RTOL_FLOAT64, assert_lr_close, golden_path,
                                load_goldens)
 
 FRAMEWORKS = {"transformers": RTOL_FLOAT64, "timm": RTOL_FLOAT64, "keras": RTOL_FLOAT32,
               "optax": RTOL_FLOAT32, "deepspeed": RTOL_FLOAT64,
               "megatron": RTOL_FLOAT64, "torchtitan": RTOL_FLOAT64, "nanogpt": RTOL_FLOAT64,
-              "mmengine": RTOL_FLOAT64}
+              "mmengine": RTOL_FLOAT64, "nemo": RTOL_FLOAT64}
 """framework -> the tolerance of its golden comparison."""
 
 PRESENT = [f for f in FRAMEWORKS if golden_path(f).exists()]
@@ -64,7 +64,7 @@ def test_other_series_match_framework(framework, case, series):
     """The other series a framework sets (DeepSpeed OneCycle's beta1) match it too."""
     kind = schedules.get(case["kind"])
     params = {**kind.defaults(), **case["params"]}
-    values = kind.evaluate(case["steps"], case["base_lr"], params, series=series)
+    values = compute.kernel_values(kind, case["steps"], case["base_lr"], params, series=series)
     indices = case["indices"]
     actual = values if indices is None else values[indices]
     assert_lr_close(actual, case[series], rtol=FRAMEWORKS[framework], indices=indices,

@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 import lrplot
-from lrplot import schedules
+from lrplot import compute, schedules
 from lrplot.cli import main
 from lrplot.spec import SpecError
 from frameworks_oracle import load_goldens
@@ -64,7 +64,7 @@ def test_constant_is_the_python_number():
 def test_boundaries_and_scales_from_yaml_and_flags(tmp_path):
     spec = lrplot.load({"curves": [{"type": "optax.piecewise_constant", "steps": 30,
                                     "boundaries_and_scales": {10: 0.5, 20: 0.5}}]})
-    lr = spec.panels[0].curves[0].lr()
+    lr = compute.values(spec.panels[0].curves[0])
     assert lr[9] == float(np.float32(0.1)) and lr[10] == float(np.float32(0.1) * np.float32(0.5))
     out = tmp_path / "lr.csv"
     result = CliRunner().invoke(main, ["optax.piecewise_constant", "--boundaries-and-scales",

@@ -12,7 +12,7 @@ import pytest
 import lrplot
 import trainers_oracle as oracle
 from frameworks_oracle import RTOL_FLOAT64, assert_lr_close
-from lrplot import schedules
+from lrplot import compute, schedules
 
 
 def _torchtitan_cases(count: int) -> list[dict]:
@@ -129,4 +129,4 @@ def test_emitted_code_reproduces_the_series(mapping):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         exec(compile(code, "<lrplot code>", "exec"), namespace)  # noqa: S102
-    np.testing.assert_array_equal(np.array(namespace["lrs"]), curve.lr(), err_msg=code)
+    np.testing.assert_array_equal(np.array(namespace["lrs"]), compute.values(curve), err_msg=code)

@@ -24,7 +24,7 @@ from click.testing import CliRunner
 import lrplot
 from lrplot import html, output
 from lrplot.cli import main
-from lrplot.compute import compute
+from lrplot.compute import compute, values as curve_values
 
 ROOT = Path(__file__).resolve().parent.parent
 VENDOR = ROOT / "lrplot" / "html" / "vendor"
@@ -92,7 +92,7 @@ def test_full_values_are_exact():
     [cycle] = data["panels"][1]["curves"]
     [momentum] = cycle["extras"]
     assert momentum["name"] == "momentum" and momentum["steps"] == 100
-    expected = spec.panels[1].curves[0].values("momentum")
+    expected = curve_values(spec.panels[1].curves[0], "momentum")
     assert np.array_equal(f64(momentum["full"]), expected)
     assert data["panels"][1]["extraAxis"] == "momentum (dashed)"
 

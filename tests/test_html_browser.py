@@ -22,7 +22,7 @@ import numpy as np
 import pytest
 
 import lrplot
-from lrplot.compute import compute
+from lrplot.compute import compute, values as curve_values
 
 webdriver = pytest.importorskip("selenium.webdriver")
 from selenium.webdriver.chrome.service import Service  # noqa: E402
@@ -154,8 +154,8 @@ def test_hover_reads_out_exact_values(browser, tmp_path):
         other_step, rows = readout(browser, 1)
         assert step_of(other_step) == step
         spec = lrplot.load(ARTICLE).panels[1].curves[0]
-        assert [v for _, v in rows] == [repr(float(spec.values("lr")[step])),
-                                        repr(float(spec.values("momentum")[step]))]
+        assert [v for _, v in rows] == [repr(float(curve_values(spec, "lr")[step])),
+                                        repr(float(curve_values(spec, "momentum")[step]))]
 
 
 def test_readout_formats_floats_as_python_repr(browser, tmp_path):

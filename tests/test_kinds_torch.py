@@ -16,6 +16,7 @@ from click.testing import CliRunner
 
 import lrplot
 import lrplot.schedules
+from lrplot import compute
 from lrplot.cli import main
 from lrplot.spec import SpecError
 
@@ -368,7 +369,7 @@ def test_interval_epoch_holds_each_value_for_an_epoch():
     spec = lrplot.load({"steps_per_epoch": 4, "steps": 22, "curves": [
         {"type": "step", "step_size": 2, "gamma": 0.5, "interval": "epoch"},
         {"type": "step", "step_size": 2, "gamma": 0.5}]})
-    per_epoch, per_step = (c.lr() for c in spec.curves)
+    per_epoch, per_step = (compute.values(c) for c in spec.curves)
     expected = lrplot.schedule("step", steps=6, step_size=2, gamma=0.5)
     assert per_epoch.tolist() == [v for v in expected.tolist() for _ in range(4)][:22]
     assert per_step.tolist() == lrplot.schedule("step", steps=22, step_size=2,
@@ -385,7 +386,7 @@ def test_interval_epoch_needs_steps_per_epoch_and_limits_count_scheduler_steps()
     # 100 epochs of 10 iterations: a OneCycleLR of 100 scheduler steps fits
     spec = lrplot.load({"steps_per_epoch": 10, "interval": "epoch", "steps": 1000, "curves": [
         {"type": "onecycle", "max_lr": 1.0, "total_steps": 100}]})
-    assert len(spec.curves[0].lr()) == 1000
+    assert len(compute.values(spec.curves[0])) == 1000
 
 
 def test_steps_per_epoch_is_onecycle_s_own_parameter_too():
@@ -399,9 +400,9 @@ def test_shipped_configs_load_and_evaluate():
     for config in sorted((ROOT / "configs").glob("*.yaml")):
         spec = lrplot.load(config)
         for curve in spec.curves:
-            assert len(curve.lr()) == curve.steps
+            assert len(compute.values(curve)) == curve.steps
             for extra in curve.extras:
-                assert len(curve.values(extra)) == curve.steps
+                assert len(compute.values(curve, extra)) == curve.steps
 
 
 # -- parameter groups and momentum against torch (tests/golden/torch_series.json) -------------
@@ -424,11 +425,11 @@ def test_groups_and_momentum_match_torch(case):
     assert len(spec.curves) == len(case["base_lr"])
     for g, curve in enumerate(spec.curves):
         assert curve.base_lr == case["base_lr"][g]
-        assert curve.lr().tolist() == case["lr"][g]  # bit for bit
+        assert compute.values(curve).tolist() == case["lr"][g]  # bit for bit
         if momentum:
-            assert_lr_close(curve.values("momentum"), case["momentum"][g],
+            assert_lr_close(compute.values(curve, "momentum"), case["momentum"][g],
                             context=f"{case['kind']} momentum, group {g}")
-            assert curve.values("momentum").tolist() == case["momentum"][g]
+            assert compute.values(curve, "momentum").tolist() == case["momentum"][g]
     if len(case["base_lr"]) > 1:
         assert "[group 1: base_lr=" in spec.curves[1].label
 
@@ -474,8 +475,8 @@ if HAVE_TORCH:
         try:
             spec = lrplot.load({"base_lr": groups, "steps": steps, "series": ["lr", "momentum"],
                                 "curves": [{"type": kind, **params}]})
-            lrs = [c.lr() for c in spec.curves]
-            momenta = [c.values("momentum") for c in spec.curves]
+            lrs = [compute.values(c) for c in spec.curves]
+            momenta = [compute.values(c, "momentum") for c in spec.curves]
         except SpecError:  # no momentum here, or refused (tested elsewhere)
             return
         expected = torch_series(kind, steps, groups, optimizer, **params)

@@ -25,8 +25,8 @@ LAYERS = [
                   "<a framework's folder>"]),  # lrplot.frameworks.NAME: its declaration
     ("input", ["lrplot.yamlio", "lrplot.logcsv", "lrplot.readers", "lrplot.readers.*"]),
     ("spec", ["lrplot.configkeys", "lrplot.figspec", "lrplot.resolve", "lrplot.composites",
-              "lrplot.spec", "lrplot.spec.*", "lrplot.logged", "lrplot.logged",
-              "lrplot.lint"]),
+              "lrplot.spec", "lrplot.spec.*", "lrplot.logged", "lrplot.lint",
+              "lrplot.frameworks.*.lint"]),  # the package: flags, document, drafts, report
     ("compute", ["lrplot.kernel_tools", "lrplot.frameworks.*.kernels",
                  "lrplot.frameworks.*.stepping", "lrplot.frameworks.*.plateau",
                  "lrplot.compute", "lrplot.envelope", "lrplot.stats"]),
@@ -160,6 +160,36 @@ def test_no_import_cycles():
     assert cycles == []
 
 
+def _imports_numpy(module: str) -> bool:
+    """Whether the module imports numpy where it runs (not only to name types)."""
+    found = []
+
+    def visit(node: ast.AST) -> None:
+        if isinstance(node, ast.If) and _is_type_checking(node.test):
+            for child in node.orelse:
+                visit(child)
+            return
+        if isinstance(node, ast.Import):
+            found.extend(a.name for a in node.names if a.name.split(".")[0] == "numpy")
+        elif isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "numpy":
+            found.append(node.module)
+        for child in ast.iter_child_nodes(node):
+            visit(child)
+
+    visit(ast.parse(MODULES[module].read_text(encoding="utf-8")))
+    return bool(found)
+
+
+def test_the_spec_layer_computes_nothing():
+    """Evaluation lives in compute: the figure model, its builders, the resolver and the linter
+    (handed compute's evaluator) need no numpy. Only the logged-series reader holds arrays (a
+    log file's steps and values, which its horizon needs)."""
+    spec = [m for m in MODULES if LAYERS[layer_of(m)][0] == "spec"]
+    assert "lrplot.spec.document" in spec and "lrplot.frameworks.pytorch.lint" in spec
+    assert [m for m in spec if _imports_numpy(m)] == ["lrplot.logged"]
+    assert _imports_numpy("lrplot.compute")
+
+
 def test_kernels_import_no_declarations():
     """A kernel computes from its keyword arguments; what it shares with its declaration (pure
     arithmetic such as OneCycleLR's phases, the metric file's reader) lives below both."""
@@ -182,4 +212,5 @@ def test_the_checker_sees_an_upward_import_and_a_cycle(tmp_path, monkeypatch):
     assert layer_of("lrplot.frameworks.pytorch.kernels") > layer_of("lrplot.frameworks.pytorch.kinds")
     assert layer_of("lrplot.cli") > layer_of("lrplot.gallery") > layer_of("lrplot.spec")
     assert layer_of("lrplot.spec") > layer_of("lrplot.yamlio") > layer_of("lrplot.schedules")
+    assert layer_of("lrplot.compute") > layer_of("lrplot.spec.flags") == layer_of("lrplot.lint")
     assert any(name == "lrplot.schedules" for name, _ in GRAPH["lrplot.frameworks.pytorch.kinds"])

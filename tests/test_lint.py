@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 import lrplot
-from lrplot import lint, schedules, yamlio
+from lrplot import compute, lint, schedules, yamlio
 from lrplot.cli import main
 from lrplot.spec import from_document
 
@@ -66,6 +66,14 @@ CASES: dict[str, tuple[dict, dict]] = {
          "lr_decay_style": "inverse-square-root", "min_lr": 0.001, "steps": 200},
         {"type": "megatron.param_scheduler", "lr_decay_steps": 200, "lr_warmup_steps": 10,
          "lr_decay_style": "inverse-square-root", "min_lr": 0.001, "steps": 201}),
+    "nemo-decay-from-step-0": (
+        {"type": "nemo.polynomial_hold_decay_annealing", "max_steps": 200,
+         "warmup_steps": 20, "steps": 201},
+        {"type": "nemo.polynomial_hold_decay_annealing", "max_steps": 200,
+         "warmup_steps": 20, "hold_steps": 0, "steps": 201}),
+    "nemo-min-lr-above-lr": (
+        {"type": "nemo.warmup_annealing", "max_steps": 200, "min_lr": 0.5, "steps": 201},
+        {"type": "nemo.warmup_annealing", "max_steps": 200, "min_lr": 0.001, "steps": 201}),
     "onecycle-overrun": (
         {"type": "onecycle", "max_lr": 0.1, "total_steps": 100, "steps": 101},
         {"type": "onecycle", "max_lr": 0.1, "total_steps": 100, "steps": 100}),
@@ -119,6 +127,13 @@ MORE_TRIGGERS = [
     ("stepped-per-iteration", {"type": "exponential", "gamma": 0.9, "steps": 10_000}),
     ("stepped-per-iteration", {"type": "cosine", "T_max": 10, "steps": 1000}),
     ("floor-not-reached", {"type": "polynomial", "total_iters": 200, "steps": 100}),
+    ("floor-not-reached", {"type": "nemo.cosine_annealing", "max_steps": 200, "steps": 150}),
+    ("floor-not-reached", {"type": "nemo.cosine_annealing", "max_steps": 200,
+                           "constant_steps": 50, "steps": 120}),
+    ("nemo-decay-from-step-0", {"type": "nemo.warmup_hold_anneal_linear", "max_steps": 100,
+                                "warmup_ratio": 0.1, "steps": 101}),
+    ("nemo-decay-from-step-0", {"type": "nemo.square_root_annealing", "max_steps": 100,
+                                "warmup_steps": 30, "steps": 101}),
     ("floor-not-reached", {"type": "timm.cosine", "t_initial": 300, "steps": 200}),
     ("floor-not-reached", {"type": "timm.poly", "t_initial": 300, "warmup_t": 5,
                            "warmup_prefix": True, "steps": 300}),
@@ -146,6 +161,11 @@ CLEAN = [
     {"type": "multistep", "milestones": [200, 200]},  # (duplicates still warn: see below)
     {"type": "linear", "start_factor": 0.1, "total_iters": 10, "steps": 5},  # a warmup: no floor
     {"type": "keras.cosine_decay", "decay_steps": 99, "steps": 100},
+    {"type": "nemo.cosine_annealing", "max_steps": 200, "warmup_steps": 20, "min_lr": 1e-4,
+     "steps": 200},
+    {"type": "nemo.warmup_hold_policy", "max_steps": 200, "warmup_steps": 20, "steps": 200},
+    {"type": "nemo.warmup_hold_anneal_one_minus_square_root", "max_steps": 200,
+     "warmup_steps": 20, "hold_steps": 60, "steps": 201},
     {"type": "keras.polynomial_decay", "decay_steps": 20, "cycle": True, "steps": 100},
     {"type": "optax.polynomial", "end_value": 0.0, "power": 2.0, "transition_steps": 80,
      "transition_begin": 10, "steps": 100},
@@ -165,7 +185,7 @@ def _lint(curve: dict) -> list[lint.LintWarning]:
         pytest.skip(f"kind {curve['type']} does not exist (yet)")
     text = json.dumps({"curves": [curve]})  # JSON is YAML
     doc = yamlio.loads(text, "case.yaml")
-    return lint.check(from_document(doc), doc)
+    return lint.check(from_document(doc), doc, evaluate=compute.chunks)
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
@@ -204,7 +224,7 @@ def test_every_rule_names_kinds_or_is_ahead_of_them():
 
 def test_article_lints_with_the_duplicate_milestone_warning(ARTICLE):
     doc = yamlio.load(str(ARTICLE))
-    warnings = lint.check(from_document(doc), doc)
+    warnings = lint.check(from_document(doc), doc, evaluate=compute.chunks)
     duplicate = [w for w in warnings if w.rule == "duplicate-milestone"]
     assert len(duplicate) == 1
     w = duplicate[0]
@@ -219,7 +239,8 @@ def test_article_lints_with_the_duplicate_milestone_warning(ARTICLE):
 
 def test_sweep_values_are_located_in_the_sweep(ARTICLE):
     doc = yamlio.load(str(ARTICLE))
-    cosine = [w for w in lint.check(from_document(doc), doc) if w.rule == "cosine-past-t-max"]
+    cosine = [w for w in lint.check(from_document(doc), doc, evaluate=compute.chunks)
+              if w.rule == "cosine-past-t-max"]
     assert [w.where.split(": ")[-1] for w in cosine] == [
         "panels[3].curves[0].sweep.T_max[0]", "panels[3].curves[0].sweep.T_max[1]",
         "panels[3].curves[0].sweep.T_max[2]"]
@@ -237,14 +258,14 @@ def test_a_sweep_repeating_one_finding_reports_it_once():
 def test_a_parameter_is_located_at_its_key():
     text = "steps: 100\ncurves:\n  - {type: step, step_size: 200}\n"
     doc = yamlio.loads(text, "f.yaml")
-    (w,) = lint.check(from_document(doc), doc)
+    (w,) = lint.check(from_document(doc), doc, evaluate=compute.chunks)
     assert w.where == "f.yaml:3:18: curves[0].step_size"
 
 
 def test_spelling_of_the_key_is_the_authors():
     text = "curves:\n  - type: cosine\n    t_max: 10\n    steps: 30\n"
     doc = yamlio.loads(text, "f.yaml")
-    (w,) = lint.check(from_document(doc), doc)
+    (w,) = lint.check(from_document(doc), doc, evaluate=compute.chunks)
     assert w.where == "f.yaml:3:5: curves[0].t_max"
 
 
@@ -263,7 +284,7 @@ def test_refused_sequential_milestones_are_errors_not_warnings():
 
 def test_python_api_from_a_mapping_locates_by_key_path():
     spec = lrplot.load({"curves": [{"type": "step", "step_size": 100, "steps": 50}]})
-    (w,) = lint.check(spec)
+    (w,) = lint.check(spec, evaluate=compute.chunks)
     assert w.rule == "step-size-beyond-run" and w.where == "--step-size"
 
 
@@ -320,7 +341,7 @@ def test_the_article_acknowledges_its_quirks_and_lints_clean():
         .exit_code == 0
     doc = yamlio.load(str(CONFIG))
     spec = from_document(doc)
-    assert lint.check(spec, doc) == []
+    assert lint.check(spec, doc, evaluate=compute.chunks) == []
     assert [c.lint_ignore for c in spec.panels[2].curves] == [("duplicate-milestone",)]
 
 
@@ -329,11 +350,12 @@ def test_acknowledgement_silences_only_its_rule_on_its_curve():
             "  - {type: multistep, milestones: [200, 200, 500], lint: {ignore: [duplicate-milestone]}}\n"
             "  - {type: multistep, milestones: [200, 200]}\n")
     doc = yamlio.loads(text, "f.yaml")
-    warnings = lint.check(from_document(doc), doc)
+    warnings = lint.check(from_document(doc), doc, evaluate=compute.chunks)
     assert sorted((w.rule, w.where.split(": ")[-1]) for w in warnings) == [
         ("duplicate-milestone", "curves[1].milestones[1]"),
         ("milestone-beyond-run", "curves[0].milestones[2]")]
-    assert lint.check(from_document(doc), doc, ignore=["duplicate-milestone"])[0].rule == \
+    assert lint.check(from_document(doc), doc, ignore=["duplicate-milestone"],
+                      evaluate=compute.chunks)[0].rule == \
         "milestone-beyond-run"
 
 

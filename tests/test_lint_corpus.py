@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from lrplot import lint, yamlio
+from lrplot import compute, lint, yamlio
 from lrplot.spec import from_document
 
 HERE = Path(__file__).resolve().parent
@@ -20,7 +20,7 @@ MISTAKES = sorted((HERE / "lint_mistakes").glob("*.yaml"))
 
 def _warnings(path: Path) -> list[lint.LintWarning]:
     doc = yamlio.load(str(path))
-    return lint.check(from_document(doc), doc)
+    return lint.check(from_document(doc), doc, evaluate=compute.chunks)
 
 
 def test_the_corpora_cover_every_framework():
@@ -56,7 +56,7 @@ def test_one_rule_for_every_framework_run_length_equals_schedule_length(kind, pa
         text = f"steps: {steps}\ncurves:\n  - {{type: {kind}, {param}: 100" + "".join(
             f", {k}: {v}" for k, v in extra.items()) + "}\n"
         doc = yamlio.loads(text, "f.yaml")
-        return lint.check(from_document(doc), doc)
+        return lint.check(from_document(doc), doc, evaluate=compute.chunks)
 
     assert lint_at(100) == []
     (w,) = lint_at(90)
@@ -70,8 +70,8 @@ def test_a_scheduler_stepped_per_epoch_is_linted_in_epochs():
             "  - {type: cosine, T_max: 30, interval: epoch}\n"
             "  - {type: multistep, milestones: [10, 20], interval: epoch}\n")
     doc = yamlio.loads(text, "f.yaml")
-    assert lint.check(from_document(doc), doc) == []
+    assert lint.check(from_document(doc), doc, evaluate=compute.chunks) == []
     late = text.replace("T_max: 30", "T_max: 20")
     doc = yamlio.loads(late, "f.yaml")
-    (w,) = lint.check(from_document(doc), doc)
+    (w,) = lint.check(from_document(doc), doc, evaluate=compute.chunks)
     assert w.rule == "cosine-past-t-max" and "T_max: 30" in w.fix

@@ -155,9 +155,10 @@ def test_streamed_series_equal_the_whole_array(monkeypatch):
 def test_chunk_size_does_not_change_values():
     spec = lrplot.load(LONG)
     for curve in spec.curves:
-        expected = curve.kind.evaluate(curve.steps, curve.base_lr, curve.params)
+        expected = series_mod.kernel_values(curve.kind, curve.steps, curve.base_lr, curve.params)
         for chunk in (7, 4096):
-            pieces = list(curve.kind.chunks(curve.steps, curve.base_lr, curve.params, chunk))
+            pieces = list(series_mod.kernel_chunks(curve.kind, curve.steps, curve.base_lr,
+                                                   curve.params, chunk))
             np.testing.assert_array_equal(np.concatenate(pieces), expected)
 
 
@@ -237,7 +238,7 @@ def test_streamed_files_equal_formatting_everything_at_once(spec, block, monkeyp
 def test_streamed_values_read_back_exactly(tmp_path):
     spec = lrplot.load({"curves": [{"type": "cosine", "T_max": 1000, "eta_min": 0.001,
                                     "steps": 5000}]})
-    lr = spec.curves[0].lr()
+    lr = series_mod.values(spec.curves[0])
     lrplot.save(spec, str(tmp_path / "lr.csv"))
     lrplot.save(spec, str(tmp_path / "lr.json"))
     rows = (tmp_path / "lr.csv").read_text().splitlines()[1:]
@@ -378,7 +379,7 @@ def test_a_sweep_is_one_broadcast_with_the_values_of_each_curve(monkeypatch):
     got = [s.lr for p in panels for s in p.series]
     assert sorted(calls) == [2, 3, 4]  # three sweeps, each evaluated once
     for lr, curve in zip(got, spec.curves):
-        assert lr.tobytes() == curve.lr().tobytes()
+        assert lr.tobytes() == series_mod.values(curve).tobytes()
 
 
 @pytest.mark.parametrize("chunk", [1, 7, 1000])
@@ -389,7 +390,7 @@ def test_broadcast_rows_do_not_depend_on_the_chunk(chunk):
         for sweep in sweeps:
             rows = np.concatenate(list(sweep.blocks(chunk)), axis=1)
             for row, curve in zip(rows, sweep.curves):
-                assert row.tobytes() == curve.lr().tobytes()
+                assert row.tobytes() == series_mod.values(curve).tobytes()
 
 
 def test_an_overflowing_sweep_falls_back_to_its_curves():

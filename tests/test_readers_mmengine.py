@@ -120,7 +120,8 @@ def test_paramwise_lr_mult_gives_each_group_its_curve(tmp_path):
         "x.py": "train_cfg = dict(type='IterBasedTrainLoop', max_iters=30)\n"
                 "optim_wrapper = dict(optimizer=dict(type='AdamW', lr=1e-4),\n"
                 "    paramwise_cfg=dict(bias_lr_mult=2.0,\n"
-                "        custom_keys={'backbone': dict(lr_mult=0.1), 'head': dict(decay_mult=0)}))\n"
+                "        custom_keys={'backbone': dict(lr_mult=0.1),\n"
+                "                     'head': dict(decay_mult=0)}))\n"
                 "param_scheduler = [dict(type='LinearLR', start_factor=0.1, by_epoch=False,\n"
                 "    end=10), dict(type='CosineAnnealingLR', by_epoch=False, begin=10, end=30,\n"
                 "    eta_min=1e-6)]\n"})

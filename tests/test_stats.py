@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 import lrplot
-from lrplot import stats
+from lrplot import compute, schedules, stats
 from lrplot.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -44,10 +44,10 @@ def test_first_below_is_strict_and_none_when_never_reached():
 
 
 def test_chunked_summary_equals_whole_series():
-    kind = lrplot.spec.schedules.get("cosine")
+    kind = schedules.get("cosine")
     params = {"T_max": 37, "eta_min": 0.001}
-    whole = kind.evaluate(500, 0.1, params)
-    chunked = stats.summarize(kind.chunks(500, 0.1, params, chunk=17), below=0.01)
+    whole = compute.kernel_values(kind, 500, 0.1, params)
+    chunked = stats.summarize(compute.kernel_chunks(kind, 500, 0.1, params, chunk=17), below=0.01)
     direct = stats.summarize([whole], below=0.01)
     tie = stats.TIE_RTOL
     assert chunked["peak_step"] == direct["peak_step"] == \

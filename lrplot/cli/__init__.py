@@ -101,6 +101,14 @@ def _lint_ignore(ctx: click.Context, param: click.Parameter, value: Any) -> tupl
     return _remember(ctx, param, names)
 
 
+def evaluate(curve: Any) -> Any:
+    """The evaluator lint is given (:func:`lrplot.compute.chunks`): compute, and numpy with it,
+    is imported only when a rule needs a curve's values."""
+    from lrplot import compute
+
+    return compute.chunks(curve)
+
+
 def _warn(spec: Any, doc: Any = None) -> None:
     """Lint warnings on stderr (lrplot.lint), as 'lrplot lint' prints them; -q silences them and
     --lint-ignore RULE (or a curve's lint: {ignore: [RULE]}) acknowledges one."""
@@ -108,7 +116,8 @@ def _warn(spec: Any, doc: Any = None) -> None:
         return
     from lrplot import lint
 
-    for warning in lint.check(spec, doc, ignore=_flag("lint_ignore") or ()):
+    for warning in lint.check(spec, doc, ignore=_flag("lint_ignore") or (),
+                              evaluate=evaluate):
         click.echo(str(warning), err=True)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from lrplot.cli import InputError
+from lrplot.cli import InputError, evaluate
 from lrplot.cli.sources import Source, SourceGroup
 
 
@@ -12,7 +12,7 @@ def lint_messages(source: Source) -> list[str]:
     """The lint warnings of a source, as printed (for commands that only mention them)."""
     from lrplot import lint
 
-    return [str(w) for w in lint.check(source.spec, source.doc)]
+    return [str(w) for w in lint.check(source.spec, source.doc, evaluate=evaluate)]
 
 
 def _lint(sources: list[Source], strict: bool, fmt: str,
@@ -23,7 +23,8 @@ def _lint(sources: list[Source], strict: bool, fmt: str,
 
     try:
         warnings = [w for source in sources for w in lint.check(source.spec, source.doc,
-                                                                      ignore=lint_ignore)]
+                                                                ignore=lint_ignore,
+                                                                evaluate=evaluate)]
     except SpecError as exc:  # a schedule that fails at some step (found by a rule computing it)
         raise InputError([str(p) for p in exc.problems]) from None
     click.echo(lint.FORMATS[fmt](warnings), nl=False)

@@ -61,14 +61,14 @@ class Preview:
         """Read, validate, lint and compute the config: the state the page shows."""
         from lrplot import html, lint, yamlio
         from lrplot import spec as specs
-        from lrplot.compute import compute
+        from lrplot.compute import chunks, compute
 
         watched = [self.config]
         try:
             doc = yamlio.load(self.config)
             spec = specs.from_document(doc)
             watched += spec.input_files()
-            warnings = [str(w) for w in lint.check(spec, doc)]
+            warnings = [str(w) for w in lint.check(spec, doc, evaluate=chunks)]
             figure = html.figure_data(compute(spec), title=spec.title, log_y=spec.log_y)
             state = {"figure": figure, "warnings": list(spec.notes) + warnings}
         except specs.SpecError as exc:

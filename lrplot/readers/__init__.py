@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from lrplot.yamlio import Document
 
 READERS = {
+    "nemo": "lrplot.readers.nemo",  # before hydra: NeMo configs hold _target_ nodes too
     "hydra": "lrplot.readers.hydra",
     "deepspeed": "lrplot.readers.deepspeed",
     "megatron": "lrplot.readers.megatron",
@@ -43,7 +44,7 @@ ALIASES = {"transformers": "hf", "huggingface": "hf", "trainingarguments": "hf",
            "train.py": "timm", "ds_config": "deepspeed", "ds": "deepspeed",
            "nanogpt-config": "nanogpt", "titan": "torchtitan", "mmdet": "mmengine",
            "mmdetection": "mmengine", "mmpretrain": "mmengine", "mmseg": "mmengine",
-           "mmsegmentation": "mmengine"}
+           "mmsegmentation": "mmengine", "nemo_toolkit": "nemo", "nemo-toolkit": "nemo"}
 
 FORMATS = tuple(READERS) + tuple(ALIASES)
 """Every name ``--from`` accepts."""

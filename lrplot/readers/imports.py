@@ -6,14 +6,12 @@ format when detection should not decide. The path is relative to the figure's fi
 from __future__ import annotations
 
 from dataclasses import fields
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 
 from lrplot.readers.run import RunFacts
 
 FACTS = tuple(f.name for f in fields(RunFacts))
 KEYS = ("type", "path", "from", "label", *FACTS)
-CARRIED = ("steps", "base_lr", "steps_per_epoch", "interval")
-"""Figure-level keys of an imported figure that each of its curves takes along."""
 INTERVALS = ("step", "epoch")
 OWN_HELP = {
     "type": "A training config read as curves: import.",
@@ -51,9 +49,12 @@ def key_schemas() -> dict[str, tuple[dict[str, Any], str]]:
             (value[fact_type(key)], facts[key].metadata["help"] + ".") for key in KEYS}
 
 
-def curves(data: dict, figure: Any, error: Callable[[str, str], None]) -> list[dict]:
+def curves(data: dict, figure: Any, error: Callable[[str, str], None],
+           carried: Sequence[str] = ()) -> list[dict]:
     """The curve mappings of the imported config; problems are reported through ``error``
-    (key, message) and give no curve."""
+    (key, message) and give no curve. Each curve takes along the imported figure's keys named
+    in ``carried`` (the keys that cascade, declared in :mod:`lrplot.configkeys`) unless it sets
+    its own."""
     from lrplot import readers
     from lrplot.problems import SpecError
     from lrplot.yamlio import YamlError, describe_os_error
@@ -113,7 +114,7 @@ def curves(data: dict, figure: Any, error: Callable[[str, str], None]) -> list[d
     result = []
     for curve in top.get("curves", []):
         item = dict(curve)
-        for key in CARRIED:
+        for key in carried:
             if key in top and key not in item:
                 item[key] = top[key]
         if "label" in data:

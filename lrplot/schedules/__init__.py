@@ -108,26 +108,6 @@ class Kind:
         """The kernel (its module imported on first use): the one lookup of ``kernel``."""
         return resolve(self.kernel)
 
-    def chunks(self, n: int, base_lr: float, params: Mapping[str, Any],
-               chunk: int | None = None, series: str = "lr") -> Iterator[np.ndarray]:
-        """``lr[0..n-1]`` (or another of its ``extras``) in consecutive pieces; ``params`` must
-        be complete and validated."""
-        kernel = self.kernel_function()
-        options: dict[str, Any] = {"chunk": chunk} if chunk else {}
-        if series != "lr":
-            if series not in self.extras(params):
-                raise ValueError(f"{self.name} does not compute {series}")
-            options["series"] = series
-        return kernel(n, base_lr, **params, **options)
-
-    def evaluate(self, n: int, base_lr: float, params: Mapping[str, Any],
-                 series: str = "lr") -> np.ndarray:
-        """The series ``lr[0..n-1]`` (or an extra one); ``params`` must be complete and
-        validated."""
-        import numpy as np
-
-        return np.concatenate(list(self.chunks(n, base_lr, params, series=series)))
-
 
 @dataclass(frozen=True)
 class Child:

@@ -1,63 +1,38 @@
-"""Validated figure specifications, built from YAML mappings or from command-line flags.
+"""A figure from a YAML document or a mapping of the same shape: ``from_document``,
+``from_mapping``.
 
-Builds the frozen model of :mod:`lrplot.figspec` (a :class:`FigureSpec` holds panels, a panel
-holds curves, a :class:`Curve` is one fully resolved schedule; re-exported here) and checks the
-keys declared in :mod:`lrplot.configkeys`. Building one collects *every* problem with its
-location (``file:line:col`` or the flag) and raises them together as a :class:`SpecError`.
-Nothing here knows about click or matplotlib.
+The figure, its panels and its curves accept the keys declared in :mod:`lrplot.configkeys`
+(the schema reads the same table); the keys that cascade (steps, base_lr, series,
+steps_per_epoch, interval) are set at the figure or a panel for every curve below. A curve's
+parameters are converted here, in the document's spelling, and resolved like every curve's
+(:func:`lrplot.resolve.resolve_params`); every problem is located at ``file:line:col`` of the
+value to blame.
 """
 
 from __future__ import annotations
 
 import itertools
 import math
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 
 from lrplot import schedules
-from lrplot.composites import INVALID, child_refusal, convert_value  # noqa: F401
-from lrplot.configkeys import (BY_NAME, CURVE_KEYS, FIGURE_KEYS, LOOP_KEYS, PANEL_KEYS,  # noqa: F401
-                               SERIES, KeyValueError)
-from lrplot.figspec import Curve, FigureSpec, Panel, describe
+from lrplot.composites import INVALID, convert_value
+from lrplot.configkeys import (BY_NAME, CASCADING_KEYS, CURVE_KEYS, FIGURE_KEYS, LOOP_KEYS,
+                               PANEL_KEYS, KeyValueError)
+from lrplot.figspec import FigureSpec, Panel
 from lrplot.inputs import printable
 from lrplot.params import COMMON_PARAMS, Param, ParamError, describe_value, format_value
 from lrplot.problems import Problem, SpecError
-from lrplot.resolve import check_params, curve_label, group_label, with_defaults
+from lrplot.resolve import check_params, curve_label, group_label, resolve_params
 from lrplot.schedules import Kind
+from lrplot.spec.drafts import EXTRA_SOURCES, Draft, extras_of, finish, no_extra
+from lrplot.spec.report import (ProblemList, check_curves, check_text, key_path, limit_problems,
+                                limit_value)
 
 if TYPE_CHECKING:
     from lrplot.yamlio import Document
 
-STEPS, BASE_LR = COMMON_PARAMS
-
-
-# -- shared machinery ---------------------------------------------------------------------------
-
-
-class _Collector:
-    """Collects problems; ``where(path)`` turns a key path into a location string."""
-
-    def __init__(self, where: Any):
-        self.problems: list[Problem] = []
-        self.where = where
-        self.seen: set[Problem] = set()
-
-    def add(self, path: tuple, message: str) -> None:
-        problem = Problem(self.where(path), message)
-        if problem not in self.seen:  # a sweep's curves share their problems: report once
-            self.seen.add(problem)
-            self.problems.append(problem)
-
-    def raise_if_any(self) -> None:
-        if self.problems:
-            raise SpecError(self.problems)
-
-
-def _key_path(path: tuple) -> str:
-    text = ""
-    for part in path:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
-    return text
+BASE_LR = COMMON_PARAMS[1]
 
 
 def _near(word: str, options: Iterable[str]) -> str:
@@ -66,258 +41,17 @@ def _near(word: str, options: Iterable[str]) -> str:
     return hint(word, options)
 
 
-@dataclass
-class _Draft:
-    """A curve before its steps are known (they may default to the panel's horizon)."""
-
-    kind: Kind
-    params: dict[str, Any]
-    base_lr: float
-    steps: int | None
-    label: str
-    origin: tuple = ()
-    extras: tuple[str, ...] = ()  # series besides the lr to compute ("momentum", "metric")
-    steps_per_epoch: int | None = None
-    interval: str = "step"
-    lint_ignore: tuple[str, ...] = ()
-
-    @property
-    def repeat(self) -> int:
-        return self.steps_per_epoch if self.interval == "epoch" and self.steps_per_epoch else 1
-
-
-def _horizon(kind: Kind, params: Mapping[str, Any]) -> tuple[int, str]:
-    """The kind's default horizon. One too long to compute (a float overflow: timm's cycle_mul
-    ** cycle_limit) is as long as can be said; the limits then ask for an explicit steps."""
-    try:
-        steps, reason = kind.horizon(params)
-        return int(steps), reason
-    except (OverflowError, ValueError, ZeroDivisionError):
-        return 10**18, "a horizon too long to compute"
-
-
-def _finish(drafts: list[_Draft], notes: list[str],
-            report: Callable[[_Draft, str], None] | None = None,
-            locate: Callable[[_Draft], str] | None = None) -> tuple[Curve, ...]:
-    """Give curves without explicit steps the longest horizon any of them needs; ``report``
-    hears of each curve that cannot be stepped that often (``Kind.check_steps``)."""
-    auto = [d for d in drafts if d.steps is None]
-    horizon = 0
-    for d in auto:
-        steps, reason = _horizon(d.kind, d.params)
-        if d.repeat > 1:  # the horizon counts scheduler steps, here one per epoch
-            steps, reason = steps * d.repeat, f"{reason}, in epochs of {d.repeat} steps"
-        if steps > horizon:
-            horizon, why = steps, reason
-    if auto:
-        notes.append(f"steps: {horizon} ({why}; set steps to change)")
-    curves = tuple(Curve(d.kind, d.params, d.base_lr, d.steps or horizon, printable(d.label),
-                         d.origin,
-                         d.steps is None, locate(d) if locate else "", d.extras,
-                         d.steps_per_epoch, d.interval, d.lint_ignore)
-                   for d in drafts)
-    for d, c in zip(drafts, curves):
-        message = c.kind.check_steps(c.params, c.scheduler_steps)
-        if message and report:
-            per_epoch = f" (scheduler steps: one per epoch of {d.repeat})" if d.repeat > 1 else ""
-            report(d, f"{c.scheduler_steps}{per_epoch} {message}")
-    return curves
-
-
-def _limit_value(name: str, problems: _Collector) -> int:
-    """The cap ``limits.NAME`` in force; a malformed variable is reported, the default used."""
-    from lrplot import limits
-
-    limit = getattr(limits, name)
-    try:
-        return limit.value()
-    except limits.LimitError as exc:
-        problems.problems.append(Problem("", str(exc)))
-        return limit.default
-
-
-def _check_curves(planned: int, report: Callable[[str], None]) -> None:
-    from lrplot import limits
-
-    try:
-        message = limits.curves_problem(planned)
-    except limits.LimitError as exc:
-        message = str(exc)
-    if message:
-        report(message)
-
-
-def _check_text(text: str, report: Callable[[str], None]) -> None:
-    from lrplot import limits
-
-    try:
-        message = limits.text_problem(text)
-    except limits.LimitError as exc:
-        message = str(exc)
-    if message:
-        report(message)
-
-
-def _parse_flag(p: Param, text: str, problems: _Collector) -> Any:
-    """One command-line value; ``--schedulers`` takes YAML text (a flow list of mappings)."""
-    def error(path: tuple, message: str) -> None:
-        inner = _key_path(path)
-        problems.add((p.flag,), f"{inner}: {message}" if inner else message)
-
-    if p.type == "schedulers":
-        from lrplot.yamlio import YamlError, loads
-
-        try:
-            data = loads(text, p.flag).data
-        except YamlError as exc:
-            problems.add((p.flag,), exc.message)
-            return INVALID
-        return convert_value(p, data, (), error)
-    try:
-        value = p.parse(text)
-    except ParamError as exc:
-        problems.add((p.flag,), str(exc))
-        return INVALID
-    return convert_value(p, value, (), error) if p.type == "path" else value
-
-
-def _limit_problems(curves: Sequence[Curve], locate: Callable[[Curve], str],
-                    figure_where: str) -> list[Problem]:
-    """Curves over the caps of :mod:`lrplot.limits` (steps per curve, then points per figure);
-    each message says what the run would cost."""
-    from lrplot import limits
-
-    found: dict[tuple[str, str], Problem] = {}
-    try:
-        for c in curves:
-            message = limits.steps_problem(c.steps, c.auto_steps)
-            if message:
-                problem = Problem(locate(c), message)
-                found.setdefault((problem.where, problem.message), problem)
-        if not found:
-            message = limits.points_problem([c.steps for c in curves])
-            if message:
-                return [Problem(figure_where, message)]
-    except limits.LimitError as exc:
-        return [Problem("", str(exc))]
-    return list(found.values())
-
-
-def _steps_path(doc: Document, origin: tuple) -> tuple:
-    """Where a curve's steps were written: on the curve, its panel or the figure (else the
-    curve itself: its steps are the default horizon)."""
-    for path in (origin + ("steps",), origin[:-2] + ("steps",), ("steps",)):
-        if path in doc.marks:
-            return path
-    return origin
-
-
-# -- from command-line flags ------------------------------------------------------------------
-
-
-def from_flags(kind_name: str, values: Mapping[str, Sequence[str]], *, steps: int | None = None,
-               base_lr: float | Sequence[float] = 0.1, title: str | None = None,
-               log_y: bool = False,
-               series: Sequence[str] = ("lr",)) -> FigureSpec:
-    """Build a one-panel figure from raw flag values (``{"gamma": ["0.9,0.95"]}``).
-
-    A scalar flag given several values (repeated, or as a comma list) sweeps them; a list
-    parameter takes a comma list per occurrence. Several swept flags give their product.
-    """
-    kind = schedules.get(kind_name)
-    problems = _Collector(lambda path: path[0])
-    choices: dict[str, list[Any]] = {}
-    invalid = set()
-    for p in kind.params:
-        raw = values.get(p.name) or ()
-        parsed: list[Any] = []
-        for text in raw:
-            pieces = [t for t in text.split(",") if t.strip()] or [text] if p.comma_sweeps \
-                else [text]
-            for piece in pieces:
-                value = _parse_flag(p, piece, problems)
-                if value is INVALID:
-                    invalid.add(p.name)
-                else:
-                    parsed.append(value)
-        if parsed:
-            choices[p.name] = list(dict.fromkeys(parsed))
-        elif not p.required:
-            choices[p.name] = [p.default]
-    groups = tuple(base_lr) if isinstance(base_lr, (list, tuple)) else (base_lr,)
-    for name, value in (("--steps", steps), *(("--base-lr", lr) for lr in groups)):
-        param = STEPS if name == "--steps" else BASE_LR
-        if value is not None:
-            try:
-                param.convert(value)
-            except ParamError as exc:
-                problems.add((name,), str(exc))
-    if title is not None:
-        _check_text(title, lambda m: problems.add(("--title",), m))
-    planned = math.prod(len(options) for options in choices.values()) * len(groups)
-    _check_curves(planned, lambda m: problems.add(tuple(
-        p.flag for p in kind.params if len(choices.get(p.name, ())) > 1) or ("--base-lr",), m))
-    problems.raise_if_any()
-    report = lambda p, message: problems.add((p.flag,), message)  # noqa: E731
-    swept = [name for name, options in choices.items() if len(options) > 1]
-    drafts = []
-    for combo in itertools.product(*choices.values()):
-        params = dict(zip(choices, combo))
-        if not all(check_params(kind, params, report, invalid, lr) for lr in groups):
-            break
-        label = curve_label(kind, params, swept)
-        for g, lr in enumerate(groups):  # --base-lr 0.1,0.01: one parameter group each
-            drafts.append(_Draft(kind, params, lr, steps, group_label(label, g, lr, len(groups)),
-                                 extras=extras_of(kind, params, series)))
-    for name in series:
-        if name != "lr" and drafts and not any(name in d.extras for d in drafts):
-            problems.add(("--momentum" if name == "momentum" else "--show-metric",),
-                         _no_extra(kind, name))
-    problems.raise_if_any()
-    fixed = {n: choices[n][0] for n in choices if n not in swept}
-    notes: list[str] = []
-    curves = _finish(drafts, notes, lambda d, message: problems.problems.append(
-        Problem("", f"--steps {message}" if d.steps else f"steps {message}")),
-        lambda d: f"lrplot {kind.name}")
-    problems.problems.extend(_limit_problems(curves, lambda c: "--steps", ""))
-    problems.raise_if_any()
-    default_title = describe(kind, fixed) if swept else describe(kind, drafts[0].params)
-    return FigureSpec(printable(title) if title else default_title, (Panel(None, curves),),
-                      log_y, tuple(notes))
-
-
-# -- from a YAML document ----------------------------------------------------------------------
-
-_EXTRA_SOURCES = {
-    "momentum": "only cyclic and onecycle (with cycle_momentum), or a composite with one of "
-                "them, change the momentum",
-    "metric": "only plateau has a metric",
-    "weight_decay": "only megatron.param_scheduler schedules the weight decay",
-}
-
-
-def _no_extra(kind: Kind, name: str) -> str:
-    return f"{kind.name} does not compute the {name} with these parameters; " \
-           f"{_EXTRA_SOURCES[name]}"
-
-
-def extras_of(kind: Kind, params: Mapping[str, Any], wanted: Sequence[str]) -> tuple[str, ...]:
-    """The series besides the lr that are asked for and that this curve computes."""
-    computed = kind.extras(params)
-    return tuple(name for name in wanted if name != "lr" and name in computed)
-
-
 def from_document(doc: Document) -> FigureSpec:
     """Build a figure from a loaded YAML document; every problem is reported with its mark."""
     def where(path: tuple) -> str:
         mark = doc.mark(path)
-        return ": ".join(str(part) for part in (mark, _key_path(path)) if part)
+        return ": ".join(str(part) for part in (mark, key_path(path)) if part)
 
-    problems = _Collector(where)
-    builder = _DocumentBuilder(doc, problems)
+    problems = ProblemList(where)
+    builder = DocumentBuilder(doc, problems)
     figure = builder.figure()
     if not problems.problems:
-        problems.problems.extend(_limit_problems(
+        problems.problems.extend(limit_problems(
             figure.curves, lambda c: where(_steps_path(doc, c.origin)), where(())))
     problems.raise_if_any()
     return figure
@@ -347,11 +81,11 @@ def _plain_data_problem(data: Any) -> Problem | None:
         value, path, ancestors = stack.pop()
         nodes += 1
         if nodes > limits.MAX_NODES or len(path) > limits.MAX_DEPTH:
-            return Problem(_key_path(path), "the mapping is too large or too deeply nested "
+            return Problem(key_path(path), "the mapping is too large or too deeply nested "
                                             "for a figure")
         if isinstance(value, (Mapping, list, tuple)):  # shared values are fine, cycles are not
             if id(value) in ancestors:
-                return Problem(_key_path(path), "the mapping contains itself (a cycle)")
+                return Problem(key_path(path), "the mapping contains itself (a cycle)")
             ancestors = ancestors | {id(value)}
         if isinstance(value, Mapping):
             # a figure, panel, curve or sweep is keyed by names; a parameter's own mapping
@@ -359,22 +93,22 @@ def _plain_data_problem(data: Any) -> Problem | None:
             structural = not path or isinstance(path[-1], int) or path[-1] == "sweep"
             for key, item in value.items():
                 if structural and not isinstance(key, str):
-                    return Problem(_key_path(path), f"keys are text, got the key {key!r}")
+                    return Problem(key_path(path), f"keys are text, got the key {key!r}")
                 stack.append((item, path + (key,), ancestors))
         elif isinstance(value, (list, tuple)):
             stack.extend((item, path + (i,), ancestors) for i, item in enumerate(value))
     return None
 
 
-class _DocumentBuilder:
-    def __init__(self, doc: Document, problems: _Collector):
+class DocumentBuilder:
+    def __init__(self, doc: Document, problems: ProblemList):
         self.doc = doc
         self.problems = problems
         self.notes: list[str] = []
         self.series_asked: list[tuple[tuple, tuple[str, ...]]] = []  # (where, names)
         self.planned = 0  # curves so far, counted before they are built
         self.too_many = False
-        self.curve_limit = _limit_value("MAX_CURVES", problems)
+        self.curve_limit = limit_value("MAX_CURVES", problems)
 
     def error(self, path: tuple, message: str) -> None:
         self.problems.add(path, message)
@@ -392,7 +126,9 @@ class _DocumentBuilder:
                            f" (accepted: {', '.join(allowed)})")
 
     def common(self, data: dict, path: tuple, inherited: dict[str, Any]) -> dict[str, Any]:
-        """steps / base_lr / log_y at this level, over what the level above set."""
+        """The cascading keys (:data:`~lrplot.configkeys.CASCADING_KEYS`) at this level, over
+        what the level above set: the common parameters steps and base_lr, then the keys
+        :mod:`lrplot.configkeys` checks."""
         result = dict(inherited)
         for param in COMMON_PARAMS:
             if param.name in data:
@@ -406,8 +142,8 @@ class _DocumentBuilder:
                         result["groups"] = None
                 except ParamError as exc:
                     self.error(path + (param.name,), str(exc))
-        for name in ("steps_per_epoch", "interval", "series"):  # declared in lrplot.configkeys
-            if name in data:
+        for name in CASCADING_KEYS:
+            if name in data and BY_NAME[name].check is not None:
                 try:
                     result[name] = BY_NAME[name].check(data[name])
                 except KeyValueError as exc:
@@ -453,7 +189,7 @@ class _DocumentBuilder:
             for name in names:
                 if name != "lr" and name not in computed:
                     self.error(where, f"no curve here computes the {name}: "
-                                      f"{_EXTRA_SOURCES[name]}")
+                                      f"{EXTRA_SOURCES[name]}")
         return FigureSpec(title, tuple(panels), log_y, tuple(dict.fromkeys(self.notes)),
                           annotate)
 
@@ -471,7 +207,7 @@ class _DocumentBuilder:
             self.error(path + (key,), f"expected text, got {describe_value(value)}")
             return None
         if value is not None:
-            _check_text(str(value), lambda m: self.error(path + (key,), m))
+            check_text(str(value), lambda m: self.error(path + (key,), m))
         return None if value is None else printable(str(value))
 
     def sequence(self, value: Any, path: tuple, what: str) -> list:
@@ -497,12 +233,12 @@ class _DocumentBuilder:
         title = self.text(data, path, "title")
         if title is None and drafts and len({d.kind for d in drafts}) == 1:
             title = drafts[0].kind.framework_class
-        return Panel(title, _finish(drafts, self.notes,
+        return Panel(title, finish(drafts, self.notes,
                                     lambda d, message: self.error(d.origin + ("steps",),
                                                                   message),
                                     lambda d: self.problems.where(d.origin)))
 
-    def curve(self, value: Any, path: tuple, inherited: dict) -> list[_Draft]:
+    def curve(self, value: Any, path: tuple, inherited: dict) -> list[Draft]:
         data = self.mapping(value, path, "a curve: type and parameters")
         if not data:
             return []
@@ -512,7 +248,8 @@ class _DocumentBuilder:
             from lrplot.readers import imports
 
             return [draft for item in imports.curves(data, self.doc, lambda key, message:
-                                                     self.error(path + (key,), message))
+                                                     self.error(path + (key,), message),
+                                                     CASCADING_KEYS)
                     for draft in self.curve(item, path, inherited)]
         kind = self.kind(data, path)
         if kind is None:
@@ -544,7 +281,6 @@ class _DocumentBuilder:
         if kind.param("steps_per_epoch") and defaults.get("steps_per_epoch") and \
                 "steps_per_epoch" not in params and "steps_per_epoch" not in sweep:
             params["steps_per_epoch"] = defaults["steps_per_epoch"]  # one value (OneCycleLR)
-        with_defaults(kind, params, skip=sweep)
         label = self.text(data, path, "label")
         ignore: tuple[str, ...] = ()
         if "lint" in data:  # acknowledged lint rules, declared in lrplot.lint
@@ -558,17 +294,16 @@ class _DocumentBuilder:
         if self.planned > self.curve_limit:  # counted before a single curve is built
             if not self.too_many:
                 self.too_many = True
-                _check_curves(self.planned, lambda m: self.error(
+                check_curves(self.planned, lambda m: self.error(
                     path + (("sweep",) if sweep else ()), f"at least {m}"))
             return []
         drafts = []
         for combo in itertools.product(*sweep.values()):
-            full = {p.name: params.get(p.name) for p in kind.params if p.name in params}
-            full.update(zip(sweep, combo))
-            full = {p.name: full[p.name] for p in kind.params if p.name in full}
             report = lambda q, m: self.error(  # noqa: E731
                 path + (keys_by_name.get(q.name, q.key) if q else "type",), m)
-            if not check_params(kind, full, report, invalid, defaults["base_lr"]):
+            full = resolve_params(kind, {**params, **dict(zip(sweep, combo))}, report, invalid,
+                                  defaults["base_lr"])
+            if full is None:
                 return []
             text = curve_label(kind, full, sweep, label)
             extras = extras_of(kind, full, defaults.get("series", ()))
@@ -580,14 +315,14 @@ class _DocumentBuilder:
             if "series" in data:  # asked for on the curve itself: it must compute them
                 for name in defaults.get("series", ()):
                     if name != "lr" and name not in kind.extras(full):
-                        self.error(path + ("series",), _no_extra(kind, name))
+                        self.error(path + ("series",), no_extra(kind, name))
             groups = defaults.get("groups") or (defaults["base_lr"],)
             for g, lr in enumerate(groups):
                 if len(groups) > 1 and not check_params(kind, full, report, (), lr):
                     return []
-                drafts.append(_Draft(kind, full, lr, defaults["steps"],
-                                     group_label(text, g, lr, len(groups)), path, extras, spe,
-                                     interval, ignore))
+                drafts.append(Draft(kind, full, lr, defaults["steps"],
+                                    group_label(text, g, lr, len(groups)), path, extras, spe,
+                                    interval, ignore))
         return drafts
 
     def groups(self, value: list, path: tuple, result: dict[str, Any]) -> None:
@@ -626,7 +361,7 @@ class _DocumentBuilder:
                 return INVALID
         return value
 
-    def data_curve(self, data: dict, path: tuple, inherited: dict) -> list[_Draft]:
+    def data_curve(self, data: dict, path: tuple, inherited: dict) -> list[Draft]:
         """A logged lr series from a CSV file (lrplot.logged); paths are relative to the
         config."""
         import os
@@ -642,7 +377,7 @@ class _DocumentBuilder:
         label = self.text(data, path, "label") or os.path.basename(params["path"])
         # A log is as long as it is: only the curve's own steps cut or pad it (with NaN).
         steps = defaults["steps"] if "steps" in data else logged.DATA.horizon(params)[0]
-        return [_Draft(logged.DATA, params, defaults["base_lr"], steps, label, path)]
+        return [Draft(logged.DATA, params, defaults["base_lr"], steps, label, path)]
 
     def kind(self, data: dict, path: tuple) -> Kind | None:
         if "type" not in data:
@@ -693,3 +428,12 @@ class _DocumentBuilder:
                     converted.append(value)
             result[p.name] = converted
         return result
+
+
+def _steps_path(doc: Document, origin: tuple) -> tuple:
+    """Where a curve's steps were written: on the curve, its panel or the figure (else the
+    curve itself: its steps are the default horizon)."""
+    for path in (origin + ("steps",), origin[:-2] + ("steps",), ("steps",)):
+        if path in doc.marks:
+            return path
+    return origin
