@@ -344,15 +344,22 @@ def _gather(scheds: list[Scheduler], lo: int, hi: int, spe: int | None
         phases = np.where(g == 0, CONSTRUCT, phase)
         if not keep.all():
             pos, phases, kinds, a, m = pos[keep], phases[keep], kinds[keep], a[keep], m[keep]
-        parts.append((pos, phases, np.full(len(pos), sc.index), kinds, a, m))
+        if len(pos):
+            parts.append((pos, phases, np.full(len(pos), sc.index), kinds, a, m))
     if not parts:
         empty = np.empty(0)
         return empty.astype(np.int64), empty.astype(np.int64), empty, empty, empty
     if len(parts) == 1:  # one scheduler's steps come in order
         pos, _, index, kinds, a, m = parts[0]
         return pos, kinds, a, m, index
+    parts.sort(key=lambda part: (int(part[0][0]), int(part[1][0]), int(part[2][0])))
+    if all(int(prev[0][-1]) < int(part[0][0]) for prev, part in zip(parts, parts[1:])):
+        # windows one after another (a warm-up, then a decay): already in the runner's order
+        pos, _, index, kinds, a, m = (np.concatenate(x) for x in zip(*parts))
+        return pos, kinds, a, m, index
     pos, phases, index, kinds, a, m = (np.concatenate(x) for x in zip(*parts))
-    order = np.lexsort((index, phases, pos))
+    # position, then phase, then list order: one stable sort of a combined key
+    order = np.argsort((pos * 4 + phases) * len(scheds) + index, kind="stable")
     return pos[order], kinds[order], a[order], m[order], index[order]
 
 
