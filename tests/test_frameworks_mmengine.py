@@ -201,3 +201,9 @@ def test_emitted_code_steps_the_real_mmengine_to_the_same_series(mapping):
         exec(compile(code, "<lrplot code>", "exec"), namespace)
     np.testing.assert_allclose(namespace["lrs"], compute.values(curve), rtol=1e-12, atol=0,
                                err_msg=code)
+
+
+def test_interval_epoch_is_refused_where_by_epoch_says_it():
+    with pytest.raises(SpecError, match="interval: epoch does not apply to mmengine.multistep"):
+        lrplot.load({"curves": [{"type": "mmengine.multistep", "milestones": [2],
+                                 "steps_per_epoch": 10, "interval": "epoch", "steps": 40}]})

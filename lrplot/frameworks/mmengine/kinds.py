@@ -26,6 +26,9 @@ from lrplot.schedules import Kind, register
 
 KERNELS = "lrplot.frameworks.mmengine.kernels"
 
+OWN_STEPS = ("by_epoch says when each scheduler steps, and with steps_per_epoch the series "
+             "counts iterations; leave interval at step")
+
 
 def _window() -> tuple[Param, ...]:
     """The parameters every mmengine scheduler config has, and the run's epoch length."""
@@ -303,7 +306,8 @@ def _register(name: str, cls: str, summary: str, own: tuple[Param, ...], example
         summary=summary, params=params,
         kernel=f"{KERNELS}:{name}{'_momentum' if momentum else ''}",
         horizon=horizon, check=_combine(_window_check, check), example=example,
-        framework="mmengine", extras=lambda p, s=series: s, extra_series=series, **options))
+        framework="mmengine", extras=lambda p, s=series: s, extra_series=series,
+        steps_itself=OWN_STEPS, **options))
 
 
 for _spec in SCHEDULERS:
@@ -391,4 +395,5 @@ PARAM_SCHEDULER = register(Kind(
     extra_series=("momentum", "metric"),
     composite=True,
     framework="mmengine",
+    steps_itself=OWN_STEPS,
 ))
