@@ -9,6 +9,8 @@ the kernel keeps the framework's order of operations. Transcendental functions c
 
 from __future__ import annotations
 
+import math
+from itertools import repeat
 from typing import Any, Callable, Iterator
 
 import numpy as np
@@ -75,9 +77,10 @@ class Scratch:
             array = self._arrays[name] = np.empty(CACHE_BLOCK, dtype=dtype)
         return array[:size]
 
-    def steps(self, begin: int, end: int, scale: int = 1) -> np.ndarray:
-        """``np.arange(begin, end) * scale`` (int64) in the work array ``"steps"``."""
-        out = self("steps", end - begin, np.int64)
+    def steps(self, begin: int, end: int, scale: int = 1, dtype: Any = np.int64) -> np.ndarray:
+        """``np.arange(begin, end) * scale`` in a work array of ``dtype`` (float64 holds the
+        integers exactly below 2**53)."""
+        out = self(f"steps-{np.dtype(dtype).name}", end - begin, dtype)
         np.add(self.offsets(end - begin), begin, out=out)
         if scale != 1:
             np.multiply(out, scale, out=out)
@@ -141,3 +144,56 @@ def fma32(a: Any, b: Any, c: Any) -> np.ndarray:
     with np.errstate(over="ignore"):
         return (np.asarray(a, dtype=np.float64) * np.asarray(b, dtype=np.float64)
                 + np.asarray(c, dtype=np.float64)).astype(F32)
+
+
+# -- Python's x ** y, fast where it can be ------------------------------------------------------
+
+
+def _near_midpoint(value: np.ndarray, residual: np.ndarray) -> np.ndarray:
+    """Indices where the exact result ``value + residual`` is not within 0.47 ulp of ``value``:
+    there a pow accurate to 0.53 ulp (glibc's bound is 0.52) may return a neighbour; everywhere
+    else it returns ``value``, every other double being more than 0.53 ulp away. The ulp of a
+    positive normal double is its exponent bits alone (the power of two at or below it) times
+    2**-52; zeros, subnormals and non-finite values are all taken as near."""
+    power_of_two = (value.view(np.int64) & 0x7FF0000000000000).view(np.float64)
+    with np.errstate(invalid="ignore"):
+        close = np.abs(residual) < (0.47 * 2.0 ** -52) * power_of_two
+    return np.flatnonzero(~close | ~(power_of_two >= 2.0 ** -1021))
+
+
+def _split(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Dekker's split: ``x = high + low`` with 26-bit halves, so products of halves are exact."""
+    scaled = 134217729.0 * x
+    high = scaled - (scaled - x)
+    return high, x - high
+
+
+def pow_python(x: np.ndarray, y: float) -> np.ndarray:
+    """``x ** y`` element-wise as Python computes it (C ``pow``, through :mod:`lrplot.libm`),
+    for ``x >= 0``. ``y`` of 1, 2 and 0.5 take a shortcut: ``x``, ``x * x`` and ``sqrt(x)``
+    are the correctly rounded results, which pow returns too unless the exact value lies near
+    a rounding midpoint; the exact residual (Dekker's products) finds those few, and they are
+    computed by ``math.pow``."""
+    x = np.asarray(x, dtype=np.float64)
+    if y == 1.0:
+        return x.copy()
+    if y == 2.0:
+        value = x * x
+        high, low = _split(x)
+        residual = ((high * high - value) + 2.0 * high * low) + low * low
+    elif y == 0.5:
+        value = np.sqrt(x)
+        high, low = _split(value)
+        square = value * value
+        error = ((high * high - square) + 2.0 * high * low) + low * low
+        with np.errstate(invalid="ignore", divide="ignore"):
+            residual = ((x - square) - error) / (2.0 * value)  # x - value**2, over d(x**.5)/dx
+    else:
+        return libm.power(x, y)
+    near = _near_midpoint(value, residual)
+    if len(near) % libm.BLOCK == 1:  # libm's overlap trick needs two values to a block
+        value[near] = np.fromiter(map(math.pow, x[near].tolist(), repeat(float(y))),
+                                  np.float64, len(near))
+    elif len(near):
+        value[near] = libm.power(x[near], float(y))
+    return value

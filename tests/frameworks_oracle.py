@@ -103,10 +103,22 @@ def hf_lrs(kind: str, steps: int, base_lr: float, params: Mapping[str, Any]) -> 
 
 def _trainer_versions() -> dict[str, Any]:
     import trainers_oracle
+    import ultralytics_oracle
 
     return {"torchtitan": trainers_oracle.torchtitan_version,
             "torchtitan-2025-03": lambda: "@".join(trainers_oracle.TORCHTITAN_2025_03),
-            "nanogpt": lambda: "@".join(trainers_oracle.NANOGPT_SOURCE)}
+            "nanogpt": lambda: "@".join(trainers_oracle.NANOGPT_SOURCE),
+            "detectron2": lambda: _detectron2_versions()["detectron2"],
+            "fvcore": lambda: _detectron2_versions()["fvcore"],
+            "yacs": lambda: _detectron2_versions()["yacs"],
+            "ultralytics": ultralytics_oracle.ultralytics_version,
+            "yolov5": lambda: "@".join(ultralytics_oracle.YOLOV5_SOURCE) + " (ported)"}
+
+
+def _detectron2_versions() -> dict[str, str]:
+    import detectron2_port
+
+    return detectron2_port.versions()
 
 
 VERSIONS = {"timm": lambda: timm_version(), **_trainer_versions()}
@@ -465,13 +477,15 @@ def nemo_lrs(kind: str, steps: int, base_lr: float, params: Mapping[str, Any]) -
 
 def nemo_config_lrs(path: str, steps: int, *, dataset_size: int | None = None,
                     world_size: int | None = None, max_steps: int | None = None,
-                    epochs: int | None = None) -> np.ndarray:
+                    epochs: int | None = None, steps_per_epoch: int | None = None
+                    ) -> np.ndarray:
     """The scheduler NeMo builds from a config file, stepped ``steps - 1`` times: the config
     loaded and resolved by OmegaConf, ``ModelPT.setup_optimization``'s injection of the trainer
     (``max_steps``, or ``t_max_epochs`` and the others), and NeMo's own
     ``prepare_lr_scheduler`` with a dataloader of ``dataset_size`` examples (it reads only
     ``len(dataset)``, ``batch_size`` and ``drop_last``). ``max_steps`` / ``epochs`` override
-    the trainer's, as lrplot's flags do."""
+    the trainer's, as lrplot's flags do. A scheduler NeMo gives ``interval: epoch`` is stepped
+    every ``steps_per_epoch`` optimizer steps, as Lightning steps it."""
     import torch
     from omegaconf import OmegaConf
 
@@ -510,4 +524,14 @@ def nemo_config_lrs(path: str, steps: int, *, dataset_size: int | None = None,
     group = optimizer.param_groups[0]
     if built is None:  # no scheduler: the optimizer's lr throughout
         return np.full(steps, group["lr"])
-    return step_nemo(built["scheduler"], group, steps)
+    if built["interval"] == "step":
+        return step_nemo(built["scheduler"], group, steps)
+    assert steps_per_epoch, "an epoch scheduler needs steps_per_epoch"
+    out = np.empty(steps)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for i in range(steps):
+            if i and i % steps_per_epoch == 0:  # Lightning: at the end of each epoch
+                built["scheduler"].step()
+            out[i] = group["lr"]
+    return out

@@ -6,12 +6,14 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import lrplot
 from lrplot import schedules
+from lrplot.compute import kernel_chunks
 from lrplot.problems import SpecError
 from frameworks_oracle import NEMO_PINNED, RTOL_FLOAT64, assert_lr_close, nemo_lrs
 
@@ -153,3 +155,18 @@ def test_the_floor_hook_names_the_step_where_min_lr_is_reached(kind, params):
         p: v for p, v in full.items() if v is not None})
     assert lr[length] == pytest.approx(full["min_lr"], rel=1e-12, abs=1e-18)
     assert lr[length - 1] > lr[length]
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_chunks_and_blocks_change_nothing(kind):
+    """The kernels fill phases slice by slice, block by block: tiny chunks give the same bits
+    as one piece, resumed or not (every phase boundary falls inside some chunk)."""
+    k = schedules.get(kind)
+    params = {**k.defaults(), "max_steps": 90, "min_lr": 0.001}
+    extra = {"warmup_steps": 7, "hold_steps": 20, "constant_steps": 11, "d_model": 64}
+    params.update({p: v for p, v in extra.items() if k.param(p)})
+    for last_epoch in (-1, 4):
+        params["last_epoch"] = last_epoch
+        whole = np.concatenate(list(kernel_chunks(k, 120, 0.1, params)))
+        pieces = np.concatenate(list(kernel_chunks(k, 120, 0.1, params, chunk=7)))
+        assert whole.tobytes() == pieces.tobytes()

@@ -16,7 +16,7 @@ import pytest
 
 import frameworks_oracle
 import trainers_oracle
-from lrplot import schedules
+from lrplot import compute, schedules
 from lrplot.frameworks.megatron import kernels as megatron_kernels
 from lrplot.kernel_tools import CACHE_BLOCK, Scratch
 
@@ -32,7 +32,7 @@ def _blocked(kind_name: str, base_lr: float, params: dict[str, Any], chunk: int,
              series: str = "lr") -> np.ndarray:
     kind = schedules.get(kind_name)
     values = {**kind.defaults(), **params}
-    pieces = list(kind.chunks(N, base_lr, values, chunk, series=series))
+    pieces = list(compute.kernel_chunks(kind, N, base_lr, values, chunk, series=series))
     assert all(len(p) <= chunk for p in pieces)
     return np.concatenate(pieces)
 

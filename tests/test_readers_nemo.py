@@ -108,6 +108,45 @@ def test_an_epoch_scheduler_steps_once_per_epoch(tmp_path):
     assert data["steps"] == 13 and _params(data) == {"type": "exponential", "gamma": 0.5}
 
 
+TORCH_SCHEDULERS = [
+    ("ExponentialLR", "gamma: 0.9", {"dataset_size": 25}),
+    ("StepLR", "step_size: 7\n      gamma: 0.5\n      last_epoch: -1", {"dataset_size": 25}),
+    ("CyclicLR", "base_lr: 0.01\n      max_lr: 0.1\n      step_size_up: 4\n"
+                 "      cycle_momentum: false", {"dataset_size": 25}),
+    ("CosineAnnealing", "warmup_ratio: 0.1\n      min_lr: 0.001\n      monitor: val_loss\n"
+                        "      reduce_on_plateau: false", {"dataset_size": 65}),
+]
+
+
+@pytest.mark.parametrize("name,args,facts", TORCH_SCHEDULERS, ids=[n for n, _, _ in
+                                                                   TORCH_SCHEDULERS])
+def test_torch_schedulers_and_their_interval_as_nemo_builds_them(tmp_path, name, args, facts):
+    """NeMo's torch entries (ExponentialLR stepped per epoch, as NeMo's EPOCH_SCHEDULERS say)
+    and the keys NeMo does not pass on, against NeMo's prepare_lr_scheduler."""
+    pytest.importorskip("omegaconf")
+    pytest.importorskip("torch")
+    from frameworks_oracle import nemo_config_lrs, nemo_lr_scheduler
+
+    try:
+        nemo_lr_scheduler()
+    except ImportError as exc:
+        pytest.skip(f"NeMo's lr_scheduler module cannot be loaded: {exc}")
+    import lrplot
+
+    path = tmp_path / "c.yaml"
+    path.write_text("trainer:\n  max_steps: -1\n  max_epochs: 6\n  devices: 1\n"
+                    "model:\n  train_ds:\n    batch_size: 10\n  optim:\n    lr: 0.1\n"
+                    f"    sched:\n      name: {name}\n      {args}\n")
+    data = _read(path, **facts)
+    curve = lrplot.load(data).curves[0]
+    from lrplot import compute
+
+    lr = compute.values(curve)
+    spe = data.get("steps_per_epoch")
+    expected = nemo_config_lrs(str(path), data["steps"], steps_per_epoch=spe, **facts)
+    assert_lr_close(lr, expected, rtol=RTOL_FLOAT64, context=name)
+
+
 def test_sched_max_steps_minus_one_builds_no_scheduler(tmp_path):
     path = tmp_path / "c.yaml"
     path.write_text("trainer: {max_steps: -1, max_epochs: 2, devices: 1}\n"
@@ -195,3 +234,55 @@ def test_interval_epoch_is_refused(tmp_path):
     result = CliRunner().invoke(main, ["compare", str(GPT), "--interval", "epoch",
                                        "-o", str(tmp_path / "x.json")])
     assert result.exit_code == 2 and "--interval epoch" in result.stderr
+
+
+# -- fuzzing: any value in any key the reader reads ---------------------------------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+KEYS = [("trainer", "max_steps"), ("trainer", "max_epochs"), ("trainer", "devices"),
+        ("trainer", "num_nodes"), ("trainer", "accumulate_grad_batches"),
+        ("trainer", "limit_train_batches"), ("model", "train_ds", "batch_size"),
+        ("model", "train_ds", "drop_last"), ("model", "optim", "lr"),
+        ("model", "optim", "sched", "name"), ("model", "optim", "sched", "warmup_steps"),
+        ("model", "optim", "sched", "warmup_ratio"), ("model", "optim", "sched", "max_steps"),
+        ("model", "optim", "sched", "min_lr"), ("model", "optim", "sched", "d_model"),
+        ("model", "optim", "sched", "hold_ratio"), ("model", "optim", "sched"),
+        ("model", "optim"), ("model",), ("trainer",)]
+VALUES = st.one_of(
+    st.none(), st.booleans(), st.integers(-3, 10**12), st.floats(allow_nan=True),
+    st.sampled_from(["???", "${model.optim.lr}", "${nowhere}", "${oc.env:HOME}", "auto", "",
+                     "CosineAnnealing", "NoamAnnealing", "ExponentialLR", "1e-3", "-1"]),
+    st.lists(st.integers(0, 5), max_size=3), st.dictionaries(st.sampled_from(["a", "name"]),
+                                                             st.integers(0, 3), max_size=2))
+
+
+@settings(max_examples=150, deadline=None, derandomize=True,
+          suppress_health_check=list(HealthCheck))
+@given(changes=st.lists(st.tuples(st.sampled_from(KEYS), VALUES), min_size=1, max_size=4),
+       facts=st.sampled_from([[], ["--dataset-size", "1000"], ["--max-steps", "50"],
+                              ["--dataset-size", "10", "--world-size", "3", "--epochs", "2"]]))
+def test_any_value_anywhere_exits_0_or_2_without_a_traceback(changes, facts, tmp_path_factory):
+    import yaml
+
+    data = {"trainer": {"max_steps": -1, "max_epochs": 3, "devices": 2},
+            "model": {"train_ds": {"batch_size": 4},
+                      "optim": {"lr": 0.1, "sched": {"name": "CosineAnnealing",
+                                                     "warmup_steps": 5, "min_lr": 0.0}}}}
+    for path, value in changes:
+        node = data
+        for key in path[:-1]:
+            if not isinstance(node.get(key), dict):
+                node[key] = {}
+            node = node[key]
+        node[path[-1]] = value
+    folder = tmp_path_factory.mktemp("fuzz")
+    config = folder / "c.yaml"
+    config.write_text(yaml.safe_dump(data))
+    result = CliRunner().invoke(main, ["compare", str(config), *facts, "-o",
+                                       str(folder / "o.json")], env={"LRPLOT_MAX_STEPS": "20000"})
+    assert result.exit_code in (0, 2), (result.output, data)
+    assert "Traceback" not in result.output
+    if result.exit_code == 2:
+        assert result.stderr.startswith("Error:") and not (folder / "o.json").exists()

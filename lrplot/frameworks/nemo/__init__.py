@@ -9,6 +9,7 @@ FRAMEWORK = register_framework(Framework(
     prefixes=("nemo",),
     modules=("core.optim.lr_scheduler",),
     order=6,
+    code="lrplot.frameworks.nemo.code:write_script",
     lint="lrplot.frameworks.nemo.lint",
 ))
 
