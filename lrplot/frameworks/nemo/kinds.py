@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
+from lrplot.frameworks.nemo import events
 from lrplot.params import Param
 from lrplot.schedules import Kind, register
 
@@ -119,6 +120,7 @@ def _poly_hold_floor(p: Mapping[str, Any]) -> tuple[str, int, str] | None:
 def _nemo(name: str, cls: str, summary: str, params: tuple[Param, ...], example: str,
           **more: Any) -> Kind:
     more.setdefault("check", _check)
+    more.setdefault("events", events.events)
     return register(Kind(
         name=f"nemo.{name}", framework_class=cls, summary=summary,
         params=params + (_last_epoch(),), kernel=f"{KERNELS}:{name}", horizon=_horizon,
