@@ -218,8 +218,9 @@ T5_INVERSE_SQUARE_ROOT_ANNEALING = _nemo(
     "lr is ignored); min_lr after max_steps",
     (_max_steps(True), _min_lr(),
      Param("constant_steps", "int", "steps at 1 / constant_steps ** 0.5", default=None, min=1),
-     Param("constant_ratio", "float", "accepted by NeMo with constant_steps only, which it "
-           "then refuses", default=None, min=0)),
+     Param("constant_ratio", "float", "in NeMo's signature but unusable: with constant_steps "
+           "NeMo asserts one or the other, alone it fails on 1 / None ** 0.5", default=None,
+           min=0)),
     "--max-steps 20000 --constant-steps 1000", check=_t5_check, uses_base_lr=False)
 
 
