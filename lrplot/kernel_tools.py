@@ -77,9 +77,10 @@ class Scratch:
             array = self._arrays[name] = np.empty(CACHE_BLOCK, dtype=dtype)
         return array[:size]
 
-    def steps(self, begin: int, end: int, scale: int = 1) -> np.ndarray:
-        """``np.arange(begin, end) * scale`` (int64) in the work array ``"steps"``."""
-        out = self("steps", end - begin, np.int64)
+    def steps(self, begin: int, end: int, scale: int = 1, dtype: Any = np.int64) -> np.ndarray:
+        """``np.arange(begin, end) * scale`` in a work array of ``dtype`` (float64 holds the
+        integers exactly below 2**53)."""
+        out = self(f"steps-{np.dtype(dtype).name}", end - begin, dtype)
         np.add(self.offsets(end - begin), begin, out=out)
         if scale != 1:
             np.multiply(out, scale, out=out)

@@ -10,6 +10,9 @@ From the repository root, with the framework installed in the running Python:
     python scripts/make_goldens_frameworks.py megatron    # megatron-core 0.16.1
     python scripts/make_goldens_frameworks.py torchtitan  # torchtitan==0.3.0 with --no-deps
     python scripts/make_goldens_frameworks.py nanogpt     # a verbatim copy of get_lr
+    python scripts/make_goldens_frameworks.py detectron2  # fvcore 0.1.5.post20221221 + torch,
+        # detectron2's scheduler code ported in tests/detectron2_port.py (commit recorded)
+    python scripts/make_goldens_frameworks.py ultralytics # 8.4.190 --no-deps; YOLOv5 ported
     python scripts/make_goldens_frameworks.py nemo    # nemo_toolkit==3.0.0 --no-deps (its
         # lr_scheduler module loaded alone: tests/frameworks_oracle.py nemo_lr_scheduler)
     /tmp/optax-venv/bin/python scripts/make_goldens_frameworks.py optax   # a throwaway venv:
@@ -33,7 +36,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
 import frameworks_oracle as oracle  # noqa: E402
+import detectron2_port  # noqa: E402
 import trainers_oracle as trainers  # noqa: E402
+import ultralytics_oracle as ultralytics  # noqa: E402
 from torch_oracle import subsample  # noqa: E402
 
 FULL_LIMIT = 400
@@ -396,6 +401,99 @@ def nanogpt_cases() -> list[dict]:
     ]
 
 
+def detectron2_cases() -> list[dict]:
+    d = "detectron2."
+    cos = {"type": d + "cosine", "start_value": 1.0, "end_value": 0.0}
+    multistep = {"type": d + "multistep", "values": [1.0, 0.1, 0.01],
+                 "milestones": [60000, 80000], "num_updates": 90000}
+    return [
+        case(d + "constant", 50, value=0.5),
+        case(d + "cosine", 100, start_value=1.0, end_value=0.01),
+        case(d + "exponential", 100, start_value=2.0, decay=0.02),
+        case(d + "linear", 100, start_value=0.0001, end_value=1.0),
+        case(d + "multistep", 120, values=[1.0, 0.1, 0.01, 0.001], milestones=[30, 60, 80, 120]),
+        case(d + "multistep", 90, values=[1.0, 0.1, 0.01], num_updates=90),
+        case(d + "multistep", 100, values=[1.0, 0.1, 0.01], num_updates=90,
+             milestones=[30, 60]),
+        case(d + "polynomial", 100, base_value=0.1, power=0.9),
+        case(d + "step", 120, num_updates=120, values=[0.1, 0.01, 0.001, 0.0001]),
+        case(d + "step_fixed_gamma", 120, base_value=0.1, num_decays=3, gamma=0.1,
+             num_updates=120),
+        case(d + "composite", 100, schedulers=[
+            {"type": d + "constant", "value": 0.42},
+            {"type": d + "cosine", "start_value": 0.42, "end_value": 1e-4}],
+            interval_scaling=["rescaled", "rescaled"], lengths=[0.3, 0.7]),
+        case(d + "composite", 100, schedulers=[
+            {"type": d + "linear", "start_value": 0.0, "end_value": 1.0}, cos, cos],
+            interval_scaling=["rescaled", "fixed", "rescaled"], lengths=[0.1, 0.5, 0.4]),
+        case(d + "warmup", 200, scheduler=[cos], warmup_factor=0.001, warmup_length=0.05),
+        case(d + "warmup", 200, scheduler=[cos], warmup_factor=0.1, warmup_length=0.1,
+             warmup_method="constant", rescale_interval=True),
+        # configs/common/coco_schedule.py: default_X_scheduler(1) over 90k iterations
+        case(d + "lr_multiplier", 10001, base_lr=0.02, extra=around(111, 6667, 8889), multiplier=[
+            {"type": d + "warmup", "warmup_factor": 0.001, "warmup_length": 1000 / 9000,
+             "scheduler": [{"type": d + "multistep", "values": [1.0, 0.1, 0.01],
+                            "milestones": [6667, 8889], "num_updates": 10000}]}],
+             max_iter=10000),
+        case(d + "lr_multiplier", 301, base_lr=0.02, multiplier=[
+            {"type": d + "warmup", "warmup_factor": 0.001, "warmup_length": 0.01,
+             "scheduler": [multistep]}], max_iter=300),
+        case(d + "warmup_multistep", 200, base_lr=0.02, milestones=[120, 160], warmup_iters=50),
+        case(d + "warmup_multistep", 60, milestones=[20, 20, 40], gamma=0.5,
+             warmup_method="constant", warmup_iters=10, warmup_factor=0.3),
+        case(d + "warmup_cosine", 201, base_lr=0.02, max_iters=200, warmup_iters=20),
+        case(d + "solver", 400, base_lr=0.02, max_iter=400, solver_steps=[300, 350],
+             warmup_iters=40),  # Base-RCNN-FPN.yaml's shape, scaled down
+        case(d + "solver", 300, base_lr=0.02, max_iter=300, solver_steps=[100, 200, 400],
+             warmup_iters=10, gamma=0.5),  # a step past MAX_ITER is dropped
+        case(d + "solver", 300, base_lr=0.01, lr_scheduler_name="WarmupCosineLR", max_iter=300,
+             base_lr_end=1e-4, warmup_iters=30, warmup_method="constant"),
+        case(d + "solver", 300, base_lr=0.01, lr_scheduler_name="WarmupCosineLR", max_iter=300,
+             warmup_iters=30, rescale_interval=True),
+        case(d + "solver", 240, base_lr=0.01, lr_scheduler_name="WarmupStepWithFixedGammaLR",
+             max_iter=240, num_decays=3, gamma=0.5, warmup_iters=12),
+        case(d + "solver", LONG, base_lr=0.02, max_iter=LONG, solver_steps=[12000, 16000],
+             extra=around(1000, 12000, 16000)),
+def ultralytics_cases() -> list[dict]:
+    """Ultralytics 8.4.190's loop (its own source) and YOLOv5's train.py (ported at
+    ultralytics_oracle.YOLOV5_SOURCE: YOLOv5 cannot be installed). Steps are optimizer steps,
+    some past the run (the loop's arithmetic goes on; YOLOv5's linear lf only until it turns
+    negative, which lrplot refuses)."""
+    y, v5 = "ultralytics.yolo", "ultralytics.yolov5"
+    return [
+        case(y, 400, 0.01, nb=50, epochs=10),  # default.yaml, SGD: warm-up 150 iterations
+        case(y, 400, 0.01, nb=50, epochs=10, param_group="bias"),  # warms down from 0.1
+        case(y, 400, 0.01, nb=50, epochs=10, param_group="bn", cos_lr=True, lrf=0.1),
+        case(y, 300, 0.01, nb=40, epochs=8, param_group="bias", batch=24),  # 64/24 -> 3
+        case(y, 300, 0.002, nb=7, epochs=20, batch=128, warmup_epochs=2.5,
+             param_group="bias", warmup_bias_lr=0.05),  # accumulate 1 throughout
+        case(y, 300, 0.01, nb=33, epochs=12, nbs=100, batch=8, warmup_epochs=0.0),
+        case(y, 200, 0.01, nb=30, epochs=3, warmup_epochs=5.0,
+             param_group="bias"),  # warm-up capped at epochs - 1
+        case(y, 60, 0.01, nb=30, epochs=1, param_group="bias"),  # one epoch: no warm-up
+        case(y, 250, 0.001, nb=25, epochs=10, optimizer="AdamW", param_group="bias",
+             warmup_bias_lr=0.0),  # auto's AdamW: beta1 not warmed
+        case(y, 250, 0.01, nb=25, epochs=10, optimizer="RMSprop", momentum=0.9),
+        case(y, 300, 0.01, nb=40, epochs=6, optimizer="MuSGD", param_group="muon",
+             momentum=0.9),
+        case(y, 300, 0.01, nb=40, epochs=6, optimizer="MuSGD", param_group="bias",
+             momentum=0.9, warmup_bias_lr=0.0),
+        case(y, 400, 0.01, nb=20, epochs=8, cos_lr=True, batch=32),  # steps past the run
+        case(y, LONG, 0.01, nb=2000, epochs=40, batch=64, cos_lr=True, param_group="bias",
+             extra=around(6000, 8000)),
+        case(v5, 185, 0.01, nb=50, epochs=10),  # hyp.scratch-low.yaml, --batch-size 16
+        case(v5, 185, 0.01, nb=50, epochs=10, group=0),  # biases warm down
+        case(v5, 400, 0.01, nb=50, epochs=10, group=2, cos_lr=True, lrf=0.1),
+        case(v5, 136, 0.01, nb=10, epochs=30, group=0, batch=24),  # 100-iteration floor
+        case(v5, 61, 0.01, nb=30, epochs=3, group=1),  # never leaves the warm-up
+        case(v5, 300, 0.001, nb=64, epochs=10, optimizer="Adam", group=0, batch=128),
+        case(v5, 300, 0.01, nb=64, epochs=10, optimizer="AdamW", group=1, batch=40,
+             warmup_epochs=0.0),
+        case(v5, LONG, 0.01, nb=1500, epochs=30, batch=64, group=0,
+             extra=around(4500, 6000)),
+    ]
+
+
 def nemo_cases() -> list[dict]:
     n = "nemo."
     return [
@@ -462,6 +560,8 @@ def nemo_cases() -> list[dict]:
 
 
 FRAMEWORKS = {
+    "ultralytics": (ultralytics_cases, ultralytics.ultralytics_lrs, ("ultralytics", "yolov5",
+                                                                     "torch")),
     "nemo": (nemo_cases, oracle.nemo_lrs, ("nemo", "torch")),
     "megatron": (megatron_cases, oracle.megatron_lrs, ("megatron", "torch")),
     "deepspeed": (deepspeed_cases, oracle.deepspeed_lrs, ("deepspeed", "torch")),
@@ -472,10 +572,13 @@ FRAMEWORKS = {
     "torchtitan": (torchtitan_cases, trainers.torchtitan_lrs,
                    ("torchtitan", "torchtitan-2025-03", "torch")),
     "nanogpt": (nanogpt_cases, trainers.nanogpt_lrs, ("nanogpt",)),
+    "detectron2": (detectron2_cases, detectron2_port.detectron2_lrs,
+                   ("detectron2", "fvcore", "torch", "yacs")),
 }
 """framework -> (its cases, its oracle, the modules whose versions the file records)."""
 
-SERIES = {"deepspeed": oracle.deepspeed_series, "megatron": oracle.megatron_series}
+SERIES = {"deepspeed": oracle.deepspeed_series, "megatron": oracle.megatron_series,
+          "ultralytics": ultralytics.ultralytics_series}
 """framework -> an oracle of every series it sets (lr, momentum): the others are stored too."""
 
 

@@ -19,8 +19,9 @@ def _cut(steps: np.ndarray, bound: float) -> int:
 def _lr(n: np.ndarray, out: np.ndarray, work: Scratch, max_lr: float, min_lr: float,
         init_lr: float, warm: float, decay: int, style: str, wsd_steps: int | None,
         wsd_style: str) -> None:
-    """``get_lr`` at the steps ``n`` (increasing, int64), into ``out``, in place where the
-    arithmetic allows (operations in Megatron's order; ``+`` and ``*`` commute in IEEE)."""
+    """``get_lr`` at the steps ``n`` (increasing; integers as float64, exact below 2**53, which
+    compare with the bounds as Python's ints do), into ``out``, in place where the arithmetic
+    allows (operations in Megatron's order; ``+`` and ``*`` commute in IEEE)."""
     w = _cut(n, warm) if warm > 0 else 0
     # init_lr + ((max_lr - init_lr) * float(num_steps) / float(lr_warmup_steps))
     out[:w] = init_lr + ((max_lr - init_lr) * n[:w].astype(np.float64) / float(warm))
@@ -30,13 +31,15 @@ def _lr(n: np.ndarray, out: np.ndarray, work: Scratch, max_lr: float, min_lr: fl
     d = max(w, _cut(n, decay))
     out[d:] = min_lr  # num_steps > lr_decay_steps
     x = out[w:d]
-    np.copyto(x, n[w:d])  # float(num_steps), exact below 2**53
+    np.copyto(x, n[w:d])  # float(num_steps)
     if style == "inverse-square-root":
         # max(min_lr, max_lr * max(warmup, 1) ** 0.5 / max(num_steps, 1) ** 0.5)
-        np.maximum(x, 1.0, out=x)
+        if len(x) and x[0] < 1.0:  # num_steps 0, the only one below 1
+            x[0] = 1.0
         root = _root(x, work)
         np.divide(max_lr * float(power(float(max(warm, 1)), 0.5)), root, out=x)
-        np.maximum(x, min_lr, out=x)  # max(min_lr, lr): lr is never NaN or -0.0 here
+        if len(x) and not x[-1] > min_lr:  # lr never increases: else all exceed min_lr
+            np.maximum(x, min_lr, out=x)  # max(min_lr, lr): lr is never NaN or -0.0 here
         return
     delta = max_lr - min_lr
     if style == "linear":  # min_lr + (1.0 - (num_steps - warmup) / decay_span) * delta
@@ -161,7 +164,7 @@ def param_scheduler(n: int, base_lr: float, lr_decay_steps: int, max_lr: float |
     work = Scratch()
 
     def fill(begin: int, end: int, out: np.ndarray) -> None:
-        _lr(work.steps(begin, end, increment), out, work, peak, min_lr, init_lr,
+        _lr(work.steps(begin, end, increment, np.float64), out, work, peak, min_lr, init_lr,
             lr_warmup_steps, lr_decay_steps, lr_decay_style, wsd_decay_steps,
             lr_wsd_decay_style)
 
