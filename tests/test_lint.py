@@ -109,6 +109,22 @@ CASES: dict[str, tuple[dict, dict]] = {
         {"type": "sequential", "milestones": [10],
          "schedulers": [{"type": "linear", "start_factor": 0.1, "total_iters": 10},
                         {"type": "cosine", "T_max": 90}], "steps": 100}),
+    "mmengine-zero-length-warmup": (
+        {"type": "mmengine.param_scheduler", "steps_per_epoch": 10, "steps": 121,
+         "schedulers": [{"type": "mmengine.linear", "start_factor": 0.001, "end": 1},
+                        {"type": "mmengine.multistep", "milestones": [8, 11], "end": 12}]},
+        {"type": "mmengine.param_scheduler", "steps_per_epoch": 10, "steps": 121,
+         "schedulers": [{"type": "mmengine.linear", "start_factor": 0.001, "end": 1,
+                         "convert_to_iter_based": True},
+                        {"type": "mmengine.multistep", "milestones": [8, 11], "end": 12}]}),
+    "mmengine-cosine-short-of-eta-min": (
+        {"type": "mmengine.cosine", "end": 100, "eta_min": 0.001, "steps": 101},
+        {"type": "mmengine.cosine", "end": 100, "T_max": 99, "eta_min": 0.001, "steps": 101}),
+    "mmengine-window-past-run": (
+        {"type": "mmengine.param_scheduler", "steps_per_epoch": 10, "steps": 101,
+         "schedulers": [{"type": "mmengine.poly", "end": 12}]},
+        {"type": "mmengine.param_scheduler", "steps_per_epoch": 10, "steps": 121,
+         "schedulers": [{"type": "mmengine.poly", "end": 12}]}),
     "steps-beyond-max-iter": (
         {"type": "detectron2.solver", "max_iter": 1000, "solver_steps": [600, 1200],
          "warmup_iters": 10, "steps": 1000},

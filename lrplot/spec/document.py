@@ -312,6 +312,9 @@ class DocumentBuilder:
             interval = defaults.get("interval", "step")
             if interval == "epoch" and not spe:
                 self.error(path, "interval: epoch needs steps_per_epoch (iterations per epoch)")
+            elif interval == "epoch" and kind.steps_itself:
+                self.error(path, f"interval: epoch does not apply to {kind.name}: "
+                                 f"{kind.steps_itself}")
             if "series" in data:  # asked for on the curve itself: it must compute them
                 for name in defaults.get("series", ()):
                     if name != "lr" and name not in kind.extras(full):
