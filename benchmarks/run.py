@@ -287,7 +287,59 @@ def engine(report: Report, n: int, repeat: int, with_torch: bool) -> float | Non
                    f">= {target}x", ratio >= target and parity <= 1e-12)
     for kind in sorted(known - covered):
         report.add("Engine", f"{kind}: no benchmark case yet", "", "", "", "", None)
+    if "chained" in known:
+        loop_stepped(report, n, repeat, with_torch)
     return torch_step
+
+
+LOOP_CHILDREN = [{"type": "linear", "start_factor": 0.001, "total_iters": 500, "interval": "step"},
+                 {"type": "multistep", "milestones": [8, 11], "gamma": 0.1, "interval": "epoch"}]
+"""mmdetection's 1x schedule: a warm-up stepped every iteration, MultiStepLR every epoch."""
+
+
+def loop_stepped(report: Report, n: int, repeat: int, with_torch: bool) -> None:
+    """A chained schedule whose children the training loop steps at their own intervals,
+    against the two torch schedulers stepped that way (scheduler steps only, no optimizer)."""
+    import numpy as np
+
+    import lrplot
+
+    spe = max(1, n // 12)  # twelve epochs
+    name = f"chained, children per iteration and per epoch (mmdetection 1x), " \
+           f"10^{round(math.log10(n))} steps"
+    evaluate = lambda: lrplot.schedule("chained", steps=n, steps_per_epoch=spe,  # noqa: E731
+                                       schedulers=LOOP_CHILDREN)
+    lr = evaluate()
+    ours = timed(evaluate, repeat)
+    if not with_torch:
+        report.add("Engine", name, seconds(ours), "torch absent", "", ">= 100x", None)
+        return
+    import torch
+    from torch.optim import lr_scheduler
+
+    def step_torch() -> list[float]:
+        optimizer = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=0.1)
+        group = optimizer.param_groups[0]
+        out = [0.0] * n
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            per_iteration = lr_scheduler.LinearLR(optimizer, start_factor=0.001, total_iters=500)
+            per_epoch = lr_scheduler.MultiStepLR(optimizer, milestones=[8, 11], gamma=0.1)
+            for i in range(n):
+                out[i] = group["lr"]
+                per_iteration.step()
+                if (i + 1) % spe == 0:
+                    per_epoch.step()
+        return out
+
+    start = time.perf_counter()
+    expected = np.array(step_torch())
+    theirs = time.perf_counter() - start
+    parity = float(np.max(np.abs(lr - expected) / np.maximum(np.abs(expected), 1e-300)))
+    ratio = theirs / ours
+    report.add("Engine", f"{name} (parity {parity:.0e})", seconds(ours),
+               f"torch {seconds(theirs)}", f"{ratio:.0f}x faster", ">= 100x",
+               ratio >= 100 and parity <= 1e-12)
 
 
 def family_cases(n: int) -> dict[str, tuple[str, dict[str, Any], str]]:
