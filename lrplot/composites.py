@@ -70,13 +70,13 @@ def convert_value(p: Param, raw: Any, path: tuple, error: Callable[[tuple, str],
 def child_refusal(kind: Kind, child_kinds: str = "") -> str | None:
     """Why ``kind`` cannot be a child schedule of a composite, or None when it can be one
     (the JSON Schema of configs uses this too)."""
+    if kind.refused_as_child:
+        return kind.refused_as_child
     if child_kinds:  # another framework's composite: its own kinds (Param.child_kinds)
         if "." in child_kinds:
             return None if kind.name == child_kinds else f"the schedules here are {child_kinds}"
         return None if kind.framework == child_kinds else \
             f"only {child_kinds} schedules can be joined here"
-    if kind.refused_as_child:
-        return kind.refused_as_child
     if kind.framework != "torch":
         return "only torch schedulers share an optimizer this way"
     return None

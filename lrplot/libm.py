@@ -21,6 +21,7 @@ raise.
 from __future__ import annotations
 
 import math
+import threading
 from typing import Any, Callable
 
 import numpy as np
@@ -39,24 +40,55 @@ BLOCK = 1 << 14
 what overlaps runs a third slower once they outgrow the processor's L2 cache."""
 
 
-def _behind(ufunc: np.ufunc, first: Any, *rest: Any) -> np.ndarray:
-    """``ufunc(first, *rest)`` computed into a buffer one element behind ``first``'s copy.
+_local = threading.local()
+
+
+def _scratch(size: int) -> np.ndarray:
+    """This thread's buffer of at least ``size`` values: reused from call to call, so that the
+    copies go through memory already touched (a fresh buffer of a few hundred kB is fresh pages
+    from the system, which cost more than the copy)."""
+    buffer = getattr(_local, "buffer", None)
+    if buffer is None or len(buffer) < size:
+        buffer = _local.buffer = np.empty(max(size, BLOCK + 2), dtype=_F64)
+    return buffer
+
+
+def _behind(ufunc: np.ufunc, first: Any, *rest: Any, out: np.ndarray | None = None
+            ) -> np.ndarray:
+    """``ufunc(first, *rest)``, block by block into a buffer one element behind a copy of
+    ``first``'s block, then into ``out`` (a new array if not given; it may be ``first`` itself).
 
     The other operands are spelled out element by element too: given one number for all
     (stride 0), numpy's power takes shortcuts of its own (``x * x`` for ``x ** 2``, a square
-    root for ``x ** 0.5``), which are not libm's ``pow``. Blocks go in ascending order, so each
-    overwrites only inputs that blocks before it have read."""
+    root for ``x ** 0.5``), which are not libm's ``pow``.
+
+    No block is one element long: one element behind a one-element input does not overlap it,
+    and numpy takes its SIMD loop again (a scalar, a one-element array, or the last element of
+    ``BLOCK + 1`` values). A lone value is computed with a copy of itself beside it, and a lone
+    last value joins the block before it."""
     args = [np.asarray(a, dtype=_F64) for a in (first, *rest)]
     shape = np.broadcast_shapes(*(a.shape for a in args))
     size = math.prod(shape)
-    buffer = np.empty(size + 1, dtype=_F64)
-    buffer[1:].reshape(shape)[...] = args[0]
-    others = [np.ascontiguousarray(np.broadcast_to(a, shape)).reshape(-1) for a in args[1:]]
-    for start in range(0, size, BLOCK):
-        stop = min(size, start + BLOCK)
-        ufunc(buffer[start + 1:stop + 1], *(a[start:stop] for a in others),
-              out=buffer[start:stop])
-    return buffer[:-1].reshape(shape)
+    if out is None or out.shape != shape or out.dtype != _F64 or not out.flags.c_contiguous:
+        result = _behind(ufunc, *args, out=np.empty(shape, dtype=_F64))
+        if out is not None:
+            out[...] = result
+        return result if out is None else out
+    flat = out.reshape(-1)
+    operands = [np.ascontiguousarray(np.broadcast_to(a, shape)).reshape(-1) for a in args]
+    if size == 1:  # a lone value beside a copy of itself
+        operands = [np.concatenate([a, a]) for a in operands]
+    padded = len(operands[0])
+    buffer = _scratch(min(padded, BLOCK + 1) + 1)
+    starts = list(range(0, padded, BLOCK))
+    if len(starts) > 1 and padded - starts[-1] == 1:
+        starts.pop()
+    for start, stop in zip(starts, starts[1:] + [padded]):
+        m = stop - start
+        buffer[1:m + 1] = operands[0][start:stop]
+        ufunc(buffer[1:m + 1], *(a[start:stop] for a in operands[1:]), out=buffer[:m])
+        flat[start:min(stop, size)] = buffer[:min(stop, size) - start]
+    return out
 
 
 def _per_element(ufunc: np.ufunc, math_fn: Callable) -> Callable[..., np.ndarray]:
@@ -68,8 +100,12 @@ def _per_element(ufunc: np.ufunc, math_fn: Callable) -> Callable[..., np.ndarray
 
     vectorized = np.frompyfunc(exact, ufunc.nin, 1)
 
-    def apply(*args: Any) -> np.ndarray:
-        return np.asarray(vectorized(*(np.asarray(a, dtype=_F64) for a in args)), dtype=_F64)
+    def apply(*args: Any, out: np.ndarray | None = None) -> np.ndarray:
+        result = np.asarray(vectorized(*(np.asarray(a, dtype=_F64) for a in args)), dtype=_F64)
+        if out is None:
+            return result
+        out[...] = result
+        return out
 
     return apply
 
@@ -79,7 +115,11 @@ def _agrees(ufunc: np.ufunc, math_fn: Callable, sample: tuple) -> bool:
     arrays = np.broadcast_arrays(*(np.asarray(a, dtype=_F64) for a in sample))
     expected = [math_fn(*v) for v in zip(*(a.tolist() for a in arrays))]
     with np.errstate(all="ignore"):
-        return _behind(ufunc, *sample).tolist() == expected
+        if _behind(ufunc, *sample).tolist() != expected:
+            return False
+        # one value at a time too: a short call must take the same loop as a long one
+        singles = list(zip(*(a.reshape(-1)[:64].tolist() for a in arrays)))
+        return all(float(_behind(ufunc, *v)) == e for v, e in zip(singles, expected))
 
 
 def _exact(ufunc: np.ufunc, math_fn: Callable, probe: Callable[[np.ndarray], list[tuple]]
@@ -88,15 +128,16 @@ def _exact(ufunc: np.ufunc, math_fn: Callable, probe: Callable[[np.ndarray], lis
     every sample of ``probe(values)``, ``math`` per element otherwise."""
     chosen: list[Callable[..., np.ndarray]] = []
 
-    def fn(*args: Any) -> np.ndarray:
+    def fn(*args: Any, out: np.ndarray | None = None) -> np.ndarray:
         if not chosen:
             agrees = all(_agrees(ufunc, math_fn, sample) for sample in probe(_probe()))
-            chosen.append((lambda *a: _behind(ufunc, *a)) if agrees
+            chosen.append((lambda *a, out=None: _behind(ufunc, *a, out=out)) if agrees
                           else _per_element(ufunc, math_fn))
-        return chosen[0](*args)
+        return chosen[0](*args, out=out)
 
     fn.__name__ = fn.__qualname__ = ufunc.__name__
-    fn.__doc__ = f"``math.{math_fn.__name__}`` element-wise, as the C library computes it."
+    fn.__doc__ = (f"``math.{math_fn.__name__}`` element-wise, as the C library computes it "
+                  "(into ``out`` if given, which may be the first operand).")
     return fn
 
 

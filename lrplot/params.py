@@ -42,7 +42,7 @@ def format_value(value: Any) -> str:
 
 
 SCALAR_TYPES = ("float", "int", "bool", "choice", "expr", "text", "path")
-TYPES = SCALAR_TYPES + ("int_list", "float_list", "schedulers", "int_float_map")
+TYPES = SCALAR_TYPES + ("int_list", "float_list", "choice_list", "schedulers", "int_float_map")
 """Every parameter type. ``schedulers`` is a list of curve mappings (the children of a composite
 schedule); it is converted by :mod:`lrplot.spec`, which knows the kinds. ``int_float_map`` maps
 integer steps to numbers (Optax's ``boundaries_and_scales``)."""
@@ -60,7 +60,7 @@ class Param:
     - ``float``, ``int`` (finite numbers; bounds apply), ``int_list``, ``float_list`` (bounds
       apply to each element);
     - ``bool`` (true or false), ``choice`` (one of ``choices``), ``text``, ``path`` (a file,
-      resolved relative to the config that names it);
+      resolved relative to the config that names it); ``choice_list``: a list of ``choices``;
     - ``expr``: an expression of the step, checked by :mod:`lrplot.expr` (``0.95 ** epoch``);
     - ``schedulers``: a list of curve mappings, converted by :mod:`lrplot.spec`;
     - ``int_float_map``: integer steps >= 0 to numbers (bounds apply to the numbers), YAML
@@ -87,7 +87,7 @@ class Param:
     def __post_init__(self) -> None:
         if self.type not in TYPES:
             raise ValueError(f"unknown parameter type {self.type!r}")
-        if (self.type == "choice") != bool(self.choices):
+        if (self.type in ("choice", "choice_list")) != bool(self.choices):
             raise ValueError(f"{self.name}: choices go with type 'choice' (and only with it)")
 
     @property
@@ -179,7 +179,8 @@ class Param:
             return self._convert_map(pairs)
         if self.is_list:
             items = [t for t in (s.strip() for s in text.split(",")) if t]
-            return tuple(self._convert_scalar(_parse_number(t, self)) for t in items)
+            return tuple(self._convert_scalar(t if self.type == "choice_list" else
+                                              _parse_number(t, self)) for t in items)
         if self.type == "bool":
             word = text.strip().lower()
             if word in _TRUE or word in _FALSE:

@@ -430,7 +430,7 @@ def generate(strict: bool = False) -> dict[str, Any]:
     generator = _Generator(strict)
     if strict:
         for t in TYPES:
-            generator.value(Param("x", t, "", choices=("a",) if t == "choice" else ()))
+            generator.value(Param("x", t, "", choices=("a",) if t.startswith("choice") else ()))
     return generator.figure()
 
 

@@ -10,6 +10,10 @@ From the repository root, with the framework installed in the running Python:
     python scripts/make_goldens_frameworks.py megatron    # megatron-core 0.16.1
     python scripts/make_goldens_frameworks.py torchtitan  # torchtitan==0.3.0 with --no-deps
     python scripts/make_goldens_frameworks.py nanogpt     # a verbatim copy of get_lr
+    python scripts/make_goldens_frameworks.py detectron2  # fvcore 0.1.5.post20221221 + torch,
+        # detectron2's scheduler code ported in tests/detectron2_port.py (commit recorded)
+    python scripts/make_goldens_frameworks.py nemo    # nemo_toolkit==3.0.0 --no-deps (its
+        # lr_scheduler module loaded alone: tests/frameworks_oracle.py nemo_lr_scheduler)
     /tmp/optax-venv/bin/python scripts/make_goldens_frameworks.py optax   # a throwaway venv:
         # python3 -m venv /tmp/optax-venv && /tmp/optax-venv/bin/pip install optax jax numpy
 
@@ -31,6 +35,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
 import frameworks_oracle as oracle  # noqa: E402
+import detectron2_port  # noqa: E402
 import trainers_oracle as trainers  # noqa: E402
 from torch_oracle import subsample  # noqa: E402
 
@@ -394,7 +399,129 @@ def nanogpt_cases() -> list[dict]:
     ]
 
 
+def detectron2_cases() -> list[dict]:
+    d = "detectron2."
+    cos = {"type": d + "cosine", "start_value": 1.0, "end_value": 0.0}
+    multistep = {"type": d + "multistep", "values": [1.0, 0.1, 0.01],
+                 "milestones": [60000, 80000], "num_updates": 90000}
+    return [
+        case(d + "constant", 50, value=0.5),
+        case(d + "cosine", 100, start_value=1.0, end_value=0.01),
+        case(d + "exponential", 100, start_value=2.0, decay=0.02),
+        case(d + "linear", 100, start_value=0.0001, end_value=1.0),
+        case(d + "multistep", 120, values=[1.0, 0.1, 0.01, 0.001], milestones=[30, 60, 80, 120]),
+        case(d + "multistep", 90, values=[1.0, 0.1, 0.01], num_updates=90),
+        case(d + "multistep", 100, values=[1.0, 0.1, 0.01], num_updates=90,
+             milestones=[30, 60]),
+        case(d + "polynomial", 100, base_value=0.1, power=0.9),
+        case(d + "step", 120, num_updates=120, values=[0.1, 0.01, 0.001, 0.0001]),
+        case(d + "step_fixed_gamma", 120, base_value=0.1, num_decays=3, gamma=0.1,
+             num_updates=120),
+        case(d + "composite", 100, schedulers=[
+            {"type": d + "constant", "value": 0.42},
+            {"type": d + "cosine", "start_value": 0.42, "end_value": 1e-4}],
+            interval_scaling=["rescaled", "rescaled"], lengths=[0.3, 0.7]),
+        case(d + "composite", 100, schedulers=[
+            {"type": d + "linear", "start_value": 0.0, "end_value": 1.0}, cos, cos],
+            interval_scaling=["rescaled", "fixed", "rescaled"], lengths=[0.1, 0.5, 0.4]),
+        case(d + "warmup", 200, scheduler=[cos], warmup_factor=0.001, warmup_length=0.05),
+        case(d + "warmup", 200, scheduler=[cos], warmup_factor=0.1, warmup_length=0.1,
+             warmup_method="constant", rescale_interval=True),
+        # configs/common/coco_schedule.py: default_X_scheduler(1) over 90k iterations
+        case(d + "lr_multiplier", 10001, base_lr=0.02, extra=around(111, 6667, 8889), multiplier=[
+            {"type": d + "warmup", "warmup_factor": 0.001, "warmup_length": 1000 / 9000,
+             "scheduler": [{"type": d + "multistep", "values": [1.0, 0.1, 0.01],
+                            "milestones": [6667, 8889], "num_updates": 10000}]}],
+             max_iter=10000),
+        case(d + "lr_multiplier", 301, base_lr=0.02, multiplier=[
+            {"type": d + "warmup", "warmup_factor": 0.001, "warmup_length": 0.01,
+             "scheduler": [multistep]}], max_iter=300),
+        case(d + "warmup_multistep", 200, base_lr=0.02, milestones=[120, 160], warmup_iters=50),
+        case(d + "warmup_multistep", 60, milestones=[20, 20, 40], gamma=0.5,
+             warmup_method="constant", warmup_iters=10, warmup_factor=0.3),
+        case(d + "warmup_cosine", 201, base_lr=0.02, max_iters=200, warmup_iters=20),
+        case(d + "solver", 400, base_lr=0.02, max_iter=400, solver_steps=[300, 350],
+             warmup_iters=40),  # Base-RCNN-FPN.yaml's shape, scaled down
+        case(d + "solver", 300, base_lr=0.02, max_iter=300, solver_steps=[100, 200, 400],
+             warmup_iters=10, gamma=0.5),  # a step past MAX_ITER is dropped
+        case(d + "solver", 300, base_lr=0.01, lr_scheduler_name="WarmupCosineLR", max_iter=300,
+             base_lr_end=1e-4, warmup_iters=30, warmup_method="constant"),
+        case(d + "solver", 300, base_lr=0.01, lr_scheduler_name="WarmupCosineLR", max_iter=300,
+             warmup_iters=30, rescale_interval=True),
+        case(d + "solver", 240, base_lr=0.01, lr_scheduler_name="WarmupStepWithFixedGammaLR",
+             max_iter=240, num_decays=3, gamma=0.5, warmup_iters=12),
+        case(d + "solver", LONG, base_lr=0.02, max_iter=LONG, solver_steps=[12000, 16000],
+             extra=around(1000, 12000, 16000)),
+    ]
+
+
+def nemo_cases() -> list[dict]:
+    n = "nemo."
+    return [
+        case(n + "warmup_policy", 60, warmup_steps=10),  # no max_steps: no end
+        case(n + "warmup_policy", 60, warmup_ratio=0.25, max_steps=40, min_lr=0.01),
+        case(n + "warmup_hold_policy", 80, warmup_steps=10, hold_steps=20, max_steps=60),
+        case(n + "warmup_hold_policy", 80, warmup_ratio=0.1, hold_ratio=0.3, max_steps=70,
+             min_lr=0.001),
+        case(n + "square_annealing", 130, max_steps=120, warmup_steps=10),  # min_lr 1e-5
+        case(n + "square_annealing", 130, max_steps=120, min_lr=0.02),
+        case(n + "square_root_annealing", 130, max_steps=120, warmup_steps=30),
+        case(n + "square_root_annealing", 130, max_steps=120, min_lr=0.03),
+        case(n + "cosine_annealing", 130, max_steps=120, warmup_steps=10, min_lr=0.001),
+        case(n + "cosine_annealing", 130, max_steps=120, warmup_ratio=0.1),
+        # constant_steps: Megatron's warm-up from 0 and the cosine over the remaining steps
+        case(n + "cosine_annealing", 130, max_steps=120, warmup_steps=10, constant_steps=30,
+             min_lr=0.01),
+        case(n + "cosine_annealing", 130, max_steps=120, constant_ratio=0.2, min_lr=0.01),
+        # examples/nlp/language_modeling/conf/megatron_gpt_config.yaml
+        case(n + "cosine_annealing", 100_002, 2e-4, max_steps=100_000, warmup_steps=500,
+             constant_steps=0, min_lr=2e-5, extra=around(500, 100_000)),
+        case(n + "cosine_annealing", 100_002, 2e-4, max_steps=100_000, warmup_steps=500,
+             constant_steps=50_000, min_lr=2e-5, extra=around(500, 50_000, 100_000)),
+        case(n + "noam_annealing", 200, 2.0, d_model=256, warmup_steps=50, min_lr=1e-6),
+        case(n + "noam_annealing", 200, d_model=144),  # no warm-up
+        case(n + "noam_annealing", 200, d_model=176, warmup_ratio=0.1, max_steps=200,
+             min_lr=0.01),
+        case(n + "noam_annealing", LONG, 2.0, d_model=512, warmup_steps=10_000, min_lr=1e-6,
+             extra=around(10_000)),
+        case(n + "noam_hold_annealing", 200, 1e-3, max_steps=180, warmup_steps=20,
+             hold_steps=40),
+        case(n + "noam_hold_annealing", 200, 1e-3, max_steps=180, warmup_steps=20,
+             hold_ratio=0.2, decay_rate=1.0, min_lr=1e-5),
+        case(n + "noam_hold_annealing", 200, 1e-3, max_steps=180, warmup_steps=20),  # no hold
+        case(n + "warmup_hold_anneal_one_minus_square_root", 130, max_steps=120,
+             warmup_steps=10, hold_steps=30, min_lr=0.005),
+        case(n + "warmup_hold_anneal_one_minus_square_root", 130, max_steps=120,
+             warmup_steps=10),  # no hold: the anneal counts from step 0
+        case(n + "warmup_hold_anneal_linear", 130, max_steps=120, warmup_steps=10,
+             hold_steps=30, min_lr=0.005),
+        case(n + "warmup_hold_anneal_linear", 130, max_steps=120, warmup_ratio=0.05,
+             hold_ratio=0.5),
+        case(n + "warmup_annealing", 130, max_steps=120, warmup_steps=10, min_lr=0.01),
+        case(n + "warmup_annealing", 130, max_steps=120),
+        case(n + "inverse_square_root_annealing", 130, max_steps=120, warmup_steps=10),
+        case(n + "inverse_square_root_annealing", 130, max_steps=120, min_lr=0.01),
+        case(n + "t5_inverse_square_root_annealing", 130, max_steps=120, constant_steps=10),
+        case(n + "t5_inverse_square_root_annealing", LONG, max_steps=18_000,
+             constant_steps=1000, min_lr=1e-4, extra=around(1000, 18_000)),
+        case(n + "polynomial_decay_annealing", 130, max_steps=120, warmup_steps=10),
+        case(n + "polynomial_decay_annealing", 130, max_steps=120, warmup_steps=10,
+             power=2.0, cycle=True, min_lr=0.001),
+        case(n + "polynomial_decay_annealing", 130, max_steps=120, power=0.5, min_lr=0.01),
+        # examples/asr/conf/matchboxnet/matchboxnet_3x1x64_v2.yaml
+        case(n + "polynomial_hold_decay_annealing", 220, 0.05, max_steps=200, power=2.0,
+             warmup_ratio=0.05, hold_ratio=0.45, min_lr=0.001),
+        case(n + "polynomial_hold_decay_annealing", 220, max_steps=200, warmup_steps=20),
+        case(n + "polynomial_hold_decay_annealing", 220, max_steps=200, warmup_steps=20,
+             cycle=True),  # no hold: the decay restarts
+        case(n + "cosine_annealing", 60, max_steps=100, warmup_steps=10, last_epoch=40),
+        case(n + "warmup_hold_anneal_linear", 60, max_steps=100, warmup_steps=10,
+             hold_steps=10, last_epoch=5),
+    ]
+
+
 FRAMEWORKS = {
+    "nemo": (nemo_cases, oracle.nemo_lrs, ("nemo", "torch")),
     "megatron": (megatron_cases, oracle.megatron_lrs, ("megatron", "torch")),
     "deepspeed": (deepspeed_cases, oracle.deepspeed_lrs, ("deepspeed", "torch")),
     "transformers": (hf_cases, oracle.hf_lrs, ("transformers", "torch")),
@@ -404,6 +531,8 @@ FRAMEWORKS = {
     "torchtitan": (torchtitan_cases, trainers.torchtitan_lrs,
                    ("torchtitan", "torchtitan-2025-03", "torch")),
     "nanogpt": (nanogpt_cases, trainers.nanogpt_lrs, ("nanogpt",)),
+    "detectron2": (detectron2_cases, detectron2_port.detectron2_lrs,
+                   ("detectron2", "fvcore", "torch", "yacs")),
 }
 """framework -> (its cases, its oracle, the modules whose versions the file records)."""
 

@@ -106,7 +106,16 @@ def _trainer_versions() -> dict[str, Any]:
 
     return {"torchtitan": trainers_oracle.torchtitan_version,
             "torchtitan-2025-03": lambda: "@".join(trainers_oracle.TORCHTITAN_2025_03),
-            "nanogpt": lambda: "@".join(trainers_oracle.NANOGPT_SOURCE)}
+            "nanogpt": lambda: "@".join(trainers_oracle.NANOGPT_SOURCE),
+            "detectron2": lambda: _detectron2_versions()["detectron2"],
+            "fvcore": lambda: _detectron2_versions()["fvcore"],
+            "yacs": lambda: _detectron2_versions()["yacs"]}
+
+
+def _detectron2_versions() -> dict[str, str]:
+    import detectron2_port
+
+    return detectron2_port.versions()
 
 
 VERSIONS = {"timm": lambda: timm_version(), **_trainer_versions()}
@@ -361,3 +370,165 @@ def megatron_series(kind: str, steps: int, base_lr: float,
 
 def megatron_lrs(kind: str, steps: int, base_lr: float, params: Mapping[str, Any]) -> np.ndarray:
     return megatron_series(kind, steps, base_lr, params)["lr"]
+
+
+# -- NeMo (Python floats) -----------------------------------------------------------------------
+
+NEMO_PINNED = "3.0.0"
+"""The nemo_toolkit of .ci/run and tests/golden/nemo.json."""
+
+
+def nemo_lr_scheduler() -> Any:
+    """``nemo/core/optim/lr_scheduler.py`` of the installed nemo_toolkit, without running
+    ``nemo.core``'s package ``__init__`` (which needs Lightning, Hydra, huggingface_hub...):
+    empty packages for ``nemo.core``, ``nemo.core.optim``, ``nemo.core.classes`` and
+    ``nemo.core.config``; the real ``nemo.core.config.schedulers`` (dataclasses only) and
+    ``nemo.utils`` (logging). Two stand-ins, neither on the schedulers' arithmetic:
+    ``safe_instantiate`` (only for a ``_target_`` scheduler config, which the oracle never
+    passes) and ``maybe_update_config_version`` (it renames Hydra 0.x keys, ``cls`` and
+    ``params``, which no config here has)."""
+    import importlib
+    import importlib.util
+    import sys
+    import types
+
+    name = "nemo.core.optim.lr_scheduler"
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.find_spec("nemo")
+    if spec is None or not spec.submodule_search_locations:
+        raise ImportError("nemo_toolkit is not installed")
+    root = Path(list(spec.submodule_search_locations)[0])
+    for package in ("nemo.core", "nemo.core.optim", "nemo.core.classes", "nemo.core.config"):
+        if package not in sys.modules:
+            stub = types.ModuleType(package)
+            stub.__path__ = [str(root / package.split(".", 1)[1].replace(".", "/"))]
+            sys.modules[package] = stub
+    common = types.ModuleType("nemo.core.classes.common")
+
+    def safe_instantiate(*args: Any, **kwargs: Any) -> Any:
+        raise NotImplementedError("the NeMo oracle does not instantiate _target_ configs")
+
+    common.safe_instantiate = safe_instantiate  # type: ignore[attr-defined]
+    sys.modules.setdefault("nemo.core.classes.common", common)
+    try:
+        importlib.import_module("nemo.utils.model_utils")
+    except ImportError:
+        model_utils = types.ModuleType("nemo.utils.model_utils")
+        model_utils.maybe_update_config_version = lambda cfg, make_copy=True: cfg  # type: ignore
+        sys.modules["nemo.utils.model_utils"] = model_utils
+    return importlib.import_module(name)
+
+
+def nemo_version() -> str:
+    from importlib.metadata import version
+
+    return version("nemo_toolkit")
+
+
+VERSIONS["nemo"] = nemo_version
+
+
+def nemo_class_name(kind: str) -> str:
+    """``CosineAnnealing`` for ``nemo.cosine_annealing`` (the kind's framework class)."""
+    from lrplot import schedules
+
+    return schedules.get(kind).framework_class
+
+
+def nemo_scheduler(module: Any, cls_name: str, base_lr: float, params: Mapping[str, Any]
+                   ) -> tuple[Any, dict]:
+    """A NeMo scheduler over one SGD group; a resumed one (``last_epoch`` >= 0) gets the
+    ``initial_lr`` torch requires, as a resumed optimizer has it."""
+    import torch
+
+    param = torch.nn.Parameter(torch.zeros(1))
+    optimizer = torch.optim.SGD([param], lr=base_lr)
+    group = optimizer.param_groups[0]
+    if params.get("last_epoch", -1) != -1:
+        group["initial_lr"] = base_lr
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        scheduler = getattr(module, cls_name)(optimizer, **params)
+    return scheduler, group
+
+
+def step_nemo(scheduler: Any, group: dict, steps: int) -> np.ndarray:
+    out = np.empty(steps)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for i in range(steps):
+            if i:
+                scheduler.step()
+            out[i] = group["lr"]
+    return out
+
+
+def nemo_lrs(kind: str, steps: int, base_lr: float, params: Mapping[str, Any]) -> np.ndarray:
+    """``nemo.core.optim.lr_scheduler.<Class>(SGD(lr=base_lr), **params)`` stepped ``steps -
+    1`` times, as Lightning steps it after every optimizer step (``interval: step``)."""
+    module = nemo_lr_scheduler()
+    scheduler, group = nemo_scheduler(module, nemo_class_name(kind), base_lr, params)
+    return step_nemo(scheduler, group, steps)
+
+
+def nemo_config_lrs(path: str, steps: int, *, dataset_size: int | None = None,
+                    world_size: int | None = None, max_steps: int | None = None,
+                    epochs: int | None = None, steps_per_epoch: int | None = None
+                    ) -> np.ndarray:
+    """The scheduler NeMo builds from a config file, stepped ``steps - 1`` times: the config
+    loaded and resolved by OmegaConf, ``ModelPT.setup_optimization``'s injection of the trainer
+    (``max_steps``, or ``t_max_epochs`` and the others), and NeMo's own
+    ``prepare_lr_scheduler`` with a dataloader of ``dataset_size`` examples (it reads only
+    ``len(dataset)``, ``batch_size`` and ``drop_last``). ``max_steps`` / ``epochs`` override
+    the trainer's, as lrplot's flags do. A scheduler NeMo gives ``interval: epoch`` is stepped
+    every ``steps_per_epoch`` optimizer steps, as Lightning steps it."""
+    import torch
+    from omegaconf import OmegaConf
+
+    module = nemo_lr_scheduler()
+    cfg = OmegaConf.load(path)
+    model = cfg.model if "model" in cfg and "optim" in cfg.model else cfg
+    optim = OmegaConf.to_container(model.optim, resolve=True)
+    trainer = OmegaConf.to_container(cfg.trainer, resolve=True)
+    if max_steps is not None:
+        trainer["max_steps"] = max_steps
+    if epochs is not None:
+        trainer["max_epochs"] = epochs
+    sched = optim["sched"]
+    if trainer.get("max_steps", -1) < 0:
+        sched["t_max_epochs"] = trainer.get("max_epochs")
+        sched["t_accumulate_grad_batches"] = trainer.get("accumulate_grad_batches", 1)
+        sched["t_limit_train_batches"] = trainer.get("limit_train_batches", 1.0)
+        devices = world_size if world_size is not None else trainer["devices"]
+        sched["t_num_workers"] = devices * (1 if world_size is not None
+                                            else trainer.get("num_nodes", 1))
+    else:
+        sched["max_steps"] = trainer["max_steps"]
+    train_ds = OmegaConf.to_container(model.train_ds, resolve=False) if "train_ds" in model \
+        else {}
+
+    class Loader:  # what prepare_lr_scheduler reads of a DataLoader
+        dataset = range(dataset_size or 0)
+        batch_size = train_ds.get("batch_size")
+        drop_last = train_ds.get("drop_last", False)
+
+    param = torch.nn.Parameter(torch.zeros(1))
+    optimizer = torch.optim.SGD([param], lr=optim["lr"])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        built = module.prepare_lr_scheduler(optimizer, sched, train_dataloader=Loader())
+    group = optimizer.param_groups[0]
+    if built is None:  # no scheduler: the optimizer's lr throughout
+        return np.full(steps, group["lr"])
+    if built["interval"] == "step":
+        return step_nemo(built["scheduler"], group, steps)
+    assert steps_per_epoch, "an epoch scheduler needs steps_per_epoch"
+    out = np.empty(steps)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for i in range(steps):
+            if i and i % steps_per_epoch == 0:  # Lightning: at the end of each epoch
+                built["scheduler"].step()
+            out[i] = group["lr"]
+    return out

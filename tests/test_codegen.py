@@ -399,3 +399,34 @@ def test_code_for_a_lightning_cli_config_steps_as_lightnings_trainer(tmp_path):
     assert "if step % steps_per_epoch == 0:" in result.stdout
     (lrs,) = _run_figure(result.stdout).values()
     _assert_same(lrs, np.array(expected, dtype=float), result.stdout)
+
+
+NEMO_CURVES = [
+    {"type": "nemo.cosine_annealing", "max_steps": 40, "warmup_steps": 5, "min_lr": 0.001,
+     "steps": 50},
+    {"type": "nemo.cosine_annealing", "max_steps": 40, "warmup_steps": 5, "constant_steps": 10,
+     "steps": 50},
+    {"type": "nemo.noam_annealing", "d_model": 256, "warmup_steps": 10, "base_lr": 2.0,
+     "steps": 40},
+    {"type": "nemo.polynomial_hold_decay_annealing", "max_steps": 40, "warmup_ratio": 0.1,
+     "hold_ratio": 0.3, "power": 2.0, "steps": 45},
+    {"type": "nemo.t5_inverse_square_root_annealing", "max_steps": 40, "constant_steps": 4,
+     "steps": 45},
+    {"type": "nemo.warmup_hold_anneal_linear", "max_steps": 40, "warmup_steps": 4,
+     "hold_steps": 6, "last_epoch": 9, "steps": 30},
+]
+
+
+@pytest.mark.parametrize("mapping", NEMO_CURVES, ids=lambda m: m["type"])
+def test_emitted_nemo_code_reproduces_the_series(mapping):
+    pytest.importorskip("torch")
+    from frameworks_oracle import nemo_lr_scheduler
+
+    try:
+        nemo_lr_scheduler()  # nemo_toolkit without Lightning: its lr_scheduler module only
+    except ImportError:
+        pytest.skip("NeMo's lr_scheduler module cannot be loaded")
+    (curve,) = _curves(mapping)
+    code = codegen.curve_code(curve)
+    assert f"from nemo.core.optim.lr_scheduler import {curve.kind.framework_class}" in code
+    _assert_same(_run_code(code), compute.values(curve), code)

@@ -85,3 +85,56 @@ def test_the_per_element_fallback_is_exact_too():
     with np.errstate(all="ignore"):
         assert exp(np.array([1000.0])).tolist() == [math.inf]
         assert math.isnan(power(np.array([-2.0]), 0.5)[0])
+
+
+def _hard_values(ufunc, math_fn, candidates, count=40):
+    """Inputs where numpy's own ufunc differs from ``math`` on this processor (its SIMD loop),
+    first, then ordinary ones: the values a call that slips into that loop gets wrong."""
+    with np.errstate(all="ignore"):
+        own = ufunc(*candidates).tolist()
+    rows = list(zip(*(c.tolist() for c in candidates)))
+    wrong = [r for r, v in zip(rows, own) if v != math_fn(*r)]
+    return (wrong + rows)[:count]
+
+
+SHORT = [(name, getattr(np, name), fn, (x[:20000],)) for name, fn, x in UNARY] + [
+    ("power", np.power, math.pow, (RNG.uniform(0, 2, 20000), RNG.uniform(-30, 30, 20000))),
+]
+
+
+@pytest.mark.parametrize("name, ufunc, math_fn, candidates", SHORT, ids=[s[0] for s in SHORT])
+def test_one_value_gives_what_a_long_array_gives(name, ufunc, math_fn, candidates):
+    """A scalar, a one-element array and the last value of ``BLOCK + 1`` values: one element
+    behind one element does not overlap it, and numpy's SIMD loop gave other values there
+    (exp, log, log10, tan and pow on AVX-512) than the same values in a long array."""
+    fn = getattr(libm, name)
+    hard = _hard_values(ufunc, math_fn, candidates)
+    columns = [np.array(c) for c in zip(*hard)]
+    expected = [math_fn(*r) for r in hard]
+    assert fn(*columns).tolist() == expected
+    assert [float(fn(*r)) for r in hard] == expected
+    assert [fn(*(np.array([v]) for v in r)).tolist() for r in hard] == [[e] for e in expected]
+    for r, e in zip(hard[:8], expected):
+        last = [np.concatenate([np.full(libm.BLOCK, v), [v]]) for v in r]
+        assert fn(*last)[-1] == e
+        assert fn(*(np.full(2 * libm.BLOCK + 1, v) for v in r)).tolist()[-1] == e
+
+
+def test_into_out_and_in_place():
+    """``out=``: the values of a new array, written in place (the first operand itself
+    included), also into views that are not contiguous."""
+    x = RNG.uniform(-700, 700, 3 * libm.BLOCK + 1)
+    expected = [math.exp(v) for v in x.tolist()]
+    y = x.copy()
+    assert libm.exp(y, out=y) is y and y.tolist() == expected
+    grid = np.zeros((2, len(x)))
+    libm.exp(x, out=grid[1])
+    assert grid[1].tolist() == expected and not grid[0].any()
+    every_other = np.zeros(2 * len(x))
+    libm.exp(x, out=every_other[::2])
+    assert every_other[::2].tolist() == expected
+    bases = RNG.uniform(0, 2, len(x))
+    exponents = RNG.uniform(-30, 30, len(x))
+    expected = [b ** e for b, e in zip(bases.tolist(), exponents.tolist())]
+    assert libm.power(bases, exponents, out=exponents) is exponents  # the second operand
+    assert exponents.tolist() == expected

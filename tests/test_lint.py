@@ -66,6 +66,14 @@ CASES: dict[str, tuple[dict, dict]] = {
          "lr_decay_style": "inverse-square-root", "min_lr": 0.001, "steps": 200},
         {"type": "megatron.param_scheduler", "lr_decay_steps": 200, "lr_warmup_steps": 10,
          "lr_decay_style": "inverse-square-root", "min_lr": 0.001, "steps": 201}),
+    "nemo-decay-from-step-0": (
+        {"type": "nemo.polynomial_hold_decay_annealing", "max_steps": 200,
+         "warmup_steps": 20, "steps": 201},
+        {"type": "nemo.polynomial_hold_decay_annealing", "max_steps": 200,
+         "warmup_steps": 20, "hold_steps": 0, "steps": 201}),
+    "nemo-min-lr-above-lr": (
+        {"type": "nemo.warmup_annealing", "max_steps": 200, "min_lr": 0.5, "steps": 201},
+        {"type": "nemo.warmup_annealing", "max_steps": 200, "min_lr": 0.001, "steps": 201}),
     "onecycle-overrun": (
         {"type": "onecycle", "max_lr": 0.1, "total_steps": 100, "steps": 101},
         {"type": "onecycle", "max_lr": 0.1, "total_steps": 100, "steps": 100}),
@@ -95,14 +103,41 @@ CASES: dict[str, tuple[dict, dict]] = {
         {"type": "sequential", "milestones": [10],
          "schedulers": [{"type": "linear", "start_factor": 0.1, "total_iters": 10},
                         {"type": "cosine", "T_max": 90}], "steps": 100}),
+    "steps-beyond-max-iter": (
+        {"type": "detectron2.solver", "max_iter": 1000, "solver_steps": [600, 1200],
+         "warmup_iters": 10, "steps": 1000},
+        {"type": "detectron2.solver", "max_iter": 1000, "solver_steps": [600, 900],
+         "warmup_iters": 10, "steps": 1000}),
+    "warmup-longer-than-first-step": (
+        {"type": "detectron2.solver", "max_iter": 1000, "solver_steps": [100, 800],
+         "warmup_iters": 200, "steps": 1000},
+        {"type": "detectron2.solver", "max_iter": 1000, "solver_steps": [300, 800],
+         "warmup_iters": 200, "steps": 1000}),
+    "where-epsilon-moves-steps": (
+        {"type": "detectron2.solver", "max_iter": 1_080_000, "solver_steps": [720_000, 960_000],
+         "steps": 2},
+        {"type": "detectron2.solver", "max_iter": 270_000, "solver_steps": [210_000, 250_000],
+         "steps": 2}),
 }
 
 # More triggers of the rules that cover several kinds or several shapes.
 MORE_TRIGGERS = [
+    ("where-epsilon-moves-steps", {
+        "type": "detectron2.lr_multiplier", "max_iter": 1_080_000, "steps": 2, "multiplier": [
+            {"type": "detectron2.warmup", "warmup_factor": 0.001, "warmup_length": 1000 / 1080000,
+             "scheduler": [{"type": "detectron2.multistep", "values": [1.0, 0.1],
+                            "milestones": [720_000], "num_updates": 1_080_000}]}]}),
     ("stepped-per-iteration", {"type": "step", "step_size": 30, "gamma": 0.5, "steps": 10_000}),
     ("stepped-per-iteration", {"type": "exponential", "gamma": 0.9, "steps": 10_000}),
     ("stepped-per-iteration", {"type": "cosine", "T_max": 10, "steps": 1000}),
     ("floor-not-reached", {"type": "polynomial", "total_iters": 200, "steps": 100}),
+    ("floor-not-reached", {"type": "nemo.cosine_annealing", "max_steps": 200, "steps": 150}),
+    ("floor-not-reached", {"type": "nemo.cosine_annealing", "max_steps": 200,
+                           "constant_steps": 50, "steps": 120}),
+    ("nemo-decay-from-step-0", {"type": "nemo.warmup_hold_anneal_linear", "max_steps": 100,
+                                "warmup_ratio": 0.1, "steps": 101}),
+    ("nemo-decay-from-step-0", {"type": "nemo.square_root_annealing", "max_steps": 100,
+                                "warmup_steps": 30, "steps": 101}),
     ("floor-not-reached", {"type": "timm.cosine", "t_initial": 300, "steps": 200}),
     ("floor-not-reached", {"type": "timm.poly", "t_initial": 300, "warmup_t": 5,
                            "warmup_prefix": True, "steps": 300}),
@@ -130,6 +165,11 @@ CLEAN = [
     {"type": "multistep", "milestones": [200, 200]},  # (duplicates still warn: see below)
     {"type": "linear", "start_factor": 0.1, "total_iters": 10, "steps": 5},  # a warmup: no floor
     {"type": "keras.cosine_decay", "decay_steps": 99, "steps": 100},
+    {"type": "nemo.cosine_annealing", "max_steps": 200, "warmup_steps": 20, "min_lr": 1e-4,
+     "steps": 200},
+    {"type": "nemo.warmup_hold_policy", "max_steps": 200, "warmup_steps": 20, "steps": 200},
+    {"type": "nemo.warmup_hold_anneal_one_minus_square_root", "max_steps": 200,
+     "warmup_steps": 20, "hold_steps": 60, "steps": 201},
     {"type": "keras.polynomial_decay", "decay_steps": 20, "cycle": True, "steps": 100},
     {"type": "optax.polynomial", "end_value": 0.0, "power": 2.0, "transition_steps": 80,
      "transition_begin": 10, "steps": 100},

@@ -161,7 +161,7 @@ def test_bounds_types_and_choices_come_from_the_param_table(generated):
 @pytest.mark.parametrize("param_type", TYPES)
 def test_every_param_type_has_a_value_schema(param_type):
     generator = schema._Generator(strict=True)
-    p = Param("x", param_type, "help", choices=("a", "b") if param_type == "choice" else ())
+    p = Param("x", param_type, "help", choices=("a", "b") if param_type.startswith("choice") else ())
     assert generator.value(p)
 
 
@@ -212,6 +212,8 @@ def minimal_value(p: Param):
             value = (p.min + p.max) / 2 if p.min is not None else p.max - 1
         return [int(value)] if p.is_list and scalar == "int" else \
             ([float(value)] if p.is_list else (int(value) if scalar == "int" else float(value)))
+    if p.type == "choice_list":
+        return [p.choices[0]]
     return {"bool": True, "choice": p.choices[0] if p.choices else None,
             "expr": "0.9 ** epoch", "text": "x", "path": "x"}[scalar]
 

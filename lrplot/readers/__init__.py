@@ -23,9 +23,11 @@ if TYPE_CHECKING:
     from lrplot.yamlio import Document
 
 READERS = {
+    "nemo": "lrplot.readers.nemo",  # before hydra: NeMo configs hold _target_ nodes too
     "hydra": "lrplot.readers.hydra",
     "deepspeed": "lrplot.readers.deepspeed",
     "megatron": "lrplot.readers.megatron",
+    "detectron2": "lrplot.readers.detectron2",
     "timm": "lrplot.readers.timm",
     "axolotl": "lrplot.readers.axolotl",
     "hf": "lrplot.readers.hf",
@@ -40,7 +42,9 @@ ALIASES = {"transformers": "hf", "huggingface": "hf", "trainingarguments": "hf",
            "alignment-handbook": "hf", "lightningcli": "lightning",
            "pytorch-lightning": "lightning", "omegaconf": "hydra",
            "train.py": "timm", "ds_config": "deepspeed", "ds": "deepspeed",
-           "nanogpt-config": "nanogpt", "titan": "torchtitan"}
+           "nanogpt-config": "nanogpt", "titan": "torchtitan",
+           "nemo_toolkit": "nemo", "nemo-toolkit": "nemo", "d2": "detectron2",
+           "yacs": "detectron2", "lazyconfig": "detectron2", "fvcore": "detectron2"}
 
 FORMATS = tuple(READERS) + tuple(ALIASES)
 """Every name ``--from`` accepts."""
@@ -111,8 +115,11 @@ def _load_trainer_file(path: str, named: str | None) -> tuple[Document, str] | N
         from lrplot.readers import torchtitan
 
         return torchtitan.load_toml(text, path), named or "torchtitan"
-    from lrplot.readers import nanogpt
+    from lrplot.readers import detectron2_lazy, nanogpt
 
+    if lower.endswith(".py") and (named == "detectron2" or (
+            named is None and detectron2_lazy.is_lazyconfig(text))):
+        return detectron2_lazy.config_document(text, path), "detectron2"
     if lower.endswith(".py"):
         return nanogpt.config_document(text, path), named or "nanogpt"
     doc = nanogpt.command_document(text, path, os.path.dirname(path))

@@ -279,7 +279,9 @@ def _unqualified(key: str) -> str:
     ``transformers.optimization.x``; the key unchanged when it is not such a name."""
     first, _, rest = key.partition(".")
     module, _, last = rest.rpartition(".")
-    own = _FRAMEWORKS.get(first)
+    # the framework of that name, or the one that answers to it (fvcore. is detectron2's)
+    own = _FRAMEWORKS.get(first) or next(
+        (f for f in _FRAMEWORKS.values() if first in f.prefixes), None)
     for path in own.modules if own else ():
         if module == path or (path and module.startswith(path + ".")):
             return f"{own.namespace}.{last}" if own.namespace else last

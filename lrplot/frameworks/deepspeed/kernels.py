@@ -4,7 +4,8 @@ bit: the classes compute in Python floats, and each kernel keeps their order of 
 
 ``lr[0]`` is what the constructor sets; ``lr[i]`` is ``get_lr()`` at ``last_batch_iteration = i -
 1`` (DeepSpeed's engine steps the scheduler after every optimizer step). Every kernel is a
-closed form of ``j = i - 1``.
+closed form of ``j = i - 1``, evaluated cache block by cache block
+(:func:`lrplot.kernel_tools.closed_form`).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import math
 
 import numpy as np
 
-from lrplot.kernel_tools import CHUNK, Chunks, pymax0, spans
+from lrplot.kernel_tools import CHUNK, Chunks, Scratch, blockwise, closed_form, pymax0
 from lrplot.libm import cos, log
 
 
@@ -56,7 +57,8 @@ def _warmup_series(n: int, max_lr: float, min_lr: float, warmup_num_steps: int,
     warm = max(2, warmup_num_steps)
     delta = max_lr - min_lr
     denominator = float(max(1.0, total - warm)) if total is not None else 1.0
-    for i in spans(n, chunk):
+
+    def lr_of(i: np.ndarray) -> np.ndarray:
         lr = np.empty(len(i))
         first, early, late = _split(i, 1, warm + 1)  # j = i - 1: < 0, < warm, after
         lr[first] = min_lr  # the constructor: get_lr() before any step returns min_lrs
@@ -66,7 +68,9 @@ def _warmup_series(n: int, max_lr: float, min_lr: float, warmup_num_steps: int,
         else:
             j = i[late] - 1
             lr[late] = min_lr + (delta * pymax0((total - j).astype(np.float64) / denominator))
-        yield lr
+        return lr
+
+    return closed_form(n, chunk, lr_of)
 
 
 def warmup_cosine(n: int, base_lr: float, total_num_steps: int, warmup_min_ratio: float,
@@ -79,29 +83,32 @@ def warmup_cosine(n: int, base_lr: float, total_num_steps: int, warmup_min_ratio
     warm = max(2, warmup_num_steps)
     real_total = max(1, total_num_steps - warm)
     # j - warm + 1 >= real_total: progress is 1.0 and the ratio a constant
-    end = float(real_total + warm - 1 + 1)
+    end_of_decay = float(real_total + warm - 1 + 1)
     final = base_lr * max(0.0, cos_min_ratio + (1. - cos_min_ratio) * (
         (1 + math.cos(math.pi * 1.0)) / 2))
-    for i in spans(n, chunk):
-        lr = np.empty(len(i))
-        first, early, cosine, done = _split(i, 1, warm + 1, end)
+    work = Scratch()
+
+    def fill(begin: int, end: int, lr: np.ndarray) -> None:
+        i = work.steps(begin, end)
+        first, early, cosine, done = _split(i, 1, warm + 1, end_of_decay)
         lr[first] = 0.0
         lr[early] = base_lr * (warmup_min_ratio + _warmup_gamma(i[early] - 1, warm, warmup_type)
                                * (1. - warmup_min_ratio))
         # in place, in DeepSpeed's order: progress = (j - warm + 1) / real_total, ...
-        ratio = (i[cosine] - warm).astype(np.float64)  # j - warm + 1 = i - warm, exact
+        ratio = lr[cosine]
+        np.subtract(i[cosine], warm, out=ratio)  # j - warm + 1 = i - warm, exact
         ratio /= real_total
         ratio *= math.pi
-        ratio = cos(ratio)
+        cos(ratio, out=ratio)
         ratio += 1
         ratio /= 2
         ratio *= 1. - cos_min_ratio
         ratio += cos_min_ratio
         np.maximum(ratio, 0.0, out=ratio)  # max(0.0, x): x is never NaN or -0.0 here
         ratio *= base_lr
-        lr[cosine] = ratio
         lr[done] = final
-        yield lr
+
+    return blockwise(n, chunk, fill)
 
 
 def _onecycle_scale(b: np.ndarray, first: float, second: float, first_stairs: int,
@@ -147,7 +154,8 @@ def one_cycle(n: int, base_lr: float, cycle_min_lr: float, cycle_max_lr: float,
     rate = decay_mom_rate if momentum else decay_lr_rate
     no_decay = decay_step_size == 0 or rate == 0  # math.isclose(x, 0) is x == 0
     after = high if momentum else low  # after the cycle, without decay
-    for i in spans(n, chunk):
+
+    def lr_of(i: np.ndarray) -> np.ndarray:
         out = np.empty(len(i))
         first, cycling, late = _split(i, 1, total + 1)  # j = i - 1: < 0, < total, after
         out[first] = low
@@ -163,7 +171,9 @@ def one_cycle(n: int, base_lr: float, cycle_min_lr: float, cycle_max_lr: float,
             interval = (i[late] - 1 - total + 1) / decay_step_size
             factor = 1 + rate * interval
             out[late] = after * factor if momentum else after / factor
-        yield out
+        return out
+
+    return closed_form(n, chunk, lr_of)
 
 
 def range_test(n: int, base_lr: float, lr_range_test_min_lr: float,
@@ -171,8 +181,10 @@ def range_test(n: int, base_lr: float, lr_range_test_min_lr: float,
                lr_range_test_staircase: bool, chunk: int = CHUNK) -> Chunks:
     """``min_lr * (1 + step_rate * interval)``, ``interval = float(j + 1) / step_size`` (its
     floor with the staircase); ``lr[0] = min_lr``, which is the same formula at ``j = -1``."""
-    for i in spans(n, chunk):
+    def lr_of(i: np.ndarray) -> np.ndarray:
         interval = i.astype(np.float64) / lr_range_test_step_size
         if lr_range_test_staircase:
             interval = np.floor(interval)
-        yield lr_range_test_min_lr * (1 + lr_range_test_step_rate * interval)
+        return lr_range_test_min_lr * (1 + lr_range_test_step_rate * interval)
+
+    return closed_form(n, chunk, lr_of)

@@ -5,12 +5,9 @@ operations, with ``math.cos`` / ``math.pow`` from :mod:`lrplot.libm`. Step ``i``
 
 from __future__ import annotations
 
-import math
-from itertools import repeat
-
 import numpy as np
 
-from lrplot.kernel_tools import CHUNK, Chunks, spans
+from lrplot.kernel_tools import CHUNK, Chunks, Scratch, blockwise, closed_form
 from lrplot.libm import cos, power
 
 
@@ -19,71 +16,121 @@ def _cut(steps: np.ndarray, bound: float) -> int:
     return int(np.searchsorted(steps, bound, side="right"))
 
 
-def _lr(n: np.ndarray, max_lr: float, min_lr: float, init_lr: float, warm: float, decay: int,
-        style: str, wsd_steps: int | None, wsd_style: str) -> np.ndarray:
-    out = np.empty(len(n))
+def _lr(n: np.ndarray, out: np.ndarray, work: Scratch, max_lr: float, min_lr: float,
+        init_lr: float, warm: float, decay: int, style: str, wsd_steps: int | None,
+        wsd_style: str) -> None:
+    """``get_lr`` at the steps ``n`` (increasing; integers as float64, exact below 2**53, which
+    compare with the bounds as Python's ints do), into ``out``, in place where the arithmetic
+    allows (operations in Megatron's order; ``+`` and ``*`` commute in IEEE)."""
     w = _cut(n, warm) if warm > 0 else 0
     # init_lr + ((max_lr - init_lr) * float(num_steps) / float(lr_warmup_steps))
     out[:w] = init_lr + ((max_lr - init_lr) * n[:w].astype(np.float64) / float(warm))
     if style == "constant":
         out[w:] = max_lr
-        return out
+        return
     d = max(w, _cut(n, decay))
     out[d:] = min_lr  # num_steps > lr_decay_steps
-    x = n[w:d].astype(np.float64)
+    x = out[w:d]
+    np.copyto(x, n[w:d])  # float(num_steps)
     if style == "inverse-square-root":
-        lr = max_lr * power(float(max(warm, 1)), 0.5) / _root(np.maximum(x, 1.0))
-        out[w:d] = np.where(lr > min_lr, lr, min_lr)  # max(min_lr, lr)
-        return out
+        # max(min_lr, max_lr * max(warmup, 1) ** 0.5 / max(num_steps, 1) ** 0.5)
+        if len(x) and x[0] < 1.0:  # num_steps 0, the only one below 1
+            x[0] = 1.0
+        root = _root(x, work)
+        np.divide(max_lr * float(power(float(max(warm, 1)), 0.5)), root, out=x)
+        if len(x) and not x[-1] > min_lr:  # lr never increases: else all exceed min_lr
+            np.maximum(x, min_lr, out=x)  # max(min_lr, lr): lr is never NaN or -0.0 here
+        return
     delta = max_lr - min_lr
-    if style == "linear":
-        out[w:d] = min_lr + (1.0 - (x - warm) / float(decay - warm)) * delta
-    elif style == "cosine":  # in place, in Megatron's order of operations
+    if style == "linear":  # min_lr + (1.0 - (num_steps - warmup) / decay_span) * delta
+        x -= warm
+        x /= float(decay - warm)
+        np.subtract(1.0, x, out=x)
+        x *= delta
+        x += min_lr
+    elif style == "cosine":  # min_lr + 0.5 * (cos(pi * ratio) + 1.0) * delta
         x -= warm
         x /= float(decay - warm)
         x *= np.pi
-        x = cos(x)
+        cos(x, out=x)
         x += 1.0
         x *= 0.5
         x *= delta
         x += min_lr
-        out[w:d] = x
     else:  # WSD: 1.0 until lr_decay_steps - wsd_decay_steps, then the annealing
         anneal_start = decay - wsd_steps
         a = min(d, max(w, _cut(n, anneal_start)))
         out[w:a] = min_lr + 1.0 * delta
-        r = (n[a:d].astype(np.float64) - anneal_start) / float(wsd_steps)
+        r = out[a:d]  # (num_steps - anneal_start) / wsd_decay_steps
+        r -= anneal_start
+        r /= float(wsd_steps)
         if wsd_style == "linear":
-            coeff = 1.0 - r
-        elif wsd_style == "cosine":
-            coeff = 0.5 * (cos(np.pi * r) + 1.0)
-        elif wsd_style == "exponential":
-            coeff = (2.0 * power(0.5, r)) - 1.0
-        else:  # minus_sqrt
-            coeff = 1.0 - np.sqrt(r)
-        out[a:d] = min_lr + coeff * delta
-    return out
+            np.subtract(1.0, r, out=r)
+        elif wsd_style == "cosine":  # 0.5 * (cos(pi * r) + 1.0)
+            r *= np.pi
+            cos(r, out=r)
+            r += 1.0
+            r *= 0.5
+        elif wsd_style == "exponential":  # (2.0 * 0.5 ** r) - 1.0
+            power(0.5, r, out=r)
+            r *= 2.0
+            r -= 1.0
+        else:  # minus_sqrt: 1.0 - sqrt(r)
+            np.sqrt(r, out=r)
+            np.subtract(1.0, r, out=r)
+        r *= delta
+        r += min_lr
 
 
-def _root(x: np.ndarray) -> np.ndarray:
+_EXPONENT = np.int64(0x7FF0 << 48)
+"""The exponent bits of a double: ``(r & _EXPONENT)`` viewed as a double is r's power of two."""
+_HIGH_HALF = np.int64(-1 << 27)
+"""Clears the low 27 of the 52 stored bits: a double's leading 26 significant bits."""
+
+
+def _root(x: np.ndarray, work: Scratch) -> np.ndarray:
     """``x ** 0.5`` as Python computes it: C ``pow(x, 0.5)``, which is not always the correctly
     rounded square root (glibc's differs for 0.08% of the integers) and which numpy's power
     replaces by sqrt. The exact root lies within half an ulp of ``sqrt(x)``; where it lies
     within 0.47 ulp of it, a pow accurate to 0.53 ulp (glibc's bound is 0.52) returns
     ``sqrt(x)`` too: every other double is more than 0.53 ulp away. Only the others (near a
-    rounding midpoint, 6% of them) are computed by ``math.pow``."""
-    root = np.sqrt(x)
-    # the exact residual x - root**2 (Dekker's product), in ulps of the root's distance
-    split = 134217729.0 * root
-    high = split - (split - root)
-    low = root - high
-    square = root * root
-    error = ((high * high - square) + 2 * high * low) + low * low
-    offset = ((x - square) - error) / (2 * root * np.spacing(root))
-    near = np.flatnonzero(~(np.abs(offset) < 0.47))
+    rounding midpoint, 6% of them) are computed by C ``pow`` (:func:`lrplot.libm.power`).
+
+    For increasing ``x >= 1`` (Megatron's ``max(num_steps, 1)``). The root ``r`` is split
+    into ``high``, its leading 26 bits, and ``low = r - high``, its other 27: ``high * high``
+    (52 bits), ``x - high * high`` (close numbers) and ``high * low`` (53 bits) are exact, so
+    ``x - r**2 = (x - high**2 - 2 high low) - low**2`` is found to far better than the 0.03 ulp
+    the test needs; the exact root is ``r + (x - r**2) / 2r``, and an ulp of ``r`` is its power
+    of two times 2**-52. Computed in ``work``'s arrays, returned in its ``"root"``."""
+    size = len(x)
+    root = np.sqrt(x, out=work("root", size))
+    bits = root.view(np.int64)
+    high = work("high", size)
+    np.bitwise_and(bits, _HIGH_HALF, out=high.view(np.int64))
+    low = np.subtract(root, high, out=work("low", size))
+    residual = np.multiply(high, high, out=work("residual", size))
+    np.subtract(x, residual, out=residual)
+    high += high
+    high *= low
+    residual -= high
+    low *= low
+    residual -= low
+    np.abs(residual, out=residual)
+    # |x - r**2| < 0.94 r ulp(r): the exact root within 0.47 ulp of r; ulp(r) is one number
+    # when the block's roots share a power of two (all but the first few blocks)
+    power_of_two = bits[[0, -1]] & _EXPONENT if size else None
+    if size and power_of_two[0] == power_of_two[1]:
+        ulp = float(power_of_two[:1].view(np.float64)[0]) * 2.0 ** -52
+        bound = np.multiply(root, 0.94 * ulp, out=high)
+    else:
+        bound = high
+        np.bitwise_and(bits, _EXPONENT, out=bound.view(np.int64))  # 2 ** the root's exponent
+        bound *= root
+        bound *= 0.94 * 2.0 ** -52
+    near = np.less(residual, bound, out=work("near", size, np.bool_))
+    near = np.flatnonzero(np.logical_not(near, out=near))  # NaN included
     if len(near):
-        root[near] = np.fromiter(map(math.pow, x[near].tolist(), repeat(0.5)), np.float64,
-                                 len(near))
+        root[near] = power(x[near], 0.5)
     return root
 
 
@@ -111,10 +158,14 @@ def param_scheduler(n: int, base_lr: float, lr_decay_steps: int, max_lr: float |
     (end_wd - start_wd)``, coeff = ratio (linear) or ``0.5 * (cos(pi * (1 - ratio)) + 1)``."""
     peak = float(base_lr if max_lr is None else max_lr)
     incr = lr_decay_steps if wd_incr_steps is None else wd_incr_steps
-    for i in spans(n, chunk):
-        steps = i * increment
-        if series == "weight_decay":
-            yield _wd(steps, start_wd, end_wd, incr, wd_incr_style)
-        else:
-            yield _lr(steps, peak, min_lr, init_lr, lr_warmup_steps, lr_decay_steps,
-                      lr_decay_style, wsd_decay_steps, lr_wsd_decay_style)
+    if series == "weight_decay":
+        return closed_form(n, chunk, lambda i: _wd(i * increment, start_wd, end_wd, incr,
+                                                   wd_incr_style))
+    work = Scratch()
+
+    def fill(begin: int, end: int, out: np.ndarray) -> None:
+        _lr(work.steps(begin, end, increment, np.float64), out, work, peak, min_lr, init_lr,
+            lr_warmup_steps, lr_decay_steps, lr_decay_style, wsd_decay_steps,
+            lr_wsd_decay_style)
+
+    return blockwise(n, chunk, fill)

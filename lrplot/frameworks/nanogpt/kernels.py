@@ -8,7 +8,7 @@ import math
 
 import numpy as np
 
-from lrplot.kernel_tools import CHUNK, Chunks
+from lrplot.kernel_tools import CHUNK, Chunks, Scratch, blockwise
 from lrplot.libm import cos
 
 
@@ -27,26 +27,29 @@ def cosine(n: int, base_lr: float, warmup_iters: int, lr_decay_iters: int, min_l
     and ``lr = get_lr(iter_num) if decay_lr else learning_rate``.
     """
     W, D, lr, lo = warmup_iters, lr_decay_iters, float(base_lr), float(min_lr)
-    for first in range(0, n, chunk):
-        last = min(n, first + chunk)  # steps first..last-1
+    work = Scratch()
+
+    def fill(first: int, last: int, out: np.ndarray) -> None:  # steps first..last-1
         if not decay_lr:
-            yield np.full(last - first, lr)
-            continue
-        out = np.empty(last - first)
-        # the three branches as slices of the chunk: it < W, W <= it <= D, it > D
+            out[...] = lr
+            return
+        # the three branches as slices of the block: it < W, W <= it <= D, it > D
         a = min(max(W, first), last)
         b = min(max(D + 1, a), last)
-        out[:a - first] = lr * np.arange(first + 1, a + 1, dtype=np.float64) / (W + 1)
-        if b > a:
-            # in place, in get_lr's order: min_lr + 0.5 * (1.0 + cos(pi * ratio)) * (lr - min_lr)
-            x = np.arange(a - W, b - W, dtype=np.float64)  # it - warmup_iters, exact
-            x /= D - W
-            x *= math.pi
-            x = cos(x)
-            x += 1.0
-            x *= 0.5
-            x *= lr - lo
-            x += lo
-            out[a - first:b - first] = x
+        warm = out[:a - first]  # learning_rate * (it + 1) / (warmup_iters + 1)
+        np.add(work.offsets(a - first), first + 1, out=warm)
+        warm *= lr
+        warm /= W + 1
+        # in place, in get_lr's order: min_lr + 0.5 * (1.0 + cos(pi * ratio)) * (lr - min_lr)
+        x = out[a - first:b - first]
+        np.add(work.offsets(b - a), a - W, out=x)  # it - warmup_iters, exact
+        x /= D - W
+        x *= math.pi
+        cos(x, out=x)
+        x += 1.0
+        x *= 0.5
+        x *= lr - lo
+        x += lo
         out[b - first:] = lo
-        yield out
+
+    return blockwise(n, chunk, fill)

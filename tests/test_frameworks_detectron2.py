@@ -1,0 +1,213 @@
+"""The detectron2 / fvcore kinds against the real fvcore and detectron2's own code (ported in
+tests/detectron2_port.py, named by repository, path and commit), live: random cases over every
+kind's parameters, and the cases where fvcore's 1e-6 epsilon moves a step. Tolerance 1e-12
+relative (both compute in Python floats; lrplot is bit for bit in practice). The golden file
+tests/golden/detectron2.json covers the same kinds without fvcore."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pytest
+
+import lrplot
+from frameworks_oracle import RTOL_FLOAT64, assert_lr_close
+from lrplot.problems import SpecError
+
+pytest.importorskip("fvcore")
+pytest.importorskip("torch")
+port = pytest.importorskip("detectron2_port")
+
+
+def _same(kind: str, steps: int, base_lr: float, params: dict) -> np.ndarray:
+    expected = port.detectron2_lrs(kind, steps, base_lr, params)
+    actual = lrplot.schedule(kind, steps=steps, base_lr=base_lr, **params)
+    assert_lr_close(actual, expected, rtol=RTOL_FLOAT64, context=f"{kind} {params}")
+    return actual
+
+
+def _leaf(rng: random.Random) -> dict:
+    """A random fvcore param scheduler that is defined on where in [0, 1]."""
+    name = rng.choice(["cosine", "exponential", "linear", "multistep", "polynomial",
+                       "step_fixed_gamma", "constant", "step"])
+    v = lambda: rng.choice([1.0, 0.5, 0.1, rng.random(), 2.0])  # noqa: E731
+    if name in ("cosine", "linear"):
+        return {"type": f"detectron2.{name}", "start_value": v(), "end_value": v()}
+    if name == "exponential":
+        return {"type": "detectron2.exponential", "start_value": v(), "decay": v()}
+    if name == "polynomial":
+        return {"type": "detectron2.polynomial", "base_value": v(),
+                "power": rng.choice([0.9, 1.0, 2.0, 3.5])}
+    if name == "multistep":
+        count = rng.randint(1, 4)
+        updates = rng.randint(count + 1, 200)
+        marks = sorted(rng.sample(range(1, updates), count))
+        return {"type": "detectron2.multistep", "values": [v() for _ in range(count + 1)],
+                "milestones": marks, "num_updates": updates}
+    if name == "step_fixed_gamma":
+        return {"type": "detectron2.step_fixed_gamma", "base_value": v(),
+                "num_decays": rng.randint(1, 4), "gamma": rng.choice([0.1, 0.5]),
+                "num_updates": rng.randint(1, 100)}
+    if name == "step":
+        return {"type": "detectron2.step", "num_updates": 10,
+                "values": [v() for _ in range(rng.randint(1, 5))]}
+    return {"type": "detectron2.constant", "value": v()}
+
+
+def _params(spec: dict) -> dict:
+    return {k: v for k, v in spec.items() if k != "type"}
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_param_schedulers_alone(seed):
+    rng = random.Random(seed)
+    spec = _leaf(rng)
+    _same(spec["type"], rng.randint(1, 300), rng.choice([0.1, 0.02, 3e-4]), _params(spec))
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_warmup_in_lr_multiplier(seed):
+    rng = random.Random(100 + seed)
+    inner = _leaf(rng)
+    while inner["type"] in ("detectron2.constant", "detectron2.step",
+                            "detectron2.step_fixed_gamma"):
+        inner = _leaf(rng)  # these raise at where = 1, the lr after the last iteration
+    max_iter = rng.randint(2, 400)
+    warmup = {"type": "detectron2.warmup", "scheduler": [inner],
+              "warmup_factor": rng.choice([0.001, 0.1, 1.0 / 3]),
+              "warmup_length": rng.choice([0.0, 0.01, 0.1, rng.random(), 1.0]),
+              "warmup_method": rng.choice(["linear", "constant"]),
+              "rescale_interval": rng.random() < 0.5}
+    if warmup["warmup_length"] == 1.0 and warmup["rescale_interval"]:
+        warmup["warmup_length"] = 0.5  # the rescaled last child then divides by zero
+    _same("detectron2.lr_multiplier", max_iter + 1, rng.choice([0.02, 0.1]),
+          {"multiplier": [warmup], "max_iter": max_iter})
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_composite(seed):
+    rng = random.Random(200 + seed)
+    count = rng.randint(1, 4)
+    cuts = sorted(rng.random() for _ in range(count - 1))
+    lengths = [b - a for a, b in zip([0.0, *cuts], [*cuts, 1.0])]
+    children = []
+    for _ in range(count):
+        child = _leaf(rng)
+        while child["type"] in ("detectron2.constant", "detectron2.step",
+                                "detectron2.step_fixed_gamma"):
+            child = _leaf(rng)
+        children.append(child)
+    _same("detectron2.composite", rng.randint(1, 300), 0.1,
+          {"schedulers": children, "lengths": lengths,
+           "interval_scaling": [rng.choice(["rescaled", "fixed"]) for _ in range(count)]})
+
+
+def _solver_case(rng: random.Random) -> dict:
+    max_iter = rng.randint(1, 3000)
+    name = rng.choice(["WarmupMultiStepLR", "WarmupCosineLR", "WarmupStepWithFixedGammaLR"])
+    params: dict = {"lr_scheduler_name": name, "max_iter": max_iter,
+                    "warmup_iters": rng.choice([0, 10, 100, 1000, rng.randint(0, max_iter)]),
+                    "warmup_factor": rng.choice([0.001, 1.0 / 3, 0.1]),
+                    "warmup_method": rng.choice(["linear", "constant"]),
+                    "rescale_interval": rng.random() < 0.3}
+    if name == "WarmupMultiStepLR" and max_iter > 3:
+        count = rng.randint(0, min(3, max_iter - 2))
+        params["solver_steps"] = sorted(rng.sample(range(1, max_iter), count)) + \
+            ([max_iter + rng.randint(1, 100)] if rng.random() < 0.2 else [])
+        params["gamma"] = rng.choice([0.1, 0.5])
+    elif name == "WarmupCosineLR":
+        params["base_lr_end"] = rng.choice([0.0, 1e-4, 0.001])
+    else:
+        params["num_decays"] = rng.randint(1, 4)
+        params["gamma"] = rng.choice([0.1, 0.5])
+        params["max_iter"] = max(max_iter, params["num_decays"] + 1)
+        # a warm-up as long as the run asks StepParamScheduler for where = 1: it raises
+        params["warmup_iters"] = min(params["warmup_iters"], params["max_iter"] - 1)
+    if name == "WarmupMultiStepLR" and "solver_steps" not in params:
+        params["solver_steps"] = []
+    return params
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_solver_against_build_lr_scheduler(seed):
+    params = _solver_case(random.Random(300 + seed))
+    _same("detectron2.solver", params["max_iter"], 0.02, params)
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_legacy_classes(seed):
+    rng = random.Random(400 + seed)
+    warm = {"warmup_factor": rng.choice([0.001, 0.1]), "warmup_iters": rng.randint(0, 50),
+            "warmup_method": rng.choice(["linear", "constant"])}
+    if seed % 2:
+        _same("detectron2.warmup_cosine", rng.randint(1, 300), 0.02,
+              {"max_iters": rng.randint(1, 250), **warm})
+    else:
+        marks = sorted(rng.choices(range(0, 200), k=rng.randint(0, 4)))  # repeats compound
+        _same("detectron2.warmup_multistep", rng.randint(1, 300), 0.02,
+              {"milestones": marks, "gamma": rng.choice([0.1, 0.5]), **warm})
+
+
+@pytest.mark.parametrize("max_iter", [1_080_000, 1_000_000, 1_000_001, 270_000, 3_000_000])
+def test_epsilon_moves_warmup_end_and_decay_at_a_million_iterations(max_iter):
+    """At 1.08M iterations ``where + 1e-6`` is 1.08 iterations ahead: the warm-up ends and
+    each decay comes one iteration early (compare only the steps around them: stepping the
+    real scheduler 10^6 times is slow)."""
+    params = {"max_iter": max_iter, "solver_steps": [max_iter * 2 // 3, max_iter * 8 // 9],
+              "warmup_iters": 1000}
+    lr = lrplot.schedule("detectron2.solver", steps=max_iter, base_lr=0.02, **params)
+    cfg = port.solver_cfg(0.02, params)
+    optimizer = port._optimizer(0.02)
+    scheduler = port.classes()["build_lr_scheduler"](cfg, optimizer)
+    for edge in (1000, *params["solver_steps"], max_iter - 1):
+        for i in range(edge - 3, min(edge + 3, max_iter)):
+            scheduler.last_epoch = i  # get_lr is a closed form of last_epoch
+            assert lr[i] == scheduler.get_lr()[0], (max_iter, i)
+    if max_iter == 1_080_000:  # the iteration before the milestone already decayed
+        first = params["solver_steps"][0]
+        assert lr[first - 1] == lr[first] < lr[first - 2]
+        assert lr[999] == 0.02 > lr[998]  # the warm-up ended one iteration early
+
+
+def test_step_with_fixed_gamma_raises_where_fvcore_does():
+    """StepParamScheduler indexes past its values once where + 1e-6 reaches 1: detectron2
+    stops with an IndexError at the scheduler step after the last iteration (and during the
+    run past 10^6 iterations); lrplot names the step."""
+    params = {"lr_scheduler_name": "WarmupStepWithFixedGammaLR", "max_iter": 100,
+              "warmup_iters": 10}
+    _same("detectron2.solver", 100, 0.02, params)  # the iterations that train: fine
+    with pytest.raises(IndexError):
+        port.detectron2_lrs("detectron2.solver", 101, 0.02, params)
+    with pytest.raises(SpecError, match="step 100 .*IndexError"):
+        lrplot.schedule("detectron2.solver", steps=101, base_lr=0.02, **params)
+
+
+def test_warmup_as_long_as_the_run_over_fixed_gamma_is_refused_as_detectron2_raises():
+    params = {"lr_scheduler_name": "WarmupStepWithFixedGammaLR", "max_iter": 100,
+              "warmup_iters": 100}
+    with pytest.raises(IndexError):
+        port.detectron2_lrs("detectron2.solver", 10, 0.02, params)
+    with pytest.raises(SpecError, match="where = 1.0, which the warm-up asks for when built"):
+        lrplot.schedule("detectron2.solver", steps=10, base_lr=0.02, **params)
+
+
+def test_fully_qualified_and_aliased_names():
+    for name in ("fvcore.common.param_scheduler.CosineParamScheduler", "fvcore.cosine",
+                 "d2.CosineParamScheduler", "detectron2.cosine"):
+        lr = lrplot.schedule(name, steps=10, base_lr=0.1, start_value=1.0, end_value=0.0)
+        assert lr[0] == 0.1 and lr[5] == pytest.approx(0.05)
+    assert lrplot.schedule("detectron2.solver.lr_scheduler.WarmupCosineLR", steps=3,
+                           max_iters=10).shape == (3,)
+
+
+def test_composite_lengths_fvcore_adjusts():
+    """fvcore sets the last length to 1 - sum(the others) when they do not sum to 1.0 (within
+    1e-3): a last length that becomes negative leaves the running totals out of order, and the
+    scheduler is picked by fvcore's loop as written."""
+    cos = {"type": "detectron2.cosine", "start_value": 1.0, "end_value": 0.0}
+    lin = {"type": "detectron2.linear", "start_value": 0.0, "end_value": 1.0}
+    for lengths in ([0.6, 0.4005], [0.3, 0.7004, 0.0], [0.9995, 0.0006, 0.0]):
+        _same("detectron2.composite", 200, 0.1,
+              {"schedulers": [lin, cos, cos][:len(lengths)], "lengths": lengths,
+               "interval_scaling": ["rescaled", "fixed", "fixed"][:len(lengths)]})
