@@ -378,6 +378,46 @@ def nanogpt_cases(n: int) -> list[Case]:
                           ("trainers_oracle", "nanogpt_lrs"), "", 6e-4, "get_lr")]
 
 
+def mmengine_cases(n: int) -> list[Case]:
+    """Every mmengine lr kind in a realistic shape, and the param_scheduler lists of real
+    configs (mmdetection's schedule_1x and YOLOX, an mmseg warm-up and poly), against its real
+    schedulers stepped as its runner steps them (tests/mmengine_oracle.py)."""
+    it = {"by_epoch": False}
+    cases = {
+        "LinearLR": ("mmengine.linear", {"start_factor": 0.001, "end": n, **it}),
+        "ConstantLR": ("mmengine.constant", {"factor": 0.5, "end": n // 2, **it}),
+        "StepLR": ("mmengine.step", {"step_size": n // 10, **it}),
+        "MultiStepLR": ("mmengine.multistep", {"milestones": [n // 2, 3 * n // 4], **it}),
+        "ExponentialLR": ("mmengine.exponential", {"gamma": 0.999999, **it}),
+        "CosineAnnealingLR (eta_min)": ("mmengine.cosine", {"end": n, "eta_min": 1e-5, **it}),
+        "PolyLR (eta_min)": ("mmengine.poly", {"end": n, "eta_min": 1e-4, "power": 0.9, **it}),
+        "OneCycleLR": ("mmengine.onecycle", {"eta_max": 0.1, "total_steps": n, **it}),
+        "CosineRestartLR": ("mmengine.cosine_restart", {
+            "periods": [n // 4] * 4, "restart_weights": [1, 0.5, 0.25, 0.1], "eta_min": 1e-5,
+            **it}),
+        "QuadraticWarmupLR": ("mmengine.quadratic_warmup", {"end": n, **it}),
+        "ReduceOnPlateauLR (1000 epochs)": ("mmengine.plateau", {
+            "metric": "1 / epoch + 0.001 * epoch", "patience": 2, "steps_per_epoch": n // 1000}),
+        "param_scheduler: schedule_1x (warm-up by iteration, MultiStepLR by epoch)": (
+            "mmengine.param_scheduler", {"steps_per_epoch": n // 12, "schedulers": [
+                {"type": "LinearLR", "start_factor": 0.001, "end": 500, **it},
+                {"type": "MultiStepLR", "milestones": [8, 11], "end": 12}]}),
+        "param_scheduler: YOLOX (quadratic and cosine converted, constant)": (
+            "mmengine.param_scheduler", {"steps_per_epoch": n // 300, "schedulers": [
+                {"type": "QuadraticWarmupLR", "end": 5, "convert_to_iter_based": True},
+                {"type": "CosineAnnealingLR", "eta_min": 5e-4, "begin": 5, "T_max": 285,
+                 "end": 285, "convert_to_iter_based": True},
+                {"type": "ConstantLR", "factor": 1.0, "begin": 285, "end": 300}]}),
+        "param_scheduler: mmseg (warm-up, then PolyLR)": ("mmengine.param_scheduler", {
+            "schedulers": [{"type": "LinearLR", "start_factor": 1e-6, "end": 1500, **it},
+                           {"type": "PolyLR", "eta_min": 1e-4, "power": 0.9, "begin": 1500,
+                            "end": n, **it}]}),
+    }
+    return [_trainer_case(f"mmengine {label}", kind, params,
+                          ("mmengine_oracle", "lrs"), "mmengine", 0.01)
+            for label, (kind, params) in cases.items()]
+
+
 def nemo_cases(n: int) -> list[Case]:
     """Each of NeMo's own schedulers with a warm-up (and a hold where it has one), stepping its
     class in nemo/core/optim/lr_scheduler.py (loaded alone by the oracle)."""
@@ -449,9 +489,25 @@ def detectron2_cases(n: int) -> list[Case]:
     return out
 
 
+def ultralytics_cases(n: int) -> list[Case]:
+    """The YOLO training loops for ``n`` optimizer steps: Ultralytics' (its warm-up block and
+    optimizer-step test compiled from the installed ultralytics) and YOLOv5's (the port of its
+    train.py), tests/ultralytics_oracle.py."""
+    return [
+        _trainer_case("ultralytics.yolo (cos_lr, bias group)", "ultralytics.yolo",
+                      {"nb": 1000, "epochs": n // 1000, "batch": 64, "cos_lr": True,
+                       "param_group": "bias"}, ("ultralytics_oracle", "ultralytics_lrs"),
+                      "ultralytics", 6e-4, "the loop"),
+        _trainer_case("ultralytics.yolov5 (biases, batch 64)", "ultralytics.yolov5",
+                      {"nb": 2000, "epochs": n // 2000, "batch": 64, "group": 0},
+                      ("ultralytics_oracle", "ultralytics_lrs"), "torch", 6e-4,
+                      "train.py's loop (port)"),
+    ]
+
+
 FRAMEWORK_CASES: tuple[Callable[[int], list[Case]], ...] = (
     torch_cases, deepspeed_cases, megatron_cases, nemo_cases, torchtitan_cases, nanogpt_cases,
-    detectron2_cases)
+    detectron2_cases, ultralytics_cases, mmengine_cases)
 """The engine's rows, framework by framework: a framework adds its function here."""
 
 

@@ -93,6 +93,17 @@ def _children(raw: Any, path: tuple, error: Callable[[tuple, str], None],
     return INVALID if any(c is INVALID for c in children) else tuple(children)
 
 
+def _child_kind(name: str, child_kinds: str) -> Kind:
+    """The kind a child's ``type`` names: among a framework's children (``child_kinds``), a
+    bare class name is that framework's first (``LinearLR`` in an mmengine list)."""
+    if child_kinds and "." not in child_kinds and "." not in name:
+        try:
+            return schedules.get(f"{schedules.framework(child_kinds).namespace}.{name}")
+        except schedules.UnknownKind:
+            pass
+    return schedules.get(name)
+
+
 def _child(item: Any, path: tuple, error: Callable[[tuple, str], None], base_dir: str,
            child_kinds: str = "", nested: bool = False) -> Any:
     from lrplot.schedules import Child
@@ -108,7 +119,7 @@ def _child(item: Any, path: tuple, error: Callable[[tuple, str], None], base_dir
             k.name for k in schedules.all_kinds() if child_refusal(k, child_kinds) is None) + ")")
         return INVALID
     try:
-        kind = schedules.get(str(item["type"]))
+        kind = _child_kind(str(item["type"]), child_kinds)
     except schedules.UnknownKind as exc:
         error(path + ("type",), str(exc))
         return INVALID

@@ -10,8 +10,10 @@ From the repository root, with the framework installed in the running Python:
     python scripts/make_goldens_frameworks.py megatron    # megatron-core 0.16.1
     python scripts/make_goldens_frameworks.py torchtitan  # torchtitan==0.3.0 with --no-deps
     python scripts/make_goldens_frameworks.py nanogpt     # a verbatim copy of get_lr
+    python scripts/make_goldens_frameworks.py mmengine    # mmengine 0.10.7 (--no-deps)
     python scripts/make_goldens_frameworks.py detectron2  # fvcore 0.1.5.post20221221 + torch,
         # detectron2's scheduler code ported in tests/detectron2_port.py (commit recorded)
+    python scripts/make_goldens_frameworks.py ultralytics # 8.4.190 --no-deps; YOLOv5 ported
     python scripts/make_goldens_frameworks.py nemo    # nemo_toolkit==3.0.0 --no-deps (its
         # lr_scheduler module loaded alone: tests/frameworks_oracle.py nemo_lr_scheduler)
     /tmp/optax-venv/bin/python scripts/make_goldens_frameworks.py optax   # a throwaway venv:
@@ -36,7 +38,9 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 import frameworks_oracle as oracle  # noqa: E402
 import detectron2_port  # noqa: E402
+import mmengine_oracle as mmengine  # noqa: E402
 import trainers_oracle as trainers  # noqa: E402
+import ultralytics_oracle as ultralytics  # noqa: E402
 from torch_oracle import subsample  # noqa: E402
 
 FULL_LIMIT = 400
@@ -455,6 +459,46 @@ def detectron2_cases() -> list[dict]:
     ]
 
 
+def ultralytics_cases() -> list[dict]:
+    """Ultralytics 8.4.190's loop (its own source) and YOLOv5's train.py (ported at
+    ultralytics_oracle.YOLOV5_SOURCE: YOLOv5 cannot be installed). Steps are optimizer steps,
+    some past the run (the loop's arithmetic goes on; YOLOv5's linear lf only until it turns
+    negative, which lrplot refuses)."""
+    y, v5 = "ultralytics.yolo", "ultralytics.yolov5"
+    return [
+        case(y, 400, 0.01, nb=50, epochs=10),  # default.yaml, SGD: warm-up 150 iterations
+        case(y, 400, 0.01, nb=50, epochs=10, param_group="bias"),  # warms down from 0.1
+        case(y, 400, 0.01, nb=50, epochs=10, param_group="bn", cos_lr=True, lrf=0.1),
+        case(y, 300, 0.01, nb=40, epochs=8, param_group="bias", batch=24),  # 64/24 -> 3
+        case(y, 300, 0.002, nb=7, epochs=20, batch=128, warmup_epochs=2.5,
+             param_group="bias", warmup_bias_lr=0.05),  # accumulate 1 throughout
+        case(y, 300, 0.01, nb=33, epochs=12, nbs=100, batch=8, warmup_epochs=0.0),
+        case(y, 200, 0.01, nb=30, epochs=3, warmup_epochs=5.0,
+             param_group="bias"),  # warm-up capped at epochs - 1
+        case(y, 60, 0.01, nb=30, epochs=1, param_group="bias"),  # one epoch: no warm-up
+        case(y, 250, 0.001, nb=25, epochs=10, optimizer="AdamW", param_group="bias",
+             warmup_bias_lr=0.0),  # auto's AdamW: beta1 not warmed
+        case(y, 250, 0.01, nb=25, epochs=10, optimizer="RMSprop", momentum=0.9),
+        case(y, 300, 0.01, nb=40, epochs=6, optimizer="MuSGD", param_group="muon",
+             momentum=0.9),
+        case(y, 300, 0.01, nb=40, epochs=6, optimizer="MuSGD", param_group="bias",
+             momentum=0.9, warmup_bias_lr=0.0),
+        case(y, 400, 0.01, nb=20, epochs=8, cos_lr=True, batch=32),  # steps past the run
+        case(y, LONG, 0.01, nb=2000, epochs=40, batch=64, cos_lr=True, param_group="bias",
+             extra=around(6000, 8000)),
+        case(v5, 185, 0.01, nb=50, epochs=10),  # hyp.scratch-low.yaml, --batch-size 16
+        case(v5, 185, 0.01, nb=50, epochs=10, group=0),  # biases warm down
+        case(v5, 400, 0.01, nb=50, epochs=10, group=2, cos_lr=True, lrf=0.1),
+        case(v5, 136, 0.01, nb=10, epochs=30, group=0, batch=24),  # 100-iteration floor
+        case(v5, 61, 0.01, nb=30, epochs=3, group=1),  # never leaves the warm-up
+        case(v5, 300, 0.001, nb=64, epochs=10, optimizer="Adam", group=0, batch=128),
+        case(v5, 300, 0.01, nb=64, epochs=10, optimizer="AdamW", group=1, batch=40,
+             warmup_epochs=0.0),
+        case(v5, LONG, 0.01, nb=1500, epochs=30, batch=64, group=0,
+             extra=around(4500, 6000)),
+    ]
+
+
 def nemo_cases() -> list[dict]:
     n = "nemo."
     return [
@@ -520,7 +564,100 @@ def nemo_cases() -> list[dict]:
     ]
 
 
+def mmengine_cases() -> list[dict]:
+    m = "mmengine."
+    lin = {"type": "mmengine.LinearLR", "start_factor": 0.001, "by_epoch": False, "end": 50}
+    lst = m + "param_scheduler"
+    singles = [
+        case(m + "linear", 30, start_factor=0.1, end=20),  # end exclusive: 19 steps of ramp
+        case(m + "linear", 40, start_factor=0.001, end_factor=0.5, begin=3, end=20),
+        case(m + "linear", 60, start_factor=0.1, end=5, steps_per_epoch=4),
+        case(m + "linear", 60, start_factor=0.1, end=5, steps_per_epoch=4,
+             convert_to_iter_based=True),
+        case(m + "linear", 30),  # every default: 1/3 to 1 over an INF window
+        case(m + "constant", 30, factor=0.3, begin=2, end=10),
+        case(m + "constant", 30),
+        case(m + "step", 50, step_size=7, gamma=0.5),
+        case(m + "step", 60, step_size=2, begin=1, end=9, steps_per_epoch=3,
+             convert_to_iter_based=True),
+        case(m + "multistep", 50, milestones=[8, 11, 11], end=40),  # a repeated milestone
+        case(m + "multistep", 130, milestones=[8, 11], end=12, steps_per_epoch=10),
+        case(m + "exponential", 500, gamma=0.99, begin=5, end=300),
+        case(m + "cosine", 300, T_max=100, eta_min=0.001),  # rises again after T_max
+        case(m + "cosine", 300, begin=10, end=100, eta_min_ratio=0.01),
+        case(m + "cosine", 100, begin=1, end=8, T_max=7, eta_min=0.002, steps_per_epoch=7,
+             convert_to_iter_based=True),
+        case(m + "cosine", LONG, 2e-4, extra=around(15_000), end=15_000, eta_min=1e-6),
+        case(m + "cosine", LONG, extra=around(12_000), end=12_000),
+        case(m + "poly", 300, end=200, eta_min=1e-4, power=0.9),
+        case(m + "poly", 300, end=200, power=2.0),
+        case(m + "poly", LONG, 0.01, extra=around(16_000), end=16_000, eta_min=1e-4,
+             power=0.9, by_epoch=False),
+        case(m + "onecycle", 101, eta_max=0.1, total_steps=100),
+        case(m + "onecycle", 101, eta_max=0.1, total_steps=100, three_phase=True,
+             anneal_strategy="linear"),
+        case(m + "onecycle", 50, eta_max=0.1, begin=3, end=40),
+        case(m + "cosine_restart", 300, periods=[50, 100, 80], restart_weights=[1, 0.5, 0.25],
+             eta_min=0.001),
+        case(m + "cosine_restart", 300, periods=[50, 100], restart_weights=[1, 0.5],
+             eta_min_ratio=0.1),
+        case(m + "quadratic_warmup", 30, end=20),
+        case(m + "quadratic_warmup", 40, begin=1, end=3, steps_per_epoch=6,
+             convert_to_iter_based=True),
+        case(m + "plateau", 40, metric="1 / epoch + 0.1 * (epoch > 10)", patience=2),
+        case(m + "plateau", 40, metric="3 - 0 * epoch", patience=1, cooldown=2,
+             rule="greater", begin=3, end=30),
+        case(m + "plateau", 60, metric="2 - epoch / 100", threshold=0.05, threshold_rule="abs",
+             patience=0, factor=0.5, min_value=0.02, steps_per_epoch=3),
+    ]
+    momenta = [case(c["kind"] + "_momentum", c["steps"], c["base_lr"], c["extra"],
+                    **{k: v for k, v in c["params"].items() if k not in ("eta_min",)})
+               for c in {c["kind"]: c for c in reversed(singles)}.values()  # each kind's first
+               if not c["kind"].endswith(("onecycle", "restart"))]
+    momenta.append(case(m + "cosine_momentum", 40, end=30, eta_min=0.85))
+    momenta.append(case(m + "cosine_restart_momentum", 60, periods=[20, 30],
+                          restart_weights=[1, 1], eta_min=0.8))
+    lists = [
+        # mmdetection's schedule_1x: warm-up by iteration, MultiStepLR by epoch
+        case(lst, 130, schedulers=[lin, {"type": "mmengine.MultiStepLR", "milestones": [8, 11],
+                                         "end": 12}], steps_per_epoch=10),
+        # mmdetection's YOLOX: quadratic warm-up and cosine converted, then constant
+        case(lst, 300, 0.01, schedulers=[
+            {"type": "mmdet.QuadraticWarmupLR", "end": 3, "convert_to_iter_based": True},
+            {"type": "mmengine.CosineAnnealingLR", "eta_min": 0.0005, "begin": 3, "T_max": 12,
+             "end": 15, "convert_to_iter_based": True},
+            {"type": "mmengine.ConstantLR", "factor": 1, "begin": 15, "end": 20}],
+             steps_per_epoch=10),
+        # mmseg: warm-up and PolyLR both by iteration, overlapping
+        case(lst, 2000, 0.01, extra=around(1500), schedulers=[
+            {"type": "mmengine.LinearLR", "start_factor": 1e-6, "by_epoch": False, "end": 1500},
+            {"type": "mmengine.PolyLR", "eta_min": 0.0, "power": 1.0, "begin": 1500,
+             "end": 2000, "by_epoch": False}]),
+        case(lst, 300, schedulers=[
+            {"type": "mmengine.LinearLR", "start_factor": 0.1, "by_epoch": False, "end": 100},
+            {"type": "mmengine.PolyLR", "eta_min": 1e-4, "power": 0.9, "by_epoch": False,
+             "end": 300},
+            {"type": "mmengine.ExponentialLR", "gamma": 0.9}], steps_per_epoch=13),
+        case(lst, 200, schedulers=[
+            {"type": "mmengine.OneCycleLR", "eta_max": 0.5, "total_steps": 200,
+             "by_epoch": False},
+            {"type": "mmengine.CosineAnnealingLR", "eta_min_ratio": 0.1, "end": 20}],
+             steps_per_epoch=10),
+        case(lst, 100, schedulers=[
+            {"type": "mmengine.LinearLR", "start_factor": 0.1, "by_epoch": False, "end": 12},
+            {"type": "mmengine.ReduceOnPlateauLR", "metric": "1 + 0 * epoch", "patience": 1}],
+             steps_per_epoch=5),
+        case(lst, 60, schedulers=[
+            {"type": "mmengine.StepLR", "step_size": 10, "gamma": 0.5},
+            {"type": "mmengine.CosineRestartLR", "periods": [20, 40],
+             "restart_weights": [1, 0.5], "eta_min": 0.0}]),
+    ]
+    return singles + momenta + lists
+
+
 FRAMEWORKS = {
+    "ultralytics": (ultralytics_cases, ultralytics.ultralytics_lrs, ("ultralytics", "yolov5",
+                                                                     "torch")),
     "nemo": (nemo_cases, oracle.nemo_lrs, ("nemo", "torch")),
     "megatron": (megatron_cases, oracle.megatron_lrs, ("megatron", "torch")),
     "deepspeed": (deepspeed_cases, oracle.deepspeed_lrs, ("deepspeed", "torch")),
@@ -531,12 +668,14 @@ FRAMEWORKS = {
     "torchtitan": (torchtitan_cases, trainers.torchtitan_lrs,
                    ("torchtitan", "torchtitan-2025-03", "torch")),
     "nanogpt": (nanogpt_cases, trainers.nanogpt_lrs, ("nanogpt",)),
+    "mmengine": (mmengine_cases, mmengine.lrs, ("mmengine", "torch")),
     "detectron2": (detectron2_cases, detectron2_port.detectron2_lrs,
                    ("detectron2", "fvcore", "torch", "yacs")),
 }
 """framework -> (its cases, its oracle, the modules whose versions the file records)."""
 
-SERIES = {"deepspeed": oracle.deepspeed_series, "megatron": oracle.megatron_series}
+SERIES = {"deepspeed": oracle.deepspeed_series, "megatron": oracle.megatron_series,
+          "ultralytics": ultralytics.ultralytics_series, "mmengine": mmengine.momentum_series}
 """framework -> an oracle of every series it sets (lr, momentum): the others are stored too."""
 
 

@@ -103,13 +103,16 @@ def hf_lrs(kind: str, steps: int, base_lr: float, params: Mapping[str, Any]) -> 
 
 def _trainer_versions() -> dict[str, Any]:
     import trainers_oracle
+    import ultralytics_oracle
 
     return {"torchtitan": trainers_oracle.torchtitan_version,
             "torchtitan-2025-03": lambda: "@".join(trainers_oracle.TORCHTITAN_2025_03),
             "nanogpt": lambda: "@".join(trainers_oracle.NANOGPT_SOURCE),
             "detectron2": lambda: _detectron2_versions()["detectron2"],
             "fvcore": lambda: _detectron2_versions()["fvcore"],
-            "yacs": lambda: _detectron2_versions()["yacs"]}
+            "yacs": lambda: _detectron2_versions()["yacs"],
+            "ultralytics": ultralytics_oracle.ultralytics_version,
+            "yolov5": lambda: "@".join(ultralytics_oracle.YOLOV5_SOURCE) + " (ported)"}
 
 
 def _detectron2_versions() -> dict[str, str]:

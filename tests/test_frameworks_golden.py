@@ -18,7 +18,8 @@ from frameworks_oracle import (RTOL_FLOAT32, RTOL_FLOAT64, assert_lr_close, gold
 FRAMEWORKS = {"transformers": RTOL_FLOAT64, "timm": RTOL_FLOAT64, "keras": RTOL_FLOAT32,
               "optax": RTOL_FLOAT32, "deepspeed": RTOL_FLOAT64,
               "megatron": RTOL_FLOAT64, "torchtitan": RTOL_FLOAT64, "nanogpt": RTOL_FLOAT64,
-              "nemo": RTOL_FLOAT64, "detectron2": RTOL_FLOAT64}
+              "mmengine": RTOL_FLOAT64, "nemo": RTOL_FLOAT64, "detectron2": RTOL_FLOAT64,
+              "ultralytics": RTOL_FLOAT64}
 """framework -> the tolerance of its golden comparison."""
 
 PRESENT = [f for f in FRAMEWORKS if golden_path(f).exists()]

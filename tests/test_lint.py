@@ -61,6 +61,12 @@ CASES: dict[str, tuple[dict, dict]] = {
          "warmup_type": "linear", "steps": 200},
         {"type": "deepspeed.warmup_decay", "total_num_steps": 199, "warmup_num_steps": 10,
          "warmup_type": "linear", "steps": 200}),
+    "warmup-longer-than-run": (  # Ultralytics keeps the last epoch out of the warm-up
+        {"type": "ultralytics.yolo", "nb": 50, "epochs": 3, "warmup_epochs": 3.0},
+        {"type": "ultralytics.yolo", "nb": 50, "epochs": 4, "warmup_epochs": 3.0}),
+    "warmup-floor-dominates": (  # YOLOv5: max(round(3 x 20), 100) = 100 iterations
+        {"type": "ultralytics.yolov5", "nb": 20, "epochs": 30},
+        {"type": "ultralytics.yolov5", "nb": 40, "epochs": 30}),
     "lr-drops-at-decay-end": (
         {"type": "megatron.param_scheduler", "lr_decay_steps": 100, "lr_warmup_steps": 10,
          "lr_decay_style": "inverse-square-root", "min_lr": 0.001, "steps": 200},
@@ -103,6 +109,22 @@ CASES: dict[str, tuple[dict, dict]] = {
         {"type": "sequential", "milestones": [10],
          "schedulers": [{"type": "linear", "start_factor": 0.1, "total_iters": 10},
                         {"type": "cosine", "T_max": 90}], "steps": 100}),
+    "mmengine-zero-length-warmup": (
+        {"type": "mmengine.param_scheduler", "steps_per_epoch": 10, "steps": 121,
+         "schedulers": [{"type": "mmengine.linear", "start_factor": 0.001, "end": 1},
+                        {"type": "mmengine.multistep", "milestones": [8, 11], "end": 12}]},
+        {"type": "mmengine.param_scheduler", "steps_per_epoch": 10, "steps": 121,
+         "schedulers": [{"type": "mmengine.linear", "start_factor": 0.001, "end": 1,
+                         "convert_to_iter_based": True},
+                        {"type": "mmengine.multistep", "milestones": [8, 11], "end": 12}]}),
+    "mmengine-cosine-short-of-eta-min": (
+        {"type": "mmengine.cosine", "end": 100, "eta_min": 0.001, "steps": 101},
+        {"type": "mmengine.cosine", "end": 100, "T_max": 99, "eta_min": 0.001, "steps": 101}),
+    "mmengine-window-past-run": (
+        {"type": "mmengine.param_scheduler", "steps_per_epoch": 10, "steps": 101,
+         "schedulers": [{"type": "mmengine.poly", "end": 12}]},
+        {"type": "mmengine.param_scheduler", "steps_per_epoch": 10, "steps": 121,
+         "schedulers": [{"type": "mmengine.poly", "end": 12}]}),
     "steps-beyond-max-iter": (
         {"type": "detectron2.solver", "max_iter": 1000, "solver_steps": [600, 1200],
          "warmup_iters": 10, "steps": 1000},
@@ -127,6 +149,9 @@ MORE_TRIGGERS = [
             {"type": "detectron2.warmup", "warmup_factor": 0.001, "warmup_length": 1000 / 1080000,
              "scheduler": [{"type": "detectron2.multistep", "values": [1.0, 0.1],
                             "milestones": [720_000], "num_updates": 1_080_000}]}]}),
+    ("warmup-longer-than-run", {"type": "ultralytics.yolov5", "nb": 30, "epochs": 3}),
+    ("warmup-longer-than-run", {"type": "ultralytics.yolo", "nb": 30, "epochs": 1,
+                                "warmup_epochs": 0.5}),
     ("stepped-per-iteration", {"type": "step", "step_size": 30, "gamma": 0.5, "steps": 10_000}),
     ("stepped-per-iteration", {"type": "exponential", "gamma": 0.9, "steps": 10_000}),
     ("stepped-per-iteration", {"type": "cosine", "T_max": 10, "steps": 1000}),
@@ -159,6 +184,8 @@ MORE_TRIGGERS = [
 
 # Clean for every rule: the shapes people mean.
 CLEAN = [
+    {"type": "ultralytics.yolo", "nb": 500},  # default.yaml's run
+    {"type": "ultralytics.yolov5", "nb": 500, "group": 0},
     {"type": "exponential", "gamma": 0.98, "steps": 400},
     {"type": "step", "step_size": 50, "gamma": 0.65, "steps": 400},
     {"type": "cosine", "T_max": 150},  # no steps: lrplot's horizon, not the user's run

@@ -355,13 +355,20 @@ class KindCommand(click.Command):
             raise InputError(problems) from None
 
 
+def extra_flag(kind: Kind, name: str) -> str:
+    """The flag that adds the series ``name``: ``--show-NAME`` where the kind has a parameter of
+    that flag already (Ultralytics' ``momentum``, the warm-up's target)."""
+    flag = EXTRA_FLAGS[name]
+    return f"--show-{name.replace('_', '-')}" if kind.param(flag[2:]) else flag
+
+
 def kind_command(kind: Kind) -> click.Command:
     def callback(steps, base_lr, output, title, log_y, size, dpi, fmt=None, **values):
         from lrplot import spec
 
         raw = {p.name: values[p.flag[2:].replace("-", "_")] for p in kind.params}
-        series = ("lr",) + tuple(name for name, flag in EXTRA_FLAGS.items()
-                                 if values.get(flag.lstrip("-").replace("-", "_")))
+        series = ("lr",) + tuple(name for name in kind.extra_series
+                                 if values.get(extra_flag(kind, name)[2:].replace("-", "_")))
         _run(lambda: spec.from_flags(kind.name, raw, steps=steps, base_lr=base_lr, title=title,
                                      log_y=log_y, series=series), kind.name, output, size, dpi,
              fmt)
@@ -372,7 +379,7 @@ def kind_command(kind: Kind) -> click.Command:
                      show_default=True, metavar="LR",
                      help=BASE_LR.help + "; a comma list makes one parameter group (and curve) "
                           "per value."),
-    ] + [click.Option([EXTRA_FLAGS[name]], is_flag=True, help=EXTRA_HELP[name])
+    ] + [click.Option([extra_flag(kind, name)], is_flag=True, help=EXTRA_HELP[name])
          for name in kind.extra_series]
     command = KindCommand(
         kind.name, kind=kind, callback=callback, params=params, context_settings=CONTEXT,

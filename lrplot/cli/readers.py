@@ -44,6 +44,9 @@ OPTIONS = [
     ("--warmup-steps", "warmup_steps", click.FloatRange(min=0), "N",
      "The launch command's warm-up steps (below 1: a ratio of the run), where the config says "
      "\"auto\" (DeepSpeed)."),
+    ("--classes", "classes", click.IntRange(min=1), "N",
+     "The dataset's number of classes (nc), where the trainer's choice depends on it "
+     "(Ultralytics optimizer: auto)."),
     ("--rules", "rules", str, "VERSION",
      "Which version of the trainer's rules applies, e.g. 4 for transformers 4.x, 2025-03 "
      "for torchtitan before June 2025 (default: the latest, transformers 5)."),
@@ -59,7 +62,8 @@ def run_options(f: Callable) -> Callable:
                           "(args.yaml, or a .sh file with a train.py command line), deepspeed "
                           "(ds_config.json), megatron (a launch script), torchtitan (a .toml "
                           "job config), nanogpt (a config/*.py file, or a .sh file with a "
-                          "train.py config/x.py line)."),
+                          "train.py config/x.py line), ultralytics (also yolo, yolov5: "
+                          "default.yaml, args.yaml, YOLOv5's hyp.*.yaml or opt.yaml)."),
         click.option("--explain", is_flag=True, expose_value=False, callback=_keep,
                      help="Print every number derived from a training config, with the "
                           "file:line, default or flag it came from and the trainer rule "

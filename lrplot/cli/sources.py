@@ -95,7 +95,8 @@ class SourceGroup(click.Group):
         from lrplot.cli import EXTRA_FLAGS
 
         flags = {o for p in self.extra if getattr(p, "is_flag", False) for o in p.opts} | \
-            set(EXTRA_FLAGS.values()) | {"-q", "--quiet"}
+            set(EXTRA_FLAGS.values()) | {f"--show-{n.replace('_', '-')}" for n in EXTRA_FLAGS} | \
+            {"-q", "--quiet"}
         leading, i = [], 0
         while i < len(args) and args[i].startswith("-") and args[i] != "--":
             if args[i] in ("-h", "--help"):

@@ -30,8 +30,10 @@ READERS = {
     "detectron2": "lrplot.readers.detectron2",
     "timm": "lrplot.readers.timm",
     "axolotl": "lrplot.readers.axolotl",
+    "ultralytics": "lrplot.readers.ultralytics",
     "hf": "lrplot.readers.hf",
     "lightning": "lrplot.readers.lightning",
+    "mmengine": "lrplot.readers.mmengine",
     "torchtitan": "lrplot.readers.torchtitan",  # .toml files; last: its sections are common words
     "nanogpt": "lrplot.readers.nanogpt",
 }
@@ -42,9 +44,11 @@ ALIASES = {"transformers": "hf", "huggingface": "hf", "trainingarguments": "hf",
            "alignment-handbook": "hf", "lightningcli": "lightning",
            "pytorch-lightning": "lightning", "omegaconf": "hydra",
            "train.py": "timm", "ds_config": "deepspeed", "ds": "deepspeed",
-           "nanogpt-config": "nanogpt", "titan": "torchtitan",
-           "nemo_toolkit": "nemo", "nemo-toolkit": "nemo", "d2": "detectron2",
-           "yacs": "detectron2", "lazyconfig": "detectron2", "fvcore": "detectron2"}
+           "nanogpt-config": "nanogpt", "titan": "torchtitan", "mmdet": "mmengine",
+           "mmdetection": "mmengine", "mmpretrain": "mmengine", "mmseg": "mmengine",
+           "mmsegmentation": "mmengine", "nemo_toolkit": "nemo", "nemo-toolkit": "nemo",
+           "d2": "detectron2", "yacs": "detectron2", "lazyconfig": "detectron2",
+           "fvcore": "detectron2", "yolo": "ultralytics", "yolov5": "ultralytics"}
 
 FORMATS = tuple(READERS) + tuple(ALIASES)
 """Every name ``--from`` accepts."""
@@ -100,8 +104,9 @@ def load(path: str, fmt: str | None = None) -> tuple[Document, str | None]:
 
 
 def _load_trainer_file(path: str, named: str | None) -> tuple[Document, str] | None:
-    """TOML (torchtitan), Python (nanoGPT config, read as data) and shell files holding a
-    nanoGPT ``train.py config/x.py --key=value`` line; None for every other file."""
+    """TOML (torchtitan), Python (a detectron2 LazyConfig, an mmengine or a nanoGPT config,
+    read as data) and shell files holding a nanoGPT ``train.py config/x.py --key=value`` line;
+    None for every other file."""
     import os
 
     from lrplot import yamlio
@@ -115,11 +120,14 @@ def _load_trainer_file(path: str, named: str | None) -> tuple[Document, str] | N
         from lrplot.readers import torchtitan
 
         return torchtitan.load_toml(text, path), named or "torchtitan"
-    from lrplot.readers import detectron2_lazy, nanogpt
+    from lrplot.readers import detectron2_lazy, nanogpt, pyconfig
 
     if lower.endswith(".py") and (named == "detectron2" or (
             named is None and detectron2_lazy.is_lazyconfig(text))):
         return detectron2_lazy.config_document(text, path), "detectron2"
+    if lower.endswith(".py") and (named == "mmengine" or (named is None and
+                                                          pyconfig.is_config(text))):
+        return pyconfig.load(path), "mmengine"
     if lower.endswith(".py"):
         return nanogpt.config_document(text, path), named or "nanogpt"
     doc = nanogpt.command_document(text, path, os.path.dirname(path))

@@ -42,6 +42,9 @@ class RunFacts:
     learning_rate: float | None = _fact("The launch command's lr, where a config says 'auto'")
     warmup_steps: float | None = _fact(
         "The launch command's warm-up (< 1: a ratio), where a config says 'auto'")
+    classes: int | None = _fact(
+        "The dataset's number of classes, where the trainer's choice depends on it "
+        "(Ultralytics optimizer: auto)")
 
     def given(self) -> dict[str, Any]:
         return {f.name: getattr(self, f.name) for f in fields(self)

@@ -75,6 +75,9 @@ class Kind:
     # which the training loop may step at their own intervals (ChainedScheduler's)
     extra_series: tuple[str, ...] = ()  # what ``extras`` may name: CLI flags --momentum, --metric
     refused_as_child: str | None = None  # why a composite cannot hold this kind
+    steps_itself: str | None = None
+    """Why ``interval: epoch`` does not apply: the kind places its own steps on the iterations
+    (mmengine's ``by_epoch`` with ``steps_per_epoch``); None for the others."""
     floor: Callable[[Mapping[str, Any]], tuple[str, int, str] | None] | None = None
     """For lint's floor-not-reached rule: ``floor(params)`` -> (parameter, the schedule's length,
     the floor's name), or None when these parameters have no single floor. ``lr[length]`` is the

@@ -312,6 +312,9 @@ class DocumentBuilder:
             interval = defaults.get("interval", "step")
             if interval == "epoch" and not spe:
                 self.error(path, "interval: epoch needs steps_per_epoch (iterations per epoch)")
+            elif interval == "epoch" and kind.steps_itself:
+                self.error(path, f"interval: epoch does not apply to {kind.name}: "
+                                 f"{kind.steps_itself}")
             schedulers = keys_by_name.get("schedulers", "schedulers")
             full = loop_children(kind, full, spe, interval, lambda i, m: self.error(
                 path + (schedulers, i, "interval"), m))
