@@ -150,7 +150,7 @@ def _classes() -> dict[str, Any]:
                 self.warmup_method, self.last_epoch, self.warmup_iters, self.warmup_factor
             )
             return [
-                base_lr * warmup_factor * self.gamma ** bisect_right(self.milestones, self.last_epoch)
+                base_lr * warmup_factor * self.gamma ** bisect_right(self.milestones, self.last_epoch)  # noqa: E501 (verbatim)
                 for base_lr in self.base_lrs
             ]
 

@@ -43,7 +43,8 @@ COS = {"type": "detectron2.cosine", "start_value": 1.0, "end_value": 0.0}
      "warmup_length"),
     ("detectron2.lr_multiplier", {"multiplier": [{"type": "detectron2.solver"}],
                                   "max_iter": 10}, "not an fvcore ParamScheduler"),
-    ("detectron2.lr_multiplier", {"multiplier": [{"type": "cosine", "T_max": 5}],
+    ("detectron2.lr_multiplier", {"multiplier": [{"type": "hf.cosine", "num_warmup_steps": 1,
+                                                   "num_training_steps": 5}],
                                   "max_iter": 10}, "only detectron2 schedules"),
     ("detectron2.warmup_multistep", {"milestones": [50, 20]}, "increasing order"),
     ("detectron2.solver", {"max_iter": 100, "solver_steps": [50, 100]}, "equals MAX_ITER"),
@@ -58,12 +59,12 @@ def test_refused_by_name(kind, params, message):
 @pytest.mark.parametrize("params,message", [
     # fvcore raises at where >= 1 / where > 1: the step is named
     ({"max_iter": 10, "multiplier": [{"type": "detectron2.constant", "value": 1.0}]},
-     "at step 10 .*ConstantParamScheduler raises at where >= 1"),
+     "from step 10 .*ConstantParamScheduler raises at where >= 1"),
     ({"max_iter": 10, "multiplier": [{"type": "detectron2.multistep", "values": [1.0, 0.1],
                                       "milestones": [5, 10]}]},
-     "at step 11 .*MultiStepParamScheduler raises at where > 1"),
+     "from step 11 .*MultiStepParamScheduler raises at where > 1"),
     ({"max_iter": 10, "multiplier": [{"type": "detectron2.polynomial", "base_value": 1.0,
-                                      "power": 0.5}]}, "at step 11 .*complex"),
+                                      "power": 0.5}]}, "from step 11 .*complex"),
 ])
 def test_where_past_the_run_raises_as_fvcore_does(params, message):
     with pytest.raises(SpecError, match=message):
@@ -90,3 +91,53 @@ def test_cli_flags_and_bad_values(tmp_path):
     assert result.exit_code == 0, result.output
     rows = out.read_text().splitlines()
     assert rows[30] == "29,0.1" and rows[31] == "30,0.010000000000000002"
+
+
+def _child(spec: dict):
+    from lrplot import schedules
+
+    kind = schedules.get(spec["type"])
+    values = {**kind.defaults(), **{k: v for k, v in spec.items() if k != "type"}}
+    for key in ("scheduler", "schedulers"):
+        if key in values:
+            values[key] = tuple(_child(c) for c in values[key])
+    for key, value in values.items():
+        if isinstance(value, list):
+            values[key] = tuple(value)
+    return schedules.Child(kind.name, tuple((p.name, values[p.name]) for p in kind.params))
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_check_steps_and_the_kernels_agree_on_the_first_step_fvcore_refuses(seed):
+    """lrplot.frameworks.detectron2.where (plain Python, for check_steps) and the kernels find
+    the same first step at which fvcore raises."""
+    import random
+
+    from lrplot.frameworks.detectron2 import kernels, where
+    from lrplot.schedules import ScheduleError
+
+    rng = random.Random(seed)
+    leaves = [{"type": "detectron2.constant", "value": 0.5},
+              {"type": "detectron2.multistep", "values": [1.0, 0.1], "milestones": [3, 9]},
+              {"type": "detectron2.step", "num_updates": 5, "values": [1.0, 0.5, 0.1]},
+              {"type": "detectron2.step_fixed_gamma", "base_value": 1.0, "num_decays": 2,
+               "gamma": 0.5, "num_updates": 9},
+              {"type": "detectron2.polynomial", "base_value": 1.0, "power": 0.5}, COS]
+    leaf = rng.choice(leaves)
+    tree = leaf if rng.random() < 0.3 else {
+        "type": "detectron2.warmup", "scheduler": [leaf], "warmup_factor": 0.1,
+        "warmup_length": rng.choice([0.0, 0.1, 0.5]),
+        "warmup_method": rng.choice(["linear", "constant"]),
+        "rescale_interval": rng.random() < 0.5}
+    child = _child(tree)
+    max_iter = rng.choice([7, 10, 100, 999_999])
+    steps = max_iter + rng.randint(1, 5) if max_iter < 1000 else max_iter
+    params = {"multiplier": (child,), "max_iter": max_iter}
+    found = where.first_raising_step("detectron2.lr_multiplier", params, steps)
+    try:
+        for _ in kernels.lr_multiplier(steps, 0.1, (child,), max_iter, chunk=1 << 16):
+            pass
+        raised = None
+    except ScheduleError as exc:
+        raised = int(re.search(r"at step (\d+)", str(exc)).group(1))
+    assert (found[0] if found else None) == raised, (tree, max_iter, steps, found)

@@ -22,7 +22,7 @@ LAYERS = [
     ("registry", ["lrplot.schedules", "lrplot.frameworks", "lrplot.frameworks.*.kinds",
                   "lrplot.frameworks.*.events", "lrplot.frameworks.pytorch.onecycle",
                   "lrplot.frameworks.torchtitan.phases", "lrplot.frameworks.mmengine.phases",
-                  "lrplot.frameworks.ultralytics.loop",
+                  "lrplot.frameworks.ultralytics.loop", "lrplot.frameworks.detectron2.where",
                   "<a framework's folder>"]),  # lrplot.frameworks.NAME: its declaration
     ("input", ["lrplot.yamlio", "lrplot.logcsv", "lrplot.readers", "lrplot.readers.*"]),
     ("spec", ["lrplot.configkeys", "lrplot.figspec", "lrplot.resolve", "lrplot.composites",

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
+from lrplot.frameworks.detectron2.where import first_raising_step
 from lrplot.params import Param
 from lrplot.schedules import Kind, register
 
@@ -38,6 +39,19 @@ LR_SCHEDULER = ("an LRScheduler of its own (it steps an optimizer), not an fvcor
 METHODS = ("linear", "constant")
 
 
+def _check_steps(kind: str) -> Any:
+    """The kind's ``check_steps``: the steps past which fvcore raises (a StepParamScheduler at
+    10^6 iterations, a MultiStepParamScheduler past max_iter + 1)."""
+    def check(p: Mapping[str, Any], steps: int) -> str | None:
+        found = first_raising_step(kind, p, steps)
+        if found is None:
+            return None
+        step, why = found
+        return (f"is too many: from step {step} fvcore's {why}, and detectron2 stops there; "
+                f"use at most {step} steps")
+    return check
+
+
 def _where_horizon(p: Mapping[str, Any]) -> tuple[int, str]:
     return WHERE_STEPS, f"where = step / {WHERE_STEPS}"
 
@@ -48,7 +62,8 @@ def _fvcore(name: str, cls: str, summary: str, params: tuple[Param, ...], exampl
         name=f"detectron2.{name}", framework_class=cls,
         summary=summary + " (drawn as LRMultiplier steps it, max_iter = steps)", params=params,
         kernel=f"{KERNELS}:{name}_lr", horizon=more.pop("horizon", _where_horizon),
-        example=example, framework="detectron2", **more))
+        example=example, framework="detectron2", check_steps=_check_steps(f"detectron2.{name}"),
+        **more))
 
 
 def _d2(name: str, cls: str, summary: str, params: tuple[Param, ...], example: str,
@@ -130,16 +145,6 @@ POLYNOMIAL = _fvcore(
     "--base-value 1 --power 0.9")
 
 
-def _past_values(count: int, steps: int) -> str | None:
-    """StepParamScheduler's index at the last step (where = (steps - 1) / steps) runs past its
-    values once the 1e-6 epsilon is worth a step: runs of more than about 10^6 steps."""
-    if steps > 1 and int(((steps - 1) / steps + 1e-6) * count) >= count:
-        return (f"is too many for fvcore's StepParamScheduler: at where = (steps - 1) / steps, "
-                f"int((where + 1e-6) * {count}) indexes past its {count} values (IndexError; "
-                "detectron2 stops there too); use fewer steps (below 10^6)")
-    return None
-
-
 STEP = _fvcore(
     "step", "StepParamScheduler",
     "values in equal parts of the run: values[int((where + 1e-6) * len(values))]",
@@ -147,8 +152,7 @@ STEP = _fvcore(
            min_exclusive=True),
      Param("values", "float_list", "the multiplier in each equal part")),
     "--num-updates 90 --values 1,0.1,0.01",
-    check=lambda p: [("values", "give at least one value")] if not p["values"] else [],
-    check_steps=lambda p, steps: _past_values(len(p["values"]), steps))
+    check=lambda p: [("values", "give at least one value")] if not p["values"] else [])
 
 STEP_FIXED_GAMMA = _fvcore(
     "step_fixed_gamma", "StepWithFixedGammaParamScheduler",
@@ -157,8 +161,7 @@ STEP_FIXED_GAMMA = _fvcore(
      Param("num_decays", "int", "how many times the multiplier is multiplied by gamma", min=1),
      _value("gamma", "the factor of each decay", min=0, min_exclusive=True),
      Param("num_updates", "int", "the run's length (only checked: > 0)", min=1)),
-    "--base-value 1 --num-decays 3 --gamma 0.1 --num-updates 120",
-    check_steps=lambda p, steps: _past_values(p["num_decays"] + 1, steps))
+    "--base-value 1 --num-decays 3 --gamma 0.1 --num-updates 120")
 
 
 def _composite_check(p: Mapping[str, Any]) -> list[tuple[str, str]]:
@@ -227,7 +230,8 @@ LR_MULTIPLIER = _d2(
      Param("max_iter", "int", "the run's iterations (where = step / max_iter)", min=1)),
     "--multiplier '[{type: detectron2.cosine, start_value: 1, end_value: 0}]' --max-iter 1000",
     horizon=lambda p: (p["max_iter"], "max_iter: the iterations detectron2 trains"),
-    check=_single("multiplier"), composite=True)
+    check=_single("multiplier"), composite=True,
+    check_steps=_check_steps("detectron2.lr_multiplier"))
 
 
 def _warmup_params(iters: int = 1000) -> tuple[Param, ...]:
@@ -302,4 +306,4 @@ SOLVER = _d2(
            "warm-up runs its whole course in the rest of the run", default=False)),
     "--max-iter 90000 --solver-steps 60000,80000",
     horizon=lambda p: (p["max_iter"], "MAX_ITER: the iterations detectron2 trains"),
-    check=_solver_check)
+    check=_solver_check, check_steps=_check_steps("detectron2.solver"))
