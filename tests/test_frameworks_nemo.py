@@ -170,3 +170,19 @@ def test_chunks_and_blocks_change_nothing(kind):
         whole = np.concatenate(list(kernel_chunks(k, 120, 0.1, params)))
         pieces = np.concatenate(list(kernel_chunks(k, 120, 0.1, params, chunk=7)))
         assert whole.tobytes() == pieces.tobytes()
+
+
+@pytest.mark.parametrize("kind,params,expected", [
+    ("nemo.cosine_annealing", {"max_steps": 1000, "warmup_steps": 100, "constant_steps": 300},
+     [(100, "warm-up end 100"), (700, "constant min_lr from 700"), (1000, "max_steps 1000")]),
+    ("nemo.polynomial_hold_decay_annealing", {"max_steps": 1000, "warmup_ratio": 0.05,
+                                              "hold_ratio": 0.45},
+     [(50, "warm-up end 50"), (500, "hold end 500"), (1000, "max_steps 1000")]),
+    ("nemo.t5_inverse_square_root_annealing", {"max_steps": 1000, "constant_steps": 100},
+     [(100, "constant end 100"), (1000, "max_steps 1000")]),
+    ("nemo.warmup_annealing", {"max_steps": 1000, "warmup_steps": 100, "last_epoch": 49},
+     [(50, "warm-up end 100"), (950, "max_steps 1000")]),
+])
+def test_events_mark_the_phases_in_the_series_steps(kind, params, expected):
+    schedule = {"type": kind, **schedules.get(kind).defaults(), **params}
+    assert schedules.events_of(schedule, 2000) == expected

@@ -97,6 +97,18 @@ def test_matches_nemo_building_the_scheduler_from_the_config(path, facts):
     assert_lr_close(lr, expected, rtol=RTOL_FLOAT64, context=path.name)
 
 
+def test_devices_as_a_list_and_interpolations_nobody_reads(tmp_path):
+    """trainer.devices [0, 1] is two devices; a resolver in a key the schedule does not need
+    (a logger's) is not run and does not matter."""
+    path = tmp_path / "c.yaml"
+    path.write_text("trainer: {max_steps: -1, max_epochs: 2, devices: [0, 1],\n"
+                    "  logger: '${oc.env:WANDB_PROJECT}'}\n"
+                    "model:\n  train_ds: {batch_size: '${model.bs}'}\n  bs: 10\n"
+                    "  optim: {lr: 0.1, sched: {name: WarmupAnnealing}}\n")
+    data = _read(path, dataset_size=100)
+    assert _params(data)["max_steps"] == 2 * 5  # ceil(ceil(100 / 2) / 10) x 2 epochs
+
+
 def test_an_epoch_scheduler_steps_once_per_epoch(tmp_path):
     path = tmp_path / "c.yaml"
     path.write_text("trainer: {max_steps: -1, max_epochs: 4, devices: 1}\n"
@@ -198,9 +210,9 @@ HOSTILE = [
     ("optim:\n  sched: {name: CosineAnnealing}\ntrainer: {max_steps: 10}\n", ":1:1",
      "no optim.lr"),
     ("optim:\n  lr: ${nowhere.lr}\n  sched: {name: CosineAnnealing}\ntrainer: {max_steps: 10}\n",
-     ":1:1", "cannot resolve an interpolation"),
+     ":2:3", "cannot resolve an interpolation"),
     ("optim:\n  lr: ${oc.env:LR}\n  sched: {name: CosineAnnealing}\ntrainer: {max_steps: 10}\n",
-     ":1:1", "resolver 'oc.env'"),
+     ":2:3", "resolver 'oc.env'"),
     ("optim:\n  lr: 0.1\n  sched: {name: CosineAnnealing, warmup_steps: 5, warmup_ratio: 0.1}\n"
      "trainer: {max_steps: 10}\n", ":3:", "not both"),
     ("optim:\n  lr: 0.1\n  sched: {name: CosineAnnealing, warmup_step: 5}\n"

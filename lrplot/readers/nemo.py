@@ -90,7 +90,12 @@ def read(doc: Document, facts: RunFacts) -> tuple[Document, Explanation]:
     optim = _optim_path(doc.data)
     assert optim is not None
     model = optim[:-1]
-    wanted = [optim, ("trainer",), model + ("train_ds",)]
+    # only what is read is resolved: an interpolation elsewhere (a logger's ${oc.env:...})
+    # does not matter
+    wanted = [optim + ("lr",), optim + ("sched",),
+              *[("trainer", key) for key in TRAINER_DEFAULTS],
+              *[base + ("train_ds", key) for base in (model, ()) for key in ("batch_size",
+                                                                              "drop_last")]]
     source = Source(_with_resolved(doc, [p for p in wanted if Source(doc).has(p)]))
     ex = Explanation()
     sched = optim + ("sched",)
@@ -279,6 +284,11 @@ class _Trainer:
         if self.facts.world_size is not None:
             return self.ex.read("world_size", Value(self.facts.world_size, "--world-size"))
         devices = self.source.get(("trainer", "devices"), "auto")
+        if isinstance(devices, str) and devices.isdigit():  # Lightning: "2" is 2 devices
+            devices = int(devices)
+        elif isinstance(devices, list) and devices and all(
+                isinstance(d, int) and not isinstance(d, bool) for d in devices):
+            devices = len(devices)  # the device indices to train on
         if isinstance(devices, bool) or not isinstance(devices, int) or devices < 1:
             raise self.source.fail(("trainer", "devices"), f"devices {devices!r}: how many "
                                    "devices train is decided at launch; give --world-size N")

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
+from lrplot.frameworks.nemo import events
 from lrplot.params import Param
 from lrplot.schedules import Kind, register
 
@@ -119,6 +120,7 @@ def _poly_hold_floor(p: Mapping[str, Any]) -> tuple[str, int, str] | None:
 def _nemo(name: str, cls: str, summary: str, params: tuple[Param, ...], example: str,
           **more: Any) -> Kind:
     more.setdefault("check", _check)
+    more.setdefault("events", events.events)
     return register(Kind(
         name=f"nemo.{name}", framework_class=cls, summary=summary,
         params=params + (_last_epoch(),), kernel=f"{KERNELS}:{name}", horizon=_horizon,
@@ -216,8 +218,9 @@ T5_INVERSE_SQUARE_ROOT_ANNEALING = _nemo(
     "lr is ignored); min_lr after max_steps",
     (_max_steps(True), _min_lr(),
      Param("constant_steps", "int", "steps at 1 / constant_steps ** 0.5", default=None, min=1),
-     Param("constant_ratio", "float", "accepted by NeMo with constant_steps only, which it "
-           "then refuses", default=None, min=0)),
+     Param("constant_ratio", "float", "in NeMo's signature but unusable: with constant_steps "
+           "NeMo asserts one or the other, alone it fails on 1 / None ** 0.5", default=None,
+           min=0)),
     "--max-steps 20000 --constant-steps 1000", check=_t5_check, uses_base_lr=False)
 
 

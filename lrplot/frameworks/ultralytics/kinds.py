@@ -122,7 +122,7 @@ YOLOV5 = register(Kind(
     summary="YOLOv5 train.py: as ultralytics.yolo, but the warm-up lasts at least 100 "
             "iterations and the scheduler steps at an epoch's end (epoch e trains at lf(e-1))",
     params=(
-        *_common("--epochs (lf spans them)"),
+        *_common("train.py's --epochs (lf spans them)"),
         Param("group", "int", "the param group j: 0 biases (warm down from warmup_bias_lr), "
               "1 weights with decay, 2 BatchNorm weights", default=1, min=0, max=2),
         Param("optimizer", "choice", "--optimizer (SGD has a momentum the warm-up sets; Adam "
