@@ -279,6 +279,15 @@ def _solver_check(p: Mapping[str, Any]) -> list[tuple[str, str]]:
     return []
 
 
+def _solver_past_end(p: Mapping[str, Any], steps: int) -> str | None:
+    """WarmupMultiStepLR's MultiStepParamScheduler raises at where > 1: refused before the
+    series is computed, as the other schedulers' overruns are."""
+    if p["lr_scheduler_name"] == "WarmupMultiStepLR" and steps > p["max_iter"] + 1:
+        return (f"exceeds MAX_ITER + 1 = {p['max_iter'] + 1}: past MAX_ITER fvcore's "
+                "MultiStepParamScheduler raises (where > 1); use steps <= max_iter + 1")
+    return None
+
+
 SOLVER = _d2(
     "solver", "build_lr_scheduler",
     "the schedule of a yacs config's SOLVER section, built as build_lr_scheduler does: "
@@ -302,4 +311,4 @@ SOLVER = _d2(
            "warm-up runs its whole course in the rest of the run", default=False)),
     "--max-iter 90000 --solver-steps 60000,80000",
     horizon=lambda p: (p["max_iter"], "MAX_ITER: the iterations detectron2 trains"),
-    check=_solver_check)
+    check=_solver_check, check_steps=lambda p, steps: _solver_past_end(p, steps))
