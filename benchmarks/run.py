@@ -259,7 +259,39 @@ def torch_cases(n: int) -> list[Case]:
     # the recursion of CosineAnnealingLR with eta_min != 0 only a sequence reproduces: 20x
     return [Case(label, kind, params, _torch_stepper(kind, params), "torch",
                  target=20 if "eta_min" in label else 100)
-            for label, (kind, params) in cases.items()]
+            for label, (kind, params) in cases.items()] + [
+        Case("chained, children per iteration and per epoch (mmdetection 1x, 12 epochs)",
+             "chained", {"steps_per_epoch": max(1, n // 12), "schedulers": LOOP_CHILDREN},
+             _torch_loop_stepper(max(1, n // 12)), "torch")]
+
+
+LOOP_CHILDREN = [{"type": "linear", "start_factor": 0.001, "total_iters": 500, "interval": "step"},
+                 {"type": "multistep", "milestones": [8, 11], "gamma": 0.1, "interval": "epoch"}]
+"""mmdetection's 1x schedule: a warm-up stepped every iteration, MultiStepLR every epoch."""
+
+
+def _torch_loop_stepper(steps_per_epoch: int) -> Callable[[int], Any]:
+    """LOOP_CHILDREN as two torch schedulers on one optimizer, stepped as a training loop does:
+    the warm-up after every iteration, MultiStepLR at the end of every epoch."""
+    def step_torch(n: int) -> list[float]:
+        import torch
+        from torch.optim import lr_scheduler
+
+        optimizer = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=0.1)
+        group = optimizer.param_groups[0]
+        out = [0.0] * n
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            per_iteration = lr_scheduler.LinearLR(optimizer, start_factor=0.001, total_iters=500)
+            per_epoch = lr_scheduler.MultiStepLR(optimizer, milestones=[8, 11], gamma=0.1)
+            for i in range(n):
+                out[i] = group["lr"]
+                per_iteration.step()
+                if (i + 1) % steps_per_epoch == 0:
+                    per_epoch.step()
+        return out
+
+    return step_torch
 
 
 def _torch_stepper(kind: str, params: dict[str, Any]) -> Callable[[int], Any]:

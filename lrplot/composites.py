@@ -3,7 +3,10 @@ other frameworks' joins), and the parameter values that need the registry or the
 convert (a ``schedulers`` list, a ``path``).
 
 A child is a mapping like a curve, without what belongs to the whole curve (steps, label,
-sweeps); it is checked by :mod:`lrplot.resolve` like every curve.
+sweeps); it is checked by :mod:`lrplot.resolve` like every curve. A child of the curve's own
+ChainedScheduler may say how often the training loop steps it (``interval: step|epoch``,
+:func:`loop_children`): the children are then separate schedulers on one optimizer, a warm-up
+stepped every iteration and a MultiStepLR every epoch, as mmdetection's standard schedule.
 """
 
 from __future__ import annotations
@@ -11,7 +14,9 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from lrplot import schedules
-from lrplot.configkeys import CURVE_KEYS
+from dataclasses import replace
+
+from lrplot.configkeys import BY_NAME, CURVE_KEYS, KeyValueError
 from lrplot.params import COMMON_PARAMS, Param, ParamError, describe_value
 from lrplot.resolve import resolve_params
 from lrplot.schedules import Kind
@@ -32,7 +37,7 @@ CHILD_KEYS = ("type",)
 
 
 def convert_value(p: Param, raw: Any, path: tuple, error: Callable[[tuple, str], None],
-                  base_dir: str = "") -> Any:
+                  base_dir: str = "", nested: bool = False) -> Any:
     """``p.convert(raw)``, plus what needs the registry or the file system: a ``schedulers``
     list becomes :class:`~lrplot.schedules.Child` objects (validated recursively), a ``path``
     is resolved relative to ``base_dir`` (the config's directory) and must exist. Problems go
@@ -40,7 +45,7 @@ def convert_value(p: Param, raw: Any, path: tuple, error: Callable[[tuple, str],
     import os
 
     if p.type == "schedulers":
-        return _children(raw, path, error, base_dir, p.child_kinds)
+        return _children(raw, path, error, base_dir, p.child_kinds, nested)
     try:
         value = p.convert(raw)
     except ParamError as exc:
@@ -78,12 +83,12 @@ def child_refusal(kind: Kind, child_kinds: str = "") -> str | None:
 
 
 def _children(raw: Any, path: tuple, error: Callable[[tuple, str], None],
-              base_dir: str, child_kinds: str = "") -> Any:
+              base_dir: str, child_kinds: str = "", nested: bool = False) -> Any:
     if not isinstance(raw, (list, tuple)) or not raw:
         error(path, "expected a non-empty list of schedules (mappings with a type and its "
                     f"parameters), got {describe_value(raw)}")
         return INVALID
-    children = [_child(item, path + (i,), error, base_dir, child_kinds)
+    children = [_child(item, path + (i,), error, base_dir, child_kinds, nested)
                 for i, item in enumerate(raw)]
     return INVALID if any(c is INVALID for c in children) else tuple(children)
 
@@ -103,7 +108,7 @@ def _child_kind(name: str, child_kinds: str) -> Kind:
 
 
 def _child(item: Any, path: tuple, error: Callable[[tuple, str], None], base_dir: str,
-           child_kinds: str = "") -> Any:
+           child_kinds: str = "", nested: bool = False) -> Any:
     from lrplot.schedules import Child
 
     if not isinstance(item, dict):
@@ -126,11 +131,25 @@ def _child(item: Any, path: tuple, error: Callable[[tuple, str], None], base_dir
         error(path + ("type",), f"{kind.name} cannot be a child schedule: {why}")
         return INVALID
     allowed = [q.key for q in kind.params] + ["type"] + (["base_lr"] if kind.own_base_lr else [])
+    allowed += [] if child_kinds else ["interval"]  # torch's: stepped by the loop on its own
     params: dict[str, Any] = {}
     ok = True
     base_lr = None
+    interval = None
     for key, raw in item.items():
         if key == "type":
+            continue
+        if key == "interval" and not child_kinds:
+            try:
+                interval = BY_NAME["interval"].check(raw)
+            except KeyValueError as exc:
+                error(path + (key,), str(exc))
+                ok = False
+            if nested:
+                error(path + (key,), "only the children of the curve's own chained schedule "
+                                     "are stepped by the training loop; a nested composite "
+                                     "steps its children itself")
+                ok = False
             continue
         if key == "base_lr" and kind.own_base_lr:
             try:
@@ -151,7 +170,7 @@ def _child(item: Any, path: tuple, error: Callable[[tuple, str], None], base_dir
             error(path + (key,), f"{p.name} given twice")
             ok = False
             continue
-        value = convert_value(p, raw, path + (key,), error, base_dir)
+        value = convert_value(p, raw, path + (key,), error, base_dir, nested=True)
         if value is INVALID:
             ok = False
         else:
@@ -163,4 +182,41 @@ def _child(item: Any, path: tuple, error: Callable[[tuple, str], None], base_dir
                               report_check=lambda name, m: error(path + (name,), m))
     if resolved is None:
         return INVALID
-    return Child(kind.name, tuple(resolved.items()), base_lr)
+    return Child(kind.name, tuple(resolved.items()), base_lr, interval)
+
+
+def loop_children(kind: Kind, params: dict[str, Any], steps_per_epoch: int | None,
+                  interval: str, report: Callable[[int, str], None]) -> dict[str, Any] | None:
+    """The curve's parameters with the iterations per epoch given to each child stepped per
+    epoch by the training loop; None after ``report(child index, message)`` when a child's
+    ``interval`` cannot be: on a composite whose children are not separate schedulers
+    (:attr:`~lrplot.schedules.Kind.child_intervals`), in a curve stepped once per epoch, or
+    ``interval: epoch`` without ``steps_per_epoch``."""
+    children = params.get("schedulers")
+    if not kind.composite or not isinstance(children, tuple) or \
+            not any(getattr(c, "interval", None) for c in children):
+        return params
+    ok = True
+    for i, child in enumerate(children):
+        if child.interval is None:
+            continue
+        if not kind.child_intervals:
+            report(i, f"{kind.framework_class} steps its children itself, one at a time; for "
+                      "schedulers the training loop steps at different intervals (a warm-up "
+                      "every iteration, then MultiStepLR every epoch) use chained, whose "
+                      "children may each have an interval")
+        elif interval == "epoch":
+            report(i, "a child's own interval needs the curve stepped every iteration: remove "
+                      "the curve's interval: epoch and give the children stepped per epoch "
+                      "interval: epoch")
+        elif child.interval == "epoch" and not steps_per_epoch:
+            report(i, "interval: epoch needs steps_per_epoch (iterations per epoch) on the "
+                      "curve, its panel or the figure")
+        else:
+            continue
+        ok = False
+    if not ok:
+        return None
+    return {**params, "schedulers": tuple(
+        replace(c, steps_per_epoch=steps_per_epoch) if c.interval == "epoch" else c
+        for c in children)}

@@ -362,7 +362,14 @@ class _Generator:
         def params(kind: Kind) -> dict[str, Any]:
             fixed = {"base_lr": self.define("child.base_lr", self.param(_COMMON["base_lr"]))} \
                 if kind.own_base_lr else {}
-            taken = ("type", "base_lr") if kind.own_base_lr else ("type",)
+            if not group:  # torch's: a child of a chained schedule stepped by the loop
+                fixed["interval"] = self.define("child.interval", {
+                    **configkeys.BY_NAME["interval"].schema_of(),
+                    "description": "How often the training loop steps this child of a chained "
+                                   "schedule on its own: every iteration (step) or once per "
+                                   "epoch of steps_per_epoch iterations (epoch); the curve "
+                                   "stays per iteration."})
+            taken = tuple(["type", *fixed])
             return self.params_object(kind, fixed, False, taken)
 
         if "." in group and len(allowed) == 1:  # one kind: its type may be left out

@@ -25,8 +25,9 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 import torch  # noqa: E402
 
-from torch_oracle import (GOLDEN_PATH, SERIES_GOLDEN_PATH, TORCH_KINDS, dump_goldens,  # noqa: E402
-                          subsample, torch_lrs, torch_series)
+from torch_oracle import (GOLDEN_PATH, LOOP_GOLDEN_PATH, SERIES_GOLDEN_PATH,  # noqa: E402
+                          TORCH_KINDS, dump_goldens, subsample, torch_loop_lrs, torch_lrs,
+                          torch_series)
 
 FULL_LIMIT = 2000
 SAMPLES = 1000
@@ -318,6 +319,51 @@ SERIES_CASES: list[dict] = [
 ]
 
 
+MMDET_1X = "open-mmlab/mmdetection configs/_base_/schedules/schedule_1x.py @ " \
+    "178134968e460a4c16a21c6681d03c70d6357e1c"
+"""param_scheduler = [LinearLR(start_factor=0.001, by_epoch=False, end=500), MultiStepLR(
+by_epoch=True, milestones=[8, 11], gamma=0.1)] over 12 epochs with SGD lr=0.02: a warm-up
+stepped every iteration, then MultiStepLR every epoch (COCO's 117,266 images at 16 per batch:
+7,330 iterations per epoch)."""
+
+LOOP_CASES: list[dict] = [
+    {"source": MMDET_1X, "steps_per_epoch": 7330, "steps": 12 * 7330, "base_lr": 0.02,
+     "extra": (*around(500), *around(8 * 7330, 11 * 7330)),
+     "schedulers": [{"type": "linear", "start_factor": 0.001, "total_iters": 500,
+                     "interval": "step"},
+                    {"type": "multistep", "milestones": [8, 11], "gamma": 0.1,
+                     "interval": "epoch"}]},
+    # the epoch scheduler first: at an epoch's end the iteration schedulers still step first
+    {"source": "", "steps_per_epoch": 7, "steps": 400, "base_lr": 0.1, "extra": (),
+     "schedulers": [{"type": "multistep", "milestones": [3, 5], "gamma": 0.5,
+                     "interval": "epoch"},
+                    {"type": "cosine", "T_max": 150, "eta_min": 0.001, "interval": "step"}]},
+    # a child without interval is stepped every iteration; cosine per epoch recurses on the lr
+    {"source": "", "steps_per_epoch": 13, "steps": 500, "base_lr": 0.1, "extra": (),
+     "schedulers": [{"type": "exponential", "gamma": 0.9, "interval": "epoch"},
+                    {"type": "linear", "start_factor": 0.01, "total_iters": 40},
+                    {"type": "cosine", "T_max": 20, "interval": "epoch"}]},
+    # CyclicLR stepped per iteration sets the lr outright; ExponentialLR per epoch scales it
+    {"source": "", "steps_per_epoch": 9, "steps": 300, "base_lr": 0.1, "extra": (),
+     "schedulers": [{"type": "cyclic", "max_lr": 1.0, "step_size_up": 40, "interval": "step"},
+                    {"type": "exponential", "gamma": 0.8, "interval": "epoch"}]},
+]
+"""Separate schedulers on one optimizer stepped by the training loop at their own intervals:
+lrplot's chained schedule whose children have an interval."""
+
+
+def loop_goldens() -> list[dict]:
+    out = []
+    for c in LOOP_CASES:
+        lr = torch_loop_lrs(c["schedulers"], c["steps"], c["steps_per_epoch"], c["base_lr"])
+        indices = subsample(c["steps"], c["extra"], full_limit=FULL_LIMIT, samples=SAMPLES,
+                            edge=EDGE)
+        values = lr if indices is None else lr[indices]
+        out.append({**{k: v for k, v in c.items() if k != "extra"}, "indices": indices,
+                    "lr": [float(v) for v in values]})
+    return out
+
+
 def series_goldens() -> list[dict]:
     out = []
     for c in SERIES_CASES:
@@ -377,6 +423,14 @@ def main() -> None:
                                 "momentum[g][i] (SGD momentum or Adam betas[0]) after i "
                                 "scheduler.step() calls",
                   "cases": series}, SERIES_GOLDEN_PATH)
+    dump_goldens({"torch_version": torch.__version__,
+                  "generator": "python scripts/make_goldens.py",
+                  "convention": "separate schedulers on one SGD optimizer (lr = base_lr), built "
+                                "in order; after every iteration the loop steps those with "
+                                "interval step, then at the end of every epoch of "
+                                "steps_per_epoch iterations those with interval epoch; lr[i] "
+                                "is the lr of optimizer step i; 'indices' as in torch.json",
+                  "cases": loop_goldens()}, LOOP_GOLDEN_PATH)
     size = GOLDEN_PATH.stat().st_size
     print(f"wrote {len(cases)} cases from torch {torch.__version__} to "
           f"{GOLDEN_PATH.relative_to(ROOT)} ({size / 1024:.0f} KiB)")

@@ -146,6 +146,8 @@ TORCH_KINDS.update({
 GOLDEN_PATH = Path(__file__).parent / "golden" / "torch.json"
 SERIES_GOLDEN_PATH = Path(__file__).parent / "golden" / "torch_series.json"
 """Parameter groups and momentum (tests/test_kinds_torch.py)."""
+LOOP_GOLDEN_PATH = Path(__file__).parent / "golden" / "torch_loop.json"
+"""Schedulers stepped by the training loop at their own intervals (tests/test_child_intervals.py)."""
 
 RTOL = 1e-12
 """Relative tolerance of every parity comparison."""
@@ -216,6 +218,36 @@ def torch_lrs(kind: str, steps: int, base_lr: float = 0.1, **params: Any) -> np.
         for i in range(1, steps):
             scheduler.step()
             out[i] = group["lr"]
+    return out
+
+
+def torch_loop_lrs(schedulers: list[Mapping[str, Any]], steps: int, steps_per_epoch: int,
+                   base_lr: float = 0.1) -> np.ndarray:
+    """``lr[0..steps-1]`` of separate torch schedulers on one optimizer, built in order from
+    lrplot's child mappings and stepped by a training loop at each one's ``interval``: after
+    every iteration ``sched_iter.step()`` for those stepped per iteration (in order), then at
+    the end of every epoch of ``steps_per_epoch`` iterations ``sched_epoch.step()`` for those
+    stepped per epoch (in order). ``lr[i]`` is the lr of optimizer step i."""
+    import torch
+
+    param = torch.nn.Parameter(torch.zeros(1))
+    optimizer = torch.optim.SGD([param], lr=base_lr)
+    group = optimizer.param_groups[0]
+    out = np.empty(steps)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        built = [(child.get("interval", "step"), _children(optimizer, [
+            {k: v for k, v in child.items() if k != "interval"}])[0]) for child in schedulers]
+        per_iteration = [s for interval, s in built if interval == "step"]
+        per_epoch = [s for interval, s in built if interval == "epoch"]
+        for iteration in range(steps):
+            out[iteration] = group["lr"]
+            optimizer.step()
+            for scheduler in per_iteration:
+                scheduler.step()
+            if (iteration + 1) % steps_per_epoch == 0:
+                for scheduler in per_epoch:
+                    scheduler.step()
     return out
 
 

@@ -71,6 +71,8 @@ class Kind:
     own_base_lr: bool = False
     uses_base_lr: bool = True
     composite: bool = False
+    child_intervals: bool = False  # its children are separate schedulers on one optimizer,
+    # which the training loop may step at their own intervals (ChainedScheduler's)
     extra_series: tuple[str, ...] = ()  # what ``extras`` may name: CLI flags --momentum, --metric
     refused_as_child: str | None = None  # why a composite cannot hold this kind
     steps_itself: str | None = None
@@ -118,15 +120,25 @@ class Child:
 
     ``params`` holds every parameter of the kind as ``(name, value)`` pairs; ``base_lr`` is set
     only for kinds with a base_lr of their own (CyclicLR) and is otherwise None (the optimizer's).
+    ``interval`` is how often the training loop steps this child on its own ("step" or "epoch";
+    None: the child is stepped by its composite), ``steps_per_epoch`` the curve's iterations per
+    epoch that ``interval: epoch`` counts (see :func:`lrplot.composites.loop_children`).
     """
 
     kind: str
     params: tuple[tuple[str, Any], ...]
     base_lr: float | None = None
+    interval: str | None = None
+    steps_per_epoch: int | None = None
 
     @property
     def mapping(self) -> dict[str, Any]:
         return dict(self.params)
+
+    @property
+    def every(self) -> int:
+        """Iterations between two steps of this child: an epoch's when stepped per epoch."""
+        return self.steps_per_epoch if self.interval == "epoch" and self.steps_per_epoch else 1
 
     def __str__(self) -> str:
         """``linear(start_factor=0.1, total_iters=10)``: the parameters that differ from the
@@ -138,6 +150,8 @@ class Child:
         shown = [(n, v) for n, v in self.params if n not in defaults or defaults[n] != v]
         if self.base_lr is not None:
             shown.append(("base_lr", self.base_lr))
+        if self.interval is not None:
+            shown.append(("interval", self.interval))
         return f"{self.kind}({', '.join(f'{n}={format_value(v)}' for n, v in shown)})"
 
     def to_data(self) -> dict[str, Any]:
@@ -147,6 +161,8 @@ class Child:
             data[name] = to_data(value)
         if self.base_lr is not None:
             data["base_lr"] = self.base_lr
+        if self.interval is not None:
+            data["interval"] = self.interval
         return data
 
 

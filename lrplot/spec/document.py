@@ -16,7 +16,7 @@ import math
 from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 
 from lrplot import schedules
-from lrplot.composites import INVALID, convert_value
+from lrplot.composites import INVALID, convert_value, loop_children
 from lrplot.configkeys import (BY_NAME, CASCADING_KEYS, CURVE_KEYS, FIGURE_KEYS, LOOP_KEYS,
                                PANEL_KEYS, KeyValueError)
 from lrplot.figspec import FigureSpec, Panel
@@ -315,6 +315,11 @@ class DocumentBuilder:
             elif interval == "epoch" and kind.steps_itself:
                 self.error(path, f"interval: epoch does not apply to {kind.name}: "
                                  f"{kind.steps_itself}")
+            schedulers = keys_by_name.get("schedulers", "schedulers")
+            full = loop_children(kind, full, spe, interval, lambda i, m: self.error(
+                path + (schedulers, i, "interval"), m))
+            if full is None:
+                return []
             if "series" in data:  # asked for on the curve itself: it must compute them
                 for name in defaults.get("series", ()):
                     if name != "lr" and name not in kind.extras(full):

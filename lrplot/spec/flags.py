@@ -12,7 +12,7 @@ import math
 from typing import Any, Mapping, Sequence
 
 from lrplot import schedules
-from lrplot.composites import INVALID, convert_value
+from lrplot.composites import INVALID, convert_value, loop_children
 from lrplot.figspec import FigureSpec, Panel, describe
 from lrplot.inputs import printable
 from lrplot.params import COMMON_PARAMS, Param, ParamError
@@ -71,6 +71,10 @@ def from_flags(kind_name: str, values: Mapping[str, Sequence[str]], *, steps: in
         params = resolve_params(kind, dict(zip(choices, combo)), report, invalid, groups[0])
         if params is None or not all(check_params(kind, params, report, (), lr)
                                      for lr in groups[1:]):
+            break
+        params = loop_children(kind, params, None, "step", lambda i, message: problems.add(
+            ("--schedulers",), f"[{i}].interval: {message}"))
+        if params is None:
             break
         label = curve_label(kind, params, swept)
         for g, lr in enumerate(groups):  # --base-lr 0.1,0.01: one parameter group each

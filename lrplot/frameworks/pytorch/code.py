@@ -1,12 +1,14 @@
 """``lrplot code`` for torch kinds: ``torch.optim.lr_scheduler.<framework_class>`` with the
 kind's parameters under their own names (lrplot's parameter table *is* torch's signature);
-the children of a composite are built first, on the same optimizer, in order."""
+the children of a composite are built first, on the same optimizer, in order. A chained
+schedule whose children have their own interval is those schedulers, each stepped by the loop
+at its interval."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Mapping
 
-from lrplot.codegen import (_arguments, _lambda, _optimizer_lines, _Script,
+from lrplot.codegen import (_RECORD, _TRAIN, _arguments, _lambda, _optimizer_lines, _Script,
                             _stepping_loop, literal, scheduler_count)
 from lrplot.schedules import Kind, get
 
@@ -43,9 +45,35 @@ def _torch(kind: Kind, params: Mapping[str, Any], base_lr: float, script: _Scrip
     return name
 
 
+def _loop_stepped(curve: Curve, script: _Script) -> None:
+    """Separate schedulers on one optimizer, built in order; after every iteration the loop
+    steps those stepped per iteration, then at an epoch's end those stepped per epoch."""
+    children = curve.params["schedulers"]
+    names = [_torch(get(c.kind), c.mapping, c.base_lr if c.base_lr is not None else
+                    curve.base_lr, script, f"scheduler_{i}") for i, c in enumerate(children)]
+    per_epoch = [n for n, c in zip(names, children) if c.interval == "epoch"]
+    script.lines.append("")
+    if per_epoch:
+        script.lines.append(f"steps_per_epoch = {curve.steps_per_epoch}  # optimizer steps "
+                            "per epoch")
+    script.lines += ["lrs = [optimizer.param_groups[0][\"lr\"]]  # lr[0]: right after "
+                     "construction",
+                     f"for step in range(1, {curve.steps}):",
+                     f"    {_TRAIN}",
+                     *(f"    {n}.step()  # every iteration" for n, c in zip(names, children)
+                       if c.interval != "epoch")]
+    if per_epoch:
+        script.lines += ["    if step % steps_per_epoch == 0:  # the end of an epoch",
+                         *(f"        {n}.step()" for n in per_epoch)]
+    script.lines.append(f"    {_RECORD}")
+
+
 def write_script(curve: Curve, script: _Script) -> None:
     script.need("import torch")
     script.lines += _optimizer_lines(curve)
+    if curve.kind.child_intervals and any(c.interval for c in curve.params["schedulers"]):
+        _loop_stepped(curve, script)
+        return
     _torch(curve.kind, curve.params, curve.base_lr, script, "scheduler")
     step_call = "scheduler.step()"
     p = curve.params

@@ -487,14 +487,16 @@ SEQUENTIAL = register(Kind(
 def _chained_check_steps(p: Mapping[str, Any], steps: int) -> str | None:
     for i, child in enumerate(p["schedulers"]):
         kind = _child_kind(child)
-        problem = kind.check_steps(child.mapping, steps)
+        count = -(-steps // child.every)  # values of a child stepped once per epoch: epochs
+        problem = kind.check_steps(child.mapping, count)
         if problem:
-            return f"(schedulers[{i}] {kind.name}: {steps} {problem})"
+            per_epoch = f" per epoch, {count} values" if child.every > 1 else ""
+            return f"(schedulers[{i}] {kind.name}{per_epoch}: {count} {problem})"
     return None
 
 
 def _chained_horizon(p: Mapping[str, Any]) -> tuple[int, str]:
-    return max(_child_kind(c).horizon(c.mapping)[0] for c in p["schedulers"]), \
+    return max(_child_kind(c).horizon(c.mapping)[0] * c.every for c in p["schedulers"]), \
         "the longest child horizon"
 
 
@@ -512,6 +514,7 @@ CHAINED = register(Kind(
     extras=_children_extras,
     extra_series=("momentum",),
     composite=True,
+    child_intervals=True,
 ))
 
 

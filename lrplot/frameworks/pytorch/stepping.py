@@ -425,6 +425,30 @@ class ChainedScheduler(LRScheduler):
             scheduler.step()
 
 
+class TrainingLoop(ChainedScheduler):
+    """Not a torch class: separate schedulers on one optimizer, stepped by the training loop at
+    their own intervals (``epochs[i]``: the iterations per epoch of a scheduler stepped once
+    per epoch, None for one stepped every iteration). After each iteration the loop steps the
+    schedulers stepped every iteration, in order, then, at the end of an epoch, those stepped
+    every epoch, in order — a loop that calls ``sched_iter.step()`` every iteration and
+    ``sched_epoch.step()`` every epoch."""
+
+    def __init__(self, optimizer: Optimizer, where: str, schedulers: Sequence[LRScheduler],
+                 epochs: Sequence[int | None]):
+        super().__init__(optimizer, where, schedulers)
+        self.epochs = list(epochs)
+        self.iteration = 0
+
+    def step(self) -> None:
+        self.iteration += 1
+        for scheduler, epoch in zip(self._schedulers, self.epochs):
+            if epoch is None:
+                scheduler.step()
+        for scheduler, epoch in zip(self._schedulers, self.epochs):
+            if epoch is not None and self.iteration % epoch == 0:
+                scheduler.step()
+
+
 class SequentialLR(LRScheduler):
     def __init__(self, optimizer: Optimizer, where: str, schedulers: Sequence[LRScheduler],
                  milestones: Sequence[int]):
@@ -473,6 +497,10 @@ def build(optimizer: Optimizer, kind: str, params: Mapping[str, Any], where: str
     if kind in ("sequential", "chained"):
         children = [build(optimizer, c.kind, c.mapping, f"{where}.schedulers[{i}]", c.base_lr)
                     for i, c in enumerate(params["schedulers"])]
+        if kind == "chained" and any(c.interval for c in params["schedulers"]):
+            return TrainingLoop(optimizer, where, children,
+                                [c.steps_per_epoch if c.interval == "epoch" else None
+                                 for c in params["schedulers"]])
         if kind == "chained":
             return ChainedScheduler(optimizer, where, children)
         return SequentialLR(optimizer, where, children, params["milestones"])
@@ -558,9 +586,14 @@ def chained(n: int, base_lr: float, schedulers: Sequence[Child], chunk: int = 1 
     :class:`~lrplot.frameworks.pytorch.kernels.RunningProduct`), the
     chain is one running product of their factors interleaved in child order — child 1's at
     epoch t, child 2's at t, ..., then epoch t + 1 — the very multiplications torch makes, in its
-    order; anything else is replayed step by step (see the module docstring for why)."""
+    order; anything else is replayed step by step (see the module docstring for why). Children
+    with their own interval are stepped by the training loop (:class:`TrainingLoop`); as plain
+    products they are one running product too (:func:`_looped_product`)."""
     if series == "lr":
         factors = _product_factors(schedulers)
+        if factors is not None and any(c.interval for c in schedulers):
+            return _looped_product(n, base_lr, factors, [
+                c.steps_per_epoch if c.interval == "epoch" else None for c in schedulers], chunk)
         if factors is not None:
             return _interleaved_product(n, base_lr, factors, chunk)
     return run(n, base_lr, "chained", {"schedulers": schedulers}, chunk, series)
@@ -587,6 +620,42 @@ def _product_factors(schedulers: Sequence[Child]) -> list[tuple[Callable, str]] 
         where = f"chained.schedulers[{index}]" + "".join(f".{name}" for name in expressions[:1])
         factors.append((product.factors, where))
     return factors
+
+
+def _looped_product(n: int, base_lr: float, factors: Sequence[tuple[Callable, str]],
+                    epochs: Sequence[int | None], chunk: int) -> Iterator[np.ndarray]:
+    """:class:`TrainingLoop` of plain products as one running product: the children are
+    constructed in order (their factors at 0, in child order), then after iteration i - 1 the
+    per-iteration children multiply in their factor at i, in order, and at an epoch's end the
+    per-epoch children their factor at the epoch, in order. Where a child does not step its
+    column holds 1.0, and multiplying by 1.0 changes no float: the very products torch makes."""
+    order = [i for i, e in enumerate(epochs) if e is None] + \
+        [i for i, e in enumerate(epochs) if e is not None]
+    construction = [order.index(i) for i in range(len(order))]  # row 0: in child order
+    lr = base_lr
+    per_step = len(factors)
+    for start in range(0, n, chunk):
+        t = np.arange(start, min(n, start + chunk))
+        grid = np.ones((len(t), per_step))
+        for column, child in enumerate(order):
+            (f, where), epoch = factors[child], epochs[child]
+            try:
+                if epoch is None:
+                    grid[:, column] = f(t)
+                elif (ends := t % epoch == 0).any():
+                    grid[ends, column] = f(t[ends] // epoch)
+            except ScheduleError:
+                raise
+            except ValueError as exc:  # an expression failing at some epoch (lrplot.expr)
+                raise ScheduleError(f"{where}: {exc}") from None
+        if start == 0:
+            grid[0] = grid[0, construction]
+        values = np.empty(grid.size + 1)
+        values[0] = lr
+        values[1:] = grid.ravel()
+        np.multiply.accumulate(values, out=values)
+        lr = values[-1]
+        yield values[per_step::per_step].copy()
 
 
 def _interleaved_product(n: int, base_lr: float, factors: Sequence[tuple[Callable, str]],
