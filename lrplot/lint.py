@@ -195,16 +195,35 @@ def _floor_not_reached(ctx: Context) -> Iterator[Finding]:
 # -- the frameworks' rules ----------------------------------------------------------------------
 
 
-def _load_framework_rules() -> None:
-    """Import each framework's lint module (``Framework.lint``): its rules register
-    themselves. Done once, when this module is imported, so that :data:`RULES` is complete."""
+_LOADED: set[str] = set()
+"""Frameworks whose lint module is imported."""
+
+
+def _load_framework_rules(framework: str | None = None) -> None:
+    """Import the lint module (``Framework.lint``) of one framework, or of every framework with
+    None: its rules register themselves. Done when first needed, not at import, so that a
+    command checking torch kinds does not import every framework's rules at start-up."""
     import importlib
 
     from lrplot import schedules
 
-    for framework in schedules.frameworks():
-        if framework.lint:
-            importlib.import_module(framework.lint)
+    if framework is None:
+        wanted = schedules.frameworks()
+    elif framework in schedules.loaded_frameworks() or framework in (
+            f.name for f in schedules.frameworks()):
+        wanted = [schedules.framework(framework)]
+    else:
+        wanted = []  # a pseudo-kind's (logged data): no framework, no rules of its own
+    for fw in wanted:
+        if fw.lint and fw.name not in _LOADED:
+            _LOADED.add(fw.name)
+            importlib.import_module(fw.lint)
+
+
+def all_rules() -> list[Rule]:
+    """Every rule, the frameworks' included."""
+    _load_framework_rules()
+    return RULES
 
 
 # -- acknowledging a rule -----------------------------------------------------------------------
@@ -218,11 +237,21 @@ ACK_HELP = ("Lint rules this curve deliberately breaks: {ignore: [RULE, ...]} si
 
 
 def rule_names() -> list[str]:
-    return list(dict.fromkeys(r.name for r in RULES))
+    """Every rule's name, sorted: the same list whichever frameworks' rules were loaded first."""
+    return sorted({r.name for r in all_rules()})
 
 
 def unknown_rule(name: Any) -> str | None:
     """Why ``name`` is not a rule name (with the near miss), or None when it is one."""
+    if isinstance(name, str):
+        # the rules of the frameworks already in use first: no need to import every
+        # framework's declarations and rules to know a torch rule's name
+        from lrplot import schedules
+
+        for fw in schedules.loaded_frameworks():
+            _load_framework_rules(fw)
+        if any(r.name == name for r in RULES):
+            return None
     names = rule_names()
     if isinstance(name, str) and name in names:
         return None
@@ -267,6 +296,7 @@ def ack_schema() -> dict[str, Any]:
 
 
 def rules_for(kind: Kind) -> list[Rule]:
+    _load_framework_rules(kind.framework)
     return [r for r in RULES if r.applies(kind)]
 
 
@@ -411,6 +441,3 @@ def to_json(warnings: list[LintWarning]) -> str:
 
 
 FORMATS = {"text": to_text, "json": to_json}
-
-
-_load_framework_rules()  # last: the framework modules import this one

@@ -232,9 +232,15 @@ def frameworks() -> list[Framework]:
     return sorted(_FRAMEWORKS.values(), key=lambda f: f.order)
 
 
+def loaded_frameworks() -> list[str]:
+    """The names of the frameworks imported so far (all of them once a lookup needed all)."""
+    return list(_FRAMEWORKS)
+
+
 def framework(name: str) -> Framework:
     """The framework of that name (a kind's ``framework``)."""
-    _load_builtin()
+    if name not in _FRAMEWORKS:
+        _load_builtin()
     return _FRAMEWORKS[name]
 
 
@@ -298,6 +304,13 @@ def get(name: str) -> Kind:
     ``keras.CosineDecay``, ``optax.cosine_decay_schedule``); see :func:`namespaces`. Fully
     qualified names work too (:attr:`Framework.modules`).
     """
+    if "." not in name:
+        # torch's names have no namespace: torch's folder alone answers them, and a name is
+        # registered once across all frameworks, so no other folder could answer differently
+        # (a figure of torch kinds starts without importing every framework's declarations)
+        importlib.import_module(f"lrplot.frameworks.{TORCH_FOLDER}")
+        if name.lower() in _REGISTRY:
+            return _REGISTRY[name.lower()]
     _load_builtin()
     try:
         key = name.lower()
@@ -335,6 +348,9 @@ def events_of(schedule: Mapping[str, Any], steps: int) -> list[tuple[int, str]]:
 
 
 _LOADED = False
+
+TORCH_FOLDER = "pytorch"
+"""The folder of the framework whose kinds have no namespace."""
 
 
 def _load_builtin() -> None:
