@@ -95,10 +95,13 @@ def _children(raw: Any, path: tuple, error: Callable[[tuple, str], None],
 
 def _child_kind(name: str, child_kinds: str) -> Kind:
     """The kind a child's ``type`` names: among a framework's children (``child_kinds``), a
-    bare class name is that framework's first (``LinearLR`` in an mmengine list)."""
+    bare class name is that framework's class (``LinearLR`` in an mmengine list, as its configs
+    write it); any other bare name keeps its meaning (``cosine`` is torch's)."""
     if child_kinds and "." not in child_kinds and "." not in name:
         try:
-            return schedules.get(f"{schedules.framework(child_kinds).namespace}.{name}")
+            kind = schedules.get(f"{schedules.framework(child_kinds).namespace}.{name}")
+            if kind.framework_class.lower() == name.lower():
+                return kind
         except schedules.UnknownKind:
             pass
     return schedules.get(name)

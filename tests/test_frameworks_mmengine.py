@@ -167,7 +167,7 @@ def test_a_list_names_its_schedulers_by_class_as_configs_do():
         {"type": "mmengine.linear", "start_factor": 0.1, "by_epoch": False, "end": 12},
         {"type": "mmengine.multistep", "milestones": [4, 8]}])
     np.testing.assert_array_equal(bare, named)
-    _refused("only mmengine schedules", LIST, schedulers=[{"type": "torch.cosine", "T_max": 5}])
+    _refused("only mmengine schedules", LIST, schedulers=[{"type": "cosine", "T_max": 5}])
 
 
 CODE_CASES = [

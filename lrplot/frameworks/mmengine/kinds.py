@@ -297,6 +297,10 @@ def _register(name: str, cls: str, summary: str, own: tuple[Param, ...], example
         options["uses_base_lr"] = False
 
     def horizon(p: Mapping[str, Any]) -> tuple[int, str]:
+        if name == "onecycle" and onecycle_total(p) < INF - p["begin"]:
+            # no step past total_steps: mmengine raises there
+            scale = p["steps_per_epoch"] if p["steps_per_epoch"] and p["by_epoch"] else 1
+            return (p["begin"] + onecycle_total(p)) * scale + 1, "total_steps"
         return _window_horizon(p, own_horizon(p) if own_horizon else None)
 
     series = extras
