@@ -132,8 +132,15 @@ def exp32(x: np.ndarray) -> np.ndarray:
 
 
 def pow32(x: Any, y: Any) -> np.ndarray:
+    """C ``pow`` rounded to float32 (Optax: XLA's float32 pow is not C powf either)."""
     with np.errstate(all="ignore"):
         return libm.power(x, y).astype(F32)
+
+
+def powf32(x: Any, y: Any) -> np.ndarray:
+    """C ``powf`` on float32: torch's float32 pow of 0-d tensors (Keras on torch), bit for bit,
+    exponents 0.5 and 2 included (torch special-cases those only for a Python-number exponent)."""
+    return libm.powf(x, y)
 
 
 def fma32(a: Any, b: Any, c: Any) -> np.ndarray:

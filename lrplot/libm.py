@@ -20,6 +20,8 @@ raise.
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import math
 import threading
 from typing import Any, Callable
@@ -43,18 +45,20 @@ what overlaps runs a third slower once they outgrow the processor's L2 cache."""
 _local = threading.local()
 
 
-def _scratch(size: int) -> np.ndarray:
-    """This thread's buffer of at least ``size`` values: reused from call to call, so that the
-    copies go through memory already touched (a fresh buffer of a few hundred kB is fresh pages
-    from the system, which cost more than the copy)."""
-    buffer = getattr(_local, "buffer", None)
+def _scratch(size: int, dtype: Any = _F64) -> np.ndarray:
+    """This thread's buffer of at least ``size`` values of ``dtype``: reused from call to call,
+    so that the copies go through memory already touched (a fresh buffer of a few hundred kB is
+    fresh pages from the system, which cost more than the copy)."""
+    name = f"buffer_{np.dtype(dtype).name}"
+    buffer = getattr(_local, name, None)
     if buffer is None or len(buffer) < size:
-        buffer = _local.buffer = np.empty(max(size, BLOCK + 2), dtype=_F64)
+        buffer = np.empty(max(size, BLOCK + 2), dtype=dtype)
+        setattr(_local, name, buffer)
     return buffer
 
 
-def _behind(ufunc: np.ufunc, first: Any, *rest: Any, out: np.ndarray | None = None
-            ) -> np.ndarray:
+def _behind(ufunc: np.ufunc, first: Any, *rest: Any, out: np.ndarray | None = None,
+            dtype: Any = _F64) -> np.ndarray:
     """``ufunc(first, *rest)``, block by block into a buffer one element behind a copy of
     ``first``'s block, then into ``out`` (a new array if not given; it may be ``first`` itself).
 
@@ -65,12 +69,13 @@ def _behind(ufunc: np.ufunc, first: Any, *rest: Any, out: np.ndarray | None = No
     No block is one element long: one element behind a one-element input does not overlap it,
     and numpy takes its SIMD loop again (a scalar, a one-element array, or the last element of
     ``BLOCK + 1`` values). A lone value is computed with a copy of itself beside it, and a lone
-    last value joins the block before it."""
-    args = [np.asarray(a, dtype=_F64) for a in (first, *rest)]
+    last value joins the block before it. Operands and result are of ``dtype`` (float64 for the
+    C library's double functions, float32 for its float ones: ``powf``)."""
+    args = [np.asarray(a, dtype=dtype) for a in (first, *rest)]
     shape = np.broadcast_shapes(*(a.shape for a in args))
     size = math.prod(shape)
-    if out is None or out.shape != shape or out.dtype != _F64 or not out.flags.c_contiguous:
-        result = _behind(ufunc, *args, out=np.empty(shape, dtype=_F64))
+    if out is None or out.shape != shape or out.dtype != dtype or not out.flags.c_contiguous:
+        result = _behind(ufunc, *args, out=np.empty(shape, dtype=dtype), dtype=dtype)
         if out is not None:
             out[...] = result
         return result if out is None else out
@@ -79,7 +84,7 @@ def _behind(ufunc: np.ufunc, first: Any, *rest: Any, out: np.ndarray | None = No
     if size == 1:  # a lone value beside a copy of itself
         operands = [np.concatenate([a, a]) for a in operands]
     padded = len(operands[0])
-    buffer = _scratch(min(padded, BLOCK + 1) + 1)
+    buffer = _scratch(min(padded, BLOCK + 1) + 1, dtype)
     starts = list(range(0, padded, BLOCK))
     if len(starts) > 1 and padded - starts[-1] == 1:
         starts.pop()
@@ -162,3 +167,64 @@ log = _exact(np.log, math.log, _positive)
 log10 = _exact(np.log10, math.log10, _positive)
 power = _exact(np.power, math.pow, _powers)
 power.__doc__ = "Python's float ``x ** y`` (C ``pow``) element-wise, broadcasting both."
+
+
+# -- float32: the C library's powf --------------------------------------------------------------
+#
+# torch's float32 pow of one value (a 0-d tensor, as Keras' schedules compute) is C ``powf``:
+# ATen's CPU kernel runs its SIMD loop (Sleef) only over full vectors and ``std::pow(float,
+# float)`` on the rest, and does not special-case the exponent when it is a tensor. ``powf`` is
+# not ``pow`` rounded to float32: glibc's powf is accurate to 0.82 float32 ulp, and ``pow``
+# rounded twice lands on the other neighbour now and then (sqrt(0.0236966...) among them).
+# numpy's plain float32 loop calls ``powf`` (its SIMD loop does not), so :func:`_behind` reaches
+# it; Python has no ``powf``, so the reference is the C function itself through ctypes.
+
+def _c_powf() -> Callable[[float, float], float] | None:
+    """The C library's ``powf`` as a Python function, or None where it cannot be found."""
+    try:
+        function = ctypes.CDLL(ctypes.util.find_library("m") or "libm.so.6").powf
+    except (OSError, AttributeError):
+        return None
+    function.restype = ctypes.c_float
+    function.argtypes = [ctypes.c_float, ctypes.c_float]
+    return function
+
+
+_F32 = np.float32
+_powf_chosen: list[Callable[..., np.ndarray]] = []
+
+
+def _powf_choice() -> Callable[..., np.ndarray]:
+    """numpy's plain float32 loop where it agrees with C ``powf`` on a probe (long arrays and
+    lone values), ``powf`` through ctypes per element where it does not; numpy's plain loop
+    unchecked where ``powf`` cannot be reached (it is the C library's powf all the same)."""
+    def fast(x: Any, y: Any) -> np.ndarray:
+        return _behind(np.power, x, y, dtype=_F32)
+
+    c_powf = _c_powf()
+    if c_powf is None:
+        return fast
+    x = np.abs(_probe()).astype(_F32) / _F32(10.0)
+    samples = [(x[:-1], np.round(_probe()[1:] / 100.0, 3).astype(_F32))] + \
+        [(x[:2000], np.full(2000, e, dtype=_F32)) for e in (0.5, 2.0, 3.0, -0.5, -1.0, -2.0)]
+    with np.errstate(all="ignore"):
+        agrees = all(
+            fast(b, e).view(np.int32).tolist() ==
+            np.array([c_powf(p, q) for p, q in zip(b.tolist(), e.tolist())], _F32).view(
+                np.int32).tolist()
+            and all(float(fast(p, q)) == float(_F32(c_powf(p, q)))
+                    for p, q in zip(b[:64].tolist(), e[:64].tolist()))
+            for b, e in samples)
+    if agrees:
+        return fast
+    per_element = np.frompyfunc(lambda p, q: c_powf(p, q), 2, 1)
+    return lambda x, y: np.asarray(per_element(np.asarray(x, _F32), np.asarray(y, _F32)),
+                                   dtype=_F32)
+
+
+def powf(x: Any, y: Any) -> np.ndarray:
+    """C ``powf(x, y)`` element-wise on float32 (both rounded to float32 first), broadcasting."""
+    if not _powf_chosen:
+        _powf_chosen.append(_powf_choice())
+    with np.errstate(all="ignore"):
+        return _powf_chosen[0](x, y)

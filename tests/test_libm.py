@@ -138,3 +138,53 @@ def test_into_out_and_in_place():
     expected = [b ** e for b, e in zip(bases.tolist(), exponents.tolist())]
     assert libm.power(bases, exponents, out=exponents) is exponents  # the second operand
     assert exponents.tolist() == expected
+
+
+def _c_powf_of(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    c_powf = libm._c_powf()
+    if c_powf is None:
+        pytest.skip("no C powf reachable through ctypes here")
+    return np.array([c_powf(a, b) for a, b in zip(x.tolist(), y.tolist())], dtype=np.float32)
+
+
+def _pow_pairs(n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Bases and exponents of every size, and the exponents torch and numpy special-case
+    elsewhere (0.5, 2, 3, -0.5, -1, -2), as float32."""
+    rng = np.random.default_rng(seed)
+    x = rng.uniform(0.0, 1.0, n).astype(np.float32)
+    y = rng.uniform(-5.0, 5.0, n).astype(np.float32)
+    x[: n // 4] = rng.uniform(0.0, 10.0, n // 4)
+    y[n // 4: n // 2] = rng.integers(-50, 200, n // 4)
+    special = np.array([0.5, 2.0, 3.0, -0.5, -1.0, -2.0, 1.0, 0.0], dtype=np.float32)
+    y[n // 2: n // 2 + n // 8] = special[np.arange(n // 8) % len(special)]
+    return x, y
+
+
+def test_powf_equals_c_powf_on_long_arrays_and_lone_values():
+    x, y = _pow_pairs(1 << 20, 20261205)
+    expected = _c_powf_of(x, y)
+    with np.errstate(all="ignore"):
+        actual = libm.powf(x, y)
+    assert actual.dtype == np.float32
+    np.testing.assert_array_equal(actual.view(np.int32), expected.view(np.int32))
+    for a, b, e in zip(x[::4099].tolist(), y[::4099].tolist(), expected[::4099].tolist()):
+        assert float(libm.powf(a, b)) == e  # one value alone takes the same loop
+
+
+def test_powf_is_not_pow_rounded_to_float32():
+    """sqrt(f32(1) - f32(206) / f32(211)): C pow's double lies near a float32 midpoint and
+    rounds down; powf (and torch) give the upper neighbour."""
+    x = np.float32(1) - np.float32(206) / np.float32(211)
+    assert float(libm.powf(x, 0.5)) == 0.1539372056722641
+    assert float(np.float32(libm.power(x, 0.5))) == 0.1539371907711029
+
+
+def test_powf_equals_torch_float32_pow_of_0d_tensors():
+    """Keras on torch computes ``ops.power`` of two 0-d float32 tensors: torch's scalar path,
+    exponents 0.5 and 2 not special-cased (only a Python-number exponent is)."""
+    torch = pytest.importorskip("torch")
+    x, y = _pow_pairs(1 << 15, 20261206)
+    expected = np.array([torch.pow(torch.tensor(a), torch.tensor(b)).item()
+                         for a, b in zip(x, y)], dtype=np.float32)
+    with np.errstate(all="ignore"):
+        np.testing.assert_array_equal(libm.powf(x, y).view(np.int32), expected.view(np.int32))

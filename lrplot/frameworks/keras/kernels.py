@@ -7,10 +7,11 @@ operation in Keras' order (quoted in each docstring), and return the float32 res
 That float32 arithmetic is part of the schedule: near a cosine minimum ``1 + cos(x)`` cancels in
 float32, and whether a CosineDecayRestarts step is a restart is decided by a float32 ``floor``.
 
-Tolerance: the float32 ``cos``, ``log`` and ``pow`` of Keras' backends are not always correctly
-rounded, and lrplot's are (see lrplot.kernel_tools); values agree with Keras on the torch
-backend bit for bit at most steps and otherwise within 1e-6 relative (or one float32 ulp of
-initial_learning_rate near a minimum, where float32 itself has no more digits).
+Tolerance: ``pow`` is torch's own (C ``powf``, see lrplot.libm.powf), bit for bit. The float32
+``cos`` and ``log`` of Keras' backends are not always correctly rounded, and lrplot's are (see
+lrplot.kernel_tools); values agree with Keras on the torch backend bit for bit at most steps and
+otherwise within 1e-6 relative (or one float32 ulp of initial_learning_rate near a minimum, where
+float32 itself has no more digits).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from typing import Sequence
 
 import numpy as np
 
-from lrplot.kernel_tools import (CHUNK, Chunks, closed_form, cos32, f32, log32, pow32)
+from lrplot.kernel_tools import (CHUNK, Chunks, closed_form, cos32, f32, log32, powf32)
 
 F32 = np.float32
 
@@ -56,7 +57,7 @@ def exponential_decay(n: int, base_lr: float, initial_learning_rate: float | Non
         p = _step(t) / steps
         if staircase:
             p = np.floor(p)
-        return _out(init * pow32(rate, p))
+        return _out(init * powf32(rate, p))
     return closed_form(n, chunk, lr)
 
 
@@ -104,7 +105,7 @@ def polynomial_decay(n: int, base_lr: float, initial_learning_rate: float | None
             step = np.minimum(step, steps)
             span = steps
         p = step / span
-        return _out((init - end) * pow32(F32(1) - p, exponent) + end)
+        return _out((init - end) * powf32(F32(1) - p, exponent) + end)
     return closed_form(n, chunk, lr)
 
 
@@ -207,10 +208,10 @@ def cosine_decay_restarts(n: int, base_lr: float, initial_learning_rate: float |
             fraction = fraction - restart
         else:
             restart = np.floor(log32(one - fraction * (one - tm)) / log32(tm))
-            grown = pow32(tm, restart)
+            grown = powf32(tm, restart)
             sum_r = (one - grown) / (one - tm)
             fraction = (fraction - sum_r) / grown
-        m_fac = pow32(mm, restart)
+        m_fac = powf32(mm, restart)
         cosine = F32(0.5) * m_fac * (one + cos32(F32(math.pi) * fraction))
         return _out(init * ((one - a) * cosine + a))
     return closed_form(n, chunk, lr)
