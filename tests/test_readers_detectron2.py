@@ -13,6 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from lrplot.cli import main
+from test_readers_trainers import fail
 
 CONFIGS = Path(__file__).resolve().parent / "data" / "detectron2" / "configs"
 
@@ -24,15 +25,6 @@ def compare(path, *flags):
     data = json.loads(out.read_text())
     out.unlink()
     return data["panels"][0]["curves"]
-
-
-def fail(path, *flags):
-    out = Path(str(path) + ".json")
-    result = CliRunner().invoke(main, ["compare", str(path), *flags, "-o", str(out)])
-    assert not out.exists()
-    assert result.exit_code == 2, result.output
-    assert "Traceback" not in result.output
-    return result.output
 
 
 def lint(path, *flags):

@@ -16,6 +16,7 @@ from click.testing import CliRunner
 
 import ultralytics_oracle as oracle
 from lrplot.cli import main
+from test_readers_trainers import fail
 
 DATA = Path(__file__).resolve().parent / "data" / "ultralytics"
 
@@ -27,15 +28,6 @@ def compare(path, *flags):
     data = json.loads(out.read_text())
     out.unlink()
     return data["panels"][0]["curves"], result.output
-
-
-def fail(path, *flags):
-    out = Path(str(path) + ".json")
-    result = CliRunner().invoke(main, ["compare", str(path), *flags, "-o", str(out)])
-    assert not out.exists()
-    assert result.exit_code == 2, result.output
-    assert "Traceback" not in result.output
-    return result.output
 
 
 def lint(path, *flags):
