@@ -209,11 +209,11 @@ def _load_framework_rules(framework: str | None = None) -> None:
 
     if framework is None:
         wanted = schedules.frameworks()
-    elif framework in schedules.loaded_frameworks() or framework in (
-            f.name for f in schedules.frameworks()):
-        wanted = [schedules.framework(framework)]
     else:
-        wanted = []  # a pseudo-kind's (logged data): no framework, no rules of its own
+        try:
+            wanted = [schedules.framework(framework)]
+        except KeyError:  # a pseudo-kind's (logged data): no framework, no rules of its own
+            wanted = []
     for fw in wanted:
         if fw.lint and fw.name not in _LOADED:
             _LOADED.add(fw.name)
