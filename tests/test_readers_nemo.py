@@ -6,7 +6,6 @@ lr_scheduler module and OmegaConf load)."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
@@ -14,6 +13,7 @@ from click.testing import CliRunner
 
 from lrplot import readers
 from lrplot.cli import main
+from test_readers_lint import lint
 from lrplot.readers.run import RunFacts
 from frameworks_oracle import RTOL_FLOAT64, assert_lr_close
 
@@ -166,13 +166,6 @@ def test_sched_max_steps_minus_one_builds_no_scheduler(tmp_path):
                     "  optim: {lr: 0.1, sched: {name: CosineAnnealing, max_steps: -1}}\n")
     data = _read(path, dataset_size=100)
     assert _params(data) == {"type": "nemo.warmup_policy"} and data["steps"] == 21
-
-
-def lint(path, *flags):
-    result = CliRunner().invoke(main, ["lint", str(path), "--format", "json", *flags])
-    assert result.exit_code == 0, result.output
-    start = result.stdout.index("[")
-    return {w["rule"]: w for w in json.loads(result.stdout[start:result.stdout.rindex("]") + 1])}
 
 
 def test_findings_max_steps_from_epochs_and_no_scheduler(tmp_path):

@@ -16,6 +16,7 @@ from click.testing import CliRunner
 
 import ultralytics_oracle as oracle
 from lrplot.cli import main
+from test_readers_lint import lint
 from test_readers_trainers import fail
 
 DATA = Path(__file__).resolve().parent / "data" / "ultralytics"
@@ -28,13 +29,6 @@ def compare(path, *flags):
     data = json.loads(out.read_text())
     out.unlink()
     return data["panels"][0]["curves"], result.output
-
-
-def lint(path, *flags):
-    result = CliRunner().invoke(main, ["lint", str(path), "--format", "json", *flags])
-    assert result.exit_code == 0, result.output
-    start = result.stdout.index("[")
-    return {w["rule"]: w for w in json.loads(result.stdout[start:result.stdout.rindex("]") + 1])}
 
 
 def _source():
