@@ -360,7 +360,14 @@ def test_unknown_type_with_did_you_mean(tmp_path, name, near):
 def test_missing_type(tmp_path):
     [line] = yaml_error(tmp_path, "curves:\n  - {T_max: 5}\n")
     assert LOCATED.match(line)["path"] == "curves[0]"
-    assert "needs 'type'" in line and "cosine" in line
+    assert "needs 'type'" in line and "cosine" in line and "'lrplot list'" in line
+    assert "names a schedule" not in line
+
+
+@pytest.mark.parametrize("key", ["kind", "name", "scheduler"])
+def test_missing_type_names_the_misnamed_key(tmp_path, key):
+    [line] = yaml_error(tmp_path, f"curves:\n  - {{{key}: hf.cosine, num_training_steps: 5}}\n")
+    assert line.endswith(f"'{key}: hf.cosine' names a schedule: write it as 'type'")
 
 
 def test_panels_and_curves_together(tmp_path):

@@ -389,8 +389,13 @@ class DocumentBuilder:
 
     def kind(self, data: dict, path: tuple) -> Kind | None:
         if "type" not in data:
-            self.error(path, "a curve needs 'type' (one of: "
-                             + ", ".join(k.name for k in schedules.all_kinds()) + ")")
+            # A misnamed key holding a schedule's name is the usual cause: name it.
+            named = [key for key in ("kind", "schedule", "scheduler", "name")
+                     if isinstance(data.get(key), str) and _is_kind(data[key])]
+            hint = f"; '{named[0]}: {data[named[0]]}' names a schedule: write it as 'type'" \
+                if named else ""
+            self.error(path, "a curve needs 'type': a schedule name such as 'cosine' or "
+                             "'deepspeed.warmup_cosine' ('lrplot list' shows every one)" + hint)
             return None
         if not isinstance(data["type"], str):
             self.error(path + ("type",), "expected a schedule name such as 'cosine' ('lrplot "
@@ -445,3 +450,11 @@ def _steps_path(doc: Document, origin: tuple) -> tuple:
         if path in doc.marks:
             return path
     return origin
+
+
+def _is_kind(name: str) -> bool:
+    try:
+        schedules.get(name)
+    except schedules.UnknownKind:
+        return False
+    return True
