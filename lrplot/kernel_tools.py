@@ -154,18 +154,120 @@ def fma32(a: Any, b: Any, c: Any) -> np.ndarray:
 
 
 # -- Python's x ** y, fast where it can be ------------------------------------------------------
+#
+# Python's ``x ** y`` is C ``pow``. glibc's pow (sysdeps/ieee754/dbl-64/e_pow.c, the Arm
+# optimized-routines code) states its worst-case error as 0.54 ulp: the double nearest to an
+# approximation that is within 0.04 ulp of the exact value. The correctly rounded result that
+# numpy's ``sqrt`` and ``x * x`` give is therefore pow's too wherever the exact value is far
+# enough from a rounding midpoint, and the exact residual (Dekker's exact products) tells where.
+#
+# The criterion, for a correctly rounded ``r`` (``sqrt(x)`` or ``x * x``) of the exact value
+# ``s``, ``e = s - r``, ``|e| <= ulp(r) / 2``: if ``r`` is not a power of two and ``|e| < 0.46
+# ulp(r)``, then ``s`` lies in ``r``'s binade (``s > r - ulp/2 > 2**k``), the doubles next to
+# ``r`` are ``r +- ulp(r)``, each more than ``ulp(r) - 0.46 ulp(r) = 0.54 ulp`` from ``s``, so a
+# pow within 0.54 ulp of ``s`` returns ``r``. A power of two ``r`` has a neighbour below at half
+# an ulp: those go to pow. Everything the test does not clear goes to pow (:mod:`lrplot.libm`),
+# so the cost of a wrong "near" is only time.
+
+_EXPONENT = np.int64(0x7FF0 << 48)
+"""The exponent bits of a double: ``(r & _EXPONENT)`` viewed as a double is r's power of two."""
+_HIGH_HALF = np.int64(-1 << 27)
+"""Clears the low 27 of the 52 stored bits: a double's leading 26 significant bits."""
+_SQRT_RANGE = (2.0 ** -900, 2.0 ** 1020)
+"""Where the residual's products neither underflow nor overflow; ``x`` outside goes to pow."""
 
 
-def _near_midpoint(value: np.ndarray, residual: np.ndarray) -> np.ndarray:
-    """Indices where the exact result ``value + residual`` is not within 0.47 ulp of ``value``:
-    there a pow accurate to 0.53 ulp (glibc's bound is 0.52) may return a neighbour; everywhere
-    else it returns ``value``, every other double being more than 0.53 ulp away. The ulp of a
-    positive normal double is its exponent bits alone (the power of two at or below it) times
-    2**-52; zeros, subnormals and non-finite values are all taken as near."""
-    power_of_two = (value.view(np.int64) & 0x7FF0000000000000).view(np.float64)
+def _pow_at(x: np.ndarray, y: float, value: np.ndarray, near: np.ndarray) -> None:
+    """``value[near] = x[near] ** y`` through C pow."""
+    if len(near) % libm.BLOCK == 1:  # libm's overlap trick needs two values to a block
+        value[near] = np.fromiter(map(math.pow, x[near].tolist(), repeat(float(y))),
+                                  np.float64, len(near))
+    elif len(near):
+        value[near] = libm.power(x[near], float(y))
+
+
+def sqrt_python(x: np.ndarray, out: np.ndarray | None = None, work: Scratch | None = None,
+                increasing: bool = False) -> np.ndarray:
+    """``x ** 0.5`` element-wise as Python computes it: C ``pow(x, 0.5)``, which is not always
+    the correctly rounded square root (glibc's differs for 0.08% of the integers) and which
+    numpy's own power replaces by sqrt. ``np.sqrt`` (SIMD, correctly rounded) gives ``r``; only
+    the values where pow could differ (see above: about 8% of arbitrary arguments) go through
+    C pow. Into ``out`` (a new array by default; not ``x``), block by block in ``work``'s
+    arrays (a :class:`Scratch`, made here when not given). ``increasing``: the caller knows
+    that ``x`` never decreases (its ends are its least and largest values).
+
+    The test: ``r`` is split into ``high``, its leading 26 bits, and ``low = r - high``, its
+    other 27; ``high * high`` (52 bits) and ``2 * high * low`` (53 bits) are exact, and so is
+    ``x - high * high`` (within a factor 2 of each other: Sterbenz), so ``x - r**2 = (x -
+    high**2 - 2 high low) - low**2`` is found to about 2**-104 r**2, far below the ulp-scale
+    bound. ``x - r**2 = e (2r + e)``, ``2r + e >= 2r (1 - 2**-54)``: ``|x - r**2| < 0.9 r
+    ulp(r)`` gives ``|e| < 0.45 (1 + 2**-53) ulp(r) < 0.46 ulp(r)``. An ulp of a normal ``r`` is
+    its power of two times 2**-52. Zeros, subnormals, huge values, NaN, infinities and
+    negatives (NaN roots) all go to pow."""
+    x = np.asarray(x, dtype=np.float64)
+    if out is None:
+        out = np.empty(x.shape, dtype=np.float64)
+    work = work or Scratch()
+    flat_x, flat_out = x.reshape(-1), out.reshape(-1)
+    for begin in range(0, len(flat_x), CACHE_BLOCK):
+        end = min(len(flat_x), begin + CACHE_BLOCK)
+        _sqrt_block(flat_x[begin:end], flat_out[begin:end], work, increasing)
+    return out
+
+
+def _sqrt_block(x: np.ndarray, root: np.ndarray, work: Scratch, increasing: bool) -> None:
+    size = len(x)
+    if not size:
+        return
+    np.sqrt(x, out=root)
+    bits = root.view(np.int64)
+    high = work("sqrt-high", size)
+    np.bitwise_and(bits, _HIGH_HALF, out=high.view(np.int64))
+    with np.errstate(all="ignore"):  # infinities and NaN: sent to pow below
+        low = np.subtract(root, high, out=work("sqrt-low", size))
+        residual = np.multiply(high, high, out=work("sqrt-residual", size))
+        np.subtract(x, residual, out=residual)
+        high += high
+        high *= low
+        residual -= high
+        low *= low
+        residual -= low
+    np.abs(residual, out=residual)
+    near = work("sqrt-near", size, np.bool_)
+    # the bound 0.9 r ulp(r); ulp(r) is one number when the block's least and largest roots
+    # (so all of them) share a power of two: Megatron's steps, all but the first few blocks
+    lowest, highest = (float(x[0]), float(x[-1])) if increasing else \
+        (float(x.min()), float(x.max()))  # NaN fails both tests below
+    in_range = _SQRT_RANGE[0] <= lowest and highest <= _SQRT_RANGE[1]
+    least = math.sqrt(lowest) if in_range else 0.0
+    if in_range and math.frexp(least)[1] == math.frexp(math.sqrt(highest))[1]:
+        power_of_two = 0.5 * math.ldexp(1.0, math.frexp(least)[1])
+        bound = np.multiply(root, 0.9 * power_of_two * 2.0 ** -52, out=high)
+        np.greater_equal(residual, bound, out=near)  # no NaN here: x is finite and positive
+        if least == power_of_two:  # the binade's least root: a power of two (4**k among x)
+            near |= root == power_of_two
+    else:
+        power_of_two = high
+        np.bitwise_and(bits, _EXPONENT, out=power_of_two.view(np.int64))
+        np.equal(root, power_of_two, out=near)
+        power_of_two *= root
+        power_of_two *= 0.9 * 2.0 ** -52
+        with np.errstate(invalid="ignore"):
+            near |= ~(residual < power_of_two)  # NaN included
+        if not in_range:
+            with np.errstate(invalid="ignore"):
+                near |= ~((x >= _SQRT_RANGE[0]) & (x <= _SQRT_RANGE[1]))
+    _pow_at(x, 0.5, root, np.flatnonzero(near))
+
+
+def _near_square(value: np.ndarray, residual: np.ndarray) -> np.ndarray:
+    """Indices where ``x * x`` may not be pow(x, 2) (see above): the exact square not within
+    0.45 ulp of ``value`` (``|residual| >= 0.45 ulp``), ``value`` a power of two, zero,
+    subnormal or not finite."""
+    power_of_two = (value.view(np.int64) & _EXPONENT).view(np.float64)
     with np.errstate(invalid="ignore"):
-        close = np.abs(residual) < (0.47 * 2.0 ** -52) * power_of_two
-    return np.flatnonzero(~close | ~(power_of_two >= 2.0 ** -1021))
+        close = np.abs(residual) < (0.45 * 2.0 ** -52) * power_of_two
+    return np.flatnonzero(~close | ~(power_of_two >= 2.0 ** -1021) | (value == power_of_two))
 
 
 def _split(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -178,29 +280,18 @@ def _split(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def pow_python(x: np.ndarray, y: float) -> np.ndarray:
     """``x ** y`` element-wise as Python computes it (C ``pow``, through :mod:`lrplot.libm`),
     for ``x >= 0``. ``y`` of 1, 2 and 0.5 take a shortcut: ``x``, ``x * x`` and ``sqrt(x)``
-    are the correctly rounded results, which pow returns too unless the exact value lies near
-    a rounding midpoint; the exact residual (Dekker's products) finds those few, and they are
-    computed by ``math.pow``."""
+    (:func:`sqrt_python`) are the correctly rounded results, which pow returns too unless the
+    exact value lies near a rounding midpoint; the exact residual (Dekker's products) finds
+    those few, and they are computed by C pow."""
     x = np.asarray(x, dtype=np.float64)
     if y == 1.0:
         return x.copy()
-    if y == 2.0:
-        value = x * x
-        high, low = _split(x)
-        residual = ((high * high - value) + 2.0 * high * low) + low * low
-    elif y == 0.5:
-        value = np.sqrt(x)
-        high, low = _split(value)
-        square = value * value
-        error = ((high * high - square) + 2.0 * high * low) + low * low
-        with np.errstate(invalid="ignore", divide="ignore"):
-            residual = ((x - square) - error) / (2.0 * value)  # x - value**2, over d(x**.5)/dx
-    else:
+    if y == 0.5:
+        return sqrt_python(x)
+    if y != 2.0:
         return libm.power(x, y)
-    near = _near_midpoint(value, residual)
-    if len(near) % libm.BLOCK == 1:  # libm's overlap trick needs two values to a block
-        value[near] = np.fromiter(map(math.pow, x[near].tolist(), repeat(float(y))),
-                                  np.float64, len(near))
-    elif len(near):
-        value[near] = libm.power(x[near], float(y))
+    value = x * x
+    high, low = _split(x)
+    residual = ((high * high - value) + 2.0 * high * low) + low * low
+    _pow_at(x, y, value, _near_square(value, residual))
     return value

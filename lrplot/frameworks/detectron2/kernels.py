@@ -17,7 +17,7 @@ from typing import Any, Callable, Mapping, Sequence
 import numpy as np
 
 from lrplot import libm
-from lrplot.kernel_tools import CHUNK, Chunks, spans
+from lrplot.kernel_tools import CHUNK, Chunks, Scratch, blockwise, spans
 from lrplot.schedules import ScheduleError
 
 WHERE_EPSILON = 1e-6
@@ -241,19 +241,22 @@ def build(kind: str, params: Mapping[str, Any]) -> Where:
 def _multiplied(n: int, base_lr: float, multiplier: Where, max_iter: int, chunk: int,
                 name: str) -> Chunks:
     """``LRMultiplier.get_lr``: ``base_lr * self._multiplier(self.last_epoch / self._max_iter)``
-    at ``last_epoch = i``."""
-    for i in spans(n, chunk):
-        where = i.astype(np.float64)
+    at ``last_epoch = i``, block by block (``kernel_tools.blockwise``): a cosine's argument, its
+    cosine and the affine map around it stay in the processor's cache from pass to pass."""
+    work = Scratch()
+
+    def fill(begin: int, end: int, out: np.ndarray) -> None:
+        where = work.steps(begin, end, dtype=np.float64)  # integers, exact in float64
         where /= max_iter  # both exact in float64: the quotient is Python's int / int
         try:
-            lr = multiplier(where)  # a new array from every builder: scaled in place
-            lr *= base_lr
-            yield lr
+            np.multiply(multiplier(where), base_lr, out=out)
         except Raises as exc:
-            step = int(i[exc.index])
+            step = begin + exc.index
             raise ScheduleError(f"{name}: at step {step} (where = {step}/{max_iter} = "
                                 f"{float(where[exc.index])!r}) fvcore's {exc.message}; "
                                 f"detectron2 would stop there") from None
+
+    return blockwise(n, chunk, fill)
 
 
 def _alone(n: int, base_lr: float, kind: str, params: Mapping[str, Any], chunk: int) -> Chunks:
@@ -359,9 +362,14 @@ def warmup_cosine(n: int, base_lr: float, max_iters: int, warmup_factor: float,
                   warmup_iters: int, warmup_method: str, chunk: int = CHUNK) -> Chunks:
     """``base_lr * warmup_factor * 0.5 * (1.0 + math.cos(math.pi * self.last_epoch /
     self.max_iters))``."""
-    for i in spans(n, chunk):
+    work = Scratch()
+
+    def fill(begin: int, end: int, out: np.ndarray) -> None:
+        i = work.steps(begin, end)
         factor = _warmup_factor(i, warmup_method, warmup_iters, warmup_factor)
-        yield base_lr * factor * 0.5 * (1.0 + libm.cos(math.pi * i / max_iters))
+        out[...] = base_lr * factor * 0.5 * (1.0 + libm.cos(math.pi * i / max_iters))
+
+    return blockwise(n, chunk, fill)
 
 
 # -- detectron2.solver.build.build_lr_scheduler ------------------------------------------------

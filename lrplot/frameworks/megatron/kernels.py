@@ -1,13 +1,14 @@
 """numpy kernel for Megatron-core's ``OptimizerParamScheduler.get_lr`` / ``get_wd`` (megatron-core
 0.16), bit for bit: the class computes in Python floats; the kernel keeps its order of
-operations, with ``math.cos`` / ``math.pow`` from :mod:`lrplot.libm`. Step ``i`` is
+operations, with ``math.cos`` / ``math.pow`` from :mod:`lrplot.libm` (``x ** 0.5`` from
+:func:`lrplot.kernel_tools.sqrt_python`). Step ``i`` is
 ``num_steps = i x increment`` (the constructor's ``step(0)`` is lr[0])."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from lrplot.kernel_tools import CHUNK, Chunks, Scratch, blockwise, closed_form
+from lrplot.kernel_tools import CHUNK, Chunks, Scratch, blockwise, closed_form, sqrt_python
 from lrplot.libm import cos, power
 
 
@@ -36,7 +37,7 @@ def _lr(n: np.ndarray, out: np.ndarray, work: Scratch, max_lr: float, min_lr: fl
         # max(min_lr, max_lr * max(warmup, 1) ** 0.5 / max(num_steps, 1) ** 0.5)
         if len(x) and x[0] < 1.0:  # num_steps 0, the only one below 1
             x[0] = 1.0
-        root = _root(x, work)
+        root = sqrt_python(x, out=work("root", len(x)), work=work, increasing=True)  # C pow
         np.divide(max_lr * float(power(float(max(warm, 1)), 0.5)), root, out=x)
         if len(x) and not x[-1] > min_lr:  # lr never increases: else all exceed min_lr
             np.maximum(x, min_lr, out=x)  # max(min_lr, lr): lr is never NaN or -0.0 here
@@ -80,58 +81,6 @@ def _lr(n: np.ndarray, out: np.ndarray, work: Scratch, max_lr: float, min_lr: fl
             np.subtract(1.0, r, out=r)
         r *= delta
         r += min_lr
-
-
-_EXPONENT = np.int64(0x7FF0 << 48)
-"""The exponent bits of a double: ``(r & _EXPONENT)`` viewed as a double is r's power of two."""
-_HIGH_HALF = np.int64(-1 << 27)
-"""Clears the low 27 of the 52 stored bits: a double's leading 26 significant bits."""
-
-
-def _root(x: np.ndarray, work: Scratch) -> np.ndarray:
-    """``x ** 0.5`` as Python computes it: C ``pow(x, 0.5)``, which is not always the correctly
-    rounded square root (glibc's differs for 0.08% of the integers) and which numpy's power
-    replaces by sqrt. The exact root lies within half an ulp of ``sqrt(x)``; where it lies
-    within 0.47 ulp of it, a pow accurate to 0.53 ulp (glibc's bound is 0.52) returns
-    ``sqrt(x)`` too: every other double is more than 0.53 ulp away. Only the others (near a
-    rounding midpoint, 6% of them) are computed by C ``pow`` (:func:`lrplot.libm.power`).
-
-    For increasing ``x >= 1`` (Megatron's ``max(num_steps, 1)``). The root ``r`` is split
-    into ``high``, its leading 26 bits, and ``low = r - high``, its other 27: ``high * high``
-    (52 bits), ``x - high * high`` (close numbers) and ``high * low`` (53 bits) are exact, so
-    ``x - r**2 = (x - high**2 - 2 high low) - low**2`` is found to far better than the 0.03 ulp
-    the test needs; the exact root is ``r + (x - r**2) / 2r``, and an ulp of ``r`` is its power
-    of two times 2**-52. Computed in ``work``'s arrays, returned in its ``"root"``."""
-    size = len(x)
-    root = np.sqrt(x, out=work("root", size))
-    bits = root.view(np.int64)
-    high = work("high", size)
-    np.bitwise_and(bits, _HIGH_HALF, out=high.view(np.int64))
-    low = np.subtract(root, high, out=work("low", size))
-    residual = np.multiply(high, high, out=work("residual", size))
-    np.subtract(x, residual, out=residual)
-    high += high
-    high *= low
-    residual -= high
-    low *= low
-    residual -= low
-    np.abs(residual, out=residual)
-    # |x - r**2| < 0.94 r ulp(r): the exact root within 0.47 ulp of r; ulp(r) is one number
-    # when the block's roots share a power of two (all but the first few blocks)
-    power_of_two = bits[[0, -1]] & _EXPONENT if size else None
-    if size and power_of_two[0] == power_of_two[1]:
-        ulp = float(power_of_two[:1].view(np.float64)[0]) * 2.0 ** -52
-        bound = np.multiply(root, 0.94 * ulp, out=high)
-    else:
-        bound = high
-        np.bitwise_and(bits, _EXPONENT, out=bound.view(np.int64))  # 2 ** the root's exponent
-        bound *= root
-        bound *= 0.94 * 2.0 ** -52
-    near = np.less(residual, bound, out=work("near", size, np.bool_))
-    near = np.flatnonzero(np.logical_not(near, out=near))  # NaN included
-    if len(near):
-        root[near] = power(x[near], 0.5)
-    return root
 
 
 def _wd(n: np.ndarray, start: float, end: float, incr: int, style: str) -> np.ndarray:
