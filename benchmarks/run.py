@@ -213,6 +213,7 @@ class Case:
     target: int = 100
     alternative: str = ""  # the real implementation's name in the table (default: needs')
     shorter: int = 0  # steps fewer than the others' (a kind that cannot run n steps)
+    series: str = "lr"  # the series compared: "momentum" for the momentum schedules
 
 
 def _oracle(module: str, name: str) -> Callable[..., Any]:
@@ -317,10 +318,17 @@ def _torch_stepper(kind: str, params: dict[str, Any]) -> Callable[[int], Any]:
 
 
 def _trainer_case(label: str, kind: str, params: dict[str, Any], oracle: tuple[str, str],
-                  needs: str, base_lr: float, alternative: str = "") -> Case:
+                  needs: str, base_lr: float, alternative: str = "", series: str = "lr") -> Case:
+    """A row against ``oracle`` (module and function of tests/): its lrs, or with ``series``
+    that series of the dict of series it returns."""
     real = _oracle(*oracle)
-    return Case(label, kind, params, lambda n: real(kind, n, base_lr, params), needs, base_lr,
-                alternative=alternative)
+
+    def step_real(n: int) -> Any:
+        found = real(kind, n, base_lr, params)
+        return found if series == "lr" else found[series]
+
+    return Case(label, kind, params, step_real, needs, base_lr, alternative=alternative,
+                series=series)
 
 
 def deepspeed_cases(n: int) -> list[Case]:
@@ -339,7 +347,11 @@ def deepspeed_cases(n: int) -> list[Case]:
         "deepspeed.range_test": ("deepspeed.range_test", {"lr_range_test_step_size": 1000}),
     }
     return [_trainer_case(label, kind, params, ("frameworks_oracle", "deepspeed_lrs"),
-                          "deepspeed", 1e-3) for label, (kind, params) in cases.items()]
+                          "deepspeed", 1e-3) for label, (kind, params) in cases.items()] + [
+        _trainer_case("deepspeed.one_cycle (with decay): beta1, the momentum series",
+                      "deepspeed.one_cycle", cases["deepspeed.one_cycle (with decay)"][1],
+                      ("frameworks_oracle", "deepspeed_series"), "deepspeed", 1e-3,
+                      series="momentum")]
 
 
 def megatron_cases(n: int) -> list[Case]:
@@ -412,10 +424,38 @@ def mmengine_cases(n: int) -> list[Case]:
             "schedulers": [{"type": "LinearLR", "start_factor": 1e-6, "end": 1500, **it},
                            {"type": "PolyLR", "eta_min": 1e-4, "power": 0.9, "begin": 1500,
                             "end": n, **it}]}),
+        "param_scheduler: LinearLR and PolyLR both over the whole run, by iteration": (
+            "mmengine.param_scheduler", {"schedulers": [
+                {"type": "LinearLR", "start_factor": 0.001, "end": n, **it},
+                {"type": "PolyLR", "eta_min": 1e-4, "power": 0.9, "end": n, **it}]}),
     }
-    return [_trainer_case(f"mmengine {label}", kind, params,
+    rows = [_trainer_case(f"mmengine {label}", kind, params,
                           ("mmengine_oracle", "lrs"), "mmengine", 0.01)
             for label, (kind, params) in cases.items()]
+    # the momentum twins run the lr kinds' kernel on the momentum: one of each operation kind
+    # (a factor, an affine step, a factor per epoch, a plateau decision) and a list of both
+    twins = {
+        "LinearMomentum": ("mmengine.linear_momentum", {"start_factor": 0.9, "end": n, **it}),
+        "CosineAnnealingMomentum (eta_min)": ("mmengine.cosine_momentum", {
+            "end": n, "eta_min": 0.85, **it}),
+        "StepMomentum": ("mmengine.step_momentum", {"step_size": n // 10, "gamma": 0.9, **it}),
+        "ReduceOnPlateauMomentum (1000 epochs)": ("mmengine.plateau_momentum", {
+            "metric": "1 / epoch + 0.001 * epoch", "patience": 2, "min_value": 0.5,
+            "steps_per_epoch": n // 1000}),
+        "param_scheduler: cyclic lr and momentum (mmdet3d's cyclic-40e shape): the momentum": (
+            "mmengine.param_scheduler", {"schedulers": [
+                {"type": f"mmengine.{name}", "T_max": end - begin, "eta_min": eta_min,
+                 "begin": begin, "end": end, **it}
+                for name, eta_min, begin, end in (
+                    ("CosineAnnealingLR", 0.1, 0, 2 * n // 5),
+                    ("CosineAnnealingLR", 1e-4, 2 * n // 5, n),
+                    ("CosineAnnealingMomentum", 0.85 / 0.95, 0, 2 * n // 5),
+                    ("CosineAnnealingMomentum", 1.0, 2 * n // 5, n))]}),
+    }
+    return rows + [_trainer_case(f"mmengine {label}", kind, params,
+                                 ("mmengine_oracle", "series"), "mmengine", 0.01,
+                                 series="momentum")
+                   for label, (kind, params) in twins.items()]
 
 
 def nemo_cases(n: int) -> list[Case]:
@@ -502,6 +542,16 @@ def ultralytics_cases(n: int) -> list[Case]:
                       {"nb": 2000, "epochs": n // 2000, "batch": 64, "group": 0},
                       ("ultralytics_oracle", "ultralytics_lrs"), "torch", 6e-4,
                       "train.py's loop (port)"),
+        _trainer_case("ultralytics.yolo (cos_lr, weights): the momentum warm-up",
+                      "ultralytics.yolo", {"nb": 1000, "epochs": n // 1000, "batch": 64,
+                                           "cos_lr": True, "param_group": "weight"},
+                      ("ultralytics_oracle", "ultralytics_series"), "ultralytics", 6e-4,
+                      "the loop", series="momentum"),
+        _trainer_case("ultralytics.yolov5 (weights, batch 64): the momentum warm-up",
+                      "ultralytics.yolov5", {"nb": 2000, "epochs": n // 2000, "batch": 64,
+                                             "group": 1},
+                      ("ultralytics_oracle", "ultralytics_series"), "torch", 6e-4,
+                      "train.py's loop (port)", series="momentum"),
     ]
 
 
@@ -550,7 +600,8 @@ def compare(case: Case, n: int, rounds: int, calls: int
     n -= case.shorter
 
     def ours() -> Any:
-        return lrplot.schedule(case.kind, steps=n, base_lr=case.base_lr, **case.params)
+        return lrplot.schedule(case.kind, steps=n, base_lr=case.base_lr, series=case.series,
+                               **case.params)
 
     ours()  # imports, expression parsing
     expected = case.real(min(n, 1000))  # the oracle's imports
@@ -599,7 +650,7 @@ def engine(report: Report, n: int, rounds: int, calls: int, kinds: list[str] | N
                 continue
             mine, theirs, expected = compare(case, n, rounds, calls)
             lr = lrplot.schedule(case.kind, steps=n - case.shorter, base_lr=case.base_lr,
-                                 **case.params)
+                                 series=case.series, **case.params)
             expected = np.asarray(expected, dtype=np.float64)
             parity = float(np.max(np.abs(lr - expected) / np.maximum(np.abs(expected), 1e-300)))
             ratios = sorted(t.wall / o.wall for t, o in zip(theirs, mine))
@@ -887,6 +938,9 @@ def main() -> None:
     parser.add_argument("--doc", type=Path,
                         help="write the table into this markdown file, between <!-- benchmark --> "
                              "markers")
+    parser.add_argument("--marker", default="benchmark",
+                        help="with --doc: the markers' name, <!-- NAME --> (several tables in one "
+                             "file: the engine rows of some --kinds in their own section)")
     parser.add_argument("--no-torch", action="store_true", help="skip torch even if installed")
     parser.add_argument("--kinds", help="engine: only the kinds starting with these (comma "
                         "list: deepspeed.,megatron.,exponential)")
@@ -924,16 +978,18 @@ def main() -> None:
     elapsed = time.perf_counter() - started
     command = "python benchmarks/run.py" + (" --quick" if quick else "") + \
         (f" --only {args.only}" if args.only else "") + \
-        (f" --kinds {args.kinds}" if args.kinds else "")
+        (f" --kinds {args.kinds}" if args.kinds else "") + \
+        (f" --real-rounds {args.real_rounds}" if args.real_rounds else "")
+    after = " / ".join(f"{x:.2f}" for x in os.getloadavg())
     text = (f"`{command}` ({elapsed / 60:.1f} min, {rounds} rounds; medians)\n\n"
-            f"Machine: {info}\n" + report.markdown())
+            f"Machine: {info}; at the end: {after}\n" + report.markdown())
     print("\n" + text)
     if args.doc:
-        _write_doc(args.doc, text)
+        _write_doc(args.doc, text, args.marker)
 
 
-def _write_doc(path: Path, text: str) -> None:
-    marker = "<!-- benchmark -->"
+def _write_doc(path: Path, text: str, name: str = "benchmark") -> None:
+    marker = f"<!-- {name} -->"
     content = path.read_text() if path.exists() else f"{marker}\n{marker}\n"
     head, _, rest = content.partition(marker)
     _, _, tail = rest.partition(marker)

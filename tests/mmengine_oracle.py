@@ -138,9 +138,12 @@ def run(schedulers: Sequence[tuple[str, Mapping[str, Any]]], steps: int, base_lr
 
 
 def class_of(kind: str) -> str:
-    """The mmengine class name of an lrplot kind name."""
+    """The mmengine class name of an lrplot kind name (a list's bare class name is already
+    mmengine's, as lrplot reads it)."""
     from lrplot import schedules
 
+    if "." not in kind:
+        return kind
     return schedules.get(kind).framework_class
 
 

@@ -143,3 +143,33 @@ def test_the_root_test_is_not_vacuous():
     """sqrt differs from C pow on some of these values: the comparison above can fail."""
     x = np.arange(1.0, 3 * B + 1)
     assert np.sqrt(x).tolist() != [math.pow(v, 0.5) for v in x.tolist()]
+
+
+# -- detectron2: fvcore's param schedulers through LRMultiplier, stepped live -------------------
+
+DETECTRON2 = [
+    ("detectron2.cosine", {"start_value": 1.0, "end_value": 0.01}),
+    ("detectron2.exponential", {"start_value": 1.0, "decay": 0.02}),
+    ("detectron2.polynomial", {"base_value": 1.0, "power": 0.9}),
+    ("detectron2.multistep", {"values": [1.0, 0.1, 0.01], "milestones": [B - 1, 2 * B],
+                              "num_updates": N}),
+    ("detectron2.warmup_cosine", {"max_iters": N + 3, "warmup_iters": B + 1}),
+]
+
+
+@pytest.mark.parametrize("kind, params", DETECTRON2, ids=[k for k, _ in DETECTRON2])
+def test_detectron2_blocks_equal_stepping_fvcore(kind, params):
+    pytest.importorskip("fvcore")
+    import detectron2_port
+
+    _compare(kind, 0.02, params, detectron2_port.detectron2_lrs(kind, N, 0.02, params))
+
+
+def test_detectron2_raises_at_its_step_in_a_later_block():
+    """What fvcore raises is named at its step, which lies in the second block here."""
+    from lrplot.frameworks.detectron2 import kernels
+
+    chunks = kernels.lr_multiplier(N, 0.02, [schedules.Child(
+        "detectron2.constant", (("value", 0.5),))], max_iter=B + 10, chunk=N)
+    with pytest.raises(schedules.ScheduleError, match=f"at step {B + 10} "):
+        list(chunks)
