@@ -105,6 +105,33 @@ def test_a_long_overlapping_run_matches_mmengine():
     _live(LIST, 20_000, 0.01, {"steps_per_epoch": 500, "schedulers": schedulers})
 
 
+OVERLAPPING = {
+    "warm-up and poly, each over the whole run": [
+        {"type": "mmengine.LinearLR", "start_factor": 1e-3, "by_epoch": False, "end": 5000},
+        {"type": "mmengine.PolyLR", "eta_min": 1e-4, "power": 0.9, "by_epoch": False,
+         "end": 5000}],
+    "quadratic warm-up under a cosine, then the cosine alone": [
+        {"type": "mmengine.QuadraticWarmupLR", "by_epoch": False, "end": 2000},
+        {"type": "mmengine.CosineAnnealingLR", "eta_min": 1e-5, "T_max": 5000,
+         "by_epoch": False, "end": 5000}],
+    "three over the same iterations, one stopping early": [
+        {"type": "mmengine.ExponentialLR", "gamma": 0.9999, "by_epoch": False, "end": 4000},
+        {"type": "mmengine.CosineAnnealingLR", "eta_min": 1e-5, "T_max": 5000,
+         "by_epoch": False, "end": 5000},
+        {"type": "mmengine.ConstantLR", "factor": 0.5, "by_epoch": False, "end": 3000}],
+}
+
+
+@pytest.mark.parametrize("name", sorted(OVERLAPPING))
+def test_schedulers_over_the_same_iterations_are_mmengine_bit_for_bit(name):
+    """A position's operations applied together (the fused loops) change no bit."""
+    pytest.importorskip("mmengine")
+    params = {"schedulers": OVERLAPPING[name]}
+    expected = mmengine_oracle.lrs(LIST, 5000, 0.01, params)
+    np.testing.assert_array_equal(lrplot.schedule(LIST, steps=5000, base_lr=0.01, **params),
+                                  expected)
+
+
 def _refused(match: str, kind: str, steps: int | None = 20, **params) -> None:
     with pytest.raises(SpecError, match=match):
         lrplot.schedule(kind, steps=steps, **params)

@@ -506,3 +506,58 @@ def test_speculative_cosine_recursion_over_long_runs():
         out = np.empty(n - 1)
         pytorch._affine_recursion(ratios, 0.1, eta_min, out)
         assert out.tolist() == _affine_loop(ratios, 0.1, eta_min)
+
+
+# -- mmengine: schedulers over the same iterations, a position's operations fused ----------------
+
+def _op_stream(rng: np.random.Generator, positions: int, pattern: list[tuple[int, float]],
+               noise: float):
+    """``positions`` positions each with ``pattern``'s operations (kind, minimum), and with
+    probability ``noise`` a position that breaks the pattern (one operation fewer, a plateau
+    decision or another minimum)."""
+    from lrplot.frameworks.mmengine import kernels as mk
+
+    pos, kinds, a, m = [], [], [], []
+    for p in range(positions):
+        ops = list(pattern)
+        if rng.random() < noise:
+            choice = rng.integers(3)
+            ops = ops[:-1] if choice == 0 else ops + [(mk.MUL, 0.0)] if choice == 1 else \
+                [(ops[0][0], ops[0][1] + 1e-3)] + ops[1:]
+        for kind, minimum in ops:
+            pos.append(p)
+            kinds.append(kind)
+            m.append(minimum)
+            a.append({mk.MUL: rng.uniform(0.999, 1.001), mk.ADD: rng.uniform(-1e-6, 1e-6),
+                      mk.AFFINE: rng.uniform(0.99, 1.0), mk.SET: rng.uniform(0.01, 0.1)}[kind])
+    return (np.asarray(pos), np.asarray(kinds), np.asarray(a, dtype=np.float64),
+            np.asarray(m, dtype=np.float64))
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_fused_positions_equal_the_operation_by_operation_loop(seed):
+    """_apply (long runs vectorized, interleaved operations fused per position) gives, at the
+    last operation of every position (the value the series reads), the bits of applying every
+    operation one by one in Python."""
+    from lrplot.frameworks.mmengine import kernels as mk
+
+    rng = np.random.default_rng(seed)
+    ops = [mk.MUL, mk.ADD, mk.AFFINE, mk.SET]
+    width = int(rng.integers(2, 5))
+    pattern = [(int(rng.choice(ops)), float(rng.choice([0.0, 1e-4, 0.05]))) for _ in range(width)]
+    pos, kinds, a, m = _op_stream(rng, int(rng.integers(50, 3000)), pattern,
+                                  float(rng.choice([0.0, 0.01, 0.2])))
+    who = np.zeros(len(kinds), dtype=np.int64)
+    got = mk._apply(pos, kinds, a, m, who, 0.01, [])
+    expected = np.empty(len(kinds))
+    mk._loop(kinds, a, m, who, 0.01, expected, 0, len(kinds), {})
+    last = np.append(pos[1:] != pos[:-1], True)  # a position's last operation
+    np.testing.assert_array_equal(got[last], expected[last])
+
+
+def test_the_fused_path_is_taken():
+    from lrplot.frameworks.mmengine import kernels as mk
+
+    rng = np.random.default_rng(3)
+    pos, kinds, a, m = _op_stream(rng, 500, [(mk.MUL, 0.0), (mk.AFFINE, 1e-4)], 0.0)
+    assert mk._repeats(pos, kinds, m, 0, len(kinds)) == [(0, len(kinds), 2)]

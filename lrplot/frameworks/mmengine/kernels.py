@@ -23,6 +23,7 @@ iteration ``i``.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections import Counter
 from dataclasses import dataclass, field
@@ -363,10 +364,12 @@ def _gather(scheds: list[Scheduler], lo: int, hi: int, spe: int | None
     return pos[order], kinds[order], a[order], m[order], index[order]
 
 
-def _apply(kinds: np.ndarray, a: np.ndarray, m: np.ndarray, who: np.ndarray, x: float,
-           scheds: list[Scheduler]) -> np.ndarray:
+def _apply(pos: np.ndarray, kinds: np.ndarray, a: np.ndarray, m: np.ndarray, who: np.ndarray,
+           x: float, scheds: list[Scheduler]) -> np.ndarray:
     """The value after each operation, from ``x``, rounded as mmengine's loop rounds: long runs
-    of one operation vectorized, everything between them in one Python loop."""
+    of one operation vectorized, everything between them in Python (:func:`_between`). Where
+    the operations of a position are fused, only its last one's value is set (the value of a
+    position, the only one read, is its last operation's); the others are NaN."""
     n = len(kinds)
     out = np.empty(n)
     if not n:
@@ -379,7 +382,7 @@ def _apply(kinds: np.ndarray, a: np.ndarray, m: np.ndarray, who: np.ndarray, x: 
     done = 0
     for i, j in zip(starts[long].tolist(), stops[long].tolist()):
         if done < i:
-            x = _loop(kinds, a, m, who, x, out, done, i, by_index)
+            x = _between(pos, kinds, a, m, who, x, out, done, i, by_index)
         kind = int(kinds[i])
         if kind == AFFINE:
             x = _affine_recursion(a[i:j], x, float(m[i]), out[i:j])
@@ -396,8 +399,94 @@ def _apply(kinds: np.ndarray, a: np.ndarray, m: np.ndarray, who: np.ndarray, x: 
             x = float(buf[-1])
         done = j
     if done < n:
-        _loop(kinds, a, m, who, x, out, done, n, by_index)
+        _between(pos, kinds, a, m, who, x, out, done, n, by_index)
     return out
+
+
+def _between(pos: np.ndarray, kinds: np.ndarray, a: np.ndarray, m: np.ndarray,
+             who: np.ndarray, x: float, out: np.ndarray, i: int, j: int,
+             by_index: dict[int, Scheduler]) -> float:
+    """Operations ``i .. j-1``, which no long run of one operation covers. Schedulers over the
+    same iterations (a warm-up and a decay both by iteration) interleave their operations, the
+    same few at every position: those stretches run in one Python loop per stretch that applies
+    a position's operations together (:func:`_fused`), the rest one by one (:func:`_loop`)."""
+    for start, stop, width in _repeats(pos, kinds, m, i, j):
+        if i < start:
+            x = _loop(kinds, a, m, who, x, out, i, start, by_index)
+        x = _fused(kinds, a, m, x, out, start, stop, width)
+        i = stop
+    if i < j:
+        x = _loop(kinds, a, m, who, x, out, i, j, by_index)
+    return x
+
+
+FUSED_WIDTHS = (2, 3, 4)
+"""Operations per position that :func:`_fused` takes together: two to four schedulers over the
+same iterations."""
+
+
+def _repeats(pos: np.ndarray, kinds: np.ndarray, m: np.ndarray, i: int, j: int
+             ) -> list[tuple[int, int, int]]:
+    """The stretches ``(start, stop, width)`` of operations ``i .. j-1`` where at least
+    :data:`SHORT` consecutive positions each have ``width`` operations of the same kinds and
+    minima in the same order (no plateau decision), in order."""
+    p = pos[i:j]
+    if len(p) < 2 * SHORT:
+        return []
+    starts = np.flatnonzero(np.concatenate(([True], p[1:] != p[:-1])))
+    sizes = np.diff(np.append(starts, len(p)))
+    same = np.zeros(len(starts), dtype=bool)  # position g's operations repeat at g + 1
+    k, mm = kinds[i:j], m[i:j]
+    for width in FUSED_WIDTHS:
+        g = np.flatnonzero((sizes[:-1] == width) & (sizes[1:] == width))
+        if not len(g):
+            continue
+        differs = (k[:-width] != k[width:]) | (mm[:-width] != mm[width:]) | \
+            (k[:-width] == PLATEAU)  # NaN minima differ: one by one
+        count = np.concatenate(([0], np.cumsum(differs)))
+        same[g] = count[starts[g] + width] == count[starts[g]]
+    out = []
+    # runs of positions g0 .. g1 (g1 - g0 >= SHORT) with same[g0 .. g1 - 1]: all alike
+    edges = np.flatnonzero(np.diff(np.concatenate(([0], same.astype(np.int8), [0]))))
+    for g0, g1 in zip(edges[0::2].tolist(), edges[1::2].tolist()):
+        if g1 - g0 >= SHORT:  # positions g0 .. g1, the last included
+            start = int(starts[g0])
+            out.append((i + start, i + int(starts[g1]) + int(sizes[g1]), int(sizes[g0])))
+    return out
+
+
+_OPERATION = {MUL: "x = x * a{t}", ADD: "x = x + a{t}", AFFINE: "x = a{t} * (x - m{t}) + m{t}",
+              SET: "x = a{t}"}
+"""Each operation as :func:`_loop` writes it, for the loops :func:`_fused_loop` makes."""
+
+
+@functools.lru_cache(maxsize=64)
+def _fused_loop(pattern: tuple[int, ...]) -> Callable[..., float]:
+    """A Python loop applying the operations ``pattern`` (kinds) at each position, in order,
+    with :func:`_loop`'s arithmetic: its source is made from :data:`_OPERATION` alone (no
+    value of a config reaches it), so each position costs one loop iteration instead of one
+    per operation with a test of its kind."""
+    width = len(pattern)
+    names = ", ".join(f"a{t}" for t in range(width))
+    body = "\n".join(f"        {_OPERATION[kind].format(t=t)}" for t, kind in enumerate(pattern))
+    source = (f"def loop(x, columns, minima, append):\n"
+              f"    {''.join(f'm{t}, ' for t in range(width))}= minima\n"
+              f"    for {names} in zip(*columns):\n{body}\n        append(x)\n    return x\n")
+    namespace: dict[str, Any] = {}
+    exec(compile(source, f"<mmengine fused loop {pattern}>", "exec"), namespace)
+    return namespace["loop"]
+
+
+def _fused(kinds: np.ndarray, a: np.ndarray, m: np.ndarray, x: float, out: np.ndarray,
+           i: int, j: int, width: int) -> float:
+    """Operations ``i .. j-1``: the same ``width`` operations at each of their positions."""
+    pattern = tuple(int(k) for k in kinds[i:i + width])
+    columns = [a[i + t:j:width].tolist() for t in range(width)]
+    values: list[float] = []
+    x = _fused_loop(pattern)(x, columns, [float(v) for v in m[i:i + width]], values.append)
+    out[i:j] = np.nan
+    out[i + width - 1:j:width] = values
+    return x
 
 
 def _loop(kinds: np.ndarray, a: np.ndarray, m: np.ndarray, who: np.ndarray, x: float,
@@ -434,7 +523,7 @@ def run(n: int, base: float, entries: Sequence[tuple[str, Mapping[str, Any]]],
     for lo in range(0, n, chunk):
         hi = min(n, lo + chunk)
         pos, kinds, a, m, who = _gather(scheds, lo, hi, steps_per_epoch)
-        values = _apply(kinds, a, m, who, x, scheds)
+        values = _apply(pos, kinds, a, m, who, x, scheds)
         at = np.arange(lo, hi)
         if series == "metric":
             mask = kinds == PLATEAU
