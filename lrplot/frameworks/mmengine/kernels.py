@@ -455,23 +455,27 @@ def _repeats(pos: np.ndarray, kinds: np.ndarray, m: np.ndarray, i: int, j: int
     return out
 
 
-_OPERATION = {MUL: "x = x * a{t}", ADD: "x = x + a{t}", AFFINE: "x = a{t} * (x - m{t}) + m{t}",
-              SET: "x = a{t}"}
-"""Each operation as :func:`_loop` writes it, for the loops :func:`_fused_loop` makes."""
+_OPERATION = {MUL: "({x}) * a{t}", ADD: "({x}) + a{t}", AFFINE: "a{t} * (({x}) - m{t}) + m{t}",
+              SET: "a{t}"}
+"""Each operation on the value ``{x}`` as :func:`_loop` computes it (the same roundings in the
+same order), for the loops :func:`_fused_loop` makes."""
 
 
 @functools.lru_cache(maxsize=64)
-def _fused_loop(pattern: tuple[int, ...]) -> Callable[..., float]:
+def _fused_loop(pattern: tuple[int, ...]) -> Callable[..., list[float]]:
     """A Python loop applying the operations ``pattern`` (kinds) at each position, in order,
-    with :func:`_loop`'s arithmetic: its source is made from :data:`_OPERATION` alone (no
-    value of a config reaches it), so each position costs one loop iteration instead of one
-    per operation with a test of its kind."""
+    with :func:`_loop`'s arithmetic, and giving the value after each position: its source is
+    made from :data:`_OPERATION` alone (no value of a config reaches it), so each position
+    costs one step of a list comprehension instead of one loop iteration per operation with a
+    test of its kind."""
     width = len(pattern)
+    value = "x"
+    for t, kind in enumerate(pattern):
+        value = _OPERATION[kind].format(x=value, t=t)
     names = ", ".join(f"a{t}" for t in range(width))
-    body = "\n".join(f"        {_OPERATION[kind].format(t=t)}" for t, kind in enumerate(pattern))
-    source = (f"def loop(x, columns, minima, append):\n"
+    source = (f"def loop(x, columns, minima):\n"
               f"    {''.join(f'm{t}, ' for t in range(width))}= minima\n"
-              f"    for {names} in zip(*columns):\n{body}\n        append(x)\n    return x\n")
+              f"    return [x := {value} for {names} in zip(*columns)]\n")
     namespace: dict[str, Any] = {}
     exec(compile(source, f"<mmengine fused loop {pattern}>", "exec"), namespace)
     return namespace["loop"]
@@ -482,11 +486,10 @@ def _fused(kinds: np.ndarray, a: np.ndarray, m: np.ndarray, x: float, out: np.nd
     """Operations ``i .. j-1``: the same ``width`` operations at each of their positions."""
     pattern = tuple(int(k) for k in kinds[i:i + width])
     columns = [a[i + t:j:width].tolist() for t in range(width)]
-    values: list[float] = []
-    x = _fused_loop(pattern)(x, columns, [float(v) for v in m[i:i + width]], values.append)
+    values = _fused_loop(pattern)(x, columns, [float(v) for v in m[i:i + width]])
     out[i:j] = np.nan
     out[i + width - 1:j:width] = values
-    return x
+    return values[-1] if values else x
 
 
 def _loop(kinds: np.ndarray, a: np.ndarray, m: np.ndarray, who: np.ndarray, x: float,
