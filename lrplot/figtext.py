@@ -37,7 +37,9 @@ def clean_title(title: str | None) -> str | None:
     return title[:-2] if title.endswith("()") else title
 
 
-_BREAK = re.compile(r"(?<=, )|(?<=[(\[])|(?<= )")
+# after a call's opening bracket ("f("); a bracket after a space opens an aside
+# ("label (kind)"): that breaks before it, not after
+_BREAK = re.compile(r"(?<=, )|(?<=\S[(\[])|(?<= )")
 
 
 def wrap(text: str, width_points: float, points: float, max_lines: int = 3) -> str:

@@ -52,6 +52,8 @@ def test_wrap_breaks_after_commas_and_brackets_and_ellipsizes():
     assert lines[0].endswith("(") and all(len(line) <= 33 for line in lines)
     assert "".join(lines).replace(" ", "") == text.replace(" ", "")
     assert figtext.wrap("x " * 200, 100, 10, max_lines=2).endswith("…")
+    aside = figtext.wrap("yolox_s_8xb8-300e_coco (mmengine.param_scheduler)", 200, 10)
+    assert aside == "yolox_s_8xb8-300e_coco\n(mmengine.param_scheduler)"
 
 
 @pytest.mark.parametrize("locs, want", [
