@@ -354,3 +354,36 @@ def test_hostile_values_cannot_inject_code(tmp_path, detectron2_modules, monkeyp
     result = CliRunner().invoke(main, ["code", "child.yaml"])
     assert result.exit_code == 2 and "warmup_method" in result.output, result.output
     assert not (tmp_path / "pwned").exists()
+
+
+@pytest.mark.parametrize("config", [
+    "configs/COCO-Detection/faster_rcnn_R_50_FPN_3x.yaml",
+    "configs/COCO-InstanceSegmentation/mask_rcnn_R_50_FPN_1x.py",
+])
+def test_code_of_a_real_config_reproduces_its_series(config, tmp_path, detectron2_modules):
+    """``lrplot code FILE`` on a yacs YAML and a LazyConfig: the program, run, gives the lrs
+    lrplot draws for the file (the first 3000 iterations of the run; MAX_ITER unchanged), and
+    for the YAML the lrs of build_lr_scheduler over the file as fvcore's CfgNode merges it."""
+    import json
+    from pathlib import Path
+
+    from click.testing import CliRunner
+
+    from lrplot.cli import main
+
+    path = str(Path(__file__).parent / "data" / "detectron2" / config)
+    code = CliRunner().invoke(main, ["code", path, "--steps", "3000"])
+    assert code.exit_code == 0, code.output
+    drawn = CliRunner().invoke(main, ["compare", path, "--steps", "3000", "-q", "-o",
+                                      str(tmp_path / "out.json")])
+    assert drawn.exit_code == 0, drawn.output
+    curves = json.loads((tmp_path / "out.json").read_text())["panels"][0]["curves"]
+    scope: dict = {"__name__": "lrplot_code"}
+    exec(compile(code.stdout, "emitted.py", "exec"), scope)  # noqa: S102
+    built = list(scope["SCHEDULES"].values())
+    assert len(built) == len(curves)
+    for build, curve in zip(built, curves):
+        np.testing.assert_array_equal(np.array(build()), np.array(curve["lr"]))
+    if config.endswith(".yaml"):
+        expected = port.lrs_at(port.load_yacs(path), range(3000))
+        np.testing.assert_array_equal(np.array(built[0]()), expected)
