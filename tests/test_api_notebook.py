@@ -145,6 +145,7 @@ def test_ax_one_per_panel():
     fig = Figure()
     axes = fig.subplots(2, 2)
     assert lrplot.plot(ARTICLE, ax=axes) is axes
+    # a long title wraps at a space (before " ("): compare the words
     assert [" ".join(a.get_title().split()) for a in axes.flat] == [
         "ExponentialLR", "StepLR (step_size=50)", "MultiStepLR", "CosineAnnealingLR (eta_min=0)"]
     with pytest.raises(ValueError, match="4 panels"):

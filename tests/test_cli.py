@@ -189,6 +189,14 @@ def test_help_everywhere_with_examples(command, flag):
     assert re.search(r"^\s+lrplot \S+", examples, re.M)
 
 
+@pytest.mark.parametrize("command", ["code", "stats", "lint", "validate"])
+def test_every_command_that_reads_sources_has_help(command):
+    """lrplot code has no options of its own: its help has no empty Options section."""
+    result = run(command, "-h")
+    assert_clean_exit(result, 0)
+    assert result.stdout.startswith(f"Usage: lrplot {command}")
+
+
 def test_main_help_lists_commands_and_schedules():
     text = run("-h").stdout
     for name in ["compare", "list", "exponential", "step", "multistep", "cosine",

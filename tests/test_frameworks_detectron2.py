@@ -211,3 +211,179 @@ def test_composite_lengths_fvcore_adjusts():
         _same("detectron2.composite", 200, 0.1,
               {"schedulers": [lin, cos, cos][:len(lengths)], "lengths": lengths,
                "interval_scaling": ["rescaled", "fixed", "fixed"][:len(lengths)]})
+
+
+# -- lrplot code: the emitted program, run against fvcore and the ported detectron2.solver ------
+
+COSINE = {"type": "detectron2.cosine", "start_value": 1.0, "end_value": 0.0}
+CODE_CASES = [
+    {"type": "detectron2.solver", "max_iter": 300, "solver_steps": [200, 250, 400],
+     "warmup_iters": 20, "steps": 300},
+    {"type": "detectron2.solver", "lr_scheduler_name": "WarmupCosineLR", "max_iter": 200,
+     "base_lr_end": 1e-4, "warmup_iters": 30, "warmup_method": "constant",
+     "rescale_interval": True, "base_lr": 0.02, "steps": 200},
+    {"type": "detectron2.solver", "lr_scheduler_name": "WarmupStepWithFixedGammaLR",
+     "max_iter": 120, "num_decays": 2, "gamma": 0.5, "warmup_factor": 1.0 / 3,
+     "warmup_iters": 7, "steps": 120},
+    {"type": "detectron2.lr_multiplier", "max_iter": 150, "steps": 151, "multiplier": [
+        {"type": "detectron2.warmup", "warmup_factor": 0.001, "warmup_length": 0.1,
+         "rescale_interval": True, "scheduler": [
+             {"type": "detectron2.composite", "lengths": [0.5, 0.5],
+              "interval_scaling": ["rescaled", "fixed"],
+              "schedulers": [{"type": "detectron2.linear", "start_value": 1.0,
+                              "end_value": 0.3}, COSINE]}]}]},
+    {"type": "detectron2.multistep", "values": [1, 0.1, 0.01], "milestones": [60, 80, 90],
+     "steps": 120},
+    {"type": "detectron2.multistep", "values": [1, 0.5, 0.25], "num_updates": 9, "steps": 50},
+    {"type": "detectron2.step", "num_updates": 90, "values": [1, 0.1, 0.01], "steps": 77},
+    {"type": "detectron2.step_fixed_gamma", "base_value": 2.0, "num_decays": 3,
+     "gamma": 0.30000000000000004, "num_updates": 40, "steps": 64},
+    {"type": "detectron2.exponential", "start_value": 1.0, "decay": 0.02, "steps": 90},
+    {"type": "detectron2.polynomial", "base_value": 1.0, "power": 0.9, "steps": 90},
+    {"type": "detectron2.constant", "value": 1e-300, "steps": 10},
+    {"type": "detectron2.composite", "lengths": [0.2, 0.8], "steps": 100,
+     "interval_scaling": ["rescaled", "rescaled"],
+     "schedulers": [{"type": "detectron2.linear", "start_value": 0.01, "end_value": 1.0},
+                    COSINE]},
+    {"type": "detectron2.cosine", "start_value": 1.0, "end_value": 0.0, "steps": 40,
+     "steps_per_epoch": 4, "interval": "epoch"},
+    {"type": "detectron2.warmup_multistep", "milestones": [30, 60, 60], "gamma": 0.5,
+     "warmup_iters": 10, "steps": 100},
+    {"type": "detectron2.warmup_cosine", "max_iters": 80, "warmup_iters": 15,
+     "warmup_method": "constant", "warmup_factor": 0.1, "steps": 100},
+]
+
+
+@pytest.fixture
+def detectron2_modules(monkeypatch):
+    """``detectron2.solver`` and ``detectron2.config.get_cfg`` as the port provides them (the
+    real package needs a compiled build): the modules the emitted program imports."""
+    import sys
+    import types
+
+    solver = types.ModuleType("detectron2.solver")
+    for name, value in port.classes().items():
+        setattr(solver, name, value)
+    config = types.ModuleType("detectron2.config")
+    config.get_cfg = port.solver_defaults
+    package = types.ModuleType("detectron2")
+    package.solver, package.config = solver, config
+    for name, module in (("detectron2", package), ("detectron2.solver", solver),
+                         ("detectron2.config", config)):
+        monkeypatch.setitem(sys.modules, name, module)
+
+
+def _run(code: str) -> np.ndarray:
+    import warnings
+
+    namespace: dict = {"__name__": "__main__"}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        exec(compile(code, "<lrplot code>", "exec"), namespace)  # noqa: S102
+    return np.array(namespace["lrs"], dtype=float)
+
+
+@pytest.mark.parametrize("mapping", CODE_CASES, ids=lambda m: m["type"].split(".")[1])
+def test_emitted_code_reproduces_the_series(mapping, detectron2_modules):
+    from lrplot import codegen, compute
+
+    (curve,) = lrplot.load({"curves": [mapping]}).curves
+    code = codegen.curve_code(curve)
+    assert "import fvcore" not in code and "lrplot" not in code
+    np.testing.assert_array_equal(_run(code), compute.values(curve), err_msg=code)
+
+
+def test_the_solver_script_sets_every_solver_key(detectron2_modules):
+    """Each SOLVER key build_lr_scheduler reads is set, so the program does not depend on
+    which detectron2 defaults it runs with."""
+    from lrplot import codegen
+
+    (curve,) = lrplot.load({"curves": [CODE_CASES[0]]}).curves
+    code = codegen.curve_code(curve)
+    for key in ("BASE_LR", "LR_SCHEDULER_NAME", "MAX_ITER", "BASE_LR_END", "STEPS", "GAMMA",
+                "NUM_DECAYS", "WARMUP_FACTOR", "WARMUP_ITERS", "WARMUP_METHOD",
+                "RESCALE_INTERVAL"):
+        assert f"cfg.SOLVER.{key} = " in code
+    assert "cfg.SOLVER.STEPS = (200, 250, 400)" in code
+
+
+def test_a_figure_of_detectron2_curves_is_one_script(detectron2_modules):
+    from lrplot import codegen, compute
+
+    spec = lrplot.load({"curves": CODE_CASES[:4]})
+    code = codegen.figure_code(spec)
+    namespace: dict = {"__name__": "lrplot_code"}
+    exec(compile(code, "<lrplot code>", "exec"), namespace)  # noqa: S102
+    for build, curve in zip(namespace["SCHEDULES"].values(), spec.curves):
+        np.testing.assert_array_equal(np.array(build()), compute.values(curve))
+
+
+HOSTILE = "x')\nimport os; os.system('touch pwned')  #"
+
+
+def test_hostile_values_cannot_inject_code(tmp_path, detectron2_modules, monkeypatch):
+    """A label reaches only a comment; strings a parameter accepts are its declared choices
+    (anything else is refused before any code is written); numbers are written by repr."""
+    from click.testing import CliRunner
+
+    from lrplot.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    escaped = HOSTILE.replace("\\", "\\\\").replace("\n", "\\n").replace('"', '\\"')
+    (tmp_path / "label.yaml").write_text(
+        f'curves: [{{type: detectron2.solver, max_iter: 50, warmup_iters: 5, '
+        f'solver_steps: [40], label: "{escaped}"}}]\n')
+    result = CliRunner().invoke(main, ["code", "label.yaml"])
+    assert result.exit_code == 0, result.output
+    scope: dict = {"__name__": "__main__"}  # as `python emitted.py` runs it
+    exec(compile(result.stdout, "emitted.py", "exec"), scope)  # noqa: S102
+    [build] = scope["SCHEDULES"].values()
+    assert len(build()) == 50
+    assert not (tmp_path / "pwned").exists()
+    for key in ("warmup_method", "lr_scheduler_name"):
+        (tmp_path / "choice.yaml").write_text(
+            f'curves: [{{type: detectron2.solver, max_iter: 50, {key}: "{escaped}"}}]\n')
+        result = CliRunner().invoke(main, ["code", "choice.yaml"])
+        assert result.exit_code == 2 and key in result.output and "Traceback" not in \
+            result.output, result.output
+    (tmp_path / "child.yaml").write_text(
+        'curves: [{type: detectron2.lr_multiplier, max_iter: 10, multiplier: [{type: '
+        f'detectron2.warmup, warmup_factor: 0.1, warmup_length: 0.1, warmup_method: '
+        f'"{escaped}", scheduler: [{{type: detectron2.cosine, start_value: 1, '
+        'end_value: 0}]}]}]\n')
+    result = CliRunner().invoke(main, ["code", "child.yaml"])
+    assert result.exit_code == 2 and "warmup_method" in result.output, result.output
+    assert not (tmp_path / "pwned").exists()
+
+
+@pytest.mark.parametrize("config", [
+    "configs/COCO-Detection/faster_rcnn_R_50_FPN_3x.yaml",
+    "configs/COCO-InstanceSegmentation/mask_rcnn_R_50_FPN_1x.py",
+])
+def test_code_of_a_real_config_reproduces_its_series(config, tmp_path, detectron2_modules):
+    """``lrplot code FILE`` on a yacs YAML and a LazyConfig: the program, run, gives the lrs
+    lrplot draws for the file (the first 3000 iterations of the run; MAX_ITER unchanged), and
+    for the YAML the lrs of build_lr_scheduler over the file as fvcore's CfgNode merges it."""
+    import json
+    from pathlib import Path
+
+    from click.testing import CliRunner
+
+    from lrplot.cli import main
+
+    path = str(Path(__file__).parent / "data" / "detectron2" / config)
+    code = CliRunner().invoke(main, ["code", path, "--steps", "3000"])
+    assert code.exit_code == 0, code.output
+    drawn = CliRunner().invoke(main, ["compare", path, "--steps", "3000", "-q", "-o",
+                                      str(tmp_path / "out.json")])
+    assert drawn.exit_code == 0, drawn.output
+    curves = json.loads((tmp_path / "out.json").read_text())["panels"][0]["curves"]
+    scope: dict = {"__name__": "lrplot_code"}
+    exec(compile(code.stdout, "emitted.py", "exec"), scope)  # noqa: S102
+    built = list(scope["SCHEDULES"].values())
+    assert len(built) == len(curves)
+    for build, curve in zip(built, curves):
+        np.testing.assert_array_equal(np.array(build()), np.array(curve["lr"]))
+    if config.endswith(".yaml"):
+        expected = port.lrs_at(port.load_yacs(path), range(3000))
+        np.testing.assert_array_equal(np.array(built[0]()), expected)

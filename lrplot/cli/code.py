@@ -26,8 +26,9 @@ command = SourceGroup(
     "code", _code, [],
     help="Print runnable Python that builds the same schedule in its framework: "
          "torch.optim.lr_scheduler for torch kinds (SequentialLR and ChainedScheduler with their "
-         "children), transformers' functions for hf.* kinds, keras.optimizers.schedules, "
-         "timm's schedulers.\n\n"
+         "children), transformers' functions for hf.* kinds, and each other framework's own "
+         "classes or loop (keras, timm, NeMo, mmengine, fvcore in detectron2's LRMultiplier, "
+         "torchtitan, nanoGPT, Ultralytics).\n\n"
          "A figure (a kind's flags, or a CONFIG) becomes one script: the imports once, one "
          "function per curve that builds an SGD optimizer at base_lr and the scheduler, and "
          "returns lrs, which equals lrplot's series step for step; SCHEDULES maps each label to "

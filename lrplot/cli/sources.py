@@ -193,8 +193,9 @@ class SourceGroup(click.Group):
         formatter.write_usage(ctx.command_path, "(KIND [PARAM FLAGS] | CONFIG...) [OPTIONS]")
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        with formatter.section("Options (before or after KIND or CONFIG)"):
-            formatter.write_dl([p.get_help_record(ctx) for p in self.extra
-                                if p.get_help_record(ctx)])
+        records = [p.get_help_record(ctx) for p in self.extra if p.get_help_record(ctx)]
+        if records:  # lrplot code has no options of its own: no empty section (click refuses it)
+            with formatter.section("Options (before or after KIND or CONFIG)"):
+                formatter.write_dl(records)
         with formatter.section("Schedules (lrplot " + (self.name or "") + " KIND -h for flags)"):
             formatter.write_dl([(k.name, k.framework_class) for k in schedules.all_kinds()])

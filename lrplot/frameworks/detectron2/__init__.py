@@ -13,6 +13,7 @@ FRAMEWORK = register_framework(Framework(
     # detectron2.solver.lr_scheduler.LRMultiplier, fvcore.common.param_scheduler.X
     modules=("solver.lr_scheduler", "solver.build", "solver", "common.param_scheduler"),
     order=7,
+    code="lrplot.frameworks.detectron2.code:write_script",
     lint="lrplot.frameworks.detectron2.lint",
 ))
 

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
+from lrplot.frameworks.detectron2 import events
 from lrplot.frameworks.detectron2.where import first_raising_step
 from lrplot.params import Param
 from lrplot.schedules import Kind, register
@@ -63,7 +64,7 @@ def _fvcore(name: str, cls: str, summary: str, params: tuple[Param, ...], exampl
         summary=summary + " (drawn as LRMultiplier steps it, max_iter = steps)", params=params,
         kernel=f"{KERNELS}:{name}_lr", horizon=more.pop("horizon", _where_horizon),
         example=example, framework="detectron2", check_steps=_check_steps(f"detectron2.{name}"),
-        **more))
+        events=events.events, **more))
 
 
 def _d2(name: str, cls: str, summary: str, params: tuple[Param, ...], example: str,
@@ -71,7 +72,7 @@ def _d2(name: str, cls: str, summary: str, params: tuple[Param, ...], example: s
     return register(Kind(
         name=f"detectron2.{name}", framework_class=cls, summary=summary, params=params,
         kernel=f"{KERNELS}:{name}", horizon=horizon, example=example, framework="detectron2",
-        refused_as_child=LR_SCHEDULER, **more))
+        refused_as_child=LR_SCHEDULER, events=events.events, **more))
 
 
 def _value(name: str, what: str, **bounds: Any) -> Param:

@@ -32,7 +32,7 @@ from typing import Any, Callable, Iterator, Mapping, Sequence
 import numpy as np
 
 from lrplot import libm
-from lrplot.frameworks.mmengine.phases import INF, onecycle_phase_ends
+from lrplot.frameworks.mmengine.phases import INF, convert, onecycle_phase_ends
 from lrplot.frameworks.pytorch.kernels import _affine_recursion
 from lrplot.kernel_tools import CHUNK, Chunks
 from lrplot.schedules import ScheduleError
@@ -122,28 +122,6 @@ def _metric_source(p: Mapping[str, Any]) -> Callable[[int], float]:
                                 f"{epoch} needs one more")
         return float(column[epoch - 1])
     return row
-
-
-def convert(name: str, p: Mapping[str, Any], epoch_length: int) -> dict[str, Any]:
-    """``build_iter_from_epoch``: the class's own conversion of an epoch-based config."""
-    q = dict(p, by_epoch=False, convert_to_iter_based=False)
-    if name == "quadratic_warmup":  # mmdet multiplies without int()
-        q["begin"] = p["begin"] * epoch_length
-    else:
-        q["begin"] = int(p["begin"] * epoch_length)
-    if p["end"] != INF:
-        q["end"] = int(p["end"] * epoch_length)
-    if name == "step":
-        q["step_size"] = p["step_size"] * epoch_length
-    elif name == "multistep":
-        q["milestones"] = [m * epoch_length for m in p["milestones"]]
-    elif name == "cosine" and p["T_max"] is not None:
-        q["T_max"] = p["T_max"] * epoch_length
-    elif name == "onecycle" and p["total_steps"] is not None:
-        q["total_steps"] = p["total_steps"] * epoch_length
-    elif name == "cosine_restart":
-        q["periods"] = [x * epoch_length for x in p["periods"]]
-    return q
 
 
 def build(entries: Sequence[tuple[str, Mapping[str, Any]]], base: float,

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, Mapping
 
+from lrplot.frameworks.mmengine import events
 from lrplot.logcsv import metric_problem, metric_values
 from lrplot.frameworks.mmengine.phases import INF, onecycle_phase_ends, onecycle_total
 from lrplot.params import Param, format_value
@@ -311,7 +312,7 @@ def _register(name: str, cls: str, summary: str, own: tuple[Param, ...], example
         kernel=f"{KERNELS}:{name}{'_momentum' if momentum else ''}",
         horizon=horizon, check=_combine(_window_check, check), example=example,
         framework="mmengine", extras=lambda p, s=series: s, extra_series=series,
-        steps_itself=OWN_STEPS, **options))
+        steps_itself=OWN_STEPS, events=events.events, **options))
 
 
 for _spec in SCHEDULERS:
@@ -400,4 +401,5 @@ PARAM_SCHEDULER = register(Kind(
     composite=True,
     framework="mmengine",
     steps_itself=OWN_STEPS,
+    events=events.list_events,
 ))

@@ -1,5 +1,6 @@
 """Numbers mmengine derives from a scheduler's parameters, shared by the declarations (checks,
-horizons) and the kernels: its INF and OneCycleLR's phases."""
+horizons, annotation events) and the kernels: its INF, OneCycleLR's phases and
+``build_iter_from_epoch``'s conversion."""
 
 from __future__ import annotations
 
@@ -20,3 +21,25 @@ def onecycle_phase_ends(p: Mapping[str, Any], total: int) -> list[float]:
     if p["three_phase"]:
         return [float(pct * total) - 1, float(2 * pct * total) - 2, total - 1]
     return [float(pct * total) - 1, total - 1]
+
+
+def convert(name: str, p: Mapping[str, Any], epoch_length: int) -> dict[str, Any]:
+    """``build_iter_from_epoch``: the class's own conversion of an epoch-based config."""
+    q = dict(p, by_epoch=False, convert_to_iter_based=False)
+    if name == "quadratic_warmup":  # mmdet multiplies without int()
+        q["begin"] = p["begin"] * epoch_length
+    else:
+        q["begin"] = int(p["begin"] * epoch_length)
+    if p["end"] != INF:
+        q["end"] = int(p["end"] * epoch_length)
+    if name == "step":
+        q["step_size"] = p["step_size"] * epoch_length
+    elif name == "multistep":
+        q["milestones"] = [m * epoch_length for m in p["milestones"]]
+    elif name == "cosine" and p["T_max"] is not None:
+        q["T_max"] = p["T_max"] * epoch_length
+    elif name == "onecycle" and p["total_steps"] is not None:
+        q["total_steps"] = p["total_steps"] * epoch_length
+    elif name == "cosine_restart":
+        q["periods"] = [x * epoch_length for x in p["periods"]]
+    return q
