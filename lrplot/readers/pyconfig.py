@@ -23,36 +23,20 @@ import os
 from typing import Any
 
 from lrplot.problems import Problem, SpecError
+from lrplot.readers.pyvalues import (MAX_DEPTH, Unreadable, base_variable, binary,
+                                     changed_names, is_lazy, unary)
 from lrplot.yamlio import Document, Mark
 
 MAX_FILES = 64
 """Files one config may pull in through ``_base_`` (mmdetection's deepest chains read ~6)."""
 
-MAX_DEPTH = 40
-"""Nesting of lists and dicts a value may have."""
-
-MAX_INT_BITS = 256
-"""Integers larger than this many bits are not schedule numbers: refused, not computed."""
-
-
-class Unreadable:
-    """A value lrplot does not read as data (a call, an import's name), and where it is."""
-
-    def __init__(self, where: str, what: str):
-        self.where, self.what = where, what
-
-    def __repr__(self) -> str:
-        return f"<{self.what} at {self.where}>"
-
-    def __deepcopy__(self, memo: Any) -> "Unreadable":
-        return self
-
 
 def is_config(text: str) -> bool:
     """Whether a Python file looks like an mmengine config: a top-level assignment of one of the
-    names mmengine's runner reads."""
+    names mmengine's runner reads, or the pure-Python style's ``with read_base():``."""
     names = ("param_scheduler", "_base_", "train_cfg", "optim_wrapper")
-    return any(line.startswith(names) and "=" in line for line in text.splitlines())
+    return any(line.startswith(names) and "=" in line or line.startswith("with read_base()")
+               for line in text.splitlines())
 
 
 def root_of(path: str) -> str:
@@ -78,7 +62,15 @@ class _Loader:
     def fail(self, where: str, message: str) -> SpecError:
         return SpecError([Problem(where, message)])
 
-    def load(self, path: str, named_at: str) -> tuple[dict[str, Any], dict[tuple, Mark]]:
+    def load(self, path: str, named_at: str, lazy: bool | None = None
+             ) -> tuple[dict[str, Any], dict[tuple, Mark]]:
+        """The config at ``path`` (named at ``named_at``) with its bases merged; ``lazy``: the
+        style its inheritance chain requires (mmengine refuses a chain that mixes them)."""
+        return self.within(path, named_at, lambda tree, file: self.parse(tree, file, lazy))
+
+    def within(self, path: str, named_at: str, parse: Any) -> Any:
+        """``parse(tree, path)`` of the file at ``path``, once it is known to be a file of the
+        config's tree, not yet on the chain being read, within the count of files."""
         from lrplot import inputs, yamlio
 
         real = os.path.realpath(path)
@@ -97,47 +89,80 @@ class _Loader:
             text = yamlio.read_config(path).decode("utf-8", errors="replace")
         except (OSError, yamlio.YamlError) as exc:
             raise self.fail(named_at, f"{path}: {exc}") from None
+        try:
+            tree = ast.parse(text, filename=path)
+        except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
+            line = getattr(exc, "lineno", None) or 1
+            raise self.fail(f"{path}:{line}:1", f"not valid Python: "
+                                                f"{getattr(exc, 'msg', exc)}") from None
         self.stack.append(real)
         try:
-            return self.parse(text, path)
+            return parse(tree, path)
         finally:
             self.stack.pop()
 
-    def parse(self, text: str, file: str) -> tuple[dict[str, Any], dict[tuple, Mark]]:
-        try:
-            tree = ast.parse(text, filename=file)
-        except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
-            line = getattr(exc, "lineno", None) or 1
-            raise self.fail(f"{file}:{line}:1", f"not valid Python: "
-                                                f"{getattr(exc, 'msg', exc)}") from None
-        own: dict[str, Any] = {}
-        marks: dict[tuple, Mark] = {}
+    def parse(self, tree: ast.Module, file: str, lazy: bool | None
+              ) -> tuple[dict[str, Any], dict[tuple, Mark]]:
+        style = is_lazy(tree)
+        if lazy is not None and style != lazy:
+            raise self.fail(f"{file}:1:1", "a file in the pure-Python style (with read_base(), "
+                                           "imports) named by a classic config's _base_: "
+                                           "mmengine refuses a chain that mixes the two styles")
+        if style:
+            from lrplot.readers import pylazy
+
+            return pylazy.document_data(self, tree, file)
+        # mmengine reads _base_ from the file before running it, and the bases' merged values
+        # are what ``{{_base_.x}}`` and ``_base_.x`` in the file's own values stand for.
         bases: list[tuple[str, str]] = []
         for statement in tree.body:
-            if not isinstance(statement, ast.Assign) or len(statement.targets) != 1 or \
-                    not isinstance(statement.targets[0], ast.Name):
-                continue
-            name = statement.targets[0].id
-            at = Mark(file, statement.lineno, statement.col_offset + 1)
-            if name == "_base_":
+            if isinstance(statement, ast.Assign) and len(statement.targets) == 1 and \
+                    isinstance(statement.targets[0], ast.Name) and \
+                    statement.targets[0].id == "_base_":
                 bases = self.bases(statement.value, file)
-                continue
-            reader = _Values(file, own)
-            own[name] = reader.value(statement.value, (name,), 0)
-            for key in [k for k in marks if k[:1] == (name,)]:
-                del marks[key]
-            marks[(name,)] = at
-            marks.update(reader.marks)
         data: dict[str, Any] = {}
         data_marks: dict[tuple, Mark] = {}
         for base, where in bases:
-            got, got_marks = self.load(base, where)
+            got, got_marks = self.load(base, where, False)
             for key in got:
                 if key in data:
                     raise self.fail(where, f"_base_ files set {key!r} twice (mmengine refuses "
                                            "a key shared by two bases)")
             data.update(got)
             data_marks.update(got_marks)
+        own: dict[str, Any] = {}
+        marks: dict[tuple, Mark] = {}
+        substituted: set[str] = set()
+        for statement in tree.body:
+            at = Mark(file, statement.lineno, statement.col_offset + 1)
+            if not isinstance(statement, ast.Assign) or len(statement.targets) != 1 or \
+                    not isinstance(statement.targets[0], ast.Name):
+                if not isinstance(statement, (ast.Import, ast.ImportFrom, ast.Pass)) and \
+                        not (isinstance(statement, ast.Expr) and
+                             isinstance(statement.value, ast.Constant)):
+                    # a statement lrplot does not follow may change these names' values
+                    for name in changed_names(statement, own):
+                        if name == "_base_":
+                            raise self.fail(f"{file}:{at.line}:{at.column}", "this statement "
+                                            "changes _base_ in place, which lrplot does not "
+                                            "follow: set the value in this file instead")
+                        own[name] = Unreadable(f"{file}:{at.line}:{at.column}", "a value a "
+                                               f"{type(statement).__name__} statement changes")
+                        marks[(name,)] = at
+                continue
+            name = statement.targets[0].id
+            if name == "_base_":
+                continue
+            reader = _Values(file, own, data, data_marks, substituted)
+            own[name] = reader.value(statement.value, (name,), 0)
+            if base_variable(statement.value) is not None:
+                substituted.add(name)
+            else:
+                substituted.discard(name)
+            for key in [k for k in marks if k[:1] == (name,)]:
+                del marks[key]
+            marks[(name,)] = at
+            marks.update(reader.marks)
         _merge(own, data, marks, data_marks, ())
         _strip_delete(data)
         return data, data_marks
@@ -186,8 +211,12 @@ def _strip_delete(value: Any) -> None:
 class _Values:
     """One assignment's value as data, with a mark for every key and item."""
 
-    def __init__(self, file: str, known: dict[str, Any]):
+    def __init__(self, file: str, known: dict[str, Any], base: dict[str, Any] | None = None,
+                 base_marks: dict[tuple, Mark] | None = None,
+                 substituted: set[str] | None = None):
         self.file, self.known = file, known
+        self.base, self.base_marks = base or {}, base_marks or {}
+        self.substituted = substituted if substituted is not None else set()
         self.marks: dict[tuple, Mark] = {}
 
     def where(self, node: ast.AST) -> str:
@@ -218,6 +247,13 @@ class _Values:
                 result[keyword.arg] = self.value(keyword.value, path + (keyword.arg,),
                                                  depth + 1)
             return result
+        if isinstance(node, ast.Set):
+            dotted = base_variable(node)
+            if dotted is None:
+                return Unreadable(self.where(node), "a set")
+            return self.from_base(node, dotted.split("."), path)
+        if isinstance(node, (ast.Attribute, ast.Subscript)):
+            return self.lookup(node, path)
         if isinstance(node, ast.Name):
             if node.id in self.known:
                 return copy.deepcopy(self.known[node.id])
@@ -228,39 +264,79 @@ class _Values:
             return self.arithmetic(node, path, depth)
         return Unreadable(self.where(node), f"a {type(node).__name__} expression")
 
+    def from_base(self, node: ast.AST, keys: list, path: tuple) -> Any:
+        """The merged bases' value at ``keys``, as mmengine substitutes ``{{_base_.a.b}}`` and
+        evaluates ``_base_.a.b`` (a deep copy, with the marks of where the bases wrote it)."""
+        value: Any = self.base
+        for i, key in enumerate(keys):
+            if isinstance(value, Unreadable):
+                return value
+            found = isinstance(value, dict) and isinstance(key, str) and key in value or \
+                isinstance(value, list) and isinstance(key, int) and -len(value) <= key < len(value)
+            if not found:
+                shown = "_base_" + "".join(f".{k}" if isinstance(k, str) else f"[{k}]"
+                                           for k in keys[:i + 1])
+                raise SpecError([Problem(self.where(node), f"{shown}: the _base_ files set no "
+                                                           "such value (mmengine fails here)")])
+            value = value[key]
+        source = tuple(keys) if all(isinstance(k, str) for k in keys) else None
+        if source is not None:
+            for key, mark in self.base_marks.items():
+                if key[:len(source)] == source and len(key) > len(source):
+                    self.marks[path + key[len(source):]] = mark
+        return copy.deepcopy(value)
+
+    def lookup(self, node: ast.AST, path: tuple) -> Any:
+        """``_base_.a.b``, ``_base_['a'][0]`` (the bases' merged values, which mmengine hands
+        the file as ``_base_``) and ``name[key]`` of a value assigned above."""
+        keys: list = []
+        probe = node
+        while isinstance(probe, (ast.Attribute, ast.Subscript)):
+            if isinstance(probe, ast.Attribute):
+                keys.insert(0, ("attribute", probe.attr))
+            elif isinstance(probe.slice, ast.Constant) and \
+                    isinstance(probe.slice.value, (str, int)) and \
+                    not isinstance(probe.slice.value, bool):
+                keys.insert(0, ("item", probe.slice.value))
+            else:
+                return Unreadable(self.where(probe), "an index that is not a literal")
+            probe = probe.value
+        if isinstance(probe, ast.Name) and probe.id == "_base_":
+            return self.from_base(node, [key for _, key in keys], path)
+        if not (isinstance(probe, ast.Name) and probe.id in self.known):
+            return Unreadable(self.where(node), f"a {type(node).__name__} expression")
+        if any(how == "attribute" for how, _ in keys):
+            return Unreadable(self.where(node), "an attribute of a dict (a config's own "
+                                                "dicts have none; mmengine fails here)")
+        value = self.known[probe.id]
+        for _, key in keys:
+            if isinstance(value, Unreadable):
+                return value
+            try:
+                value = value[key]
+            except (KeyError, IndexError, TypeError):
+                return Unreadable(self.where(node), "an index the value does not have")
+        return copy.deepcopy(value)
+
+    def substitution(self, node: ast.AST) -> bool:
+        """Whether ``node`` is a ``{{_base_.x}}`` or a name bound to one: mmengine puts a
+        placeholder string there and substitutes only whole values, so arithmetic on it is
+        not arithmetic on the base's value."""
+        return base_variable(node) is not None or \
+            isinstance(node, ast.Name) and node.id in self.substituted
+
     def arithmetic(self, node: ast.AST, path: tuple, depth: int) -> Any:
-        import operator
-
+        operands = [node.operand] if isinstance(node, ast.UnaryOp) else \
+            [node.left, node.right] if isinstance(node, ast.BinOp) else []
+        if any(self.substitution(operand) for operand in operands):
+            return Unreadable(self.where(node), "arithmetic on a {{_base_.x}} substitution "
+                                                "(mmengine substitutes whole values only; "
+                                                "write _base_.x)")
         if isinstance(node, ast.UnaryOp):
-            operand = self.value(node.operand, path, depth + 1)
-            if _is_number(operand) and isinstance(node.op, (ast.USub, ast.UAdd)):
-                return -operand if isinstance(node.op, ast.USub) else +operand
-            return Unreadable(self.where(node), "arithmetic on something not a number")
+            return unary(node, self.value(node.operand, path, depth + 1), self.where(node))
         assert isinstance(node, ast.BinOp)
-        ops = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
-               ast.Div: operator.truediv, ast.FloorDiv: operator.floordiv,
-               ast.Mod: operator.mod, ast.Pow: operator.pow}
-        left = self.value(node.left, path, depth + 1)
-        right = self.value(node.right, path, depth + 1)
-        op = ops.get(type(node.op))
-        if op is None or not (_is_number(left) and _is_number(right)):
-            return Unreadable(self.where(node), "arithmetic lrplot does not evaluate")
-        if op is operator.pow and isinstance(left, int) and isinstance(right, int) and \
-                (right < 0 or right * max(1, abs(left).bit_length()) > MAX_INT_BITS):
-            return Unreadable(self.where(node), "a power too large")
-        try:
-            result = op(left, right)
-        except (ZeroDivisionError, OverflowError, ValueError):
-            return Unreadable(self.where(node), "arithmetic that fails")
-        if isinstance(result, int) and result.bit_length() > MAX_INT_BITS:
-            return Unreadable(self.where(node), "a number too large")
-        if isinstance(result, complex):
-            return Unreadable(self.where(node), "a complex number")
-        return result
-
-
-def _is_number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
+        return binary(node, self.value(node.left, path, depth + 1),
+                      self.value(node.right, path, depth + 1), self.where(node))
 
 
 def load(path: str) -> Document:
