@@ -276,3 +276,19 @@ def test_self_containing_and_exploding_values_are_refused(tmp_path):
                 "param_scheduler = [dict(type=LinearLR, by_epoch=False, x=a40)]\n"
                 "train_cfg = dict(by_epoch=False, max_iters=10)\n"})
     assert "more than" in fail(exploding, tmp_path=tmp_path)
+
+
+def test_augmented_assignment_extends_a_shared_list_as_python_does(tmp_path):
+    top = _write(tmp_path / "configs", {"x.py": (
+        "from mmengine.config import read_base\n"
+        "from mmengine.optim import ConstantLR, LinearLR\n"
+        "a = [dict(type=LinearLR, by_epoch=False, end=5)]\n"
+        "param_scheduler = a\n"
+        "a += [dict(type=ConstantLR, by_epoch=False, begin=5, end=8, factor=0.5)]\n"
+        "n = 3\nn += 2\n"
+        "train_cfg = dict(by_epoch=False, max_iters=n * 2)\n"
+        "optim_wrapper = dict(optimizer=dict(lr=0.1))\n")})
+    mine = _same_data(top)
+    assert len(mine["param_scheduler"]) == 2 and mine["train_cfg"]["max_iters"] == 10
+    lr, _ = compare(top, tmp_path=tmp_path)
+    np.testing.assert_allclose(lr, _mmengine_run(top, 1), rtol=1e-12, atol=0)

@@ -226,8 +226,16 @@ class _Run:
         elif isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name):
             left = self.names.get(node.target.id,
                                   Unreadable(self.where(node), f"{node.target.id!r} unbound"))
+            right = self.value(node.value, 0)
+            if isinstance(node.op, ast.Add) and isinstance(left, list) and \
+                    isinstance(right, (list, tuple)):
+                for item in list(right):  # += extends the list in place, seen by its aliases
+                    self.spend(node)
+                    left.append(item)
+                    self.keep(left)[len(left) - 1] = self.mark(node)
+                return
             result = self.operate(ast.BinOp(left=node.target, op=node.op, right=node.value),
-                                  left, self.value(node.value, 0), node)
+                                  left, right, node)
             self.bind(node.target.id, result, node)
         elif isinstance(node, ast.Expr) and isinstance(node.value, ast.Call) and \
                 isinstance(node.value.func, ast.Attribute):
