@@ -22,6 +22,7 @@ PRETRAIN = DATA / "mmpretrain" / "mmpretrain" / "configs"
 MOBILENET = PRETRAIN / "mobilenet_v3" / "mobilenet_v3_small_8xb16_cifar10.py"
 CONVNEXT = PRETRAIN / "convnext" / "convnext-base_32xb128_in1k.py"
 MAE = PRETRAIN / "mae" / "mae_vit_base_p16_8xb512_amp_coslr_300e_in1k.py"
+ARCFACE = DATA / "mmpretrain" / "configs" / "arcface" / "resnet50-arcface_8xb32_inshop.py"
 MMDET_1X = DATA / "mmdetection" / "mmdet" / "configs" / "_base_" / "schedules" / "schedule_1x.py"
 
 KEYS = ("param_scheduler", "train_cfg", "optim_wrapper", "auto_scale_lr")
@@ -46,7 +47,7 @@ def _theirs(path: Path) -> dict:
     return _plain(Config.fromfile(str(path)).to_dict())
 
 
-def _mmengine_run(path: Path, steps_per_epoch: int) -> np.ndarray:
+def _mmengine_run(path: Path, steps_per_epoch: int, lr_scale: float = 1.0) -> np.ndarray:
     """The lrs mmengine gives the config it parses: the Runner's loop and default ends, the
     real schedulers stepped for the whole run (its last value included)."""
     import mmengine_oracle
@@ -63,7 +64,7 @@ def _mmengine_run(path: Path, steps_per_epoch: int) -> np.ndarray:
         s = dict(s)
         s.setdefault("end", max_epochs if s.get("by_epoch", True) else max_iters)  # the Runner
         entries.append((s.pop("type"), s))
-    lr = cfg["optim_wrapper"]["optimizer"]["lr"]
+    lr = cfg["optim_wrapper"]["optimizer"]["lr"] * lr_scale
     return mmengine_oracle.run(entries, max_iters + 1, lr, steps_per_epoch)["lr"]
 
 
@@ -167,6 +168,48 @@ def test_base_substitutions_and_references_match_mmengine(tmp_path):
     np.testing.assert_allclose(lr, _mmengine_run(top, 7), rtol=1e-12, atol=0)
 
 
+def test_a_real_classic_config_with_a_base_substitution_matches_mmengine(tmp_path):
+    """mmpretrain's ArcFace config takes its model's prototype from {{_base_.gallery_dataloader}}
+    and scales the lr by auto_scale_lr (enabled): 4 processes x 32 / 256 = 0.5."""
+    mine = _same_data(ARCFACE, (*KEYS, "model", "train_dataloader"))
+    assert mine["model"]["prototype"]["batch_size"] == 32
+    lr, curve = compare(ARCFACE, "--dataset-size", "25882", "--world-size", "4",
+                        tmp_path=tmp_path)
+    spe = -(-(-(-25882 // 4)) // 32)  # DefaultSampler: ceil(ceil(N / world) / batch)
+    assert curve["schedule"]["steps_per_epoch"] == spe == 203
+    assert curve["schedule"]["base_lr"] == 0.02 * (float(4 * 32) / float(256))
+    np.testing.assert_allclose(lr, _mmengine_run(ARCFACE, spe, float(4 * 32) / float(256)),
+                               rtol=1e-12, atol=0)
+
+
+def test_assignments_into_base_values_match_mmengine(tmp_path):
+    """``_base_.a.b = v`` changes the bases' values before the file merges into them."""
+    top = _write(tmp_path / "configs", {
+        "child.py": "_base_ = 'base.py'\n"
+                    "_base_.param_scheduler[1].eta_min = 1e-3\n"
+                    "_base_.train_cfg['max_iters'] = _base_.param_scheduler[1]['end']\n"
+                    "param_scheduler = _base_.param_scheduler\n"
+                    "param_scheduler[0]['end'] = 5\n",
+        "base.py": "train_cfg = dict(type='IterBasedTrainLoop', max_iters=10)\n"
+                   "optim_wrapper = dict(optimizer=dict(lr=0.1))\n"
+                   "param_scheduler = [dict(type='LinearLR', by_epoch=False, end=4),\n"
+                   "    dict(type='CosineAnnealingLR', by_epoch=False, begin=4, end=30,\n"
+                   "         T_max=26)]\n"})
+    assert "child.py:5:1" in fail(top, tmp_path=tmp_path)  # an item of a name: not followed
+    (tmp_path / "configs" / "child.py").write_text(
+        "_base_ = 'base.py'\n"
+        "_base_.param_scheduler[1].eta_min = 1e-3\n"
+        "_base_.train_cfg['max_iters'] = _base_.param_scheduler[1]['end']\n")
+    mine = _same_data(top)
+    assert mine["train_cfg"]["max_iters"] == 30
+    lr, _ = compare(top, tmp_path=tmp_path)
+    np.testing.assert_allclose(lr, _mmengine_run(top, 1), rtol=1e-12, atol=0)
+    (tmp_path / "configs" / "child.py").write_text("_base_ = 'base.py'\n"
+                                                   "_base_.missing.x = 1\n")
+    (tmp_path / "out.json").unlink()
+    assert "child.py:2:1" in fail(top, tmp_path=tmp_path)
+
+
 def test_arithmetic_on_a_substitution_is_refused_where_it_is(tmp_path):
     """mmengine puts a placeholder string where {{_base_.x}} stands and substitutes whole
     values only: ``{{_base_.max_epochs}} - 1`` is not the base's number minus one there."""
@@ -200,7 +243,7 @@ def test_statements_not_followed_make_their_names_unreadable(tmp_path):
     out = fail(top, tmp_path=tmp_path)
     assert "x.py:4:1" in out and "For statement" in out
     changes_base = _write(tmp_path / "b" / "configs", {
-        "x.py": "_base_ = 'y.py'\n_base_.train_cfg.max_iters = 5\n",
+        "x.py": "_base_ = 'y.py'\n_base_.train_cfg.update(max_iters=5)\n",
         "y.py": "train_cfg = dict(max_iters=3)\n"})
     assert "x.py:2:1" in fail(changes_base, tmp_path=tmp_path)
 

@@ -135,6 +135,11 @@ class _Loader:
         substituted: set[str] = set()
         for statement in tree.body:
             at = Mark(file, statement.lineno, statement.col_offset + 1)
+            keys = base_target(statement)
+            if keys is not None:
+                self.set_base(data, data_marks, keys, statement, _Values(
+                    file, own, data, data_marks, substituted))
+                continue
             if not isinstance(statement, ast.Assign) or len(statement.targets) != 1 or \
                     not isinstance(statement.targets[0], ast.Name):
                 if not isinstance(statement, (ast.Import, ast.ImportFrom, ast.Pass)) and \
@@ -166,6 +171,34 @@ class _Loader:
         _merge(own, data, marks, data_marks, ())
         _strip_delete(data)
         return data, data_marks
+
+    def set_base(self, data: dict[str, Any], data_marks: dict[tuple, Mark], keys: list,
+                 statement: ast.Assign, reader: "_Values") -> None:
+        """``_base_.a.b = value``: mmengine hands the file the bases' merged values as
+        ``_base_`` and merges the file into them after it ran, so this changes the result."""
+        where = f"{reader.file}:{statement.lineno}:{statement.col_offset + 1}"
+        container: Any = data
+        for i, key in enumerate(keys[:-1]):
+            inside = container.get(key) if isinstance(container, dict) and \
+                isinstance(key, str) else container[key] if isinstance(container, list) and \
+                isinstance(key, int) and -len(container) <= key < len(container) else None
+            if not isinstance(inside, (dict, list)):
+                shown = "".join(f".{k}" if isinstance(k, str) else f"[{k}]" for k in keys[:i + 1])
+                raise self.fail(where, f"_base_{shown}: the _base_ files set no dict or list "
+                                       "there (mmengine fails here)")
+            container = inside
+        last = keys[-1]
+        if isinstance(container, list) and not (isinstance(last, int) and
+                                                -len(container) <= last < len(container)) or \
+                isinstance(container, dict) and not isinstance(last, str):
+            raise self.fail(where, "an index the _base_ value does not have")
+        path = tuple(keys)
+        value = reader.value(statement.value, path, 0)
+        container[last] = value
+        for old in [k for k in data_marks if k[:len(path)] == path]:
+            del data_marks[old]
+        data_marks.update(reader.marks)
+        data_marks[path] = Mark(reader.file, statement.lineno, statement.col_offset + 1)
 
     def bases(self, node: ast.AST, file: str) -> list[tuple[str, str]]:
         items = node.elts if isinstance(node, (ast.List, ast.Tuple)) else [node]
@@ -337,6 +370,25 @@ class _Values:
         assert isinstance(node, ast.BinOp)
         return binary(node, self.value(node.left, path, depth + 1),
                       self.value(node.right, path, depth + 1), self.where(node))
+
+
+def base_target(statement: ast.stmt) -> list | None:
+    """The keys of ``_base_.a['b'][0] = value`` (literal keys and indices), else None."""
+    if not (isinstance(statement, ast.Assign) and len(statement.targets) == 1):
+        return None
+    keys: list = []
+    probe = statement.targets[0]
+    while isinstance(probe, (ast.Attribute, ast.Subscript)):
+        if isinstance(probe, ast.Attribute):
+            keys.insert(0, probe.attr)
+        elif isinstance(probe.slice, ast.Constant) and \
+                isinstance(probe.slice.value, (str, int)) and \
+                not isinstance(probe.slice.value, bool):
+            keys.insert(0, probe.slice.value)
+        else:
+            return None
+        probe = probe.value
+    return keys if keys and isinstance(probe, ast.Name) and probe.id == "_base_" else None
 
 
 def load(path: str) -> Document:
