@@ -335,3 +335,83 @@ def test_augmented_assignment_extends_a_shared_list_as_python_does(tmp_path):
     assert len(mine["param_scheduler"]) == 2 and mine["train_cfg"]["max_iters"] == 10
     lr, _ = compare(top, tmp_path=tmp_path)
     np.testing.assert_allclose(lr, _mmengine_run(top, 1), rtol=1e-12, atol=0)
+
+
+# -- differential: random statements against mmengine's own parse ------------------------------
+
+STATEMENTS = [
+    "train_cfg.update(max_iters={n})",
+    "train_cfg.update(dict(max_iters={n}, val_interval=1))",
+    "train_cfg.merge(dict(_delete_=True, type=IterBasedTrainLoop, max_iters={n}))",
+    "optim_wrapper.optimizer.lr = {f}",
+    "optim_wrapper['optimizer'].update(lr={f})",
+    "optim_wrapper.update(optimizer=own)",
+    "optim_wrapper.merge(dict(optimizer=dict(_delete_=True, type=SGD, lr={f})))",
+    "param_scheduler[0].end = {k}",
+    "param_scheduler[-1]['gamma'] = {f}",
+    "param_scheduler.append(dict(type=ConstantLR, by_epoch=False, factor={f}, end={k}))",
+    "param_scheduler.extend([param_scheduler[0]])",
+    "param_scheduler = [param_scheduler[0]]",
+    "shared = param_scheduler",
+    "shared += [dict(type=ConstantLR, by_epoch=False, factor={f})]",
+    "shared[0].update(dict(begin=1))",
+    "own = dict(type=SGD, lr={f}, momentum=0.9)",
+    "own.update(lr={f})",
+    "own.update(momentum=dict(x=1))",
+    "optim_wrapper = dict(optimizer=own)",
+    "train_cfg = dict(type=IterBasedTrainLoop, max_iters={n} * 2 - 1)",
+    "optim_wrapper.optimizer = dict(**own, weight_decay={f})",
+    "optim_wrapper.optimizer.type = torch.optim.AdamW",
+    "param_scheduler[{k}] = dict(type=ConstantLR, by_epoch=False)",
+    "param_scheduler[0].milestones.append({k})",
+]
+
+
+@pytest.mark.filterwarnings("ignore")
+def test_random_mutations_read_as_mmengine_parses_them(tmp_path_factory):
+    """Random sequences of the statements real pure-Python configs use: whenever mmengine's
+    Config.fromfile parses the file, lrplot reads the same values; it never shows a
+    traceback."""
+    pytest.importorskip("mmengine")
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+    from mmengine.config import Config
+
+    statement = st.builds(lambda t, n, f, k: t.format(n=n, f=f, k=k), st.sampled_from(STATEMENTS),
+                          st.integers(1, 50), st.sampled_from([0.1, 0.5, 1e-3, 2.5]),
+                          st.integers(0, 9))
+
+    @settings(max_examples=80, deadline=None, derandomize=True,
+              suppress_health_check=list(HealthCheck))
+    @given(st.lists(statement, max_size=8))
+    def check(lines):
+        root = tmp_path_factory.mktemp("fz") / "configs"
+        top = _write(root, {
+            "x.py": LAZY + "with read_base():\n    from .base import *\n"
+                    "from mmengine.optim import ConstantLR\nfrom torch.optim import SGD\n"
+                    "import torch.optim\n"
+                    "own = dict(type=SGD, lr=0.3)\nshared = []\n" + "\n".join(lines) + "\n",
+            "base.py": "from mmengine.optim import LinearLR, MultiStepLR\n"
+                       "from mmengine.runner import EpochBasedTrainLoop, IterBasedTrainLoop\n"
+                       "from torch.optim import SGD\n"
+                       "train_cfg = dict(type=IterBasedTrainLoop, max_iters=20)\n"
+                       "optim_wrapper = dict(optimizer=dict(type=SGD, lr=0.02, momentum=0.9))\n"
+                       "param_scheduler = [dict(type=LinearLR, by_epoch=False, end=4),\n"
+                       "    dict(type=MultiStepLR, by_epoch=False, milestones=[8], gamma=0.5)]\n"})
+        try:
+            theirs = _plain(Config.fromfile(str(top)).to_dict())
+        except Exception:  # mmengine itself refuses the file: lrplot must only not crash
+            theirs = None
+        try:
+            mine = _plain(pyconfig.load(str(top)).data)
+        except pyconfig.SpecError:
+            assert theirs is None, lines
+            return
+        if theirs is not None:
+            compared.append(lines)
+            for key in ("train_cfg", "optim_wrapper", "param_scheduler", "own", "shared"):
+                assert mine.get(key) == theirs.get(key), (key, lines)
+
+    compared: list = []
+    check()
+    assert sum(len(lines) >= 3 for lines in compared) >= 20  # most files were compared

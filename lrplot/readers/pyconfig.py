@@ -24,7 +24,7 @@ from typing import Any
 
 from lrplot.problems import Problem, SpecError
 from lrplot.readers.pyvalues import (MAX_DEPTH, Unreadable, base_variable, binary,
-                                     changed_names, is_lazy, unary)
+                                     changed_names, is_lazy, literal_index, unary)
 from lrplot.yamlio import Document, Mark
 
 MAX_FILES = 64
@@ -327,10 +327,8 @@ class _Values:
         while isinstance(probe, (ast.Attribute, ast.Subscript)):
             if isinstance(probe, ast.Attribute):
                 keys.insert(0, ("attribute", probe.attr))
-            elif isinstance(probe.slice, ast.Constant) and \
-                    isinstance(probe.slice.value, (str, int)) and \
-                    not isinstance(probe.slice.value, bool):
-                keys.insert(0, ("item", probe.slice.value))
+            elif literal_index(probe.slice) is not None:
+                keys.insert(0, ("item", literal_index(probe.slice)))
             else:
                 return Unreadable(self.where(probe), "an index that is not a literal")
             probe = probe.value
@@ -381,10 +379,8 @@ def base_target(statement: ast.stmt) -> list | None:
     while isinstance(probe, (ast.Attribute, ast.Subscript)):
         if isinstance(probe, ast.Attribute):
             keys.insert(0, probe.attr)
-        elif isinstance(probe.slice, ast.Constant) and \
-                isinstance(probe.slice.value, (str, int)) and \
-                not isinstance(probe.slice.value, bool):
-            keys.insert(0, probe.slice.value)
+        elif literal_index(probe.slice) is not None:
+            keys.insert(0, literal_index(probe.slice))
         else:
             return None
         probe = probe.value

@@ -347,11 +347,7 @@ class _Run:
     def key(self, target: ast.Attribute | ast.Subscript) -> Any:
         if isinstance(target, ast.Attribute):
             return target.attr
-        index = target.slice
-        if isinstance(index, ast.Constant) and isinstance(index.value, (str, int)) and \
-                not isinstance(index.value, bool):
-            return index.value
-        return None
+        return pyvalues.literal_index(target.slice)
 
     def method(self, call: ast.Call) -> None:
         """``x.update(...)``, ``x.merge(...)``, ``x.append(v)``, ``x.extend(v)``."""

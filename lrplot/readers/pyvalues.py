@@ -132,3 +132,14 @@ def is_builtin_module(name: str) -> bool:
 
 def _is_number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def literal_index(node: ast.AST) -> str | int | None:
+    """The key or index ``x[...]`` names literally (``'a'``, ``0``, ``-1``), else None."""
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+        inner = literal_index(node.operand)
+        return -inner if isinstance(inner, int) else None
+    if isinstance(node, ast.Constant) and isinstance(node.value, (str, int)) and \
+            not isinstance(node.value, bool):
+        return node.value
+    return None
