@@ -18,17 +18,27 @@ its own directory), and a cycle, too many files or too deep nesting is an error,
 from __future__ import annotations
 
 import ast
-import copy
 import os
 from typing import Any
 
 from lrplot.problems import Problem, SpecError
-from lrplot.readers.pyvalues import (MAX_DEPTH, Unreadable, base_variable, binary,
-                                     changed_names, is_lazy, literal_index, unary)
+from lrplot.readers.pyvalues import (MAX_DEPTH, MAX_NODES, Unreadable, base_variable, binary,
+                                     changed_names, copy_counted, is_lazy, literal_index, unary)
 from lrplot.yamlio import Document, Mark
 
 MAX_FILES = 64
 """Files one config may pull in through ``_base_`` (mmdetection's deepest chains read ~6)."""
+
+
+class Placeholder:
+    """``{{_base_.a.b}}``: mmengine puts a placeholder there and substitutes the bases' value
+    after the file ran (so a later ``_base_.a.b = v`` shows), wherever it is a whole value."""
+
+    def __init__(self, keys: list[str], where: str):
+        self.keys, self.where = keys, where
+
+    def __deepcopy__(self, memo: Any) -> "Placeholder":
+        return self
 
 
 def is_config(text: str) -> bool:
@@ -57,6 +67,7 @@ class _Loader:
     def __init__(self, root: str):
         self.root = root
         self.files = 0
+        self.budget = [MAX_NODES]
         self.stack: list[str] = []
 
     def fail(self, where: str, message: str) -> SpecError:
@@ -133,19 +144,29 @@ class _Loader:
         own: dict[str, Any] = {}
         marks: dict[tuple, Mark] = {}
         substituted: set[str] = set()
+        taken: list[tuple[tuple, str]] = []  # the _base_ dicts and lists the file took
+        shared: list[tuple | None] = []  # the _base_ paths set to a dict or list
         for statement in tree.body:
             at = Mark(file, statement.lineno, statement.col_offset + 1)
             keys = base_target(statement)
             if keys is not None:
-                self.set_base(data, data_marks, keys, statement, _Values(
-                    file, own, data, data_marks, substituted))
+                reader = _Values(file, own, data, data_marks, substituted, self.budget)
+                shared.append(self.set_base(data, data_marks, keys, statement, reader, taken))
+                taken.extend(reader.references)
                 continue
             if not isinstance(statement, ast.Assign) or len(statement.targets) != 1 or \
                     not isinstance(statement.targets[0], ast.Name):
                 if not isinstance(statement, (ast.Import, ast.ImportFrom, ast.Pass)) and \
                         not (isinstance(statement, ast.Expr) and
                              isinstance(statement.value, ast.Constant)):
-                    # a statement lrplot does not follow may change these names' values
+                    # a statement lrplot does not follow may change these names' values,
+                    # and through them the _base_ values they share (mmengine's objects are
+                    # shared where lrplot's are copies)
+                    where = f"{file}:{at.line}:{at.column}"
+                    for path, _ in [*taken, *((p, "") for p in shared if p)]:
+                        _poison(data, path, Unreadable(where, "a _base_ value a "
+                                                       f"{type(statement).__name__} statement "
+                                                       "may change"))
                     for name in changed_names(statement, own):
                         if name == "_base_":
                             raise self.fail(f"{file}:{at.line}:{at.column}", "this statement "
@@ -158,7 +179,7 @@ class _Loader:
             name = statement.targets[0].id
             if name == "_base_":
                 continue
-            reader = _Values(file, own, data, data_marks, substituted)
+            reader = _Values(file, own, data, data_marks, substituted, self.budget)
             own[name] = reader.value(statement.value, (name,), 0)
             if base_variable(statement.value) is not None:
                 substituted.add(name)
@@ -168,16 +189,23 @@ class _Loader:
                 del marks[key]
             marks[(name,)] = at
             marks.update(reader.marks)
+            taken.extend(reader.references)
+        resolver = _Values(file, own, data, data_marks, substituted, self.budget)
+        for name in list(own):
+            own[name] = _substitute(own[name], (name,), resolver)
+        marks.update(resolver.marks)
         _merge(own, data, marks, data_marks, ())
         _strip_delete(data)
-        return data, data_marks
+        return _unsubstituted(data), data_marks
 
     def set_base(self, data: dict[str, Any], data_marks: dict[tuple, Mark], keys: list,
-                 statement: ast.Assign, reader: "_Values") -> None:
+                 statement: ast.Assign, reader: "_Values", taken: list[tuple[tuple, str]]
+                 ) -> tuple | None:
         """``_base_.a.b = value``: mmengine hands the file the bases' merged values as
         ``_base_`` and merges the file into them after it ran, so this changes the result."""
         where = f"{reader.file}:{statement.lineno}:{statement.col_offset + 1}"
         container: Any = data
+        normal: list = []
         for i, key in enumerate(keys[:-1]):
             inside = container.get(key) if isinstance(container, dict) and \
                 isinstance(key, str) else container[key] if isinstance(container, list) and \
@@ -186,19 +214,26 @@ class _Loader:
                 shown = "".join(f".{k}" if isinstance(k, str) else f"[{k}]" for k in keys[:i + 1])
                 raise self.fail(where, f"_base_{shown}: the _base_ files set no dict or list "
                                        "there (mmengine fails here)")
+            normal.append(key % len(container) if isinstance(key, int) else key)
             container = inside
         last = keys[-1]
         if isinstance(container, list) and not (isinstance(last, int) and
                                                 -len(container) <= last < len(container)) or \
                 isinstance(container, dict) and not isinstance(last, str):
             raise self.fail(where, "an index the _base_ value does not have")
-        path = tuple(keys)
+        path = tuple([*normal, last % len(container) if isinstance(last, int) else last])
+        for earlier, at in taken:
+            if len(earlier) < len(path) and path[:len(earlier)] == earlier:
+                raise self.fail(where, f"this changes a _base_ value inside one the file took "
+                                       f"whole at {at} (mmengine shares it, so both change; "
+                                       "lrplot does not follow that): set it before taking it")
         value = reader.value(statement.value, path, 0)
         container[last] = value
         for old in [k for k in data_marks if k[:len(path)] == path]:
             del data_marks[old]
         data_marks.update(reader.marks)
         data_marks[path] = Mark(reader.file, statement.lineno, statement.col_offset + 1)
+        return path if isinstance(value, (dict, list)) else None
 
     def bases(self, node: ast.AST, file: str) -> list[tuple[str, str]]:
         items = node.elts if isinstance(node, (ast.List, ast.Tuple)) else [node]
@@ -246,8 +281,10 @@ class _Values:
 
     def __init__(self, file: str, known: dict[str, Any], base: dict[str, Any] | None = None,
                  base_marks: dict[tuple, Mark] | None = None,
-                 substituted: set[str] | None = None):
+                 substituted: set[str] | None = None, budget: list[int] | None = None):
         self.file, self.known = file, known
+        self.budget = budget if budget is not None else [MAX_NODES]
+        self.references: list[tuple[tuple, str]] = []  # _base_ dicts and lists it took
         self.base, self.base_marks = base or {}, base_marks or {}
         self.substituted = substituted if substituted is not None else set()
         self.marks: dict[tuple, Mark] = {}
@@ -284,12 +321,12 @@ class _Values:
             dotted = base_variable(node)
             if dotted is None:
                 return Unreadable(self.where(node), "a set")
-            return self.from_base(node, dotted.split("."), path)
+            return Placeholder(dotted.split("."), self.where(node))
         if isinstance(node, (ast.Attribute, ast.Subscript)):
             return self.lookup(node, path)
         if isinstance(node, ast.Name):
             if node.id in self.known:
-                return copy.deepcopy(self.known[node.id])
+                return copy_counted(self.known[node.id], self.budget, self.where(node))
             if node.id in ("True", "False", "None"):
                 return {"True": True, "False": False, "None": None}[node.id]
             return Unreadable(self.where(node), f"the name {node.id!r}, not assigned above")
@@ -297,10 +334,11 @@ class _Values:
             return self.arithmetic(node, path, depth)
         return Unreadable(self.where(node), f"a {type(node).__name__} expression")
 
-    def from_base(self, node: ast.AST, keys: list, path: tuple) -> Any:
+    def from_base(self, where: str, keys: list, path: tuple) -> Any:
         """The merged bases' value at ``keys``, as mmengine substitutes ``{{_base_.a.b}}`` and
-        evaluates ``_base_.a.b`` (a deep copy, with the marks of where the bases wrote it)."""
+        evaluates ``_base_.a.b`` (a copy, with the marks of where the bases wrote it)."""
         value: Any = self.base
+        taken: list = []
         for i, key in enumerate(keys):
             if isinstance(value, Unreadable):
                 return value
@@ -309,15 +347,17 @@ class _Values:
             if not found:
                 shown = "_base_" + "".join(f".{k}" if isinstance(k, str) else f"[{k}]"
                                            for k in keys[:i + 1])
-                raise SpecError([Problem(self.where(node), f"{shown}: the _base_ files set no "
-                                                           "such value (mmengine fails here)")])
+                raise SpecError([Problem(where, f"{shown}: the _base_ files set no such value "
+                                                "(mmengine fails here)")])
+            taken.append(key % len(value) if isinstance(key, int) else key)
             value = value[key]
-        source = tuple(keys) if all(isinstance(k, str) for k in keys) else None
-        if source is not None:
-            for key, mark in self.base_marks.items():
-                if key[:len(source)] == source and len(key) > len(source):
-                    self.marks[path + key[len(source):]] = mark
-        return copy.deepcopy(value)
+        source = tuple(taken)
+        for key, mark in self.base_marks.items():
+            if key[:len(source)] == source and len(key) > len(source):
+                self.marks[path + key[len(source):]] = mark
+        if isinstance(value, (dict, list)):
+            self.references.append((source, where))
+        return copy_counted(value, self.budget, where)
 
     def lookup(self, node: ast.AST, path: tuple) -> Any:
         """``_base_.a.b``, ``_base_['a'][0]`` (the bases' merged values, which mmengine hands
@@ -333,7 +373,7 @@ class _Values:
                 return Unreadable(self.where(probe), "an index that is not a literal")
             probe = probe.value
         if isinstance(probe, ast.Name) and probe.id == "_base_":
-            return self.from_base(node, [key for _, key in keys], path)
+            return self.from_base(self.where(node), [key for _, key in keys], path)
         if not (isinstance(probe, ast.Name) and probe.id in self.known):
             return Unreadable(self.where(node), f"a {type(node).__name__} expression")
         if any(how == "attribute" for how, _ in keys):
@@ -347,7 +387,7 @@ class _Values:
                 value = value[key]
             except (KeyError, IndexError, TypeError):
                 return Unreadable(self.where(node), "an index the value does not have")
-        return copy.deepcopy(value)
+        return copy_counted(value, self.budget, self.where(node))
 
     def substitution(self, node: ast.AST) -> bool:
         """Whether ``node`` is a ``{{_base_.x}}`` or a name bound to one: mmengine puts a
@@ -366,8 +406,53 @@ class _Values:
         if isinstance(node, ast.UnaryOp):
             return unary(node, self.value(node.operand, path, depth + 1), self.where(node))
         assert isinstance(node, ast.BinOp)
-        return binary(node, self.value(node.left, path, depth + 1),
-                      self.value(node.right, path, depth + 1), self.where(node))
+        left = self.value(node.left, path, depth + 1)
+        right = self.value(node.right, path, depth + 1)
+        if isinstance(node.op, ast.Add) and isinstance(left, list) and isinstance(right, list):
+            self.budget[0] -= len(left) + len(right)  # the items are copies already
+            if self.budget[0] < 0:
+                raise SpecError([Problem(self.where(node), f"the config builds more than "
+                                                           f"{MAX_NODES} values")])
+            return left + right
+        return binary(node, left, right, self.where(node))
+
+
+def _poison(data: Any, path: tuple, value: Unreadable) -> None:
+    """Put ``value`` at ``path`` of ``data``, if the path is there."""
+    for key in path[:-1]:
+        if isinstance(data, dict) and key in data or \
+                isinstance(data, list) and isinstance(key, int) and 0 <= key < len(data):
+            data = data[key]
+        else:
+            return
+    last = path[-1]
+    if isinstance(data, dict) and last in data or \
+            isinstance(data, list) and isinstance(last, int) and 0 <= last < len(data):
+        data[last] = value
+
+
+def _substitute(value: Any, path: tuple, resolver: "_Values") -> Any:
+    """mmengine's ``Config._substitute_base_vars``: every placeholder that is a whole value
+    becomes the bases' value as the file left them."""
+    if isinstance(value, Placeholder):
+        return resolver.from_base(value.where, list(value.keys), path)
+    if isinstance(value, dict):
+        return {k: _substitute(v, path + (k,), resolver) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_substitute(v, path + (i,), resolver) for i, v in enumerate(value)]
+    return value
+
+
+def _unsubstituted(value: Any) -> Any:
+    """A placeholder the file put into a _base_ value stays a string in mmengine: not data."""
+    if isinstance(value, Placeholder):
+        return Unreadable(value.where, "a {{_base_.x}} written into a _base_ value (mmengine "
+                                       "substitutes the file's own values only)")
+    if isinstance(value, dict):
+        return {k: _unsubstituted(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_unsubstituted(v) for v in value]
+    return value
 
 
 def base_target(statement: ast.stmt) -> list | None:

@@ -31,16 +31,8 @@ from typing import Any, Callable
 
 from lrplot.problems import Problem, SpecError
 from lrplot.readers import pyvalues
-from lrplot.readers.pyvalues import MAX_DEPTH, Unreadable
+from lrplot.readers.pyvalues import MAX_DEPTH, MAX_NESTING, MAX_NODES, Unreadable
 from lrplot.yamlio import Mark
-
-MAX_NODES = 2_000_000
-"""Values one config may build or copy in all (shared objects count each time they are
-copied): a bound on what nested aliasing could make of a short file."""
-
-MAX_NESTING = 100
-"""How deep values may nest once statements have put them into one another (a value that
-contains itself would nest without end)."""
 
 KEEP_TYPES = ("mmengine", "torch")
 """Packages whose classes lrplot names bare (``LinearLR``, ``SGD``); others keep their package

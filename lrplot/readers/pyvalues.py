@@ -8,6 +8,14 @@ import ast
 from typing import Any
 
 
+MAX_NODES = 2_000_000
+"""Values one config may build or copy in all (a value shared twice counts twice): a bound on
+what nested references (``a = [a, a]`` forty times) could make of a short file."""
+
+MAX_NESTING = 100
+"""How deep values may nest once names have been put into one another (``a = [a]`` again
+and again; a value that contains itself would nest without end)."""
+
 MAX_DEPTH = 40
 """Nesting of lists and dicts a value may have."""
 
@@ -143,3 +151,22 @@ def literal_index(node: ast.AST) -> str | int | None:
             not isinstance(node.value, bool):
         return node.value
     return None
+
+
+def copy_counted(value: Any, budget: list[int], where: str, depth: int = 0) -> Any:
+    """A copy of ``value`` in which nothing is shared, each dict and list item spending one of
+    ``budget``; past it, or nested past ``MAX_NESTING``, an error at ``where`` (never a copy
+    that would exhaust memory or the stack)."""
+    from lrplot.problems import Problem, SpecError
+
+    budget[0] -= 1
+    if budget[0] < 0:
+        raise SpecError([Problem(where, f"the config builds more than {MAX_NODES} values")])
+    if depth > MAX_NESTING:
+        raise SpecError([Problem(where, f"values nested more than {MAX_NESTING} deep")])
+    if isinstance(value, dict):
+        return {key: copy_counted(item, budget, where, depth + 1)
+                for key, item in value.items()}
+    if isinstance(value, list):
+        return [copy_counted(item, budget, where, depth + 1) for item in value]
+    return value
