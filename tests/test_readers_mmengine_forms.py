@@ -520,3 +520,17 @@ def test_random_classic_statements_read_as_mmengine_parses_them(tmp_path_factory
 
     check()
     assert sum(len(lines) >= 3 for lines in compared) >= 15  # many read in full, compared
+
+
+def test_a_statement_not_followed_reaches_the_names_sharing_what_it_changes(tmp_path):
+    """``x = param_scheduler`` shares the list: a loop over ``x`` may change what
+    ``param_scheduler`` holds, so both are refused where needed, at the loop's line."""
+    top = _write(tmp_path / "configs", {
+        "x.py": LAZY + "from mmengine.optim import LinearLR\n"
+                "train_cfg = dict(by_epoch=False, max_iters=10)\n"
+                "optim_wrapper = dict(optimizer=dict(lr=0.1))\n"
+                "param_scheduler = [dict(type=LinearLR, by_epoch=False)]\n"
+                "x = dict(s=param_scheduler)\n"
+                "for s in x['s']:\n    s['end'] = 3\n"})
+    out = fail(top, tmp_path=tmp_path)
+    assert "param_scheduler" in out and "x.py:7:1" in out and "For statement" in out

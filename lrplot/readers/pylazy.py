@@ -240,9 +240,28 @@ class _Run:
             self.taint(node, f"a value a {type(node).__name__} statement may change")
 
     def taint(self, node: ast.AST, what: str) -> None:
-        """Make unreadable every name ``node`` binds or changes (lrplot does not follow it)."""
-        for name in pyvalues.changed_names(node, self.names):
+        """Make unreadable every name ``node`` binds or changes (lrplot does not follow it),
+        and every name holding a dict or list those names hold (Python shares them)."""
+        touched = set(pyvalues.changed_names(node, self.names))
+        reached = self.containers([self.names[n] for n in touched if n in self.names])
+        for name, value in list(self.names.items()):
+            if name in touched or self.containers([value]) & reached:
+                self.bind(name, Unreadable(self.where(node), what), node,
+                          name in self.imported)
+        for name in touched - set(self.names):
             self.bind(name, Unreadable(self.where(node), what), node)
+
+    def containers(self, values: list) -> set[int]:
+        """The ids of the dicts and lists reachable from ``values``."""
+        found: set[int] = set()
+        stack = list(values)
+        while stack:
+            value = stack.pop()
+            if isinstance(value, (dict, list, tuple)) and id(value) not in found:
+                self.spend(None)
+                found.add(id(value))
+                stack.extend(value.values() if isinstance(value, dict) else value)
+        return found
 
     def bind(self, name: str, value: Any, node: ast.AST, imported: bool = False) -> None:
         (self.imported.add if imported else self.imported.discard)(name)
