@@ -210,8 +210,6 @@ HOSTILE = [
      "trainer: {max_steps: 10}\n", ":3:", "not both"),
     ("optim:\n  lr: 0.1\n  sched: {name: CosineAnnealing, warmup_step: 5}\n"
      "trainer: {max_steps: 10}\n", ":3:", "warmup_steps"),
-    ("optim:\n  lr: 0.1\n  sched:\n    name: CosineAnnealing\n    args: {name: auto}\n"
-     "trainer: {max_steps: 10}\n", ":5:5", "is not read"),
     ("optim:\n  lr: 0.1\n  sched: {name: ReduceLROnPlateau}\ntrainer: {max_steps: 10}\n",
      ":3:11", "validation metric"),
     ("optim:\n  lr: 0.1\n  sched: {name: CosineAnnealing}\ntrainer: {max_steps: -1, "
