@@ -207,3 +207,72 @@ def test_hostile_forms_exit_2_located(tmp_path, sched, where, message):
     assert result.exit_code == 2, result.output
     assert f"{path}{where}" in result.stderr and message in result.stderr, result.stderr
     assert "Traceback" not in result.output and not (tmp_path / "o.json").exists()
+
+
+# -- differential fuzzing: whatever lrplot draws, NeMo builds the same ---------------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+PREFIX = "nemo.core.config.schedulers."
+SCHED_KEYS = [("args",), ("args", "name"), ("args", "_target_"), ("args", "cls"),
+              ("args", "params"), ("_target_",), ("cls",), ("params",), ("name",),
+              ("args", "gamma"), ("args", "warmup_steps"), ("args", "min_lr"),
+              ("params", "warmup_steps")]
+SCHED_VALUES = st.one_of(
+    st.none(), st.integers(-1, 5), st.sampled_from([0.5, "auto", "x", [1]]),
+    st.sampled_from(["CosineAnnealing", "ExponentialLR", "WarmupPolicy", "WarmupPolicyParams",
+                     PREFIX + "CosineAnnealingParams", PREFIX + "ExponentialLRParams",
+                     PREFIX + "CyclicLRParams", PREFIX + "NoamHoldAnnealingParams",
+                     "nemo.core.optim.lr_scheduler.CosineAnnealing"]),
+    st.fixed_dictionaries({}, optional={"name": st.just("auto"), "warmup_steps": st.just(2),
+                                        "_target_": st.just(PREFIX + "StepLRParams")}))
+
+
+@settings(max_examples=60, deadline=None, derandomize=True,
+          suppress_health_check=list(HealthCheck))
+@given(changes=st.lists(st.tuples(st.sampled_from(SCHED_KEYS), SCHED_VALUES), min_size=1,
+                        max_size=4),
+       trainer_steps=st.sampled_from([-1, 30]))
+def test_what_lrplot_reads_nemo_builds_alike(changes, trainer_steps, tmp_path_factory):
+    """A series lrplot draws equals NeMo's; a config lrplot refuses is one NeMo fails on or
+    builds no scheduler for (a missing sched.name, args that are not a mapping), or a bad
+    value lrplot checks first."""
+    import warnings
+
+    import numpy as np
+    import yaml
+
+    from frameworks_oracle import nemo_config_lrs
+    from lrplot.problems import SpecError
+
+    _oracle()
+    sched: dict = {"name": "CosineAnnealing", "warmup_steps": 2}
+    for path, value in changes:
+        node = sched
+        for key in path[:-1]:
+            if not isinstance(node.get(key), dict):
+                node[key] = {}
+            node = node[key]
+        node[path[-1]] = value
+    config = tmp_path_factory.mktemp("nemo") / "c.yaml"
+    config.write_text(yaml.safe_dump({
+        "trainer": {"max_steps": trainer_steps, "max_epochs": 2, "devices": 1},
+        "model": {"train_ds": {"batch_size": 4}, "optim": {"lr": 0.1, "sched": sched}}}))
+    try:
+        data = _read(config, dataset_size=40)
+        got = _lrs(data)
+    except SpecError:
+        got = None
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            expected = nemo_config_lrs(str(config), 31 if trainer_steps == 30 else 21,
+                                       dataset_size=40, steps_per_epoch=10)
+    except Exception:  # noqa: BLE001 - NeMo fails to build it
+        expected = None
+    if got is not None:
+        assert expected is not None, sched
+        assert_lr_close(got, expected, rtol=RTOL_FLOAT64, context=str(sched))
+    elif expected is not None and not np.all(expected == 0.1):
+        pytest.fail(f"refused what NeMo builds: {sched}")

@@ -84,13 +84,13 @@ def build(source: Source, sched: tuple, names: list[str]) -> Built:
         arguments = {k: v for k, v in top.items() if k not in NOT_ARGUMENTS}
         in_sched = True
     name = top.get("name", (None, sched + ("name",)))
+    if name[0] is not None and not isinstance(name[0], str):
+        raise source.fail(name[1], f"expected a name, got {type(name[0]).__name__}")
     if "_target_" in arguments:
         return _from_target(source, arguments, names, in_sched)
     if name[0] is None:
         raise source.fail(sched, "no sched.name: NeMo builds no scheduler without it (give "
                                  "one of " + ", ".join(names) + ")")
-    if not isinstance(name[0], str):
-        raise source.fail(name[1], f"expected a name, got {type(name[0]).__name__}")
     if "name" in arguments:  # args: {name: ...}: a registered dataclass with its defaults
         return _from_registered(source, name, arguments)
     built = Built(name[0], name[1])
