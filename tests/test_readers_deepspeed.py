@@ -102,6 +102,16 @@ def test_a_missing_fact_names_its_flag(tmp_path, facts, flag):
         _read(path, **facts)
 
 
+def test_every_missing_fact_is_reported_at_once(tmp_path):
+    path = _config(tmp_path, {"type": "WarmupDecayLR", "params": AUTO})
+    with pytest.raises(SpecError) as caught:
+        _read(path)
+    messages = [p.message for p in caught.value.problems]
+    assert len(messages) == 3, messages  # each fact once, though two "auto"s need the total
+    for flag in ("--learning-rate", "--max-steps", "--warmup-steps"):
+        assert sum(flag in m for m in messages) == 1, (flag, messages)
+
+
 def test_refusals_are_located(tmp_path):
     path = _config(tmp_path, {"type": "WarmupCosinLR", "params": {"total_num_steps": 10}})
     with pytest.raises(SpecError, match="did you mean 'WarmupCosineLR'") as exc:

@@ -90,6 +90,7 @@ def read(doc: Document, facts: RunFacts) -> tuple[Document, Explanation]:
         else:
             values[key] = ex.read(key, Value(raw, source.at(path)))
     base_lr = run.optimizer_lr(kind, values)
+    source.raise_if_any()  # every launch fact an "auto" is missing, in one report
     out = Output(source)
     steps = run.total(required=False)
     if steps is not None:
@@ -101,23 +102,32 @@ def read(doc: Document, facts: RunFacts) -> tuple[Document, Explanation]:
 
 
 class _Run:
-    """The Trainer's facts an ``"auto"`` needs, each derived once."""
+    """The Trainer's facts an ``"auto"`` needs, each derived once. A fact the launch command
+    must give is recorded as a problem (once, where it is first needed) and read as None, so
+    that the user learns every missing flag from one run."""
 
     def __init__(self, source: Source, ex: Explanation, facts: RunFacts):
         self.source, self.ex, self.facts = source, ex, facts
         self._total: int | None = None
         self._lr: float | None = None
+        self._missing: set[str] = set()
 
     def fail(self, path: tuple, message: str) -> Exception:
         return self.source.fail(path, message)
 
-    def learning_rate(self, path: tuple) -> float:
+    def missing(self, fact: str, path: tuple, message: str) -> None:
+        if fact not in self._missing:
+            self._missing.add(fact)
+            self.source.error(path, message)
+
+    def learning_rate(self, path: tuple) -> float | None:
         if self._lr is not None:
             return self._lr
         if self.facts.learning_rate is None:
-            raise self.fail(path, f'"auto" is the Trainer\'s learning_rate ({HF}): give it '
-                                  "with --learning-rate X (the launch command's "
-                                  "--learning_rate)")
+            self.missing("learning_rate", path, f'"auto" is the Trainer\'s learning_rate '
+                                                f"({HF}): give it with --learning-rate X (the "
+                                                "launch command's --learning_rate)")
+            return None
         self._lr = self.ex.read("learning_rate", Value(self.facts.learning_rate,
                                                        "--learning-rate"))
         return self._lr
@@ -133,10 +143,13 @@ class _Run:
         if key == "warmup_num_steps":
             total = self.total(path=path)
             if self.facts.warmup_steps is None:
-                raise self.fail(path, f'"auto" is max(1, get_warmup_steps(total)) ({HF}): give '
-                                      "the launch command's --warmup_steps with --warmup-steps "
-                                      "N (a value below 1 is a ratio of the run, "
-                                      "transformers 5; 0 for none)")
+                self.missing("warmup_steps", path, f'"auto" is max(1, get_warmup_steps(total)) '
+                                                   f"({HF}): give the launch command's "
+                                                   "--warmup_steps with --warmup-steps N (a "
+                                                   "value below 1 is a ratio of the run, "
+                                                   "transformers 5; 0 for none)")
+            if total is None or self.facts.warmup_steps is None:
+                return None
             w = self.ex.read("warmup_steps", Value(self.facts.warmup_steps, "--warmup-steps"))
             warm = int(w) if w >= 1 else math.ceil(total * w)
             how = f"max(1, int({w}))" if w >= 1 else f"max(1, ceil({total} x {w}))"
@@ -159,7 +172,8 @@ class _Run:
                 self.ex.note("no optimizer in the config: the client's optimizer (the "
                              "Trainer's, with learning_rate) sets the lr")
             lr = self.learning_rate(path if raw == "auto" else ("scheduler",))
-            return self.ex.add("optimizer lr", lr, "", f"learning_rate, {HF}")
+            return None if lr is None else \
+                self.ex.add("optimizer lr", lr, "", f"learning_rate, {HF}")
         if raw is None:
             return None
         lr = self.source.number(path, None, "", minimum=0)
@@ -175,11 +189,11 @@ class _Run:
             self._total = self.ex.add("num_training_steps", f.max_steps, "", "--max-steps")
             return self._total
         if f.steps_per_epoch is None and f.dataset_size is None:
-            if not required:
-                return None
-            raise self.fail(path, f'"auto" is the Trainer\'s optimizer steps ({HF}): give '
-                                  f"--max-steps N, or (--epochs N, else 3) and "
-                                  f"{STEPS_PER_EPOCH_HINT.removeprefix('give ')}")
+            if required:
+                self.missing("total", path, f'"auto" is the Trainer\'s optimizer steps ({HF}): '
+                                            f"give --max-steps N, or (--epochs N, else 3) and "
+                                            f"{STEPS_PER_EPOCH_HINT.removeprefix('give ')}")
+            return None
         epochs = self.ex.read("num_train_epochs", Value(f.epochs, "--epochs") if f.epochs
                               is not None else Value(3.0, TRAINER_DEFAULTS))
         if f.steps_per_epoch is not None:

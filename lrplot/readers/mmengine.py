@@ -145,7 +145,7 @@ class _Run:
             return 1
         return self.ex.add("world_size", self.facts.world_size, "", "--world-size")
 
-    def steps_per_epoch(self, why: str) -> int:
+    def steps_per_epoch(self, why: str, path: tuple = ()) -> int:
         """``len(train_dataloader)``: iterations per epoch."""
         if self._spe is not None:
             return self._spe
@@ -154,7 +154,7 @@ class _Run:
                                     "--steps-per-epoch")
             return self._spe
         if self.facts.dataset_size is None:
-            raise self.source.fail((), f"{why} needs len(train_dataloader): "
+            raise self.source.fail(path, f"{why} needs len(train_dataloader): "
                                        f"{STEPS_PER_EPOCH_HINT}")
         batch = self.batch_size(why)
         world = self.world_size()
@@ -295,7 +295,8 @@ def read(doc: Document, facts: RunFacts) -> tuple[Document, Explanation]:
         momentum_needed |= kind.name.endswith("_momentum")
         children.append(child)
         marks.append(path)
-    spe = run.steps_per_epoch("by_epoch schedulers") if needs_epoch_length else None
+    spe = run.steps_per_epoch("a schedule counted in epochs", ("param_scheduler",)) \
+        if needs_epoch_length else None
     steps = run.max_iters()
     out = Output(source)
     out.figure("steps", ex.add("steps", steps + 1, f"{steps} + 1", LAST_STEP), ("train_cfg",))
