@@ -98,6 +98,13 @@ def test_public_args_auto_configs_get_the_dataclass_defaults(path, max_steps):
     assert data["curves"][0]["max_steps"] == max_steps
 
 
+def test_the_explanation_names_the_params_dataclass():
+    doc, fmt = readers.load(str(INTENT))
+    _, ex = readers.convert(doc, RunFacts(max_steps=100), fmt)
+    assert "arguments = 'WarmupAnnealingParams()'" in ex.text()
+    assert f"{INTENT.name}:83:7 model.optim.sched.name" in ex.text()
+
+
 def test_public_args_configs_without_trainer_max_steps_build_no_scheduler():
     data = _read(SPEAKERNET, dataset_size=1000)  # sched.max_steps -1, trainer.max_steps -1
     assert data["curves"][0]["type"] == "nemo.warmup_policy"

@@ -104,6 +104,9 @@ def read(doc: Document, facts: RunFacts) -> tuple[Document, Explanation]:
     built = nemo_sched.build(source, sched, _names())
     kind = _kind(source, built.name_at, built.name)
     ex.read("scheduler", Value(built.name, source.at(built.name_at)))
+    if built.dataclass:
+        ex.add("arguments", f"{built.dataclass}()", "", f"{nemo_params.MODULE}: every field, "
+               "its default unless given (prepare_lr_scheduler)")
     name = source.get(sched + ("name",))  # NeMo's interval follows sched.name alone
     lr = source.number(optim + ("lr",), None, "", minimum=0)
     source.raise_if_any()
