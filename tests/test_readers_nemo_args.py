@@ -243,8 +243,8 @@ SCHED_VALUES = st.one_of(
        trainer_steps=st.sampled_from([-1, 30]))
 def test_what_lrplot_reads_nemo_builds_alike(changes, trainer_steps, tmp_path_factory):
     """A series lrplot draws equals NeMo's; a config lrplot refuses is one NeMo fails on or
-    builds no scheduler for (a missing sched.name, args that are not a mapping), or a bad
-    value lrplot checks first."""
+    builds no scheduler for (a missing sched.name, args that are not a mapping), or a value
+    the kind's parameter table refuses."""
     import warnings
 
     import numpy as np
@@ -269,8 +269,10 @@ def test_what_lrplot_reads_nemo_builds_alike(changes, trainer_steps, tmp_path_fa
     try:
         data = _read(config, dataset_size=40)
         got = _lrs(data)
-    except SpecError:
+    except SpecError as exc:
         got = None
+        if "curves[0]." in str(exc):  # a value the kind's parameter table refuses (a float
+            return                      # warmup_steps, which NeMo's arithmetic would take)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
