@@ -386,10 +386,10 @@ def nemo_lr_scheduler() -> Any:
     ``nemo.core``'s package ``__init__`` (which needs Lightning, Hydra, huggingface_hub...):
     empty packages for ``nemo.core``, ``nemo.core.optim``, ``nemo.core.classes`` and
     ``nemo.core.config``; the real ``nemo.core.config.schedulers`` (dataclasses only) and
-    ``nemo.utils`` (logging). Two stand-ins, neither on the schedulers' arithmetic:
-    ``safe_instantiate`` (only for a ``_target_`` scheduler config, which the oracle never
-    passes) and ``maybe_update_config_version`` (it renames Hydra 0.x keys, ``cls`` and
-    ``params``, which no config here has)."""
+    ``nemo.utils`` (logging). Two functions come from files whose imports need more
+    (``nemo/core/classes/common.py``, ``nemo/utils/model_utils.py``): ``safe_instantiate``
+    with its allow-list and ``maybe_update_config_version`` (Hydra 0.x ``cls`` and ``params``),
+    their own source compiled alone (:func:`nemo_functions`)."""
     import importlib
     import importlib.util
     import sys
@@ -408,19 +408,54 @@ def nemo_lr_scheduler() -> Any:
             stub.__path__ = [str(root / package.split(".", 1)[1].replace(".", "/"))]
             sys.modules[package] = stub
     common = types.ModuleType("nemo.core.classes.common")
-
-    def safe_instantiate(*args: Any, **kwargs: Any) -> Any:
-        raise NotImplementedError("the NeMo oracle does not instantiate _target_ configs")
-
-    common.safe_instantiate = safe_instantiate  # type: ignore[attr-defined]
+    common.safe_instantiate = nemo_functions(  # type: ignore[attr-defined]
+        root / "core/classes/common.py", "safe_instantiate")
     sys.modules.setdefault("nemo.core.classes.common", common)
     try:
         importlib.import_module("nemo.utils.model_utils")
     except ImportError:
         model_utils = types.ModuleType("nemo.utils.model_utils")
-        model_utils.maybe_update_config_version = lambda cfg, make_copy=True: cfg  # type: ignore
+        model_utils.maybe_update_config_version = nemo_functions(  # type: ignore[attr-defined]
+            root / "utils/model_utils.py", "maybe_update_config_version")
         sys.modules["nemo.utils.model_utils"] = model_utils
     return importlib.import_module(name)
+
+
+def nemo_functions(path: Path, wanted: str) -> Any:
+    """``wanted`` from NeMo's ``path`` with the module-level names it uses (constants,
+    classes, helper functions), compiled from the file's own source without the imports
+    of the rest of the file (wrapt, huggingface_hub, Lightning...). NeMo's code, run as is;
+    for a class target other than a ``nemo.core.config`` dataclass its allow-list imports
+    ModelPT, which fails here, as the oracle never needs it."""
+    import ast
+    import copy
+    import dataclasses
+    import logging
+    from collections.abc import Mapping, Sequence
+
+    import hydra
+    import torch
+    from omegaconf import DictConfig, OmegaConf
+    from omegaconf import errors as omegaconf_errors
+
+    tree = ast.parse(path.read_text(), str(path))
+    kept = [node for node in tree.body if not isinstance(node, (ast.Import, ast.ImportFrom))
+            and not (isinstance(node, ast.Expr))]
+    namespace: dict[str, Any] = {
+        "__name__": "nemo_oracle", "hydra": hydra, "torch": torch, "copy": copy,
+        "logging": logging, "DictConfig": DictConfig, "OmegaConf": OmegaConf,
+        "omegaconf_errors": omegaconf_errors, "Mapping": Mapping, "Sequence": Sequence,
+        "is_dataclass": dataclasses.is_dataclass, "dataclass": dataclasses.dataclass,
+        "field": dataclasses.field, "Any": Any, "Optional": Any, "Union": Any, "Dict": dict,
+        "List": list, "Tuple": tuple, "Set": set, "Callable": Any, "Type": type,
+        "Iterable": Any, "lru_cache": __import__("functools").lru_cache,
+        "wraps": __import__("functools").wraps}
+    for node in kept:
+        try:
+            exec(compile(ast.Module([node], []), str(path), "exec"), namespace)
+        except Exception:  # a definition needing what is not loaded: not one we call
+            continue
+    return namespace[wanted]
 
 
 def nemo_version() -> str:

@@ -210,8 +210,6 @@ HOSTILE = [
      "trainer: {max_steps: 10}\n", ":3:", "not both"),
     ("optim:\n  lr: 0.1\n  sched: {name: CosineAnnealing, warmup_step: 5}\n"
      "trainer: {max_steps: 10}\n", ":3:", "warmup_steps"),
-    ("optim:\n  lr: 0.1\n  sched:\n    name: CosineAnnealing\n    args: {name: auto}\n"
-     "trainer: {max_steps: 10}\n", ":5:5", "is not read"),
     ("optim:\n  lr: 0.1\n  sched: {name: ReduceLROnPlateau}\ntrainer: {max_steps: 10}\n",
      ":3:11", "validation metric"),
     ("optim:\n  lr: 0.1\n  sched: {name: CosineAnnealing}\ntrainer: {max_steps: -1, "
@@ -253,12 +251,18 @@ KEYS = [("trainer", "max_steps"), ("trainer", "max_epochs"), ("trainer", "device
         ("model", "optim", "sched", "name"), ("model", "optim", "sched", "warmup_steps"),
         ("model", "optim", "sched", "warmup_ratio"), ("model", "optim", "sched", "max_steps"),
         ("model", "optim", "sched", "min_lr"), ("model", "optim", "sched", "d_model"),
-        ("model", "optim", "sched", "hold_ratio"), ("model", "optim", "sched"),
+        ("model", "optim", "sched", "hold_ratio"), ("model", "optim", "sched", "args"),
+        ("model", "optim", "sched", "args", "name"), ("model", "optim", "sched", "_target_"),
+        ("model", "optim", "sched", "args", "_target_"), ("model", "optim", "sched", "params"),
+        ("model", "optim", "sched", "cls"), ("model", "optim", "sched"),
         ("model", "optim"), ("model",), ("trainer",)]
 VALUES = st.one_of(
     st.none(), st.booleans(), st.integers(-3, 10**12), st.floats(allow_nan=True),
     st.sampled_from(["???", "${model.optim.lr}", "${nowhere}", "${oc.env:HOME}", "auto", "",
-                     "CosineAnnealing", "NoamAnnealing", "ExponentialLR", "1e-3", "-1"]),
+                     "CosineAnnealing", "NoamAnnealing", "ExponentialLR", "1e-3", "-1",
+                     "nemo.core.config.schedulers.CosineAnnealingParams",
+                     "nemo.core.config.schedulers.StepLRParams",
+                     "nemo.core.optim.lr_scheduler.CosineAnnealing", "WarmupPolicyParams"]),
     st.lists(st.integers(0, 5), max_size=3), st.dictionaries(st.sampled_from(["a", "name"]),
                                                              st.integers(0, 3), max_size=2))
 

@@ -6,8 +6,9 @@ built into the scheduler as NeMo builds it (nemo_toolkit 3.0.0, never imported).
 ``sched.max_steps`` when given (-1: no scheduler at all, the lr stays ``optim.lr``) or computes
 it from the epochs with ``compute_max_steps``: ``ceil(ceil(N / devices) / batch_size)`` batches
 per epoch (``floor`` with ``drop_last``), limited by ``limit_train_batches``, then
-``ceil(batches / accumulate_grad_batches) x max_epochs``. The scheduler's keyword arguments are
-the keys of ``sched`` but ``name``, ``monitor``, ``reduce_on_plateau`` and the ``t_*`` keys.
+``ceil(batches / accumulate_grad_batches) x max_epochs``. The scheduler and its keyword
+arguments are what ``prepare_lr_scheduler`` makes of ``sched`` (lrplot.readers.nemo_sched: its
+keys, ``sched.args``, or a params dataclass by ``_target_``).
 Lightning steps it after every optimizer step (``interval: step``), after every epoch for
 ExponentialLR and ReduceLROnPlateau. ``${...}`` interpolations are resolved as lrplot's Hydra
 reader resolves them (OmegaConf, no resolvers run).
@@ -19,6 +20,7 @@ import math
 from typing import Any
 
 from lrplot import schedules
+from lrplot.readers import nemo_params, nemo_sched
 from lrplot.readers.hydra import resolve
 from lrplot.readers.run import LAST_STEP, Explanation, RunFacts, Value
 from lrplot.readers.source import Output, Source
@@ -28,10 +30,6 @@ NAME = "nemo"
 TITLE = "NeMo config (model.optim.sched with trainer.max_steps / max_epochs)"
 RULES = "NeMo 3.0.0"
 SOURCE = "nemo/core/optim/lr_scheduler.py"
-
-NOT_ARGUMENTS = ("name", "monitor", "reduce_on_plateau", "t_max_epochs",
-                 "t_accumulate_grad_batches", "t_limit_train_batches", "t_num_workers")
-"""The keys of ``optim.sched`` that prepare_lr_scheduler does not pass to the scheduler."""
 
 TORCH_SCHEDULERS = ("StepLR", "ExponentialLR", "ReduceLROnPlateau", "CyclicLR")
 """The torch classes of NeMo's AVAILABLE_SCHEDULERS (lrplot's torch kinds)."""
@@ -103,18 +101,13 @@ def read(doc: Document, facts: RunFacts) -> tuple[Document, Explanation]:
         raise source.fail((), f"--interval {facts.interval}: NeMo steps its scheduler after "
                               "every optimizer step (after every epoch for ExponentialLR); "
                               "--interval does not apply")
-    for key in ("args", "_target_"):
-        if source.has(sched + (key,)):
-            raise source.fail(sched + (key,), f"a scheduler given by {key!r} (a NeMo params "
-                                              "dataclass) is not read; write its arguments "
-                                              "in sched itself")
-    name = source.text(sched + ("name",), "", "")
-    source.raise_if_any()
-    if not name.value:
-        raise source.fail(sched, "no sched.name: NeMo builds no scheduler without it (give "
-                                 "one of " + ", ".join(_names()) + ")")
-    kind = _kind(source, sched, name.value)
-    ex.read("sched.name", name)
+    built = nemo_sched.build(source, sched, _names())
+    kind = _kind(source, built.name_at, built.name)
+    ex.read("scheduler", Value(built.name, source.at(built.name_at)))
+    if built.dataclass:
+        ex.add("arguments", f"{built.dataclass}()", "", f"{nemo_params.MODULE}: every field, "
+               "its default unless given (prepare_lr_scheduler)")
+    name = source.get(sched + ("name",))  # NeMo's interval follows sched.name alone
     lr = source.number(optim + ("lr",), None, "", minimum=0)
     source.raise_if_any()
     if lr.value is None:
@@ -122,17 +115,30 @@ def read(doc: Document, facts: RunFacts) -> tuple[Document, Explanation]:
                                  "not in the config")
     base_lr = ex.read("optim.lr", lr)
     trainer = _Trainer(source, facts, ex)
-    max_steps, out = _max_steps(source, sched, trainer, facts, ex)
+    max_steps, out = _max_steps(source, sched, built.name, trainer, ex)
+    if built.target_in_sched and "max_steps" not in nemo_params.fields(built.dataclass) and (
+            trainer.max_steps() >= 0 or source.has(sched + ("max_steps",))):
+        raise source.fail(built.name_at, f"NeMo passes sched.max_steps (set from "
+                          f"trainer.max_steps) to {built.dataclass}, which has no such field "
+                          "(Hydra's instantiate raises TypeError); put _target_ and its "
+                          "arguments under sched.args")
     values: dict[str, Any] = {"type": kind.name}
-    origins: dict[str, tuple] = {"type": sched + ("name",)}
-    arguments = source.get(sched)
-    for key, value in arguments.items():
-        if key in NOT_ARGUMENTS or key == "max_steps":
-            continue
+    origins: dict[str, tuple] = {"type": built.name_at}
+    for key, value in built.arguments.items():
+        if key == "max_steps":
+            continue  # prepare_lr_scheduler sets it (below), or drops it for torch's classes
         if kind.framework == "torch" and key == "last_epoch" and value == -1:
             continue  # torch's default: lrplot's torch kinds have no last_epoch
         values[key] = value
-        origins[key] = sched + (key,)
+        origins[key] = built.origins[key]
+    if built.ignored:
+        where, key, value = built.ignored[0]
+        more = ", ".join(f"{k}: {v!r}" for _, k, v in built.ignored)
+        out.warn("nemo-sched-args-ignored", where,
+                 f"NeMo 3.0.0 builds {built.dataclass}() with its defaults and ignores "
+                 f"{more}: prepare_lr_scheduler reads overrides from args.params, which its "
+                 "Hydra 0.x conversion has already merged into args",
+                 "write the arguments in sched itself (or in args without its name)")
     if max_steps is None:  # sched.max_steps: -1, NeMo returns no scheduler
         values = {"type": "nemo.warmup_policy"}
         run = trainer.run_steps(None)
@@ -144,7 +150,7 @@ def read(doc: Document, facts: RunFacts) -> tuple[Document, Explanation]:
         run = trainer.run_steps(max_steps)
     out.figure("steps", ex.add("steps", run + 1, f"{run} + 1", LAST_STEP))
     out.figure("base_lr", base_lr, optim + ("lr",))
-    if name.value in EPOCH_SCHEDULERS and max_steps is not None:
+    if name in EPOCH_SCHEDULERS and max_steps is not None:
         per_epoch = trainer.per_epoch()
         ex.add("interval", "epoch", "", f"{SOURCE} EPOCH_SCHEDULERS")
         out.figure("steps_per_epoch", per_epoch)
@@ -158,8 +164,7 @@ def _names() -> list[str]:
     return own + list(TORCH_SCHEDULERS)
 
 
-def _kind(source: Source, sched: tuple, name: str) -> schedules.Kind:
-    where = sched + ("name",)
+def _kind(source: Source, where: tuple, name: str) -> schedules.Kind:
     if name == "ReduceLROnPlateau":
         raise source.fail(where, "ReduceLROnPlateau follows a validation metric: its lr cannot "
                                  "be known from the config (draw a logged lr with a 'type: "
@@ -311,7 +316,7 @@ class _Trainer:
                            "optimizer steps per epoch")
 
 
-def _max_steps(source: Source, sched: tuple, trainer: _Trainer, facts: RunFacts,
+def _max_steps(source: Source, sched: tuple, name: str, trainer: _Trainer,
                ex: Explanation) -> tuple[int | None, Output]:
     """The scheduler's max_steps as setup_optimization and prepare_lr_scheduler decide it;
     None when ``sched.max_steps`` is -1 (NeMo then builds no scheduler)."""
@@ -332,7 +337,7 @@ def _max_steps(source: Source, sched: tuple, trainer: _Trainer, facts: RunFacts,
             ex.note("sched.max_steps is -1: NeMo builds no scheduler, the lr stays optim.lr")
             out.warn("nemo-no-scheduler", sched + ("max_steps",),
                      "sched.max_steps -1 with trainer.max_steps -1: NeMo builds no scheduler "
-                     f"(prepare_lr_scheduler returns None), so {source.get(sched + ('name',))} "
+                     f"(prepare_lr_scheduler returns None), so {name} "
                      "never runs and the lr stays optim.lr",
                      "delete sched.max_steps (NeMo then computes it from the epochs) or set "
                      "trainer.max_steps")
