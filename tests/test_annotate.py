@@ -55,6 +55,18 @@ def test_events_outside_the_run_and_unknown_shapes_are_dropped():
     assert _events({"type": "exponential", "gamma": 0.9}, 400) == []
 
 
+def test_a_curve_stepped_per_epoch_has_its_events_at_epoch_starts():
+    """Milestones in epochs land where the lr changes: epoch x steps_per_epoch."""
+    spec = lrplot.load({"curves": [{"type": "multistep", "milestones": [8, 11],
+                                    "interval": "epoch", "steps_per_epoch": 100,
+                                    "steps": 1300}]})
+    [series] = lrplot.series(spec)[0].series
+    lr = list(series.lr)
+    assert _events(series.schedule, series.steps) == [(800, "milestone 8"),
+                                                      (1100, "milestone 11")]
+    assert [i for i in range(1, len(lr)) if lr[i] != lr[i - 1]] == [800, 1100]
+
+
 def _axes(mapping: dict):
     spec = lrplot.load({**mapping, "annotate": True})
     return lrplot.plot(spec).axes[0]

@@ -333,18 +333,23 @@ MAX_EVENTS = 40
 
 def events_of(schedule: Mapping[str, Any], steps: int) -> list[tuple[int, str]]:
     """The events of a resolved schedule (``{"type": ..., params...}``) inside
-    ``0 < step < steps``, from its kind's ``events`` hook; none for a kind without one."""
+    ``0 < step < steps``, from its kind's ``events`` hook; none for a kind without one.
+
+    A hook counts in scheduler steps; a curve stepped once per epoch (``interval: epoch``
+    with ``steps_per_epoch``) has its events at ``epoch x steps_per_epoch``."""
     try:
         find = get(str(schedule.get("type", ""))).events
     except UnknownKind:
         return []
     if find is None:
         return []
+    every = schedule.get("steps_per_epoch") if schedule.get("interval") == "epoch" else None
+    every = every if isinstance(every, int) and every > 0 else 1
     try:
-        found = find(schedule, steps)
+        found = find(schedule, -(-steps // every))
     except (KeyError, TypeError, ValueError, ZeroDivisionError):
         return []  # a schedule shape the hook does not know: no marks rather than no figure
-    return [(int(s), name) for s, name in found if 0 < s < steps]
+    return [(int(s) * every, name) for s, name in found if 0 < int(s) * every < steps]
 
 
 _LOADED = False

@@ -174,12 +174,8 @@ def _legacy(p: Mapping[str, Any]) -> list[Event]:
     return found
 
 
-def events(p: Mapping[str, Any], n: int) -> list[Event]:
-    """The events of a detectron2 kind over a series of ``n`` steps (with ``interval: epoch``,
-    the scheduler's steps are epochs of ``steps_per_epoch`` iterations)."""
-    every = p["steps_per_epoch"] if p.get("interval") == "epoch" and p.get("steps_per_epoch") \
-        else 1
-    count = -(-n // every)  # the scheduler's steps
+def events(p: Mapping[str, Any], count: int) -> list[Event]:
+    """The events of a detectron2 kind over ``count`` scheduler steps."""
     name = _name(str(p["type"]))
     if name in ("warmup_multistep", "warmup_cosine"):
         found = _legacy(p)
@@ -189,4 +185,4 @@ def events(p: Mapping[str, Any], n: int) -> list[Event]:
         found = _placed(_marks(p["multiplier"][0]), count, p["max_iter"])
     else:  # drawn alone: LRMultiplier over the series' scheduler steps
         found = _placed(_marks(p), count, count)
-    return [(step * every, label) for step, label in found]
+    return found
