@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 from typing import Any, Callable, Mapping, Sequence
 
-from lrplot.frameworks.detectron2.where import EPSILON
+from lrplot.frameworks.detectron2.where import EPSILON, composite_lengths
 from lrplot.schedules import MAX_EVENTS, Event
 
 Test = Callable[[float], bool]
@@ -54,12 +54,7 @@ def _composite(children: Sequence[Mapping[str, Any]], lengths: Sequence[float],
                scaling: Sequence[str], hand_over: Callable[[int], str]) -> list[Mark]:
     """CompositeParamScheduler's hand-overs (scheduler k from the first where with ``where +
     1e-6 > running_total``) and its children's own marks, mapped to the composite's where."""
-    lengths = list(lengths)
-    if sum(lengths) != 1.0:
-        lengths[-1] = 1.0 - sum(lengths[:-1])
-    totals = [lengths[0]]
-    for length in lengths[1:]:
-        totals.append(totals[-1] + length)
+    lengths, totals = composite_lengths(lengths)
     if any(a > b for a, b in zip(totals, totals[1:])):
         return []  # fvcore's loop picks children out of order: no single hand-over
     last = len(children) - 1

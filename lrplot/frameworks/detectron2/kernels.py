@@ -17,6 +17,7 @@ from typing import Any, Callable, Mapping, Sequence
 import numpy as np
 
 from lrplot import libm
+from lrplot.frameworks.detectron2.where import composite_lengths
 from lrplot.kernel_tools import CHUNK, Chunks, Scratch, blockwise, spans
 from lrplot.schedules import ScheduleError
 
@@ -147,12 +148,7 @@ def composite(schedulers: Sequence[Where], lengths: Sequence[float],
             i += 1; running_total += lengths[i]
         rescaled: scheduler_where = (where - (running_total - lengths[i])) / lengths[i]
     """
-    lengths = list(lengths)
-    if sum(lengths) != 1.0:
-        lengths[-1] = 1.0 - sum(lengths[:-1])
-    totals = [lengths[0]]
-    for length in lengths[1:]:
-        totals.append(totals[-1] + length)
+    lengths, totals = composite_lengths(lengths)
     last = len(schedulers) - 1
 
     def f(w: np.ndarray) -> np.ndarray:

@@ -10,9 +10,21 @@ is found by bisection over the steps.
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 EPSILON = 1e-6  # ParamScheduler.WHERE_EPSILON
+
+
+def composite_lengths(lengths: Sequence[float]) -> tuple[list[float], list[float]]:
+    """CompositeParamScheduler's lengths as it uses them (the last one ``1.0 - sum(others)``
+    when they do not sum to 1.0) and their running totals, summed in its order."""
+    lengths = list(lengths)
+    if sum(lengths) != 1.0:
+        lengths[-1] = 1.0 - sum(lengths[:-1])
+    totals = [lengths[0]]
+    for length in lengths[1:]:
+        totals.append(totals[-1] + length)
+    return lengths, totals
 
 
 def raises(kind: str, p: Mapping[str, Any], where: float) -> str | None:
@@ -46,8 +58,7 @@ def raises(kind: str, p: Mapping[str, Any], where: float) -> str | None:
 def _composite(children: list[tuple[str, Mapping[str, Any]]], lengths: list[float],
                scaling: list[str], where: float) -> str | None:
     """CompositeParamScheduler.__call__'s choice of scheduler and its where."""
-    if sum(lengths) != 1.0:
-        lengths[-1] = 1.0 - sum(lengths[:-1])
+    lengths, _ = composite_lengths(lengths)
     i = 0
     running_total = lengths[i]
     while (where + EPSILON) > running_total and i < len(children) - 1:
