@@ -67,6 +67,24 @@ def test_a_curve_stepped_per_epoch_has_its_events_at_epoch_starts():
     assert [i for i in range(1, len(lr)) if lr[i] != lr[i - 1]] == [800, 1100]
 
 
+def test_chained_children_mark_their_own_events_on_their_own_intervals():
+    """mmdetection's warm-up by iteration under MultiStepLR by epoch, as a chained curve."""
+    spec = lrplot.load({"curves": [{"type": "chained", "steps": 3000, "steps_per_epoch": 250,
+                                    "schedulers": [
+                                        {"type": "linear", "start_factor": 0.001,
+                                         "total_iters": 500},
+                                        {"type": "multistep", "milestones": [8, 11],
+                                         "interval": "epoch"}]}]})
+    [series] = lrplot.series(spec)[0].series
+    lr = list(series.lr)
+    events = _events(series.schedule, series.steps)
+    assert events == [(500, "warm-up end 500"), (2000, "milestone 8"), (2750, "milestone 11")]
+    # the ramp's last change reaches the peak; then a drop at each milestone's first iteration
+    changes = [i for i in range(1, len(lr)) if lr[i] != lr[i - 1]]
+    assert [max(i for i in changes if i < 1000), *(i for i in changes if i >= 1000)] == \
+        [step for step, _ in events]
+
+
 def _axes(mapping: dict):
     spec = lrplot.load({**mapping, "annotate": True})
     return lrplot.plot(spec).axes[0]

@@ -82,3 +82,16 @@ def sequential(p: Mapping[str, Any], n: int) -> list[Event]:
         first = events_of(children[0], min(n, (p.get("milestones") or [n])[0]))
         events = first + events
     return events
+
+
+def chained(p: Mapping[str, Any], n: int) -> list[Event]:
+    """ChainedScheduler steps every child at each of its steps: each child's own events, a
+    child stepped per epoch (its own ``interval: epoch``) on the curve's epochs."""
+    events: list[Event] = []
+    for child in p.get("schedulers") or ():
+        if not isinstance(child, Mapping):
+            continue
+        if child.get("interval") == "epoch":
+            child = {**child, "steps_per_epoch": p.get("steps_per_epoch")}
+        events += [e for e in events_of(child, n) if e not in events]
+    return sorted(events)

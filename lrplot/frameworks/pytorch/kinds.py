@@ -511,6 +511,7 @@ CHAINED = register(Kind(
             "{type: exponential, gamma: 0.95}]'",
     horizon=_chained_horizon,
     check_steps=_chained_check_steps,
+    events=events.chained,
     extras=_children_extras,
     extra_series=("momentum",),
     composite=True,
