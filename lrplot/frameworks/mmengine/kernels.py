@@ -440,21 +440,26 @@ same order), for the loops :func:`_fused_loop` makes."""
 
 
 @functools.lru_cache(maxsize=64)
-def _fused_loop(pattern: tuple[int, ...]) -> Callable[..., list[float]]:
+def _fused_loop(pattern: tuple[int, ...]) -> Callable[..., np.ndarray]:
     """A Python loop applying the operations ``pattern`` (kinds) at each position, in order,
     with :func:`_loop`'s arithmetic, and giving the value after each position: its source is
     made from :data:`_OPERATION` alone (no value of a config reaches it), so each position
-    costs one step of a list comprehension instead of one loop iteration per operation with a
-    test of its kind."""
+    costs one step of a generator instead of one loop iteration per operation with a test of
+    its kind. The columns are buffers (memoryviews: their floats are made as they are read)
+    and numpy fills the result straight from the generator: no list in between."""
     width = len(pattern)
     value = "x"
     for t, kind in enumerate(pattern):
         value = _OPERATION[kind].format(x=value, t=t)
     names = ", ".join(f"a{t}" for t in range(width))
-    source = (f"def loop(x, columns, minima):\n"
+    source = (f"def loop(x, columns, minima, count):\n"
               f"    {''.join(f'm{t}, ' for t in range(width))}= minima\n"
-              f"    return [x := {value} for {names} in zip(*columns)]\n")
-    namespace: dict[str, Any] = {}
+              f"    def values(x):\n"
+              f"        for {names} in zip(*columns):\n"
+              f"            x = {value}\n"
+              f"            yield x\n"
+              f"    return np.fromiter(values(x), np.float64, count)\n")
+    namespace: dict[str, Any] = {"np": np}
     exec(compile(source, f"<mmengine fused loop {pattern}>", "exec"), namespace)
     return namespace["loop"]
 
@@ -463,11 +468,41 @@ def _fused(kinds: np.ndarray, a: np.ndarray, m: np.ndarray, x: float, out: np.nd
            i: int, j: int, width: int) -> float:
     """Operations ``i .. j-1``: the same ``width`` operations at each of their positions."""
     pattern = tuple(int(k) for k in kinds[i:i + width])
-    columns = [a[i + t:j:width].tolist() for t in range(width)]
-    values = _fused_loop(pattern)(x, columns, [float(v) for v in m[i:i + width]])
+    columns = [memoryview(a[i + t:j:width]) for t in range(width)]
+    values = _fused_loop(pattern)(x, columns, [float(v) for v in m[i:i + width]],
+                                  (j - i) // width)
     out[i:j] = np.nan
     out[i + width - 1:j:width] = values
-    return values[-1] if values else x
+    return float(values[-1]) if len(values) else x
+
+
+def _lockstep(scheds: list[Scheduler], lo: int, hi: int, spe: int | None, x: float
+              ) -> tuple[np.ndarray, np.ndarray] | None:
+    """The positions in ``[lo, hi)`` and the value after each, when two to four schedulers
+    (no plateau) step at the same positions in the same phase, each repeating one operation
+    and minimum after a few first steps: a warm-up and a decay over the same iterations. None
+    otherwise. The general path's sort, runs and bookkeeping cost more than the arithmetic
+    here; the roundings are the same (list order at each position, :func:`_loop`'s
+    operations), so the values are too."""
+    if len(scheds) not in FUSED_WIDTHS or any(sc.plateau is not None for sc in scheds):
+        return None
+    placed = [_steps_at(sc, lo, hi, spe) for sc in scheds]
+    g, pos, phase = placed[0]
+    if len(g) < 2 * SHORT or any(p != phase or not np.array_equal(q, pos) for _, q, p in placed):
+        return None
+    ops = [OPS[sc.name](sc, g - sc.p["begin"]) for sc in scheds]
+    changes = [np.flatnonzero((kinds != kinds[-1]) | (m != m[-1])) for kinds, _, m in ops]
+    head = max(int(c[-1]) + 1 if len(c) else 0 for c in changes)  # NaN minima: all of them
+    if head > SHORT:
+        return None
+    width = len(ops)
+    kinds, a, m = (np.stack([op[part][:head] for op in ops], axis=1).ravel() for part in range(3))
+    out = np.empty(head * width)
+    x = _loop(kinds, a, m, np.zeros(len(kinds), dtype=np.int64), x, out, 0, len(kinds), {})
+    pattern = tuple(int(op[0][-1]) for op in ops)
+    tail = _fused_loop(pattern)(x, [memoryview(op[1][head:]) for op in ops],
+                                [float(op[2][-1]) for op in ops], len(g) - head)
+    return pos, np.concatenate((out[width - 1::width], tail))
 
 
 def _loop(kinds: np.ndarray, a: np.ndarray, m: np.ndarray, who: np.ndarray, x: float,
@@ -503,8 +538,12 @@ def run(n: int, base: float, entries: Sequence[tuple[str, Mapping[str, Any]]],
     metric = math.nan
     for lo in range(0, n, chunk):
         hi = min(n, lo + chunk)
-        pos, kinds, a, m, who = _gather(scheds, lo, hi, steps_per_epoch)
-        values = _apply(pos, kinds, a, m, who, x, scheds)
+        lockstep = None if series == "metric" else _lockstep(scheds, lo, hi, steps_per_epoch, x)
+        if lockstep is not None:
+            pos, values = lockstep
+        else:
+            pos, kinds, a, m, who = _gather(scheds, lo, hi, steps_per_epoch)
+            values = _apply(pos, kinds, a, m, who, x, scheds)
         at = np.arange(lo, hi)
         if series == "metric":
             mask = kinds == PLATEAU
