@@ -228,6 +228,68 @@ def test_detectron2_piecewise_constant_events_are_every_change():
         assert [step for step, _ in sorted(found)] == _changes(lr)
 
 
+# -- DeepSpeed, torchtitan, nanoGPT, Megatron --------------------------------------------------
+
+def rises_to_its_top(lr: np.ndarray, p: int) -> bool:
+    """The first step at the top: what follows is flat or falls."""
+    return lr[p] > lr[p - 1] and lr[p + 1] <= lr[p]
+
+
+def bends(lr: np.ndarray, p: int) -> bool:
+    """The slope changes after p, not before (a linear fall turns into a slower decay)."""
+    slope = np.diff(lr[p - 2:p + 2])
+    return bool(np.isclose(slope[0], slope[1], rtol=1e-9, atol=0)
+                and not np.isclose(slope[1], slope[2], rtol=1e-9, atol=0))
+
+
+def reaches_zero(lr: np.ndarray, p: int) -> bool:
+    return lr[p] == 0.0 and lr[p - 1] != 0.0
+
+
+LARGE_MODELS = [
+    *[({"type": "deepspeed.warmup", "warmup_num_steps": w, "warmup_type": t, "steps": 60},
+       [("warm-up end", settles)])
+      for w in (6, 7, 10, 16) for t in ("log", "linear")],  # log(6), log(10): 1 ulp short
+    *[({"type": "deepspeed.warmup_decay", "warmup_num_steps": w, "total_num_steps": 40,
+        "warmup_type": t, "steps": 60}, [("warm-up end", rises_to_its_top), ("0 from 41", settles)])
+      for w in (6, 7) for t in ("log", "linear")],
+    *[({"type": "deepspeed.warmup_cosine", "warmup_num_steps": 10, "total_num_steps": 40,
+        "warmup_type": t, "steps": 60}, [("warm-up end", peaks), ("total_num_steps", settles)])
+      for t in ("log", "linear")],
+    ({"type": "deepspeed.one_cycle", "cycle_min_lr": 1e-4, "cycle_max_lr": 1e-3,
+      "cycle_first_step_size": 10, "cycle_second_step_size": 15, "steps": 40},
+     [("peak", peaks), ("end of cycle", settles)]),
+    ({"type": "deepspeed.one_cycle", "cycle_min_lr": 1e-4, "cycle_max_lr": 1e-3,
+      "cycle_first_step_size": 10, "decay_lr_rate": 0.5, "decay_step_size": 5, "steps": 40},
+     [("peak", peaks), ("end of cycle", lambda lr, p: lr[p] < lr[p - 1] and bends(lr, p))]),
+    ({"type": "torchtitan.wsd", "training_steps": 100, "warmup_steps": 10, "decay_ratio": 0.2,
+      "steps": 110}, [("warm-up end 9", settles), ("decay start 80", kinks),
+                      ("decay end 100", reaches_zero)]),
+    ({"type": "torchtitan.wsd", "training_steps": 100, "warmup_steps": 10, "decay_ratio": 0.2,
+      "formula": "2025-03", "steps": 100}, [("warm-up end 10", settles),
+                                            ("decay start 79", kinks)]),
+    ({"type": "torchtitan.wsd", "training_steps": 50, "warmup_steps": 5, "steps": 50},
+     [("warm-up end 4", settles), ("decay start 5", kinks)]),  # the hidden stable step
+    ({"type": "nanogpt.cosine", "warmup_iters": 10, "lr_decay_iters": 50, "min_lr": 1e-4,
+      "steps": 70}, [("warm-up end 10", peaks), ("lr_decay_iters 50", settles)]),
+    *[({"type": "megatron.param_scheduler", "lr_decay_steps": 800, "lr_warmup_steps": 80,
+        "lr_decay_style": style, "wsd_decay_steps": 200, "increment": 4, "steps": 260},
+       [("warm-up end 80 (iteration 20)", peaks if style != "WSD" else settles),
+        *([("decay start 600 (iteration 150)", kinks)] if style == "WSD" else []),
+        ("lr_decay_steps 800 (iteration 200)", settles)])
+      for style in ("linear", "cosine", "WSD")],
+    ({"type": "megatron.param_scheduler", "lr_decay_steps": 100, "lr_warmup_steps": 10,
+      "lr_decay_style": "inverse-square-root", "steps": 120}, [("warm-up end 10", peaks)]),
+]
+
+
+@pytest.mark.parametrize("mapping, expected", LARGE_MODELS,
+                         ids=[m["type"] + str(i) for i, (m, _) in enumerate(LARGE_MODELS)])
+def test_large_model_trainer_events_sit_where_the_series_changes_course(mapping, expected):
+    lr, found = _series(mapping)
+    _check(lr, found, expected)
+
+
 # -- figures of real configs ---------------------------------------------------------------------
 
 FIGURES = [
@@ -239,6 +301,10 @@ FIGURES = [
      "--steps-per-epoch", "1251"],
     ["detectron2/configs/COCO-Detection/faster_rcnn_R_50_FPN_3x.yaml"],
     ["detectron2/configs/new_baselines/mask_rcnn_R_50_FPN_400ep_LSJ.py"],
+    ["foreign/deepspeed/bert_base_finetuning.json"],
+    ["foreign/megatron/train_bert_340m_distributed.sh"],
+    ["foreign/nanogpt/train_shakespeare_char.py"],
+    ["foreign/torchtitan/llama3_8b.toml"],
 ]
 
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
+from lrplot.frameworks.deepspeed import events
 from lrplot.params import Param, format_value
 from lrplot.schedules import Kind, register
 
@@ -63,7 +64,8 @@ WARMUP = _ds(
            default=None, min=0),
      _warmup_steps(), _warmup_type()),
     "--warmup-num-steps 100 --warmup-type log,linear",
-    horizon=lambda p: (_warm(p) * 3 // 2 + 1, "half the warm-up past its end"))
+    horizon=lambda p: (_warm(p) * 3 // 2 + 1, "half the warm-up past its end"),
+    events=events.warmup)
 
 
 WARMUP_DECAY = _ds(
@@ -80,7 +82,7 @@ WARMUP_DECAY = _ds(
                        "10% past total_num_steps"),
     # lr[i] is get_lr at last_batch_iteration i - 1: 0 one step after total_num_steps
     floor=lambda p: ("total_num_steps", p["total_num_steps"] + 1, "0")
-    if p["total_num_steps"] >= _warm(p) else None)
+    if p["total_num_steps"] >= _warm(p) else None, events=events.warmup_decay)
 
 
 WARMUP_COSINE = _ds(
@@ -99,7 +101,7 @@ WARMUP_COSINE = _ds(
                        "10% past total_num_steps"),
     floor=lambda p: ("total_num_steps", p["total_num_steps"],
                      f"cos_min_ratio={format_value(p['cos_min_ratio'])} x the lr")
-    if p["total_num_steps"] > _warm(p) else None)
+    if p["total_num_steps"] > _warm(p) else None, events=events.warmup_cosine)
 
 
 def _cycle_size(p: Mapping[str, Any]) -> int:
@@ -151,7 +153,7 @@ ONECYCLE = _ds(
            "/ decay_step_size), growing", default=0.0, min=0)),
     "--cycle-min-lr 0.0001 --cycle-max-lr 0.001 --cycle-first-step-size 400",
     horizon=_onecycle_horizon, check=_onecycle_check, extras=_ds_momentum,
-    extra_series=("momentum",), uses_base_lr=False)
+    extra_series=("momentum",), uses_base_lr=False, events=events.one_cycle)
 
 
 RANGE_TEST = _ds(

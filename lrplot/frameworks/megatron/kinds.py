@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 from typing import Any, Mapping
 
+from lrplot.frameworks.megatron import events
 from lrplot.params import Param
 from lrplot.schedules import Kind, register
 
@@ -87,4 +88,5 @@ PARAM_SCHEDULER = register(Kind(
             "--wsd-decay-steps 200",
     horizon=_horizon, check=_check, framework="megatron", extras=_extras,
     extra_series=("weight_decay",),
+    events=events.events,
 ))

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
+from lrplot.frameworks.nanogpt import events
 from lrplot.params import Param
 from lrplot.schedules import Kind, register
 
@@ -40,4 +41,5 @@ COSINE = register(Kind(
                        "10% past lr_decay_iters"),
     example="--warmup-iters 100 --lr-decay-iters 5000 --min-lr 1e-4",
     framework="nanogpt", check_steps=_check_steps,
+    events=events.events,
 ))

@@ -15,8 +15,9 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-from lrplot.params import Param
+from lrplot.frameworks.torchtitan import events
 from lrplot.frameworks.torchtitan.phases import phases
+from lrplot.params import Param
 from lrplot.schedules import Kind, register
 
 
@@ -66,4 +67,5 @@ WSD = register(Kind(
     horizon=lambda p: (p["training_steps"], "the training steps"),
     example="--training-steps 1000 --warmup-steps 100 --decay-ratio 0.2",
     framework="torchtitan", check=_check, check_steps=_check_steps,
+    events=events.events,
 ))
