@@ -430,3 +430,51 @@ def test_emitted_nemo_code_reproduces_the_series(mapping):
     code = codegen.curve_code(curve)
     assert f"from nemo.core.optim.lr_scheduler import {curve.kind.framework_class}" in code
     _assert_same(_run_code(code), compute.values(curve), code)
+
+
+DEEPSPEED_CURVES = [
+    {"type": "deepspeed.warmup", "warmup_num_steps": 10, "steps": 20},
+    {"type": "deepspeed.warmup", "warmup_num_steps": 10, "warmup_type": "linear",
+     "warmup_min_lr": 0.01, "warmup_max_lr": 0.5, "steps": 20},
+    {"type": "deepspeed.warmup_decay", "total_num_steps": 30, "warmup_num_steps": 6,
+     "steps": 40},
+    {"type": "deepspeed.warmup_cosine", "total_num_steps": 30, "warmup_num_steps": 6,
+     "warmup_min_ratio": 0.1, "steps": 40},
+    {"type": "deepspeed.one_cycle", "cycle_min_lr": 1e-4, "cycle_max_lr": 1e-3,
+     "cycle_first_step_size": 8, "cycle_first_stair_count": 2, "decay_lr_rate": 0.5,
+     "decay_step_size": 3, "steps": 40},
+    {"type": "deepspeed.range_test", "lr_range_test_step_size": 5,
+     "lr_range_test_staircase": True, "steps": 30},
+]
+
+
+@pytest.mark.parametrize("mapping", DEEPSPEED_CURVES, ids=lambda m: m["type"])
+def test_emitted_deepspeed_code_reproduces_the_series(mapping):
+    pytest.importorskip("torch")
+    pytest.importorskip("deepspeed.runtime.lr_schedules")
+    (curve,) = _curves(mapping)
+    code = codegen.curve_code(curve)
+    assert f"from deepspeed.runtime.lr_schedules import {curve.kind.framework_class}" in code
+    _assert_same(_run_code(code), compute.values(curve), code)
+
+
+MEGATRON_CURVES = [
+    {"type": "megatron.param_scheduler", "lr_decay_steps": 400, "lr_warmup_steps": 40,
+     "lr_decay_style": style, "wsd_decay_steps": 100, "increment": 4, "min_lr": 0.001,
+     "init_lr": 0.01, "steps": 120}
+    for style in ("constant", "linear", "cosine", "inverse-square-root", "WSD")
+] + [{"type": "megatron.param_scheduler", "lr_decay_steps": 1000, "lr_warmup_steps": 12.5,
+      "max_lr": 0.3, "lr_decay_style": "WSD", "wsd_decay_steps": 300,
+      "lr_wsd_decay_style": "minus_sqrt", "start_wd": 0.0, "end_wd": 0.1,
+      "wd_incr_style": "cosine", "steps": 1100}]
+
+
+@pytest.mark.parametrize("mapping", MEGATRON_CURVES,
+                         ids=lambda m: f"{m['lr_decay_style']}-{m['lr_warmup_steps']}")
+def test_emitted_megatron_code_reproduces_the_series(mapping):
+    pytest.importorskip("torch")
+    pytest.importorskip("megatron.core.optimizer_param_scheduler")
+    (curve,) = _curves(mapping)
+    code = codegen.curve_code(curve)
+    assert "scheduler.step(increment=global_batch_size)" in code
+    _assert_same(_run_code(code), compute.values(curve), code)

@@ -17,8 +17,10 @@ def _code(sources: list[Source]) -> None:
             click.echo(note, err=True)
         try:
             scripts.append(codegen.figure_code(source.spec))
-        except codegen.CodegenError as exc:
-            raise InputError([f"{source.name}: {exc}"]) from None
+        except codegen.CodegenError as exc:  # it names the kind: a kind's flags are the source
+            said = str(exc)
+            raise InputError([said if said.startswith(f"{source.name}:")
+                              else f"{source.name}: {said}"]) from None
     click.echo(("\n# " + "=" * 77 + "\n\n").join(scripts), nl=False)
 
 
@@ -27,8 +29,8 @@ command = SourceGroup(
     help="Print runnable Python that builds the same schedule in its framework: "
          "torch.optim.lr_scheduler for torch kinds (SequentialLR and ChainedScheduler with their "
          "children), transformers' functions for hf.* kinds, and each other framework's own "
-         "classes or loop (keras, timm, NeMo, mmengine, fvcore in detectron2's LRMultiplier, "
-         "torchtitan, nanoGPT, Ultralytics).\n\n"
+         "classes or loop (keras, timm, DeepSpeed, Megatron-core, NeMo, mmengine, fvcore in "
+         "detectron2's LRMultiplier, torchtitan, nanoGPT, Ultralytics).\n\n"
          "A figure (a kind's flags, or a CONFIG) becomes one script: the imports once, one "
          "function per curve that builds an SGD optimizer at base_lr and the scheduler, and "
          "returns lrs, which equals lrplot's series step for step; SCHEDULES maps each label to "

@@ -9,6 +9,7 @@ FRAMEWORK = register_framework(Framework(
     prefixes=("deepspeed", "ds"),
     modules=("runtime.lr_schedules",),
     order=5,
+    code="lrplot.frameworks.deepspeed.code:write_script",
     lint="lrplot.frameworks.deepspeed.lint",
 ))
 

@@ -9,6 +9,7 @@ FRAMEWORK = register_framework(Framework(
     prefixes=("megatron",),
     modules=("core.optimizer_param_scheduler",),
     order=6,
+    code="lrplot.frameworks.megatron.code:write_script",
     lint="lrplot.frameworks.megatron.lint",
 ))
 
