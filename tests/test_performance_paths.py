@@ -561,3 +561,43 @@ def test_the_fused_path_is_taken():
     rng = np.random.default_rng(3)
     pos, kinds, a, m = _op_stream(rng, 500, [(mk.MUL, 0.0), (mk.AFFINE, 1e-4)], 0.0)
     assert mk._repeats(pos, kinds, m, 0, len(kinds)) == [(0, len(kinds), 2)]
+
+
+def _lockstep_list(rng: np.random.Generator, n: int) -> list[dict]:
+    """Two to four mmengine schedulers, each over the whole run by iteration (a cosine within
+    one half-period: one operation throughout); now and then one ends early, which leaves the
+    lock-step path."""
+    pick = [
+        lambda: {"type": "LinearLR", "start_factor": float(rng.uniform(1e-3, 0.5))},
+        lambda: {"type": "PolyLR", "power": float(rng.choice([0.9, 1.0, 2.0])),
+                 "eta_min": float(rng.choice([0.0, 1e-4]))},
+        lambda: {"type": "ExponentialLR", "gamma": float(rng.uniform(0.999, 0.99999))},
+        lambda: {"type": "CosineAnnealingLR", "T_max": int(rng.integers(n, 2 * n)),
+                 "eta_min": float(rng.choice([0.0, 1e-5]))},
+        lambda: {"type": "ConstantLR", "factor": float(rng.uniform(0.1, 1.0))},
+    ]
+    chosen = [pick[i]() for i in rng.choice(len(pick), int(rng.integers(2, 5)))]
+    for sched in chosen:
+        sched.update(by_epoch=False, end=n if rng.random() > 0.15 else int(rng.integers(2, n)))
+    return chosen
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_schedulers_in_lock_step_equal_the_general_path(seed, monkeypatch):
+    """Schedulers stepping together run the head operation by operation and the rest through
+    one fused loop (_lockstep): the same bits as gathering, sorting and applying every
+    operation (_gather, _apply); and the lock-step path is taken when they do step together."""
+    from lrplot.frameworks.mmengine import kernels as mk
+
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(300, 5000))
+    params = {"schedulers": _lockstep_list(rng, n)}
+    taken = []
+    lockstep = mk._lockstep
+    monkeypatch.setattr(mk, "_lockstep", lambda *a: taken.append(lockstep(*a)) or taken[-1])
+    fused = lrplot.schedule("mmengine.param_scheduler", steps=n, base_lr=0.01, **params)
+    monkeypatch.setattr(mk, "_lockstep", lambda *a: None)
+    general = lrplot.schedule("mmengine.param_scheduler", steps=n, base_lr=0.01, **params)
+    np.testing.assert_array_equal(fused, general)
+    together = all(s["end"] == n for s in params["schedulers"])
+    assert (taken[0] is not None) == together, params
