@@ -80,6 +80,20 @@ CASES: dict[str, tuple[dict, dict]] = {
     "nemo-min-lr-above-lr": (
         {"type": "nemo.warmup_annealing", "max_steps": 200, "min_lr": 0.5, "steps": 201},
         {"type": "nemo.warmup_annealing", "max_steps": 200, "min_lr": 0.001, "steps": 201}),
+    "nanogpt-warmup-skipped": (
+        {"type": "nanogpt.cosine", "warmup_iters": 100, "decay_lr": False, "steps": 1001},
+        {"type": "nanogpt.cosine", "warmup_iters": 0, "decay_lr": False, "steps": 1001}),
+    "nanogpt-decay-ends-early": (
+        {"type": "nanogpt.cosine", "warmup_iters": 100, "lr_decay_iters": 800, "steps": 1001},
+        {"type": "nanogpt.cosine", "warmup_iters": 100, "lr_decay_iters": 1000, "steps": 1001}),
+    "torchtitan-warmup-capped": (
+        {"type": "torchtitan.wsd", "training_steps": 100, "warmup_steps": 200, "steps": 100},
+        {"type": "torchtitan.wsd", "training_steps": 100, "warmup_steps": 20, "steps": 100}),
+    "torchtitan-past-schedule-end": (
+        {"type": "torchtitan.wsd", "training_steps": 100, "total_steps": 80,
+         "warmup_steps": 10, "steps": 100},
+        {"type": "torchtitan.wsd", "training_steps": 100, "total_steps": 100,
+         "warmup_steps": 10, "steps": 100}),
     "onecycle-overrun": (
         {"type": "onecycle", "max_lr": 0.1, "total_steps": 100, "steps": 101},
         {"type": "onecycle", "max_lr": 0.1, "total_steps": 100, "steps": 100}),
@@ -144,6 +158,8 @@ CASES: dict[str, tuple[dict, dict]] = {
 
 # More triggers of the rules that cover several kinds or several shapes.
 MORE_TRIGGERS = [
+    ("floor-not-reached", {"type": "nanogpt.cosine", "warmup_iters": 100,
+                           "lr_decay_iters": 8000, "steps": 6001}),
     ("where-epsilon-moves-steps", {
         "type": "detectron2.lr_multiplier", "max_iter": 1_080_000, "steps": 2, "multiplier": [
             {"type": "detectron2.warmup", "warmup_factor": 0.001, "warmup_length": 1000 / 1080000,
@@ -184,6 +200,9 @@ MORE_TRIGGERS = [
 
 # Clean for every rule: the shapes people mean.
 CLEAN = [
+    {"type": "nanogpt.cosine", "warmup_iters": 100, "lr_decay_iters": 5000, "steps": 5001},
+    {"type": "torchtitan.wsd", "training_steps": 1000, "warmup_steps": 100, "decay_ratio": 0.2,
+     "steps": 1000},
     {"type": "ultralytics.yolo", "nb": 500},  # default.yaml's run
     {"type": "ultralytics.yolov5", "nb": 500, "group": 0},
     {"type": "exponential", "gamma": 0.98, "steps": 400},

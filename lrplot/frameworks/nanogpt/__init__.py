@@ -10,6 +10,7 @@ FRAMEWORK = register_framework(Framework(
     prefixes=("nanogpt",),
     modules=("train",),
     code="lrplot.frameworks.nanogpt.code:write_script",
+    lint="lrplot.frameworks.nanogpt.lint",
     order=6,
 ))
 

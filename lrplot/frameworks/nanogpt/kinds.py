@@ -41,5 +41,8 @@ COSINE = register(Kind(
                        "10% past lr_decay_iters"),
     example="--warmup-iters 100 --lr-decay-iters 5000 --min-lr 1e-4",
     framework="nanogpt", check_steps=_check_steps,
+    # lr[lr_decay_iters] is min_lr; a run of max_iters = lr_decay_iters reaches it
+    floor=lambda p: ("lr_decay_iters", p["lr_decay_iters"], "min_lr")
+    if p["decay_lr"] and p["lr_decay_iters"] > p["warmup_iters"] else None,
     events=events.events,
 ))

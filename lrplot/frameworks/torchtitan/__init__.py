@@ -10,6 +10,7 @@ FRAMEWORK = register_framework(Framework(
     prefixes=("torchtitan",),
     modules=("components.optimizer.lr_scheduler", "components.lr_scheduler"),
     code="lrplot.frameworks.torchtitan.code:write_script",
+    lint="lrplot.frameworks.torchtitan.lint",
     order=5,
 ))
 
