@@ -482,28 +482,6 @@ CLASSIC_STATEMENTS = [
 ]
 
 
-CLASSIC_STATEMENTS = [
-    "train_cfg = dict(max_iters={n})",
-    "train_cfg = dict(_delete_=True, type='IterBasedTrainLoop', max_iters={n})",
-    "optim_wrapper = dict(optimizer=dict(lr={f}))",
-    "optim_wrapper = dict(optimizer=dict(lr={{{{_base_.base_lr}}}}))",
-    "lr = _base_.base_lr * {f}",
-    "optim_wrapper = dict(optimizer=dict(lr=lr))",
-    "_base_.optim_wrapper.optimizer.lr = {f}",
-    "_base_.param_scheduler[-1].gamma = {f}",
-    "_base_.train_cfg['max_iters'] = {n}",
-    "param_scheduler = {{{{_base_.param_scheduler}}}}",
-    "param_scheduler = _base_.param_scheduler + [dict(type='ConstantLR', by_epoch=False)]",
-    "param_scheduler = [dict(type='LinearLR', by_epoch=False, end={k})]",
-    "n = {{{{_base_.train_cfg.max_iters}}}}",
-    "train_cfg = dict(max_iters=n)",
-    "train_cfg = dict(max_iters=n + 1)",
-    "param_scheduler[0]['end'] = {k}",
-    "steps = [_base_.train_cfg.max_iters // 2, {n}]",
-    "param_scheduler = [dict(type='MultiStepLR', by_epoch=False, milestones=steps)]",
-]
-
-
 @pytest.mark.filterwarnings("ignore")
 def test_random_classic_statements_read_as_mmengine_parses_them(tmp_path_factory):
     """As above for classic configs: ``{{_base_.x}}``, ``_base_.x`` and ``_base_.x = v``
