@@ -10,8 +10,9 @@ measures every text's extent; nothing is rasterized), in this order:
    when no inside spot is clear — and a figure of automatic size grows by the legend's size so
    the axes keep theirs;
 4. the labels of ``--annotate``: an event name over a curve, the legend or another name moves
-   to the other end of the axes, or gives way; peak/minimum/final labels take the nearest spot
-   beside their point that overlaps no text and hides the least.
+   to the other end of the axes, then to the other side of its line, or gives way;
+   peak/minimum/final labels take the nearest spot beside their point that overlaps no text
+   and hides the least.
 
 A figure with no legend and no annotation needs none of this, and pays nothing for it.
 """
@@ -212,20 +213,25 @@ def _arrange_labels(ax, renderer) -> None:
         taken.append(_extent(legend, renderer))
     bbox = ax.bbox
     inside = (bbox.x0, bbox.y0, bbox.x1, bbox.y1)
-    # event names: in step order, each one that would overlap a kept one (or the legend) is
-    # dropped — its dotted line stays
+    # event names, in step order: right of the line at its end of the axes, at the other end,
+    # then left of the line at both ends (inside the axes: not over the y tick labels); a name
+    # with no clear spot is dropped — its dotted line stays
     curves = curves_of(ax)
     for text in sorted((t for t in ax.texts if t.get_gid() == annotate.EVENT_LABEL),
                        key=lambda t: t.xy[0]):
-        for _ in range(2):  # at its end of the axes, else at the other end
+        for attempt in range(4):
             box = _extent(text, renderer)
             if not any(placement.overlaps(box, o, pad=1.0) for o in taken) and \
-                    placement.cost(box, curves) <= placement.CLEAR:
+                    placement.cost(box, curves) <= placement.CLEAR and \
+                    (attempt < 2 or _within(box, inside)):
                 taken.append(box)
                 break
             _flip(text)
+            if attempt == 1:
+                _cross(text)
         else:
-            text.set_visible(False)  # no room for its name: the dotted line stays
+            _cross(text)  # back where it was drawn, hidden
+            text.set_visible(False)
     for text in (t for t in ax.texts if t.get_gid() == annotate.POINT_LABEL):
         best, best_cost = None, None
         for dx, dy, ha, va in _OFFSETS:
@@ -257,6 +263,13 @@ def _flip(text) -> None:
     text.xy = (x, 1 - y)
     text.set_position((dx, -dy))
     text.set_va("bottom" if text.get_va() == "top" else "top")
+
+
+def _cross(text) -> None:
+    """Move an event name to the other side of its line."""
+    dx, dy = text.get_position()
+    text.set_position((-dx, dy))
+    text.set_ha("right" if text.get_ha() == "left" else "left")
 
 
 def _within(box, area) -> bool:

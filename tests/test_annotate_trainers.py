@@ -308,8 +308,8 @@ FIGURES = [
 ]
 
 
-@pytest.mark.parametrize("args", FIGURES, ids=[Path(a[0]).name for a in FIGURES])
-def test_real_configs_draw_clean_annotated_figures(args, tmp_path, monkeypatch):
+def _drawn(args: list[str], tmp_path: Path, monkeypatch) -> list:
+    """(the geometric check's problems, the visible texts) of each figure ``compare`` draws."""
     figures = []
     save = render.save
 
@@ -322,6 +322,19 @@ def test_real_configs_draw_clean_annotated_figures(args, tmp_path, monkeypatch):
     result = CliRunner().invoke(main, ["compare", str(DATA / args[0]), *args[1:], "--annotate",
                                        "-q", "-o", str(tmp_path / "out.png")])
     assert result.exit_code == 0, result.output
-    [(found, texts)] = figures
+    return figures
+
+
+@pytest.mark.parametrize("args", FIGURES, ids=[Path(a[0]).name for a in FIGURES])
+def test_real_configs_draw_clean_annotated_figures(args, tmp_path, monkeypatch):
+    [(found, texts)] = _drawn(args, tmp_path, monkeypatch)
     assert not found, "\n".join(found)
     assert any("warm-up end" in text for text in texts), texts
+
+
+def test_a_name_crowded_on_both_ends_goes_to_the_other_side_of_its_line(tmp_path, monkeypatch):
+    """torchtitan's peak (warm-up end 199) and the hidden stable step (decay start 200) are
+    one step apart: the second name goes left of its line rather than disappearing."""
+    [(found, texts)] = _drawn(["foreign/torchtitan/llama3_8b.toml"], tmp_path, monkeypatch)
+    assert not found, "\n".join(found)
+    assert {"warm-up end 199", "decay start 200"} <= set(texts), texts
