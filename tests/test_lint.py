@@ -72,6 +72,11 @@ CASES: dict[str, tuple[dict, dict]] = {
          "lr_decay_style": "inverse-square-root", "min_lr": 0.001, "steps": 200},
         {"type": "megatron.param_scheduler", "lr_decay_steps": 200, "lr_warmup_steps": 10,
          "lr_decay_style": "inverse-square-root", "min_lr": 0.001, "steps": 201}),
+    "megatron-run-ends-before-decay": (
+        {"type": "megatron.param_scheduler", "lr_decay_steps": 400, "lr_warmup_steps": 40,
+         "increment": 4, "lr_decay_style": "cosine", "steps": 91},
+        {"type": "megatron.param_scheduler", "lr_decay_steps": 400, "lr_warmup_steps": 40,
+         "increment": 4, "lr_decay_style": "cosine", "steps": 101}),
     "nemo-decay-from-step-0": (
         {"type": "nemo.polynomial_hold_decay_annealing", "max_steps": 200,
          "warmup_steps": 20, "steps": 201},

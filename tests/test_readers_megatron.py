@@ -39,15 +39,50 @@ def test_the_public_bert_script_as_training_py_builds_it():
         "end_wd": 0.01, "wd_incr_steps": 1_000_000 * 32, "wd_incr_style": "constant"}
 
 
-def test_matches_megatron_core_on_the_public_script():
+GPT3 = BERT.parent / "train_gpt3_175b_distributed.sh"
+T5 = BERT.parent / "train_t5_220m_distributed.sh"
+
+
+def test_the_public_gpt3_and_t5_scripts_as_training_py_builds_them():
+    """Bash arrays (GPT-3) and quoted blocks (T5); the warm-up fraction of lr_decay_iters and
+    wd_incr_steps = train_iters x global batch, as training.py computes them."""
+    gpt3, t5 = _read(GPT3), _read(T5)
+    assert gpt3["steps"] == 11 and _params(gpt3) == {
+        "max_lr": 6e-5, "increment": 64, "lr_decay_steps": 430_000 * 64,
+        "lr_warmup_steps": 0.001 * (430_000 * 64), "min_lr": 6e-6, "init_lr": 0.0,
+        "lr_decay_style": "cosine", "lr_wsd_decay_style": "exponential", "start_wd": 0.1,
+        "end_wd": 0.1, "wd_incr_steps": 10 * 64, "wd_incr_style": "constant"}
+    assert t5["steps"] == 1_000_001 and _params(t5)["lr_decay_steps"] == 1_000_000 * 512
+    assert _params(t5)["lr_warmup_steps"] == 0.01 * (1_000_000 * 512)
+    assert _params(t5)["lr_decay_style"] == "linear" and _params(t5)["min_lr"] == 1e-5
+
+
+@pytest.mark.parametrize("script, steps", [(BERT, 12_000), (GPT3, 11), (T5, 12_000)],
+                         ids=lambda v: getattr(v, "stem", str(v)))
+def test_matches_megatron_core_on_the_public_scripts(script, steps):
+    """Megatron-core's own OptimizerParamScheduler, built from what lrplot read: BERT's and
+    T5's iterations around the end of the warm-up, GPT-3's whole (ten-iteration) run."""
     pytest.importorskip("megatron.core")
     from frameworks_oracle import megatron_series
 
-    params = _params(_read(BERT))
-    # iterations around the end of the warm-up (9900) and of the decay (990000)
-    lr = lrplot.schedule("megatron.param_scheduler", steps=12_000, base_lr=1e-4, **params)
-    expected = megatron_series("megatron.param_scheduler", 12_000, 1e-4, params)["lr"]
+    data = _read(script)
+    params = _params(data)
+    lr = lrplot.schedule("megatron.param_scheduler", steps=steps, base_lr=data["base_lr"],
+                         **params)
+    expected = megatron_series("megatron.param_scheduler", steps, data["base_lr"], params)["lr"]
     assert_lr_close(lr, expected, rtol=RTOL_FLOAT64)
+
+
+def test_the_gpt3_example_stops_inside_its_warm_up_and_lint_says_so():
+    """The public GPT-3 example trains 10 iterations of a schedule decaying over 430000: the
+    run ends in the warm-up, at a fraction of --lr; lint points at --lr-decay-iters."""
+    result = CliRunner().invoke(main, ["lint", str(GPT3)])
+    assert result.exit_code == 0, result.output
+    assert f"{GPT3}:44:22" in result.output, result.output
+    assert "still in its warm-up of 430 iterations" in result.output
+    assert "[megatron-run-ends-before-decay]" in result.output
+    for quiet in (BERT, T5):
+        assert "no warnings" in CliRunner().invoke(main, ["lint", str(quiet)]).output
 
 
 SCRIPT = """#!/bin/bash

@@ -28,3 +28,24 @@ def _megatron_isqrt_drop(ctx: Context) -> Iterator[Finding]:
         f"{_fmt(before[at])}, and the run goes on past it",
         "set lr_decay_steps (--lr-decay-iters) to the run's length, or accept the drop",
         ("lr_decay_steps",))
+
+
+@rule("megatron-run-ends-before-decay", "megatron.param_scheduler",
+      summary="the run stops before lr_decay_steps: the lr never reaches min_lr")
+def _megatron_run_ends_early(ctx: Context) -> Iterator[Finding]:
+    p = ctx.p
+    decay, step = p["lr_decay_steps"], p["increment"]
+    end = -(-decay // step)  # the first iteration at min_lr
+    if p["lr_decay_style"] in ("constant", "inverse-square-root") or not ctx.steps_given or \
+            ctx.last >= end:
+        return
+    final = ctx.at(ctx.last)[ctx.last]
+    warm = -(-p["lr_warmup_steps"] // step)
+    where = f", still in its warm-up of {warm:.0f} iterations" if ctx.last < warm else ""
+    yield Finding(
+        f"the run stops at iteration {ctx.last}, before the decay ends at iteration {end} "
+        f"(lr_decay_steps={decay} samples){where}: the lr ends at {_fmt(final)} and never "
+        f"reaches min_lr={_fmt(p['min_lr'])}",
+        f"set --lr-decay-iters to the run's --train-iters ({ctx.last}), or --train-iters to "
+        f"{end}",
+        ("lr_decay_steps",))
