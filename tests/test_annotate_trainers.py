@@ -253,9 +253,9 @@ LARGE_MODELS = [
     *[({"type": "deepspeed.warmup_decay", "warmup_num_steps": w, "total_num_steps": 40,
         "warmup_type": t, "steps": 60}, [("warm-up end", rises_to_its_top), ("0 from 41", settles)])
       for w in (6, 7) for t in ("log", "linear")],
-    *[({"type": "deepspeed.warmup_cosine", "warmup_num_steps": 10, "total_num_steps": 40,
+    *[({"type": "deepspeed.warmup_cosine", "warmup_num_steps": 10, "total_num_steps": total,
         "warmup_type": t, "steps": 60}, [("warm-up end", peaks), ("total_num_steps", settles)])
-      for t in ("log", "linear")],
+      for t in ("log", "linear") for total in (13, 40)],  # 13: the cosine starts lower
     ({"type": "deepspeed.one_cycle", "cycle_min_lr": 1e-4, "cycle_max_lr": 1e-3,
       "cycle_first_step_size": 10, "cycle_second_step_size": 15, "steps": 40},
      [("peak", peaks), ("end of cycle", settles)]),

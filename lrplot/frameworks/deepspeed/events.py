@@ -33,10 +33,15 @@ def warmup_decay(p: Mapping[str, Any], n: int) -> list[Event]:
 
 
 def warmup_cosine(p: Mapping[str, Any], n: int) -> list[Event]:
-    """The peak: the log warm-up's last step (its gamma reaches ~1.0 at step warm); the linear
-    one stops at (warm - 1) / warm, below the cosine's first value at step warm + 1."""
+    """The peak: the warm-up's last step (warm), or the cosine's first (warm + 1) when that is
+    higher — the linear warm-up stops at (warm - 1) / warm of the lr, the log one at ~1."""
     warm, total = max(2, p["warmup_num_steps"]), p["total_num_steps"]
-    top = warm if p["warmup_type"] == "log" else warm + 1
+    gamma = (1.0 / math.log(warm)) * math.log(warm) if p["warmup_type"] == "log" else \
+        (warm - 1) / warm
+    last_warm = p["warmup_min_ratio"] + gamma * (1 - p["warmup_min_ratio"])
+    first_cosine = p["cos_min_ratio"] + (1 - p["cos_min_ratio"]) * (
+        (1 + math.cos(math.pi * (1 / max(1, total - warm)))) / 2)
+    top = warm + 1 if first_cosine > last_warm and total > warm else warm
     found = [(top, f"warm-up end {top}")]
     if total > top:
         found.append((total, f"total_num_steps {total}"))
