@@ -46,6 +46,6 @@ def _megatron_run_ends_early(ctx: Context) -> Iterator[Finding]:
         f"the run stops at iteration {ctx.last}, before the decay ends at iteration {end} "
         f"(lr_decay_steps={decay} samples){where}: the lr ends at {_fmt(final)} and never "
         f"reaches min_lr={_fmt(p['min_lr'])}",
-        f"set --lr-decay-iters to the run's --train-iters ({ctx.last}), or --train-iters to "
-        f"{end}",
+        f"set --lr-decay-iters to the run's --train-iters ({ctx.last}; with samples, "
+        f"--lr-decay-samples to --train-samples), or --train-iters to {end}",
         ("lr_decay_steps",))
