@@ -30,8 +30,8 @@ def _past_end(ctx: Context) -> Iterator[Finding]:
     total, _, _, decay = phases(ctx.p)
     if not decay or ctx.last <= total:
         return
-    turn = "rises again" if ctx.p["decay_type"] == "cosine" else "goes below min_lr and " \
-        "then below zero"
+    turn = "rises again" if ctx.p["decay_type"] == "cosine" else "falls below min_lr, and " \
+        "below zero further on"
     yield Finding(
         f"the run goes past the schedule's end (total_steps={total}, to step {ctx.last}): "
         f"torchtitan does not clamp the decay's progress, and the lr {turn}",
