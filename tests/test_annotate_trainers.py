@@ -290,6 +290,78 @@ def test_large_model_trainer_events_sit_where_the_series_changes_course(mapping,
     _check(lr, found, expected)
 
 
+# -- timm ----------------------------------------------------------------------------------------
+
+def rises(lr: np.ndarray, p: int) -> bool:
+    """A restart: the lr jumps up after falling."""
+    return lr[p] > lr[p - 1] and lr[p - 1] < lr[p - 2]
+
+
+def reaches_its_floor(lr: np.ndarray, p: int) -> bool:
+    return lr[p] == lr[-1] == lr[p:].min() and lr[p - 1] > lr[p]
+
+
+TIMM = [
+    ({"type": "timm.cosine", "t_initial": 20, "warmup_t": 3, "steps": 30},
+     [("warm-up end 3", peaks), ("t_initial 20: lr_min", reaches_its_floor)]),
+    *[({"type": "timm.cosine", "t_initial": 10, "warmup_t": 3, "warmup_prefix": True,
+        "cycle_limit": 3, "cycle_mul": mul, "cycle_decay": 0.5, "steps": 90},
+       [("warm-up end 3", peaks), ("restart 1", rises), ("restart 2", rises),
+        ("cycle 3 end: lr_min", reaches_its_floor)]) for mul in (1.5, 2.0)],
+    ({"type": "timm.cosine", "t_initial": 10, "warmup_t": 2, "cycle_limit": 2,
+      "updates_per_epoch": 5, "steps": 120},
+     [("warm-up end (epoch 2)", jumps), ("restart 1 (epoch 10)", jumps),
+      ("cycle 2 end: lr_min (epoch 20)", reaches_its_floor)]),
+    ({"type": "timm.tanh", "t_initial": 20, "warmup_t": 3, "steps": 30},
+     [("warm-up end 3", peaks), ("t_initial 20: lr_min", reaches_its_floor)]),
+    ({"type": "timm.poly", "t_initial": 12, "cycle_limit": 2, "steps": 30},
+     [("restart 1", rises), ("cycle 2 end: lr_min", reaches_its_floor)]),
+]
+
+
+@pytest.mark.parametrize("mapping, expected", TIMM,
+                         ids=[m["type"] + str(i) for i, (m, _) in enumerate(TIMM)])
+def test_timm_events_sit_where_the_series_changes_course(mapping, expected):
+    lr, found = _series(mapping)
+    _check(lr, found, expected)
+
+
+@pytest.mark.parametrize("mapping", [
+    {"type": "timm.step", "decay_t": 2.5, "decay_rate": 0.5, "warmup_t": 2, "steps": 14},
+    {"type": "timm.step", "decay_t": 0.7, "decay_rate": 0.9, "steps": 20},
+    {"type": "timm.step", "decay_t": 3, "decay_rate": 0.5, "warmup_t": 2, "warmup_prefix": False,
+     "updates_per_epoch": 4, "steps": 60},
+    {"type": "timm.multistep", "decay_t": [3, 6, 6, 9], "decay_rate": 0.5, "warmup_t": 2,
+     "steps": 14},
+    {"type": "timm.multistep", "decay_t": [1, 4, 7], "decay_rate": 0.5, "warmup_t": 3,
+     "warmup_prefix": False, "updates_per_epoch": 3, "steps": 40},
+], ids=lambda m: m["type"])
+def test_timm_decays_are_every_change_after_the_warm_up(mapping):
+    """Every change of a step schedule after its warm-up is a decay event (a milestone inside
+    a warm-up that is not a prefix is hidden by it, and marked nowhere)."""
+    lr, found = _series(mapping)
+    warm = mapping["warmup_t"] * mapping.get("updates_per_epoch", 1) if "warmup_t" in mapping \
+        else 0
+    decays = [s for s, label in sorted(found) if "decay" in label]
+    assert [s for s in decays if s > warm] == [c for c in _changes(lr) if c > warm]
+    assert all(s in _changes(lr) for s in decays)  # one at the warm-up's end: a bigger jump
+
+
+@pytest.mark.parametrize("mapping", [
+    {"type": "timm.step", "decay_t": 0.001, "t_in_epochs": False},
+    {"type": "timm.cosine", "t_initial": 1, "cycle_limit": 10**9, "t_in_epochs": False},
+], ids=lambda m: m["type"])
+def test_timm_events_of_a_long_run_stop_at_what_can_be_drawn(mapping):
+    """10^8 steps of a decay every step (several, with decay_t < 1) or of 10^9 cycles: the
+    hook stops past the most events a figure draws, it does not list them all."""
+    from lrplot.schedules import MAX_EVENTS
+
+    (curve,) = lrplot.load({"curves": [{**mapping, "steps": 10**8}]}).curves
+    found = events_of(curve.schedule, curve.steps)
+    assert len(found) == MAX_EVENTS + 1
+    assert [s for s, _ in found] == list(range(1, MAX_EVENTS + 2))
+
+
 # -- figures of real configs ---------------------------------------------------------------------
 
 FIGURES = [
@@ -305,6 +377,7 @@ FIGURES = [
     ["foreign/megatron/train_bert_340m_distributed.sh"],
     ["foreign/nanogpt/train_shakespeare_char.py"],
     ["foreign/torchtitan/llama3_8b.toml"],
+    ["foreign/timm/resnext50_cosine.sh", "--dataset-size", "1281167", "--world-size", "8"],
 ]
 
 

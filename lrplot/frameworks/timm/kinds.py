@@ -20,6 +20,7 @@ from __future__ import annotations
 import math
 from typing import Any, Mapping
 
+from lrplot.frameworks.timm import events
 from lrplot.params import Param, format_value
 from lrplot.schedules import Kind, register
 
@@ -114,7 +115,7 @@ def _timm(name: str, cls: str, summary: str, params: tuple[Param, ...], example:
         name=f"timm.{name}", framework_class=cls, summary=summary, params=params,
         kernel=f"{KERNELS}:{kernel or name}", horizon=horizon, check=checks, example=example,
         framework="timm",
-        floor=floor,
+        floor=floor, events=events.events,
     ))
 
 
