@@ -272,7 +272,7 @@ def _updates_per_epoch(source: Source, ex: Explanation, facts: RunFacts, arg: An
         return ex.add("updates_per_epoch", facts.steps_per_epoch, "", "--steps-per-epoch")
     if facts.dataset_size is None:
         raise source.fail(("epochs",) if source.has(("epochs",)) else (),
-                          f"epochs: train.py counts epochs: it needs the optimizer updates per "
+                          f"train.py counts epochs: it needs the optimizer updates per "
                           f"epoch: {STEPS_PER_EPOCH_HINT}")
     batch = facts.batch_size if facts.batch_size is not None else \
         arg("batch_size", integer=True, minimum=1)
