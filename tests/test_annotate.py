@@ -29,6 +29,16 @@ def test_periodic_events_are_labelled_once():
         (50, "T_max 50"), (150, ""), (250, ""), (350, "")]
 
 
+@pytest.mark.parametrize("schedule", [
+    {"type": "step", "step_size": 1}, {"type": "cosine", "T_max": 1},
+    {"type": "cyclic", "base_lr": 0.01, "max_lr": 0.1, "step_size_up": 1}], ids=lambda s: s["type"])
+def test_periodic_events_of_a_huge_run_stop_past_what_is_drawn(schedule):
+    """A period of one step over 10^9 steps: one more event than a figure draws (so none are),
+    not 10^9 of them."""
+    events = _events(schedule, 10**9)
+    assert len(events) == schedules.MAX_EVENTS + 1
+
+
 def test_restarts_warmups_and_phases():
     assert _events({"type": "cosine-restarts", "T_0": 10, "T_mult": 2}, 100) == [
         (10, "restart 10"), (30, "restart 30"), (70, "restart 70")]

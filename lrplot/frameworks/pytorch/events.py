@@ -16,14 +16,19 @@ def multistep(p: Mapping[str, Any], n: int) -> list[Event]:
             for m, c in sorted(counts.items())]
 
 
+# Periodic events stop one past MAX_EVENTS (a figure with more draws none of them): a period
+# of 1 over 10^9 steps is not a list of 10^9 events.
+
 def step(p: Mapping[str, Any], n: int) -> list[Event]:
     size = p["step_size"]
-    return [(k, f"step_size {size}" if k == size else "") for k in range(size, n, size)]
+    return [(k, f"step_size {size}" if k == size else "")
+            for k in range(size, min(n, size * (MAX_EVENTS + 2)), size)]
 
 
 def cosine(p: Mapping[str, Any], n: int) -> list[Event]:
     T = p["T_max"]
-    return [(k, f"T_max {T}" if k == T else "") for k in range(T, n, 2 * T)]
+    return [(k, f"T_max {T}" if k == T else "")
+            for k in range(T, min(n, T + 2 * T * (MAX_EVENTS + 1)), 2 * T)]
 
 
 def restarts(p: Mapping[str, Any], n: int) -> list[Event]:
@@ -63,7 +68,7 @@ def cyclic(p: Mapping[str, Any], n: int) -> list[Event]:
     up = p["step_size_up"]
     down = up if p.get("step_size_down") is None else p["step_size_down"]
     events = []
-    for start in range(0, n, up + down):
+    for start in range(0, min(n, (up + down) * (MAX_EVENTS + 1)), up + down):
         if start + up < n:
             events.append((start + up, f"max_lr {start + up}" if not start else ""))
     return events
