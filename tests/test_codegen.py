@@ -448,16 +448,6 @@ DEEPSPEED_CURVES = [
 ]
 
 
-@pytest.mark.parametrize("mapping", DEEPSPEED_CURVES, ids=lambda m: m["type"])
-def test_emitted_deepspeed_code_reproduces_the_series(mapping):
-    pytest.importorskip("torch")
-    pytest.importorskip("deepspeed.runtime.lr_schedules")
-    (curve,) = _curves(mapping)
-    code = codegen.curve_code(curve)
-    assert f"from deepspeed.runtime.lr_schedules import {curve.kind.framework_class}" in code
-    _assert_same(_run_code(code), compute.values(curve), code)
-
-
 MEGATRON_CURVES = [
     {"type": "megatron.param_scheduler", "lr_decay_steps": 400, "lr_warmup_steps": 40,
      "lr_decay_style": style, "wsd_decay_steps": 100, "increment": 4, "min_lr": 0.001,
@@ -469,12 +459,19 @@ MEGATRON_CURVES = [
       "wd_incr_style": "cosine", "steps": 1100}]
 
 
-@pytest.mark.parametrize("mapping", MEGATRON_CURVES,
-                         ids=lambda m: f"{m['lr_decay_style']}-{m['lr_warmup_steps']}")
-def test_emitted_megatron_code_reproduces_the_series(mapping):
+TRAINER_CURVES = [(m, "deepspeed.runtime.lr_schedules",
+                   "from deepspeed.runtime.lr_schedules import ") for m in DEEPSPEED_CURVES] + [
+    (m, "megatron.core.optimizer_param_scheduler", "scheduler.step(increment=global_batch_size)")
+    for m in MEGATRON_CURVES]
+
+
+@pytest.mark.parametrize("mapping, module, line", TRAINER_CURVES,
+                         ids=[f"{m['type']}-{i}" for i, (m, _, _) in enumerate(TRAINER_CURVES)])
+def test_emitted_deepspeed_and_megatron_code_reproduces_the_series(mapping, module, line):
+    """DeepSpeed's own classes and Megatron-core's OptimizerParamScheduler, run as emitted."""
     pytest.importorskip("torch")
-    pytest.importorskip("megatron.core.optimizer_param_scheduler")
+    pytest.importorskip(module)
     (curve,) = _curves(mapping)
     code = codegen.curve_code(curve)
-    assert "scheduler.step(increment=global_batch_size)" in code
+    assert line in code
     _assert_same(_run_code(code), compute.values(curve), code)
