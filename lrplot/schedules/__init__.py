@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping
 
 from lrplot.params import Param
 
@@ -83,9 +83,10 @@ class Kind:
     the floor's name), or None when these parameters have no single floor. ``lr[length]`` is the
     floor; a run of ``steps >= length`` steps is the standard recipe (the trainer never uses
     ``lr[length]``), a shorter one never reaches the floor."""
-    events: Callable[[Mapping[str, Any], int], list[Event]] | None = None
+    events: Callable[[Mapping[str, Any], int], Iterable[Event]] | None = None
     """For annotations: ``events(params, steps)`` -> the (step, label) pairs where the schedule
-    changes phase (warm-up end, milestones, restarts); see :func:`events_of`."""
+    changes phase (warm-up end, milestones, restarts), a list or a lazy iterable (periodic
+    events need not stop by themselves: :func:`events_of` stops reading them)."""
 
     @property
     def namespace(self) -> str | None:
@@ -328,12 +329,15 @@ def get(name: str) -> Kind:
 
 
 MAX_EVENTS = 40
-"""More events than this in a panel are not drawn: an ``events`` hook may stop after it."""
+"""More events than this in a panel are not drawn: :func:`events_of` stops reading a hook's
+events one step past it."""
 
 
 def events_of(schedule: Mapping[str, Any], steps: int) -> list[tuple[int, str]]:
     """The events of a resolved schedule (``{"type": ..., params...}``) inside
-    ``0 < step < steps``, from its kind's ``events`` hook; none for a kind without one.
+    ``0 < step < steps``, from its kind's ``events`` hook; none for a kind without one. Once
+    they fall on more than :data:`MAX_EVENTS` steps the rest are not read (a figure draws none
+    of them then): a period of one step over 10^9 steps is not a list of 10^9 events.
 
     A hook counts in scheduler steps; a curve stepped once per epoch (``interval: epoch``
     with ``steps_per_epoch``) has its events at ``epoch x steps_per_epoch``."""
@@ -345,11 +349,19 @@ def events_of(schedule: Mapping[str, Any], steps: int) -> list[tuple[int, str]]:
         return []
     every = schedule.get("steps_per_epoch") if schedule.get("interval") == "epoch" else None
     every = every if isinstance(every, int) and every > 0 else 1
+    found: list[tuple[int, str]] = []
+    at: set[int] = set()
     try:
-        found = find(schedule, -(-steps // every))
+        for s, name in find(schedule, -(-steps // every)):
+            step = int(s) * every
+            if 0 < step < steps:
+                found.append((step, name))
+                at.add(step)
+                if len(at) > MAX_EVENTS:
+                    break
     except (KeyError, TypeError, ValueError, ZeroDivisionError):
         return []  # a schedule shape the hook does not know: no marks rather than no figure
-    return [(int(s) * every, name) for s, name in found if 0 < int(s) * every < steps]
+    return found
 
 
 _LOADED = False

@@ -3,9 +3,9 @@
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from typing import Any, Iterator, Mapping
 
-from lrplot.schedules import MAX_EVENTS, Event, events_of
+from lrplot.schedules import Event, events_of
 
 
 def multistep(p: Mapping[str, Any], n: int) -> list[Event]:
@@ -16,28 +16,24 @@ def multistep(p: Mapping[str, Any], n: int) -> list[Event]:
             for m, c in sorted(counts.items())]
 
 
-# Periodic events stop one past MAX_EVENTS (a figure with more draws none of them): a period
-# of 1 over 10^9 steps is not a list of 10^9 events.
+# Periodic events are lazy: events_of stops reading them past what a figure draws.
 
-def step(p: Mapping[str, Any], n: int) -> list[Event]:
+def step(p: Mapping[str, Any], n: int) -> Iterator[Event]:
     size = p["step_size"]
-    return [(k, f"step_size {size}" if k == size else "")
-            for k in range(size, min(n, size * (MAX_EVENTS + 2)), size)]
+    return ((k, f"step_size {size}" if k == size else "") for k in range(size, n, size))
 
 
-def cosine(p: Mapping[str, Any], n: int) -> list[Event]:
+def cosine(p: Mapping[str, Any], n: int) -> Iterator[Event]:
     T = p["T_max"]
-    return [(k, f"T_max {T}" if k == T else "")
-            for k in range(T, min(n, T + 2 * T * (MAX_EVENTS + 1)), 2 * T)]
+    return ((k, f"T_max {T}" if k == T else "") for k in range(T, n, 2 * T))
 
 
-def restarts(p: Mapping[str, Any], n: int) -> list[Event]:
-    events, start, length = [], 0, p["T_0"]
-    while start + length < n and len(events) <= MAX_EVENTS:
+def restarts(p: Mapping[str, Any], n: int) -> Iterator[Event]:
+    start, length = 0, p["T_0"]
+    while start + length < n:
         start += length
-        events.append((start, f"restart {start}"))
+        yield start, f"restart {start}"
         length *= p.get("T_mult", 1)
-    return events
 
 
 def warmup(p: Mapping[str, Any], n: int) -> list[Event]:
@@ -64,14 +60,11 @@ def onecycle(p: Mapping[str, Any], n: int) -> list[Event]:
     return events
 
 
-def cyclic(p: Mapping[str, Any], n: int) -> list[Event]:
+def cyclic(p: Mapping[str, Any], n: int) -> Iterator[Event]:
     up = p["step_size_up"]
     down = up if p.get("step_size_down") is None else p["step_size_down"]
-    events = []
-    for start in range(0, min(n, (up + down) * (MAX_EVENTS + 1)), up + down):
-        if start + up < n:
-            events.append((start + up, f"max_lr {start + up}" if not start else ""))
-    return events
+    return ((start + up, f"max_lr {start + up}" if not start else "")
+            for start in range(0, n - up, up + down))
 
 
 def sequential(p: Mapping[str, Any], n: int) -> list[Event]:
