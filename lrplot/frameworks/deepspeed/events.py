@@ -10,13 +10,25 @@ from typing import Any, Mapping
 from lrplot.schedules import Event
 
 
+def warm_steps(p: Mapping[str, Any]) -> int:
+    """The warm-up's length as the classes use it: DeepSpeed warms up over at least 2 steps."""
+    return max(2, p["warmup_num_steps"])
+
+
+def _last_gamma(p: Mapping[str, Any]) -> float:
+    """The warm-up's gamma at its last step (``last_batch_iteration = warm - 1``), as WarmupLR
+    computes it: ``(1 / log(warm)) * log(warm)``, 1.0 for some warm and not others, or
+    ``(warm - 1) / warm``."""
+    warm = warm_steps(p)
+    if p["warmup_type"] == "log":
+        return (1.0 / math.log(warm)) * math.log(warm)
+    return (warm - 1) / warm
+
+
 def _top(p: Mapping[str, Any]) -> int:
     """The first step at warmup_max_lr: the warm-up's gamma is 1.0 from ``last_batch_iteration
-    = warm`` (step warm + 1); the log warm-up's last gamma, ``(1 / log(warm)) * log(warm)``,
-    is already 1.0 for some warm (then the lr settles one step earlier)."""
-    warm = max(2, p["warmup_num_steps"])
-    exact = p["warmup_type"] == "log" and (1.0 / math.log(warm)) * math.log(warm) == 1.0
-    return warm if exact else warm + 1
+    = warm`` (step warm + 1), or already at its last step (then the lr settles one earlier)."""
+    return warm_steps(p) if _last_gamma(p) == 1.0 else warm_steps(p) + 1
 
 
 def warmup(p: Mapping[str, Any], n: int) -> list[Event]:
@@ -35,10 +47,8 @@ def warmup_decay(p: Mapping[str, Any], n: int) -> list[Event]:
 def warmup_cosine(p: Mapping[str, Any], n: int) -> list[Event]:
     """The peak: the warm-up's last step (warm), or the cosine's first (warm + 1) when that is
     higher — the linear warm-up stops at (warm - 1) / warm of the lr, the log one at ~1."""
-    warm, total = max(2, p["warmup_num_steps"]), p["total_num_steps"]
-    gamma = (1.0 / math.log(warm)) * math.log(warm) if p["warmup_type"] == "log" else \
-        (warm - 1) / warm
-    last_warm = p["warmup_min_ratio"] + gamma * (1 - p["warmup_min_ratio"])
+    warm, total = warm_steps(p), p["total_num_steps"]
+    last_warm = p["warmup_min_ratio"] + _last_gamma(p) * (1 - p["warmup_min_ratio"])
     first_cosine = p["cos_min_ratio"] + (1 - p["cos_min_ratio"]) * (
         (1 + math.cos(math.pi * (1 / max(1, total - warm)))) / 2)
     top = warm + 1 if first_cosine > last_warm and total > warm else warm

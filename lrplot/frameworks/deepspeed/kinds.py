@@ -51,10 +51,6 @@ def _ds(name: str, cls: str, summary: str, params: tuple[Param, ...], example: s
         **more))
 
 
-def _warm(p: Mapping[str, Any]) -> int:
-    return max(2, p["warmup_num_steps"])
-
-
 WARMUP = _ds(
     "warmup", "WarmupLR",
     "warm up from warmup_min_lr to warmup_max_lr (log by default: the first two lrs are the "
@@ -64,7 +60,7 @@ WARMUP = _ds(
            default=None, min=0),
      _warmup_steps(), _warmup_type()),
     "--warmup-num-steps 100 --warmup-type log,linear",
-    horizon=lambda p: (_warm(p) * 3 // 2 + 1, "half the warm-up past its end"),
+    horizon=lambda p: (events.warm_steps(p) * 3 // 2 + 1, "half the warm-up past its end"),
     events=events.warmup)
 
 
@@ -78,11 +74,11 @@ WARMUP_DECAY = _ds(
            "0.001, not the optimizer's lr)", default=0.001, min=0),
      _warmup_steps(), _warmup_type()),
     "--total-num-steps 1000 --warmup-num-steps 100 --warmup-type log,linear",
-    horizon=lambda p: (max(p["total_num_steps"], _warm(p)) * 11 // 10 + 2,
+    horizon=lambda p: (max(p["total_num_steps"], events.warm_steps(p)) * 11 // 10 + 2,
                        "10% past total_num_steps"),
     # lr[i] is get_lr at last_batch_iteration i - 1: 0 one step after total_num_steps
     floor=lambda p: ("total_num_steps", p["total_num_steps"] + 1, "0")
-    if p["total_num_steps"] >= _warm(p) else None, events=events.warmup_decay)
+    if p["total_num_steps"] >= events.warm_steps(p) else None, events=events.warmup_decay)
 
 
 WARMUP_COSINE = _ds(
@@ -97,11 +93,11 @@ WARMUP_COSINE = _ds(
            default=0.0001, min=0),
      _warmup_type()),
     "--total-num-steps 1000 --warmup-num-steps 100",
-    horizon=lambda p: (max(p["total_num_steps"], _warm(p)) * 11 // 10 + 2,
+    horizon=lambda p: (max(p["total_num_steps"], events.warm_steps(p)) * 11 // 10 + 2,
                        "10% past total_num_steps"),
     floor=lambda p: ("total_num_steps", p["total_num_steps"],
                      f"cos_min_ratio={format_value(p['cos_min_ratio'])} x the lr")
-    if p["total_num_steps"] > _warm(p) else None, events=events.warmup_cosine)
+    if p["total_num_steps"] > events.warm_steps(p) else None, events=events.warmup_cosine)
 
 
 def _cycle_size(p: Mapping[str, Any]) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
+from lrplot.frameworks.deepspeed.events import warm_steps
 from lrplot.lint import Context, Finding, rule
 
 
@@ -19,7 +20,7 @@ def _log_warmup_zero(ctx: Context) -> Iterator[Finding]:
     if ctx.p["warmup_type"] != "log" or start != 0:
         return
     key = "warmup_min_lr" if "warmup_min_lr" in ctx.p else "warmup_min_ratio"
-    warm = max(2, ctx.p["warmup_num_steps"])
+    warm = warm_steps(ctx.p)
     yield Finding(
         f"warmup_type is log (DeepSpeed's default) with {key}=0: the first "
         f"{'two steps train' if 'warmup_min_lr' in ctx.p else 'steps train'} at lr 0 (log(1) = "
